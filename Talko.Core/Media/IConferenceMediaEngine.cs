@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace Talko.Core.Media;
+
+/// <summary>
+/// What one SIP leg needs from the media side of a conference: the address its RTP comes from,
+/// the codec negotiated in SDP, and the payload type of telephone-event (RFC 4733), if offered.
+/// </summary>
+public sealed record MediaLegOptions(
+    string ConferenceId,
+    string LegId,
+    IPEndPoint RemoteRtp,
+    AudioCodec Codec,
+    int? TelephoneEventPayloadType);
+
+/// <summary>
+/// The seam between SIP signalling and media. Signalling negotiates; the engine allocates an RTP/RTCP
+/// port pair and joins the leg to the conference's mixer (created with its first leg, closed with its last).
+/// </summary>
+public interface IConferenceMediaEngine
+{
+    ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One participant's media in a conference. Disposing it leaves the mixer and frees its ports.</summary>
+public interface IMediaLeg : IAsyncDisposable
+{
+    string LegId { get; }
+
+    /// <summary>The local RTP endpoint to put in the SDP answer (RTCP is the next port up).</summary>
+    IPEndPoint LocalRtp { get; }
+
+    /// <summary>A re-INVITE moved the peer; symmetric RTP also follows the source of received packets.</summary>
+    void UpdateRemote(IPEndPoint remoteRtp);
+
+    /// <summary>On hold the leg neither contributes to the mix nor is sent audio.</summary>
+    void SetOnHold(bool onHold);
+}
