@@ -1,6 +1,15 @@
+using Talko.Server.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddTalkoServices();
+
 var app = builder.Build();
+app.UseTalko();
 
-app.MapGet("/", () => "Hello World!");
+if (await app.PrepareDatabaseAsync(args))
+{
+    return;
+}
 
-app.Run();
+app.Logger.LogInformation("Talko starting: {Mode}", app.Services.GetRequiredService<TalkoMode>());
+await app.RunAsync();

@@ -1,0 +1,227 @@
+namespace Talko.Core.Ephemeral;
+
+/// <summary>
+/// The embedded (single instance) ephemeral store. One lock makes every operation atomic, as a Lua
+/// script is on Redis; expiry is checked against <see cref="TimeProvider"/> so tests can drive time.
+/// </summary>
+public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
+{
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private long operationsSinceSweep;
+
+    public Task<string?> GetAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Live(key)?.Value);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetManyAsync(IReadOnlyCollection<string> keys)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        lock (gate)
+        {
+            foreach (var key in keys)
+            {
+                if (Live(key)?.Value is { } value)
+                {
+                    result[key] = value;
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, string>>(result);
+    }
+
+    public Task SetAsync(string key, string value, TimeSpan? ttl)
+    {
+        lock (gate)
+        {
+            entries[key] = new Entry { Value = value, ExpiresAt = ExpiryFor(ttl) };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan ttl)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            entries[key] = new Entry { Value = value, ExpiresAt = ExpiryFor(ttl) };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> CompareAndSetAsync(string key, string expected, string value, TimeSpan? ttl)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry || entry.Value != expected)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.Value = value;
+            if (ttl is not null)
+            {
+                entry.ExpiresAt = ExpiryFor(ttl);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> CompareAndExpireAsync(string key, string expected, TimeSpan ttl)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry || entry.Value != expected)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.ExpiresAt = ExpiryFor(ttl);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> CompareAndDeleteAsync(string key, string expected)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Live(key) is { } entry && entry.Value == expected && entries.Remove(key));
+        }
+    }
+
+    public Task<bool> DeleteAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Live(key) is not null && entries.Remove(key));
+        }
+    }
+
+    public Task<bool> ExpireAsync(string key, TimeSpan ttl)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry)
+            {
+                return Task.FromResult(false);
+            }
+
+            entry.ExpiresAt = ExpiryFor(ttl);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<TimeSpan?> GetTimeToLiveAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Live(key)?.ExpiresAt is { } expiresAt ? expiresAt - time.GetUtcNow() : (TimeSpan?)null);
+        }
+    }
+
+    public Task<long> IncrementAsync(string key, long by, TimeSpan window)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry)
+            {
+                entries[key] = new Entry { Value = by.ToString(System.Globalization.CultureInfo.InvariantCulture), ExpiresAt = ExpiryFor(window) };
+                return Task.FromResult(by);
+            }
+
+            var next = long.Parse(entry.Value ?? "0", System.Globalization.CultureInfo.InvariantCulture) + by;
+            entry.Value = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.FromResult(next);
+        }
+    }
+
+    public Task<bool> SetAddAsync(string key, string member)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry)
+            {
+                entry = new Entry { Members = new HashSet<string>(StringComparer.Ordinal) };
+                entries[key] = entry;
+            }
+
+            entry.Members ??= new HashSet<string>(StringComparer.Ordinal);
+            return Task.FromResult(entry.Members.Add(member));
+        }
+    }
+
+    public Task<bool> SetRemoveAsync(string key, string member)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(Live(key)?.Members?.Remove(member) ?? false);
+        }
+    }
+
+    public Task<IReadOnlyCollection<string>> SetMembersAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyCollection<string>>(Live(key)?.Members?.ToArray() ?? []);
+        }
+    }
+
+    private DateTimeOffset? ExpiryFor(TimeSpan? ttl) => ttl is { } t ? time.GetUtcNow() + t : null;
+
+    /// <summary>The entry if it exists and has not expired; expired entries are removed on sight.</summary>
+    private Entry? Live(string key)
+    {
+        SweepOccasionally();
+        if (!entries.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        if (entry.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow())
+        {
+            entries.Remove(key);
+            return null;
+        }
+
+        return entry;
+    }
+
+    /// <summary>Keys nobody reads again would otherwise stay forever; sweep every few thousand operations.</summary>
+    private void SweepOccasionally()
+    {
+        if (++operationsSinceSweep < 4096)
+        {
+            return;
+        }
+
+        operationsSinceSweep = 0;
+        var now = time.GetUtcNow();
+        foreach (var (key, entry) in entries.ToArray())
+        {
+            if (entry.ExpiresAt is { } expiresAt && expiresAt <= now)
+            {
+                entries.Remove(key);
+            }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public string? Value { get; set; }
+
+        public HashSet<string>? Members { get; set; }
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
+}

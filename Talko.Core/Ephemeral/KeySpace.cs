@@ -1,0 +1,36 @@
+namespace Talko.Core.Ephemeral;
+
+/// <summary>
+/// Names every ephemeral key and every pub/sub channel Talko uses, in one place, under one prefix, so
+/// that the whole shared state can be read off this class and several deployments (or test runs) can
+/// share one Redis without touching each other.
+/// </summary>
+public sealed class KeySpace
+{
+    public KeySpace(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Prefix = prefix;
+    }
+
+    public string Prefix { get; }
+
+    // Instance registry.
+
+    /// <summary>One live instance's descriptor (JSON), kept alive by its heartbeat.</summary>
+    public string Instance(string instanceId) => $"{Prefix}:instance:{instanceId}";
+
+    /// <summary>Ids of instances that registered; entries whose descriptor expired are pruned on read.</summary>
+    public string InstanceIndex => $"{Prefix}:instances";
+
+    // Channels.
+
+    /// <summary>Commands addressed to one instance (instance-to-instance).</summary>
+    public string InstanceChannel(string instanceId) => $"{Prefix}:chan:instance:{instanceId}";
+
+    /// <summary>Events every instance hears (for example a registry change).</summary>
+    public string BroadcastChannel => $"{Prefix}:chan:broadcast";
+
+    /// <summary>The channel prefix of the SignalR Redis backplane.</summary>
+    public string SignalRChannelPrefix => $"{Prefix}:signalr";
+}

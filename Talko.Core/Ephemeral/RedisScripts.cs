@@ -1,0 +1,39 @@
+using StackExchange.Redis;
+
+namespace Talko.Core.Ephemeral;
+
+/// <summary>
+/// The Lua scripts behind every read-modify-write in <see cref="RedisEphemeralStore"/>. Redis runs a
+/// script atomically, which answers the seed's "no server that can run code on shared data".
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>KEYS[1]; ARGV: expected, new value, ttl in ms (empty: keep the current TTL).</summary>
+    public static readonly LuaScript CompareAndSet = LuaScript.Prepare(
+        """
+        if redis.call('GET', @key) ~= @expected then return 0 end
+        if @ttl == '' then redis.call('SET', @key, @value, 'KEEPTTL')
+        else redis.call('SET', @key, @value, 'PX', @ttl) end
+        return 1
+        """);
+
+    public static readonly LuaScript CompareAndExpire = LuaScript.Prepare(
+        """
+        if redis.call('GET', @key) ~= @expected then return 0 end
+        return redis.call('PEXPIRE', @key, @ttl)
+        """);
+
+    public static readonly LuaScript CompareAndDelete = LuaScript.Prepare(
+        """
+        if redis.call('GET', @key) ~= @expected then return 0 end
+        return redis.call('DEL', @key)
+        """);
+
+    /// <summary>A fixed-window counter: the first increment starts the window.</summary>
+    public static readonly LuaScript IncrementInWindow = LuaScript.Prepare(
+        """
+        local value = redis.call('INCRBY', @key, @by)
+        if value == tonumber(@by) then redis.call('PEXPIRE', @key, @window) end
+        return value
+        """);
+}

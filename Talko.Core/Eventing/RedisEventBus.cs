@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Talko.Core.Eventing;
+
+/// <summary>The scale-out event bus: Redis pub/sub, so every instance subscribed to a channel gets each message.</summary>
+public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEventBus> logger) : IEventBus
+{
+    public Task PublishAsync(string channel, string message) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
+
+    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
+    {
+        // A ChannelMessageQueue with an async OnMessage handler processes messages sequentially,
+        // which keeps per-channel order like the in-process bus.
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
+        queue.OnMessage(async message =>
+        {
+            try
+            {
+                await handler(message.Message.ToString()).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                EventBusLog.HandlerFailed(logger, exception, channel);
+            }
+        });
+        return new Unsubscriber(queue);
+    }
+
+    private sealed class Unsubscriber(ChannelMessageQueue queue) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await queue.UnsubscribeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Talko.Server.Data;
+
+/// <summary>
+/// Talko's durable data. Features add their entities through <c>IEntityTypeConfiguration</c> classes
+/// in this assembly, picked up by <see cref="OnModelCreating"/>. Two provider-specific subclasses carry
+/// their own migrations (see docs/decisions/0002-migrations-per-provider.md).
+/// </summary>
+public abstract class TalkoDbContext(DbContextOptions options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TalkoDbContext).Assembly);
+}
+
+/// <summary>The scale-out database.</summary>
+public sealed class PostgresTalkoDbContext(DbContextOptions<PostgresTalkoDbContext> options) : TalkoDbContext(options);
+
+/// <summary>The embedded database: one file under the data directory.</summary>
+public sealed class SqliteTalkoDbContext(DbContextOptions<SqliteTalkoDbContext> options) : TalkoDbContext(options);

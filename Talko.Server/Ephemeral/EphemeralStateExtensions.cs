@@ -1,0 +1,42 @@
+using StackExchange.Redis;
+using Talko.Core.Ephemeral;
+using Talko.Core.Eventing;
+using Talko.Server.Hosting;
+
+namespace Talko.Server.Ephemeral;
+
+public static class EphemeralStateExtensions
+{
+    /// <summary>
+    /// Ephemeral state, events and the SignalR backplane: Redis when ConnectionStrings:Redis is set,
+    /// in-process otherwise. Both implement the same interfaces and pass the same specification tests.
+    /// </summary>
+    public static IHostApplicationBuilder AddTalkoEphemeralState(this IHostApplicationBuilder builder, TalkoMode mode)
+    {
+        var prefix = builder.Configuration[$"{TalkoOptions.Section}:{nameof(TalkoOptions.RedisPrefix)}"] is { Length: > 0 } configured ? configured : "talko";
+        var keys = new KeySpace(prefix);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(TimeProvider.System);
+        var signalR = builder.Services.AddSignalR();
+
+        if (!mode.UsesRedis)
+        {
+            builder.Services.AddSingleton<IEphemeralStore, InMemoryEphemeralStore>();
+            builder.Services.AddSingleton<IEventBus, InProcessEventBus>();
+            return builder;
+        }
+
+        var redisOptions = ConfigurationOptions.Parse(mode.RedisConnectionString!);
+        // Start even if Redis is briefly unreachable; readiness reports it until the link is up.
+        redisOptions.AbortOnConnectFail = false;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+        builder.Services.AddSingleton<IEphemeralStore, RedisEphemeralStore>();
+        builder.Services.AddSingleton<IEventBus, RedisEventBus>();
+        signalR.AddStackExchangeRedis(options =>
+        {
+            options.Configuration = redisOptions;
+            options.Configuration.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
+        });
+        return builder;
+    }
+}

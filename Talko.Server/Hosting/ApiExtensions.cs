@@ -1,0 +1,26 @@
+using Scalar.AspNetCore;
+
+namespace Talko.Server.Hosting;
+
+public static class ApiExtensions
+{
+    public static IHostApplicationBuilder AddTalkoApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi("v1");
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return builder;
+    }
+
+    /// <summary>The OpenAPI document at /openapi/v1.json always; a browsable API page at /scalar/v1 in Development.</summary>
+    public static WebApplication MapTalkoApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Talko.Core.Instances;
+
+namespace Talko.Server.Hosting;
+
+/// <summary>
+/// Keeps this instance's registry entry alive, republishes it at once when draining starts, and
+/// removes it on a clean stop. SIGTERM starts draining so that readiness turns 503 straight away.
+/// </summary>
+internal sealed partial class InstanceHeartbeatService(
+    InstanceRegistry registry,
+    InstanceLifecycle lifecycle,
+    InstanceLoadCounters load,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    IOptions<InstanceRegistryOptions> registryOptions,
+    IOptions<InstanceAddressOptions> addressOptions,
+    TimeProvider time,
+    ILogger<InstanceHeartbeatService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lifetime.ApplicationStopping.Register(() => lifecycle.BeginDrain());
+        lifecycle.DrainStarted += () => _ = BeatAsync();
+        LogRegistered(logger, lifecycle.InstanceId, HttpAddress(), addressOptions.Value.SipAddress ?? "");
+
+        using var timer = new PeriodicTimer(registryOptions.Value.HeartbeatInterval, time);
+        do
+        {
+            await BeatAsync();
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await registry.RemoveAsync(lifecycle.InstanceId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // The entry expires by itself; a failed goodbye only delays that.
+            LogHeartbeatFailed(logger, exception);
+        }
+    }
+
+    private async Task BeatAsync()
+    {
+        try
+        {
+            await registry.PublishAsync(new InstanceDescriptor(
+                lifecycle.InstanceId,
+                HttpAddress(),
+                addressOptions.Value.SipAddress ?? string.Empty,
+                lifecycle.State,
+                load.Snapshot,
+                lifecycle.StartedAt,
+                time.GetUtcNow()));
+        }
+        catch (Exception exception)
+        {
+            // Redis may be down for a moment; the next beat tries again and readiness reports the outage.
+            LogHeartbeatFailed(logger, exception);
+        }
+    }
+
+    private string HttpAddress() =>
+        addressOptions.Value.HttpAddress
+        ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        ?? string.Empty;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} registered (HTTP {HttpAddress}, SIP {SipAddress})")]
+    private static partial void LogRegistered(ILogger logger, string instanceId, string httpAddress, string sipAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+}

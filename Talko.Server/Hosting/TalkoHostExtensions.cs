@@ -1,0 +1,58 @@
+using Talko.Server.Blobs;
+using Talko.Server.Data;
+using Talko.Server.Ephemeral;
+using Talko.Server.Features.Admin;
+
+namespace Talko.Server.Hosting;
+
+public static class TalkoHostExtensions
+{
+    /// <summary>Everything the host needs, chosen by <see cref="TalkoMode"/>: embedded with no configuration, scaled out with connection strings.</summary>
+    public static IHostApplicationBuilder AddTalkoServices(this IHostApplicationBuilder builder)
+    {
+        var mode = TalkoMode.From(builder.Configuration);
+        var instance = InstanceIdentity.Resolve(builder.Configuration);
+        builder.Services.AddSingleton(mode);
+        builder.Services.AddOptions<TalkoOptions>().BindConfiguration(TalkoOptions.Section);
+        builder.Services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = builder.Configuration.GetValue($"{TalkoOptions.Section}:{nameof(TalkoOptions.ShutdownTimeout)}", TimeSpan.FromSeconds(30)));
+        builder.Services.AddSingleton<DataDirectory>();
+
+        builder.AddTalkoLogging(instance)
+            .AddTalkoProblemDetails(instance)
+            .AddTalkoApi()
+            .AddTalkoPersistence(mode)
+            .AddTalkoEphemeralState(mode)
+            .AddTalkoBlobs()
+            .AddTalkoInstance(instance)
+            .AddTalkoHealth(mode)
+            .AddAdminApi();
+        return builder;
+    }
+
+    public static WebApplication UseTalko(this WebApplication app)
+    {
+        app.UseTalkoProblemDetails();
+        app.UseRouting();
+        app.UseTalkoRequestLogging();
+        app.MapTalkoHealth();
+        app.MapTalkoApiDocs();
+        app.MapAdminApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Applies migrations when configured to (the default). `Talko.Server migrate` applies them and
+    /// exits, for deployments that migrate in a separate step; returns true when that was asked.
+    /// </summary>
+    public static async Task<bool> PrepareDatabaseAsync(this WebApplication app, string[] args)
+    {
+        var migrateOnly = args.Contains("migrate", StringComparer.OrdinalIgnoreCase);
+        if (migrateOnly || app.Configuration.GetValue($"{TalkoOptions.Section}:{nameof(TalkoOptions.MigrateOnStartup)}", true))
+        {
+            await DatabaseMigrator.MigrateAsync(app.Services);
+        }
+
+        return migrateOnly;
+    }
+}
