@@ -1,0 +1,157 @@
+using Talko.Core.Ephemeral;
+using Talko.Tests.Infrastructure;
+
+namespace Talko.Tests.Core.Ephemeral;
+
+/// <summary>
+/// What every <see cref="IEphemeralStore"/> must do. Runs against the in-process store (with a driven
+/// clock) and against real Redis (with real, short expiries).
+/// </summary>
+public abstract class EphemeralStoreSpecification
+{
+    protected abstract IEphemeralStore Store { get; }
+
+    protected abstract string Key(string name);
+
+    /// <summary>Lets at least <paramref name="duration"/> pass for the store's clock.</summary>
+    protected abstract Task ElapseAsync(TimeSpan duration);
+
+    [Fact]
+    public async Task Set_value_is_read_back_and_missing_keys_read_null()
+    {
+        await Store.SetAsync(Key("a"), "1", null);
+        Assert.Equal("1", await Store.GetAsync(Key("a")));
+        Assert.Null(await Store.GetAsync(Key("missing")));
+    }
+
+    [Fact]
+    public async Task Values_expire_after_their_time_to_live()
+    {
+        await Store.SetAsync(Key("short"), "x", TimeSpan.FromMilliseconds(300));
+        await Store.SetAsync(Key("long"), "y", TimeSpan.FromMinutes(5));
+        Assert.Equal("x", await Store.GetAsync(Key("short")));
+
+        await ElapseAsync(TimeSpan.FromMilliseconds(600));
+
+        Assert.Null(await Store.GetAsync(Key("short")));
+        Assert.Equal("y", await Store.GetAsync(Key("long")));
+    }
+
+    [Fact]
+    public async Task Set_if_absent_claims_once_until_the_claim_expires()
+    {
+        Assert.True(await Store.SetIfAbsentAsync(Key("claim"), "owner-1", TimeSpan.FromMilliseconds(300)));
+        Assert.False(await Store.SetIfAbsentAsync(Key("claim"), "owner-2", TimeSpan.FromMilliseconds(300)));
+        Assert.Equal("owner-1", await Store.GetAsync(Key("claim")));
+
+        await ElapseAsync(TimeSpan.FromMilliseconds(600));
+
+        Assert.True(await Store.SetIfAbsentAsync(Key("claim"), "owner-2", TimeSpan.FromSeconds(5)));
+        Assert.Equal("owner-2", await Store.GetAsync(Key("claim")));
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_have_exactly_one_winner()
+    {
+        var attempts = Enumerable.Range(0, 50).Select(i => Store.SetIfAbsentAsync(Key("race"), $"owner-{i}", TimeSpan.FromSeconds(10)));
+        var results = await Task.WhenAll(attempts).WaitAsync(TestTimeouts.Default);
+        Assert.Single(results, won => won);
+    }
+
+    [Fact]
+    public async Task Compare_and_set_replaces_only_the_expected_value()
+    {
+        await Store.SetAsync(Key("cas"), "v1", TimeSpan.FromMinutes(1));
+        Assert.False(await Store.CompareAndSetAsync(Key("cas"), "other", "v2", null));
+        Assert.Equal("v1", await Store.GetAsync(Key("cas")));
+        Assert.True(await Store.CompareAndSetAsync(Key("cas"), "v1", "v2", null));
+        Assert.Equal("v2", await Store.GetAsync(Key("cas")));
+        Assert.False(await Store.CompareAndSetAsync(Key("absent"), "v1", "v2", null));
+    }
+
+    [Fact]
+    public async Task Compare_and_set_without_ttl_keeps_the_remaining_time_to_live()
+    {
+        await Store.SetAsync(Key("keep"), "v1", TimeSpan.FromMilliseconds(400));
+        Assert.True(await Store.CompareAndSetAsync(Key("keep"), "v1", "v2", null));
+
+        await ElapseAsync(TimeSpan.FromMilliseconds(700));
+
+        Assert.Null(await Store.GetAsync(Key("keep")));
+    }
+
+    [Fact]
+    public async Task Compare_and_expire_renews_only_the_holders_claim()
+    {
+        await Store.SetAsync(Key("lease"), "me", TimeSpan.FromMilliseconds(400));
+        Assert.False(await Store.CompareAndExpireAsync(Key("lease"), "someone-else", TimeSpan.FromMinutes(1)));
+        Assert.True(await Store.CompareAndExpireAsync(Key("lease"), "me", TimeSpan.FromMinutes(1)));
+
+        await ElapseAsync(TimeSpan.FromMilliseconds(700));
+
+        Assert.Equal("me", await Store.GetAsync(Key("lease")));
+        Assert.True(await Store.GetTimeToLiveAsync(Key("lease")) > TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Compare_and_delete_releases_only_ones_own_claim()
+    {
+        await Store.SetAsync(Key("release"), "me", TimeSpan.FromMinutes(1));
+        Assert.False(await Store.CompareAndDeleteAsync(Key("release"), "someone-else"));
+        Assert.Equal("me", await Store.GetAsync(Key("release")));
+        Assert.True(await Store.CompareAndDeleteAsync(Key("release"), "me"));
+        Assert.Null(await Store.GetAsync(Key("release")));
+    }
+
+    [Fact]
+    public async Task Delete_and_expire_report_whether_the_key_existed()
+    {
+        await Store.SetAsync(Key("d"), "1", null);
+        Assert.True(await Store.ExpireAsync(Key("d"), TimeSpan.FromMinutes(1)));
+        Assert.True(await Store.DeleteAsync(Key("d")));
+        Assert.False(await Store.DeleteAsync(Key("d")));
+        Assert.False(await Store.ExpireAsync(Key("d"), TimeSpan.FromMinutes(1)));
+        Assert.Null(await Store.GetTimeToLiveAsync(Key("d")));
+    }
+
+    [Fact]
+    public async Task Increment_counts_within_a_window_that_starts_with_the_first_increment()
+    {
+        Assert.Equal(1, await Store.IncrementAsync(Key("rate"), 1, TimeSpan.FromMilliseconds(400)));
+        Assert.Equal(3, await Store.IncrementAsync(Key("rate"), 2, TimeSpan.FromMilliseconds(400)));
+
+        await ElapseAsync(TimeSpan.FromMilliseconds(700));
+
+        Assert.Equal(1, await Store.IncrementAsync(Key("rate"), 1, TimeSpan.FromMilliseconds(400)));
+    }
+
+    [Fact]
+    public async Task Concurrent_increments_are_not_lost()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Store.IncrementAsync(Key("many"), 1, TimeSpan.FromMinutes(1)))).WaitAsync(TestTimeouts.Default);
+        Assert.Equal(101, await Store.IncrementAsync(Key("many"), 1, TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task Sets_add_remove_and_list_members()
+    {
+        Assert.True(await Store.SetAddAsync(Key("set"), "a"));
+        Assert.False(await Store.SetAddAsync(Key("set"), "a"));
+        Assert.True(await Store.SetAddAsync(Key("set"), "b"));
+        Assert.True(await Store.SetRemoveAsync(Key("set"), "a"));
+        Assert.False(await Store.SetRemoveAsync(Key("set"), "a"));
+        Assert.Equal(["b"], await Store.SetMembersAsync(Key("set")));
+        Assert.Empty(await Store.SetMembersAsync(Key("no-set")));
+    }
+
+    [Fact]
+    public async Task Get_many_returns_only_the_keys_that_exist()
+    {
+        await Store.SetAsync(Key("m1"), "1", null);
+        await Store.SetAsync(Key("m2"), "2", TimeSpan.FromMinutes(1));
+        var found = await Store.GetManyAsync([Key("m1"), Key("m2"), Key("m3")]);
+        Assert.Equal(2, found.Count);
+        Assert.Equal("1", found[Key("m1")]);
+        Assert.Equal("2", found[Key("m2")]);
+    }
+}

@@ -1,0 +1,37 @@
+namespace Talko.Tests.Infrastructure;
+
+/// <summary>How to start one Talko instance in a test: embedded (nulls) or scaled out (connection strings).</summary>
+public sealed record TalkoHostOptions
+{
+    public string? Postgres { get; init; }
+
+    public string? Redis { get; init; }
+
+    public string RedisPrefix { get; init; } = $"test-{Guid.NewGuid():N}";
+
+    public string InstanceId { get; init; } = $"test-{Guid.NewGuid():N}"[..13];
+
+    public string AdminKey { get; init; } = "test-admin-key";
+
+    /// <summary>Extra configuration, as "Section:Key" = value.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    public static TalkoHostOptions Embedded() => new();
+
+    public static TalkoHostOptions ScaledOut(PostgresFixture postgres, RedisFixture redis) =>
+        new() { Postgres = postgres.ConnectionString, Redis = redis.ConnectionString, RedisPrefix = redis.Prefix };
+
+    /// <summary>Every setting this host runs with, as configuration keys.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ToConfiguration()
+    {
+        yield return new("ConnectionStrings:Postgres", Postgres ?? "");
+        yield return new("ConnectionStrings:Redis", Redis ?? "");
+        yield return new("Talko:RedisPrefix", RedisPrefix);
+        yield return new("Talko:Instance:Id", InstanceId);
+        yield return new("Talko:Admin:ApiKey", AdminKey);
+        foreach (var setting in Settings)
+        {
+            yield return setting;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Talko.Tests.Infrastructure;
+
+namespace Talko.Tests.Server.Hosting;
+
+/// <summary>The no-configuration mode: SQLite under the data directory, in-process state, one instance.</summary>
+public sealed class EmbeddedModeTests : IAsyncLifetime
+{
+    private readonly TalkoHost host = new(TalkoHostOptions.Embedded());
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task Starts_ready_and_creates_its_sqlite_database_under_the_data_directory()
+    {
+        using var client = host.CreateClient();
+
+        var ready = await client.GetAsync("/health/ready").WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(File.Exists(Path.Combine(host.DataDirectory, "talko.db")), "talko.db should exist under the data directory");
+        var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Serves_the_openapi_document()
+    {
+        using var client = host.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json").WaitAsync(TestTimeouts.Default);
+        Assert.True(document.GetProperty("paths").TryGetProperty("/v1/admin/instances", out _));
+    }
+
+    [Fact]
+    public async Task Admin_api_requires_the_admin_key()
+    {
+        using var anonymous = host.CreateClient();
+        var refused = await anonymous.GetAsync("/v1/admin/instances").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+
+        using var admin = host.CreateAdminClient();
+        var instances = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/instances").WaitAsync(TestTimeouts.Default);
+        Assert.Contains(instances.EnumerateArray(), i => i.GetProperty("id").GetString() == host.Options.InstanceId);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_answer_with_problem_details()
+    {
+        using var client = host.CreateClient();
+        var response = await client.GetAsync("/v1/no-such-thing").WaitAsync(TestTimeouts.Default);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Drain_turns_readiness_to_503_but_liveness_stays_200()
+    {
+        using var admin = host.CreateAdminClient();
+
+        var drain = await admin.PostAsync("/v1/admin/drain", null).WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/health/live")).StatusCode);
+        var instances = await admin.GetFromJsonAsync<JsonElement>("/v1/admin/instances").WaitAsync(TestTimeouts.Default);
+        Assert.Equal("Draining", instances.EnumerateArray().Single(i => i.GetProperty("id").GetString() == host.Options.InstanceId).GetProperty("state").GetString());
+    }
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The test command: brings up Redis and PostgreSQL on loopback (installing them, and sipp, with apt-get
+# when missing and running as root), then runs `dotnet test Talko.sln` and prints
+# "N passed, N failed[, N skipped]" as its last line. Exits non-zero on any failure.
+#
+#   scripts/test.sh                     # everything
+#   scripts/test.sh --filter Sip        # extra arguments go to dotnet test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+state=${TALKO_TEST_STATE:-/tmp/talko-test-servers}
+redis_port=${TALKO_TEST_REDIS_PORT:-6391}
+pg_port=${TALKO_TEST_PG_PORT:-5439}
+mkdir -p "$state"
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+# --- install what is missing -------------------------------------------------------------------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -n "$pg_bin" ] || missing+=(postgresql)
+command -v sipp >/dev/null || missing+=(sip-tester)
+command -v sox >/dev/null || missing+=(sox)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  else
+    log "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run as root"
+    exit 1
+  fi
+fi
+
+# --- Redis ----------------------------------------------------------------------------------------
+if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  log "starting redis-server on 127.0.0.1:$redis_port"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no \
+    --dir "$state" --logfile "$state/redis.log" --pidfile "$state/redis.pid"
+  for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+# --- PostgreSQL: a private cluster, owned by the postgres user (it refuses to run as root) ---------
+pg_data="$state/pg"
+as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+if ! "$pg_bin/pg_isready" -h 127.0.0.1 -p "$pg_port" -q; then
+  if [ ! -f "$pg_data/PG_VERSION" ]; then
+    log "creating a PostgreSQL cluster in $pg_data"
+    mkdir -p "$pg_data"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$state/pg" && chmod 700 "$pg_data"
+    as_postgres "'$pg_bin/initdb' -D '$pg_data' -A trust -U postgres >/dev/null"
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$pg_port"
+  as_postgres "'$pg_bin/pg_ctl' -D '$pg_data' -l '$pg_data/server.log' -w -o \"-p $pg_port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start >/dev/null"
+fi
+psql_admin() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAc "$1"; }
+if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = 'talko'")" != 1 ]; then
+  psql_admin "CREATE ROLE talko LOGIN CREATEDB PASSWORD 'talko'"
+fi
+
+export TALKO_TEST_REDIS="127.0.0.1:$redis_port"
+export TALKO_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=talko;Password=talko;Database=postgres"
+
+# --- the tests ------------------------------------------------------------------------------------
+results="$root/TestResults"
+rm -rf "$results"
+log "dotnet test (Redis $TALKO_TEST_REDIS, PostgreSQL 127.0.0.1:$pg_port)"
+set +e
+dotnet test Talko.sln --logger "trx;LogFileName=talko.trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+# The counts line, summed over every result file (one per test project).
+python3 - "$results" "$status" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+files = glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True)
+for path in files:
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0)) + int(counters.get("inconclusive", 0))
+if not files and sys.argv[2] != "0":
+    failed = max(failed, 1)  # the run broke before any result file was written (a build error)
+line = f"{passed} passed, {failed} failed"
+if skipped:
+    line += f", {skipped} skipped"
+print(line)
+PY
+exit $status
