@@ -72,6 +72,9 @@ public sealed class IdentifierNormalizerTests
         var fromClient = hasher.LookupKey(SHA256.HashData(Encoding.UTF8.GetBytes("+447911123456")));
 
         Assert.Equal(hasher.LookupKey(identifier), fromClient);
+        using var batch = hasher.CreateBatch();
+        Assert.Equal(fromClient, batch.LookupKey(identifier));
+        Assert.Equal(fromClient, batch.LookupKey(identifier));
         Assert.NotEqual(fromClient, new IdentifierHasher(RandomNumberGenerator.GetBytes(32)).LookupKey(identifier));
         Assert.Throws<ArgumentException>(() => new IdentifierHasher(new byte[16]));
     }
