@@ -23,6 +23,11 @@ public sealed class KeySpace
     /// <summary>Ids of instances that registered; entries whose descriptor expired are pruned on read.</summary>
     public string InstanceIndex => $"{Prefix}:instances";
 
+    // Live calls.
+
+    /// <summary>The id of the instance that owns (runs the mixer of) a live call; claimed with set-if-absent, renewed by heartbeat.</summary>
+    public string CallOwner(string callId) => $"{Prefix}:call:{callId}:owner";
+
     // Channels.
 
     /// <summary>Commands addressed to one instance (instance-to-instance).</summary>
