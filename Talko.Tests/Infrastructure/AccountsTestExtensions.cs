@@ -44,10 +44,10 @@ public static class AccountsTestExtensions
     public static async Task<VerifyResponse> VerifyAsync(this TalkoHost host, HttpClient client, string identifier, string? region, DeviceRegistration device)
     {
         var start = await client.PostAsJsonAsync("/v1/auth/start", new StartRequest(identifier, region)).WaitAsync(TestTimeouts.Default);
-        Assert.True(start.IsSuccessStatusCode, $"auth/start: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync()}");
+        Assert.True(start.IsSuccessStatusCode, $"auth/start: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)}");
         var code = host.Codes().LastCodeFor(Normalize(identifier, region));
         var verify = await client.PostAsJsonAsync("/v1/auth/verify", new VerifyRequest(identifier, region, code, device)).WaitAsync(TestTimeouts.Default);
-        Assert.True(verify.IsSuccessStatusCode, $"auth/verify: {(int)verify.StatusCode} {await verify.Content.ReadAsStringAsync()}");
+        Assert.True(verify.IsSuccessStatusCode, $"auth/verify: {(int)verify.StatusCode} {await verify.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)}");
         return (await verify.Content.ReadFromJsonAsync<VerifyResponse>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!;
     }
 

@@ -146,7 +146,7 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.Accepted, forKnown.StatusCode);
         Assert.Equal(forKnown.StatusCode, forUnknown.StatusCode);
-        Assert.Equal(await forKnown.Content.ReadAsStringAsync(), await forUnknown.Content.ReadAsStringAsync());
+        Assert.Equal(await forKnown.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default), await forUnknown.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default));
         Assert.Equal(forKnown.Content.Headers.ContentType, forUnknown.Content.Headers.ContentType);
         Assert.Equal(
             forKnown.Headers.Select(h => h.Key).Where(k => k != "Date").Order(),
@@ -193,7 +193,7 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
 
         var first = await PostAsync(client, "/v1/auth/refresh", new RefreshRequest(carol.Tokens.RefreshToken));
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var rotated = (await first.Content.ReadFromJsonAsync<RefreshResponse>(TalkoJson.Options))!;
+        var rotated = (await first.Content.ReadFromJsonAsync<RefreshResponse>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!;
         Assert.NotEqual(carol.Tokens.RefreshToken, rotated.Tokens.RefreshToken);
         Assert.Equal(carol.DeviceId, rotated.DeviceId);
         using (var renewed = Host.CreateClient(rotated.Tokens.AccessToken))
@@ -251,7 +251,7 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await frank.Client.GetAsync("/v1/me").WaitAsync(TestTimeouts.Default)).StatusCode);
         var refreshed = await PostAsync(Host.CreateClient(), "/v1/auth/refresh", new RefreshRequest(frank.Tokens.RefreshToken));
-        var tokens = (await refreshed.Content.ReadFromJsonAsync<RefreshResponse>(TalkoJson.Options))!.Tokens;
+        var tokens = (await refreshed.Content.ReadFromJsonAsync<RefreshResponse>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!.Tokens;
         using var renewed = Host.CreateClient(tokens.AccessToken);
         Assert.Equal(HttpStatusCode.OK, (await renewed.GetAsync("/v1/me").WaitAsync(TestTimeouts.Default)).StatusCode);
     }
@@ -439,7 +439,7 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
         Assert.Equal((kim.Sip.Username, kim.Sip.Realm, (string?)null), (shown.Username, shown.Realm, shown.Secret));
 
         var rotatedResponse = await PostAsync(kim.Client, $"/v1/me/devices/{kim.DeviceId}/sip-credentials", new { });
-        var rotated = (await rotatedResponse.Content.ReadFromJsonAsync<SipCredentials>(TalkoJson.Options))!;
+        var rotated = (await rotatedResponse.Content.ReadFromJsonAsync<SipCredentials>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!;
         Assert.Equal(kim.Sip.Username, rotated.Username);
         Assert.NotEqual(kim.Sip.Secret, rotated.Secret);
         Assert.Equal(Md5Hex($"{rotated.Username}:{rotated.Realm}:{rotated.Secret}"), (await LookUpSipAsync(kim.Sip.Username))!.Ha1Md5);
@@ -458,8 +458,8 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
     protected static async Task<List<ContactMatch>> MatchAsync(HttpClient client, string? region, params ContactEntry[] entries)
     {
         var response = await PostAsync(client, "/v1/contacts/match", new ContactMatchRequest(region, entries));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return [.. (await response.Content.ReadFromJsonAsync<ContactMatchResponse>(TalkoJson.Options))!.Matches];
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default));
+        return [.. (await response.Content.ReadFromJsonAsync<ContactMatchResponse>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!.Matches];
     }
 
     protected static Task<HttpResponseMessage> PostAsync<T>(HttpClient client, string path, T body) =>
@@ -468,7 +468,7 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
     protected static async Task<T> GetJsonAsync<T>(HttpClient client, string path)
     {
         var response = await client.GetAsync(path).WaitAsync(TestTimeouts.Default);
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)}");
         return (await response.Content.ReadFromJsonAsync<T>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!;
     }
 

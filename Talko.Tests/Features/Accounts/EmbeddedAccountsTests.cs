@@ -33,7 +33,7 @@ public sealed class EmbeddedAccountsTests(EmbeddedAccountsFixture fixture) : Acc
 
         var keyFile = Path.Combine(host.DataDirectory, "keys", "jwt-signing.key");
         Assert.True(File.Exists(keyFile));
-        Assert.Equal(32, Convert.FromBase64String(await File.ReadAllTextAsync(keyFile)).Length);
+        Assert.Equal(32, Convert.FromBase64String(await File.ReadAllTextAsync(keyFile).WaitAsync(TestTimeouts.Default)).Length);
         Assert.True(File.Exists(Path.Combine(host.DataDirectory, "keys", "identifier-hash.key")));
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/v1/me").WaitAsync(TestTimeouts.Default)).StatusCode);
     }
