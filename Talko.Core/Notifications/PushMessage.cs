@@ -13,6 +13,12 @@ public sealed record PushMessage
 
     public string? Body { get; init; }
 
+    /// <summary>
+    /// The body used instead of <see cref="Body"/> when several events are sent as one push;
+    /// "{count}" is replaced by <see cref="Count"/>. Null keeps <see cref="Body"/>.
+    /// </summary>
+    public string? Summary { get; init; }
+
     /// <summary>The app icon badge: the recipient's total unread count when known.</summary>
     public int? Badge { get; init; }
 
@@ -38,6 +44,13 @@ public sealed record PushMessage
 
     /// <summary>When the push is no longer worth showing; providers stop trying after it.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>This message standing for <paramref name="count"/> events: the count set and the summary, if any, as the body.</summary>
+    public PushMessage Coalesced(int count) => count <= 1 ? this : this with
+    {
+        Count = count,
+        Body = Summary?.Replace("{count}", count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) ?? Body,
+    };
 
     /// <summary>Application data for the client (conversation id, item id...): string keys and values, as FCM requires.</summary>
     public IReadOnlyDictionary<string, string> Data { get; init; } = new Dictionary<string, string>();

@@ -2,6 +2,7 @@ using Talko.Server.Blobs;
 using Talko.Server.Data;
 using Talko.Server.Ephemeral;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Notifications;
 
 namespace Talko.Server.Hosting;
 
@@ -26,7 +27,8 @@ public static class TalkoHostExtensions
             .AddTalkoBlobs()
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
-            .AddAdminApi();
+            .AddAdminApi()
+            .AddTalkoNotifications(mode);
         return builder;
     }
 

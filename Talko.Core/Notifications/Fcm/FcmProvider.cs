@@ -35,7 +35,7 @@ public sealed class FcmProvider(HttpClient http, FcmOptions options, GoogleAcces
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.BaseUrl, $"/v1/projects/{project}/messages:send"))
         {
             Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
