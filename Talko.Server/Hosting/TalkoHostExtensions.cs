@@ -1,6 +1,7 @@
 using Talko.Server.Blobs;
 using Talko.Server.Data;
 using Talko.Server.Ephemeral;
+using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
 using Talko.Server.Features.Notifications;
 
@@ -28,6 +29,7 @@ public static class TalkoHostExtensions
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
             .AddAdminApi()
+            .AddAccounts()
             .AddTalkoNotifications(mode);
         return builder;
     }
@@ -36,10 +38,13 @@ public static class TalkoHostExtensions
     {
         app.UseTalkoProblemDetails();
         app.UseRouting();
+        // Before request logging, so its log context carries the authenticated user's id.
+        app.UseAccounts();
         app.UseTalkoRequestLogging();
         app.MapTalkoHealth();
         app.MapTalkoApiDocs();
         app.MapAdminApi();
+        app.MapAccountsApi();
         return app;
     }
 
