@@ -4,6 +4,7 @@ using Talko.Server.Ephemeral;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
 using Talko.Server.Features.Notifications;
+using Talko.Server.Features.Notifications.InApp;
 
 namespace Talko.Server.Hosting;
 
@@ -45,6 +46,7 @@ public static class TalkoHostExtensions
         app.MapTalkoApiDocs();
         app.MapAdminApi();
         app.MapAccountsApi();
+        app.MapNotificationsApi();
         return app;
     }
 

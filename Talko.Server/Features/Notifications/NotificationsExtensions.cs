@@ -6,6 +6,7 @@ using Talko.Core.Notifications.Fcm;
 using Talko.Core.Notifications.Webhooks;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Providers;
+using Talko.Server.Features.Notifications.Routing;
 using Talko.Server.Hosting;
 
 namespace Talko.Server.Features.Notifications;
@@ -25,9 +26,11 @@ public static class NotificationsExtensions
         services.AddSingleton<NotificationOutbox>();
         services.AddSingleton<OutboxClaimer>(mode.UsesPostgres ? new PostgresOutboxClaimer() : new SqliteOutboxClaimer());
         services.AddSingleton<LogNotificationProvider>();
-        services.TryAddSingleton<IPushAddressRemover, LoggingPushAddressRemover>();
+        services.TryAddSingleton<IPushAddressRemover, DevicePushAddressRemover>();
         services.AddSingleton<NotificationProviders>();
         services.AddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<IPresenceLookup, NobodyConnectedPresenceLookup>();
+        services.AddSingleton<INotificationTrigger, NotificationPlanner>();
 
         if (configured.Apns.IsConfigured)
         {

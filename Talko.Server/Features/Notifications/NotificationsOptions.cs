@@ -57,6 +57,12 @@ public sealed class NotificationsOptions
     /// <summary>Per-request timeout for provider HTTP calls.</summary>
     public TimeSpan ProviderTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Longest text preview in a push; longer ones are cut with an ellipsis.</summary>
+    public int PreviewMaxLength { get; set; } = 120;
+
+    /// <summary>Most entries GET /v1/notifications returns at once.</summary>
+    public int ListMaxLimit { get; set; } = 100;
+
     public ApnsOptions Apns { get; set; } = new();
 
     public FcmOptions Fcm { get; set; } = new();
