@@ -3,6 +3,8 @@ using Talko.Server.Data;
 using Talko.Server.Ephemeral;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Notifications;
+using Talko.Server.Features.Notifications.InApp;
 
 namespace Talko.Server.Hosting;
 
@@ -28,7 +30,8 @@ public static class TalkoHostExtensions
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
             .AddAdminApi()
-            .AddAccounts();
+            .AddAccounts()
+            .AddTalkoNotifications(mode);
         return builder;
     }
 
@@ -43,6 +46,7 @@ public static class TalkoHostExtensions
         app.MapTalkoApiDocs();
         app.MapAdminApi();
         app.MapAccountsApi();
+        app.MapNotificationsApi();
         return app;
     }
 

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+
+namespace Talko.Server.Features.Notifications.Outbox;
+
+/// <summary>
+/// Runs <see cref="OutboxDispatcher"/> rounds on every instance: back to back while full batches come,
+/// otherwise every poll interval; a failed round (database down) waits and tries again, never stops.
+/// </summary>
+public sealed class OutboxDispatcherService(
+    OutboxDispatcher dispatcher,
+    Providers.NotificationProviders providers,
+    TimeProvider time,
+    IOptions<NotificationsOptions> options,
+    ILogger<OutboxDispatcherService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var channels = string.Join(", ", Enum.GetValues<Talko.Core.Notifications.PushChannel>()
+            .Select(c => $"{c}={(providers.IsConfigured(c) ? "provider" : "log")}"));
+        NotificationsLog.DispatcherStarted(logger, dispatcher.Owner, channels);
+        var nextCleanup = time.GetUtcNow();
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = settings.PollInterval;
+            try
+            {
+                var claimed = await dispatcher.DispatchOnceAsync(stoppingToken);
+                if (time.GetUtcNow() >= nextCleanup)
+                {
+                    await dispatcher.CleanUpAsync(stoppingToken);
+                    nextCleanup = time.GetUtcNow() + settings.CleanupInterval;
+                }
+
+                failures = 0;
+                if (claimed >= settings.BatchSize)
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Back off on repeated failures, up to a minute, so a database outage is not hammered.
+                failures++;
+                wait = TimeSpan.FromMilliseconds(Math.Min(settings.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10)), 60_000));
+                NotificationsLog.RoundFailed(logger, exception, wait);
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
