@@ -25,8 +25,24 @@ public sealed class InviteServerTransaction : SipServerTransaction
     /// <summary>No ACK came: for a failure response within timer H, or for a 2xx within 64*T1.</summary>
     public event Action<InviteServerTransaction>? AckNotReceived;
 
-    /// <summary>True once a CANCEL matched this transaction (RFC 3261 section 9.2).</summary>
-    public bool IsCancelled { get; internal set; }
+    /// <summary>True once a CANCEL ended this transaction with 487 (RFC 3261 section 9.2).</summary>
+    public bool IsCancelled { get; private set; }
+
+    /// <summary>Raised after a CANCEL made this transaction answer 487.</summary>
+    public event Action<InviteServerTransaction>? Cancelled;
+
+    /// <summary>Answers 487 if no final response went out yet (section 9.2); false when too late to cancel.</summary>
+    public async ValueTask<bool> CancelAsync()
+    {
+        lock (Gate)
+        {
+            if (State != SipTransactionState.Proceeding || IsCancelled) return false;
+            IsCancelled = true;
+        }
+        await SendResponseAsync(SipResponse.For(Request, SipStatusCodes.RequestTerminated, SipIdentifiers.NewTag()));
+        Cancelled?.Invoke(this);
+        return true;
+    }
 
     internal async ValueTask StartAsync()
     {
