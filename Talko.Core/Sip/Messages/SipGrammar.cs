@@ -32,10 +32,10 @@ internal static class SipGrammar
                 else if (c == '"') inQuotes = false;
                 continue;
             }
+            if (c == separator && !inAngle) return i;
             if (c == '"' && !inAngle) inQuotes = true;
             else if (c == '<') inAngle = true;
             else if (c == '>') inAngle = false;
-            else if (c == separator && !inAngle) return i;
         }
         return -1;
     }

@@ -28,7 +28,6 @@ public static class SipMessageParser
         var headBytes = headEnd < 0 ? data : data[..headEnd];
         var bodyBytes = headEnd < 0 ? ReadOnlySpan<byte>.Empty : data[(headEnd + 4)..];
         if (headBytes.Length > options.MaxMessageSize) return Fail(SipParseErrorKind.MessageTooLarge, "header section too large", false, null);
-        if (headBytes.IndexOf((byte)0) >= 0) return Fail(SipParseErrorKind.Unrecognisable, "NUL in header section", false, null);
 
         var head = Encoding.UTF8.GetString(headBytes);
         var reader = new LineReader(head);
@@ -156,18 +155,20 @@ public static class SipMessageParser
         {
             var span = line.AsSpan();
             var sp1 = span.IndexOf(' ');
-            var sp2 = sp1 < 0 ? -1 : span[(sp1 + 1)..].IndexOf(' ');
-            if (sp1 <= 0 || sp2 <= 0) { Error(SipParseErrorKind.Unrecognisable, "malformed request line"); return false; }
-            sp2 += sp1 + 1;
-            var methodSpan = span[..sp1];
-            var uriSpan = span[(sp1 + 1)..sp2];
-            var version = span[(sp2 + 1)..];
-            if (!SipGrammar.IsToken(methodSpan)) { Error(SipParseErrorKind.Unrecognisable, "method is not a token"); return false; }
-            method = methodSpan.ToString();
-            if (!IsVersion(version, out var isTwo))
+            var lastSp = span.LastIndexOf(' ');
+            if (sp1 <= 0 || lastSp == sp1 || !SipGrammar.IsToken(span[..sp1]))
+            {
+                Error(SipParseErrorKind.Unrecognisable, "not a request line");
+                return false;
+            }
+            method = span[..sp1].ToString();
+            var uriSpan = span[(sp1 + 1)..lastSp];
+            var version = span[(lastSp + 1)..];
+            // From here on the request is recognisable: keep reading headers so the error can be answered.
+            if (version.IsEmpty || uriSpan.IsEmpty || uriSpan.IndexOfAny(' ', '\t') >= 0 || !IsVersion(version, out var isTwo))
             {
                 Error(SipParseErrorKind.BadSyntax, "malformed request line");
-                return true; // keep reading headers so the 400 can be sent
+                return true;
             }
             if (!isTwo) Error(SipParseErrorKind.UnsupportedVersion, "SIP version is not 2.0");
             if (!SipUri.TryParse(uriSpan, out requestUri)) Error(SipParseErrorKind.BadSyntax, "malformed Request-URI");
@@ -269,7 +270,7 @@ public static class SipMessageParser
         {
             if (callId is not null) { Error(SipParseErrorKind.BadHeaders, "Call-ID repeated"); return; }
             callId = value;
-            if (value.Length == 0 || value.AsSpan().IndexOfAny(" \t\"") >= 0) Error(SipParseErrorKind.BadSyntax, "malformed Call-ID");
+            if (value.Length == 0 || value.AsSpan().IndexOfAny(' ', '\t') >= 0) Error(SipParseErrorKind.BadSyntax, "malformed Call-ID");
         }
 
         private void ParseCSeq(string value)
@@ -338,9 +339,7 @@ public static class SipMessageParser
         }
 
         public SipMalformedRequest? Malformed() =>
-            method is null || vias.Count == 0 || rawFrom is null || rawTo is null || callId is null || rawCSeq is null
-                ? null
-                : new SipMalformedRequest(method, vias, rawFrom, rawTo, callId, rawCSeq);
+            method is null || vias.Count == 0 ? null : new SipMalformedRequest(method, vias, rawFrom, rawTo, callId, rawCSeq);
 
         public SipMessage Build()
         {

@@ -32,10 +32,10 @@ public static class SipMessageWriter
         var sb = new StringBuilder(384);
         sb.Append("SIP/2.0 ").Append(statusCode).Append(' ').Append(SipStatusCodes.ReasonPhrase(statusCode)).Append("\r\n");
         foreach (var via in request.Vias) Line(sb, SipHeaderNames.Via, via.ToString());
-        Line(sb, SipHeaderNames.From, request.From);
-        Line(sb, SipHeaderNames.To, request.To.Contains("tag=", StringComparison.OrdinalIgnoreCase) ? request.To : request.To + ";tag=" + toTag);
-        Line(sb, SipHeaderNames.CallId, request.CallId);
-        Line(sb, SipHeaderNames.CSeq, request.CSeq);
+        if (request.From is not null) Line(sb, SipHeaderNames.From, request.From);
+        if (request.To is not null) Line(sb, SipHeaderNames.To, request.To.Contains("tag=", StringComparison.OrdinalIgnoreCase) ? request.To : request.To + ";tag=" + toTag);
+        if (request.CallId is not null) Line(sb, SipHeaderNames.CallId, request.CallId);
+        if (request.CSeq is not null) Line(sb, SipHeaderNames.CSeq, request.CSeq);
         if (extraHeaders is not null) foreach (var f in extraHeaders) Line(sb, f.Name, f.Value);
         return Finish(sb, null, []);
     }

@@ -42,6 +42,7 @@ public sealed record SipParseError(SipParseErrorKind Kind, string Detail, bool I
 
 /// <summary>
 /// The fields of a malformed request needed to answer it statelessly (RFC 3261 section 8.2.6.2), kept raw
-/// because a broken From or To must still be echoed back.
+/// because a broken From or To must still be echoed back. Only a usable Via is required: it says where the
+/// answer goes; missing fields are left out of the answer (RFC 4475 section 3.3.1 still wants a 400).
 /// </summary>
-public sealed record SipMalformedRequest(string Method, IReadOnlyList<SipVia> Vias, string From, string To, string CallId, string CSeq);
+public sealed record SipMalformedRequest(string Method, IReadOnlyList<SipVia> Vias, string? From, string? To, string? CallId, string? CSeq);
