@@ -13,12 +13,16 @@ internal sealed class FakeConferenceMediaEngine : IConferenceMediaEngine
 
     public bool Fail { get; set; }
 
-    public ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default)
+    /// <summary>When set, AddLegAsync waits for it, so a test can slip a CANCEL in while media is being set up.</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default)
     {
+        if (Gate is { } gate) await gate.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
         if (Fail) throw new InvalidOperationException("no ports left");
         var leg = new FakeMediaLeg(options, new IPEndPoint(IPAddress.Loopback, Interlocked.Add(ref nextPort, 2)));
         Legs.Enqueue(leg);
-        return ValueTask.FromResult<IMediaLeg>(leg);
+        return leg;
     }
 }
 
