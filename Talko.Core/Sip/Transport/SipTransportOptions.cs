@@ -12,6 +12,9 @@ public sealed class SipTransportOptions
     /// <summary>How long an outgoing TCP connect may take.</summary>
     public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Kernel receive buffer of each UDP socket, so a burst (or a flood) loses fewer valid datagrams.</summary>
+    public int UdpSocketReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Receive buffer for one UDP datagram; larger datagrams are dropped.</summary>
     public int UdpReceiveBufferSize { get; set; } = 65_535;
 }

@@ -20,6 +20,7 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (bindTo.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+        socket.ReceiveBufferSize = options.UdpSocketReceiveBufferBytes;
         socket.Bind(bindTo);
         receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
