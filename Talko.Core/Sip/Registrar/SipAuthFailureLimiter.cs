@@ -41,8 +41,8 @@ public sealed class SipAuthFailureLimiter(SipDigestOptions options, TimeProvider
             lock (entry) stale = entry.BlockedUntil <= now && now - entry.WindowStart > options.FailureWindow;
             if (stale) sources.TryRemove(address, out _);
         }
-        // Still full of live entries: forget arbitrary ones rather than grow without bound.
-        foreach (var address in sources.Keys.Take(Math.Max(0, sources.Count - options.MaxTrackedSources + 1)))
+        // Still full of live entries: forget a tenth rather than grow without bound or prune on every failure.
+        foreach (var address in sources.Keys.Take(Math.Max(0, sources.Count - options.MaxTrackedSources * 9 / 10)))
             sources.TryRemove(address, out _);
     }
 

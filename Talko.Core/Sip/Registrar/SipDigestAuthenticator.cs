@@ -114,7 +114,9 @@ public sealed class SipDigestAuthenticator
         var cutoff = time.GetUtcNow() - options.NonceLifetime;
         foreach (var (nonce, use) in nonceCounts)
             if (use.FirstSeen < cutoff) nonceCounts.TryRemove(nonce, out _);
-        foreach (var nonce in nonceCounts.Keys.Take(Math.Max(0, nonceCounts.Count - options.MaxTrackedNonces + 1)))
+        // Still full of live nonces: forget a tenth at once so pruning is not paid on every request.
+        var excess = nonceCounts.Count - options.MaxTrackedNonces * 9 / 10;
+        foreach (var nonce in nonceCounts.Keys.Take(Math.Max(0, excess)))
             nonceCounts.TryRemove(nonce, out _);
     }
 

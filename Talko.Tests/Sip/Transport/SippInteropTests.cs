@@ -49,6 +49,7 @@ public sealed class SippInteropTests
         Assert.Equal("conf-77", leg.Options.ConferenceId);
         Assert.Equal(IPAddress.Loopback, leg.Options.RemoteRtp.Address);
         Assert.Equal(Talko.Core.Media.AudioCodec.Pcmu, leg.Options.Codec);
+        Assert.Equal(101, leg.Options.TelephoneEventPayloadType);
         await leg.Disposed.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Empty(host.Engine.Conferences.Calls);
     }
