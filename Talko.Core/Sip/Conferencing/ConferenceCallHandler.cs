@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Talko.Core.Media;
+using Talko.Core.Sip.Dialogs;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Registrar;
+using Talko.Core.Sip.Sdp;
+using Talko.Core.Sip.Transactions;
+
+namespace Talko.Core.Sip.Conferencing;
+
+/// <summary>
+/// Answers INVITEs to sip:{conference-id}@host: digest authentication (same credentials as REGISTER),
+/// admission, SDP offer/answer (488 without a common codec), a media leg from the
+/// <see cref="IConferenceMediaEngine"/>, 180 then 200. Inside the dialog: ACK, BYE, re-INVITE (hold via
+/// sendonly/inactive or 0.0.0.0, resume, new address), INFO; CANCEL before the 200 frees the leg.
+/// </summary>
+public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandler
+{
+    private readonly ConcurrentDictionary<SipDialogId, ConferenceCall> calls = new();
+    private readonly SipUserAgent agent;
+    private readonly SipDigestAuthenticator authenticator;
+    private readonly IConferenceAdmission admission;
+    private readonly IConferenceMediaEngine media;
+    private readonly ConferencingOptions options;
+    private readonly ILogger logger;
+
+    public ConferenceCallHandler(SipUserAgent agent, SipDigestAuthenticator authenticator, IConferenceAdmission admission,
+        IConferenceMediaEngine media, ConferencingOptions options, ILogger logger)
+    {
+        this.agent = agent;
+        this.authenticator = authenticator;
+        this.admission = admission;
+        this.media = media;
+        this.options = options;
+        this.logger = logger;
+    }
+
+    public IReadOnlyCollection<ConferenceCall> Calls => (IReadOnlyCollection<ConferenceCall>)calls.Values;
+
+    internal SipUserAgent Agent => agent;
+
+    internal IConferenceMediaEngine Media => media;
+
+    internal ConferencingOptions Options => options;
+
+    public async ValueTask HandleAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        var invite = (InviteServerTransaction)transaction;
+        var request = invite.Request;
+        var conferenceId = request.Uri.User;
+        if (string.IsNullOrEmpty(conferenceId))
+        {
+            await RejectAsync(invite, "", SipStatusCodes.NotFound);
+            return;
+        }
+        var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
+        if (auth.Outcome != SipAuthOutcome.Authenticated)
+        {
+            await SipAuthChallenges.RejectAsync(agent, invite, authenticator, auth);
+            return;
+        }
+        if (!await admission.MayJoinAsync(auth.Credential!, conferenceId, cancellationToken))
+        {
+            await RejectAsync(invite, conferenceId, SipStatusCodes.Forbidden);
+            return;
+        }
+        if (calls.Count >= options.MaxCalls)
+        {
+            await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
+            return;
+        }
+        if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, options.Codecs) is not { } negotiation)
+        {
+            await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
+            return;
+        }
+
+        var localTag = SipIdentifiers.NewTag();
+        IMediaLeg leg;
+        try
+        {
+            leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, $"{request.CallId}/{localTag}", negotiation.RemoteRtp,
+                negotiation.Codec, negotiation.TelephoneEventPayloadType), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ConferenceLog.MediaFailed(logger, ex, conferenceId);
+            await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
+            return;
+        }
+
+        var source = request.Source!;
+        var dialog = SipDialog.CreateUas(request, localTag, SipUserAgent.LocalContact(source.Protocol, source.Local, conferenceId));
+        dialog.Handler = this;
+        var call = new ConferenceCall(conferenceId, dialog, leg, negotiation.Codec, auth.Credential, NewSessionId()) { PendingInvite = invite };
+        calls[dialog.Id] = call;
+        agent.AddDialog(dialog);
+        if (negotiation.IsHold) SetHold(call, true);
+        invite.Cancelled += t => { _ = EndAsync(call, "cancelled", sendBye: false); };
+        invite.AckNotReceived += t => { _ = EndAsync(call, "no ACK", sendBye: true); };
+        if (invite.IsCancelled)
+        {
+            await EndAsync(call, "cancelled", sendBye: false);
+            return;
+        }
+        ConferenceLog.Joined(logger, leg.LegId, conferenceId, negotiation.Codec);
+
+        if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);
+        await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
+    }
+
+    public async ValueTask OnRequestAsync(SipDialog dialog, SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        var request = transaction.Request;
+        if (!calls.TryGetValue(dialog.Id, out var call))
+        {
+            await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.CallDoesNotExist, dialog.Id.LocalTag));
+            return;
+        }
+        switch (request.Method)
+        {
+            case SipMethods.Bye:
+                await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ok, dialog.Id.LocalTag));
+                await EndAsync(call, "BYE", sendBye: false);
+                break;
+            case SipMethods.Invite:
+                await ReinviteAsync(call, (InviteServerTransaction)transaction);
+                break;
+            case SipMethods.Info:
+                await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ok, dialog.Id.LocalTag));
+                break;
+            default:
+                var response = agent.CreateResponse(request, SipStatusCodes.MethodNotAllowed, dialog.Id.LocalTag);
+                response.Headers.Add(SipHeaderNames.Allow, agent.AllowHeader);
+                await transaction.SendResponseAsync(response);
+                break;
+        }
+    }
+
+    public ValueTask OnAckAsync(SipDialog dialog, SipRequest ack, CancellationToken cancellationToken)
+    {
+        if (calls.TryGetValue(dialog.Id, out var call) && call.PendingInvite is { } pending && pending.Request.CSeq.Number == ack.CSeq.Number)
+        {
+            pending.OnSuccessAcknowledged();
+            call.PendingInvite = null;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A target refresh and new offer (RFC 3261 section 14): hold, resume or a new address; the codec stays.</summary>
+    private async ValueTask ReinviteAsync(ConferenceCall call, InviteServerTransaction invite)
+    {
+        var request = invite.Request;
+        if (Interlocked.CompareExchange(ref call.ReinviteInProgress, 1, 0) != 0 || call.PendingInvite is not null)
+        {
+            await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.RequestPending, call.Dialog.Id.LocalTag));
+            return;
+        }
+        try
+        {
+            if (request.Contacts.Count > 0) call.Dialog.RemoteTarget = request.Contacts[0].Uri;
+            SdpSession reply;
+            if (request.Body.Length == 0)
+            {
+                // No offer: ours goes in the 2xx and the answer comes in the ACK (section 13.2.1).
+                reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion);
+            }
+            else if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, [call.Codec]) is not { } negotiation)
+            {
+                await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.NotAcceptableHere, call.Dialog.Id.LocalTag));
+                return;
+            }
+            else
+            {
+                if (!negotiation.RemoteRtp.Address.Equals(IPAddress.Any)) call.Leg.UpdateRemote(negotiation.RemoteRtp);
+                SetHold(call, negotiation.IsHold);
+                reply = SdpOfferAnswer.CreateAnswer(offer, negotiation, call.Leg.LocalRtp, call.SessionId, ++call.SessionVersion);
+            }
+            call.PendingInvite = invite;
+            await invite.SendResponseAsync(SuccessWithSdp(request, call.Dialog, reply));
+        }
+        finally
+        {
+            Volatile.Write(ref call.ReinviteInProgress, 0);
+        }
+    }
+
+    private static void SetHold(ConferenceCall call, bool onHold)
+    {
+        if (call.OnHold == onHold) return;
+        call.OnHold = onHold;
+        call.Leg.SetOnHold(onHold);
+    }
+
+    internal void Track(ConferenceCall call)
+    {
+        call.Dialog.Handler = this;
+        calls[call.Dialog.Id] = call;
+        agent.AddDialog(call.Dialog);
+    }
+
+    /// <summary>Ends a call from this side: BYE to the peer and the media leg released.</summary>
+    public Task HangUpAsync(ConferenceCall call) => EndAsync(call, "hung up", sendBye: true);
+
+    internal async Task EndAsync(ConferenceCall call, string reason, bool sendBye)
+    {
+        if (!call.TryEnd()) return;
+        calls.TryRemove(call.Dialog.Id, out _);
+        agent.RemoveDialog(call.Dialog);
+        if (sendBye) agent.SendRequest(call.Dialog.CreateRequest(SipMethods.Bye), call.Dialog.Target);
+        ConferenceLog.Left(logger, call.Leg.LegId, call.ConferenceId, reason);
+        try
+        {
+            await call.Leg.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            ConferenceLog.MediaFailed(logger, ex, call.ConferenceId);
+        }
+    }
+
+    private SipResponse SuccessWithSdp(SipRequest request, SipDialog dialog, SdpSession sdp)
+    {
+        var response = agent.CreateResponse(request, SipStatusCodes.Ok, dialog.Id.LocalTag);
+        response.Contacts.Add(new SipNameAddress(dialog.LocalContact!));
+        response.Headers.Add(SipHeaderNames.Allow, agent.AllowHeader);
+        response.ContentType = "application/sdp";
+        response.Body = Encoding.UTF8.GetBytes(sdp.ToString());
+        return response;
+    }
+
+    private async ValueTask RejectAsync(InviteServerTransaction invite, string conferenceId, int status)
+    {
+        ConferenceLog.Rejected(logger, conferenceId, status);
+        await invite.SendResponseAsync(agent.CreateResponse(invite.Request, status));
+    }
+
+    internal static bool TryReadOffer(SipMessage message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SdpSession? offer)
+    {
+        offer = null;
+        return message.Body.Length > 0 && SdpSession.TryParse(Encoding.UTF8.GetString(message.Body), out offer);
+    }
+
+    internal static ulong NewSessionId() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2;
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text;
+using Talko.Core.Media;
+using Talko.Core.Sip.Dialogs;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Registrar;
+using Talko.Core.Sip.Sdp;
+using Talko.Core.Sip.Transactions;
+using Talko.Core.Sip.Transport;
+
+namespace Talko.Core.Sip.Conferencing;
+
+/// <summary>
+/// Rings a registered device into a conference: INVITE with an offer to the binding's contact (sent to the
+/// address it registered from), ACK on 2xx, CANCEL when it does not answer within the ring timeout.
+/// The media leg is allocated before the offer (its port goes in the SDP) with an unspecified remote
+/// that the answer then fills in; only the first configured codec is offered because a leg's codec is fixed.
+/// </summary>
+public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingStore bindings, string domain)
+{
+    /// <summary>Rings every live binding of <paramref name="userId"/>; returns the calls that were answered.</summary>
+    public async Task<IReadOnlyList<ConferenceCall>> RingUserAsync(string conferenceId, string userId, CancellationToken cancellationToken = default)
+    {
+        var targets = await bindings.GetByUserAsync(userId, cancellationToken);
+        var results = await Task.WhenAll(targets.Select(b => RingAsync(conferenceId, b, cancellationToken)));
+        return results.OfType<ConferenceCall>().ToList();
+    }
+
+    /// <summary>Rings one binding; null when it declined, timed out or could not be reached.</summary>
+    public async Task<ConferenceCall?> RingAsync(string conferenceId, SipBinding binding, CancellationToken cancellationToken = default)
+    {
+        if (!SipUri.TryParse(binding.ContactUri, out var contactUri)) return null;
+        var target = binding.Source is { } source ? new SipTarget(binding.Protocol, source) : SipTarget.FromUri(contactUri);
+        if (target is null) return null;
+        var agent = calls.Agent;
+        var local = agent.Transactions.Transport.LocalEndPointFor(target);
+        if (local is null) return null;
+
+        var codec = calls.Options.Codecs[0];
+        var callId = SipIdentifiers.NewCallId();
+        var leg = await calls.Media.AddLegAsync(new MediaLegOptions(conferenceId, $"{callId}/out", new IPEndPoint(IPAddress.Any, 0), codec,
+            SdpOfferAnswer.DefaultTelephoneEventPayloadType), cancellationToken);
+        var sessionId = ConferenceCallHandler.NewSessionId();
+        var offer = SdpOfferAnswer.CreateOffer(leg.LocalRtp, codec, sessionId, 1);
+
+        var invite = new SipRequest(SipMethods.Invite, contactUri)
+        {
+            From = new SipNameAddress(new SipUri("sip", conferenceId, domain)) { Tag = SipIdentifiers.NewTag() },
+            To = new SipNameAddress(SipUri.Parse(binding.AddressOfRecord)),
+            CallId = callId,
+            CSeq = new SipCSeq(1, SipMethods.Invite),
+            MaxForwards = 70,
+            ContentType = "application/sdp",
+            Body = Encoding.UTF8.GetBytes(offer.ToString()),
+        };
+        invite.Contacts.Add(new SipNameAddress(SipUserAgent.LocalContact(target.Protocol, local, conferenceId)));
+        var transaction = agent.SendRequest(invite, target);
+
+        SipResponse response;
+        try
+        {
+            response = await transaction.FinalResponse.WaitAsync(calls.Options.RingTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Section 9.1: CANCEL carries the INVITE's top Via, so it matches its server transaction.
+            var cancel = new SipRequest(SipMethods.Cancel, invite.Uri)
+            {
+                From = invite.From, To = invite.To, CallId = invite.CallId,
+                CSeq = new SipCSeq(invite.CSeq.Number, SipMethods.Cancel), MaxForwards = 70,
+            };
+            cancel.Vias.Add(invite.TopVia);
+            agent.SendRequest(cancel, target);
+            response = await transaction.FinalResponse.WaitAsync(calls.Options.RingTimeout * 2, CancellationToken.None);
+        }
+
+        if (!response.IsSuccess)
+        {
+            await leg.DisposeAsync();
+            return null;
+        }
+        var dialog = SipDialog.CreateUac(invite, response, target);
+        var call = new ConferenceCall(conferenceId, dialog, leg, codec, null, sessionId);
+        calls.Track(call);
+        if (transaction is InviteClientTransaction inviteTransaction)
+            inviteTransaction.SuccessRetransmitted += r => _ = agent.SendAckAsync(dialog, invite.CSeq.Number).AsTask();
+        await agent.SendAckAsync(dialog, invite.CSeq.Number);
+
+        if (!ConferenceCallHandler.TryReadOffer(response, out var answer) || SdpOfferAnswer.Negotiate(answer, [codec]) is not { } negotiation)
+        {
+            await calls.HangUpAsync(call);
+            return null;
+        }
+        call.Leg.UpdateRemote(negotiation.RemoteRtp);
+        return call;
+    }
+}

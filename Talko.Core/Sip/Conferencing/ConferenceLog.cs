@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Talko.Core.Sip.Conferencing;
+
+internal static partial class ConferenceLog
+{
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Leg {LegId} joined conference {ConferenceId} ({Codec})")]
+    public static partial void Joined(ILogger logger, string legId, string conferenceId, Media.AudioCodec codec);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Leg {LegId} left conference {ConferenceId}: {Reason}")]
+    public static partial void Left(ILogger logger, string legId, string conferenceId, string reason);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Media engine refused a leg for conference {ConferenceId}")]
+    public static partial void MediaFailed(ILogger logger, Exception exception, string conferenceId);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "INVITE to conference {ConferenceId} rejected with {StatusCode}")]
+    public static partial void Rejected(ILogger logger, string conferenceId, int statusCode);
+}

@@ -1,0 +1,14 @@
+namespace Talko.Core.Sip.Dialogs;
+
+/// <summary>How the user agent core presents itself and what it accepts.</summary>
+public sealed class SipUserAgentOptions
+{
+    /// <summary>Sent in User-Agent and Server headers.</summary>
+    public string ProductName { get; set; } = "Talko";
+
+    /// <summary>Body types the core accepts (RFC 3261 section 8.2.3); others get 415.</summary>
+    public IReadOnlyList<string> AcceptedContentTypes { get; set; } = ["application/sdp"];
+
+    /// <summary>Option tags understood in Require (section 8.2.2.3); others get 420.</summary>
+    public IReadOnlyList<string> SupportedExtensions { get; set; } = [];
+}

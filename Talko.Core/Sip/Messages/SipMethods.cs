@@ -1,0 +1,14 @@
+namespace Talko.Core.Sip.Messages;
+
+/// <summary>Method names the stack knows. Methods are case-sensitive tokens (RFC 3261 section 7.1); unknown ones stay strings.</summary>
+public static class SipMethods
+{
+    public const string Invite = "INVITE";
+    public const string Ack = "ACK";
+    public const string Bye = "BYE";
+    public const string Cancel = "CANCEL";
+    public const string Options = "OPTIONS";
+    public const string Register = "REGISTER";
+    public const string Info = "INFO";
+    public const string Update = "UPDATE";
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Talko.Core.Sip.Dialogs;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Transactions;
+
+namespace Talko.Core.Sip.Registrar;
+
+/// <summary>
+/// REGISTER processing per RFC 3261 section 10.3: digest authentication, the authenticated user may only
+/// bind its own address-of-record, Contact "*" removal, Call-ID/CSeq ordering, expiry bounds (423), and a
+/// 200 listing the current bindings.
+/// </summary>
+public sealed class SipRegistrar(
+    SipUserAgent agent,
+    SipDigestAuthenticator authenticator,
+    ISipBindingStore bindings,
+    SipRegistrarOptions options,
+    TimeProvider time,
+    ILogger logger) : ISipRequestHandler
+{
+    public async ValueTask HandleAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
+    {
+        var request = transaction.Request;
+        var aor = request.To.Uri.ToAddressOfRecord();
+        var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
+        if (auth.Outcome != SipAuthOutcome.Authenticated)
+        {
+            if (auth.Outcome != SipAuthOutcome.Challenge) SipRegistrarLog.AuthFailed(logger, aor, request.Source?.Remote.ToString(), auth.Outcome);
+            await SipAuthChallenges.RejectAsync(agent, transaction, authenticator, auth);
+            return;
+        }
+        var credential = auth.Credential!;
+        if (!string.Equals(request.To.Uri.User, credential.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Forbidden));
+            return;
+        }
+
+        var status = await ApplyAsync(request, aor, credential, cancellationToken);
+        if (status != SipStatusCodes.Ok)
+        {
+            var error = agent.CreateResponse(request, status);
+            if (status == SipStatusCodes.IntervalTooBrief)
+                error.Headers.Add(SipHeaderNames.MinExpires, options.MinExpiresSeconds.ToString(CultureInfo.InvariantCulture));
+            await transaction.SendResponseAsync(error);
+            return;
+        }
+
+        var response = agent.CreateResponse(request, SipStatusCodes.Ok);
+        var now = time.GetUtcNow();
+        foreach (var binding in await bindings.GetAsync(aor, cancellationToken))
+        {
+            if (!SipNameAddress.TryParse("<" + binding.ContactUri + ">", out var contact)) continue;
+            contact.Parameters.Set("expires", Math.Max(0, (long)(binding.ExpiresAt - now).TotalSeconds).ToString(CultureInfo.InvariantCulture));
+            response.Contacts.Add(contact);
+        }
+        response.Headers.Add(SipHeaderNames.Date, now.ToString("r", CultureInfo.InvariantCulture));
+        await transaction.SendResponseAsync(response);
+    }
+
+    private async ValueTask<int> ApplyAsync(SipRequest request, string aor, SipCredential credential, CancellationToken cancellationToken)
+    {
+        var existing = await bindings.GetAsync(aor, cancellationToken);
+        if (request.ContactIsWildcard)
+        {
+            // Section 10.3 step 6: "*" only with Expires: 0 and no other Contact.
+            if (request.Expires != 0 || request.Contacts.Count > 0) return SipStatusCodes.BadRequest;
+            foreach (var b in existing)
+                if (b.CallId != request.CallId || b.CSeq < request.CSeq.Number)
+                    await bindings.RemoveAsync(aor, b.ContactUri, cancellationToken);
+            return SipStatusCodes.Ok;
+        }
+
+        foreach (var contact in request.Contacts)
+        {
+            var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
+            if (expires > 0 && expires < options.MinExpiresSeconds) return SipStatusCodes.IntervalTooBrief;
+        }
+
+        var count = existing.Count;
+        foreach (var contact in request.Contacts)
+        {
+            var uri = contact.Uri.ToString();
+            var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
+            expires = Math.Min(expires, options.MaxExpiresSeconds);
+            var current = existing.FirstOrDefault(b => b.ContactUri == uri);
+            // Step 7: the same Call-ID with a CSeq not higher is an out-of-order retransmission and is ignored.
+            if (current is not null && current.CallId == request.CallId && current.CSeq >= request.CSeq.Number) continue;
+            if (expires == 0)
+            {
+                if (current is not null) { await bindings.RemoveAsync(aor, uri, cancellationToken); count--; }
+                continue;
+            }
+            if (current is null && ++count > options.MaxBindingsPerAddressOfRecord) return SipStatusCodes.ServiceUnavailable;
+            var source = request.Source;
+            await bindings.SetAsync(new SipBinding(aor, uri, credential.UserId, credential.DeviceId, request.CallId, request.CSeq.Number,
+                time.GetUtcNow().AddSeconds(expires), source?.Protocol ?? SipTransportProtocol.Udp, source?.Remote), cancellationToken);
+            SipRegistrarLog.Registered(logger, aor, uri, expires);
+        }
+        return SipStatusCodes.Ok;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Dialogs;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Registrar;
+using Talko.Core.Sip.Transactions;
+using Talko.Core.Sip.Transport;
+
+namespace Talko.Core.Sip;
+
+/// <summary>Everything the SIP engine can be told, grouped by layer, each with safe defaults.</summary>
+public sealed class SipEngineOptions
+{
+    /// <summary>Addresses to listen on; IPv4 and IPv6 both work (loopback by default).</summary>
+    public List<IPAddress> BindAddresses { get; set; } = [IPAddress.Loopback];
+
+    public bool EnableUdp { get; set; } = true;
+
+    public bool EnableTcp { get; set; } = true;
+
+    /// <summary>UDP port (0 picks a free one).</summary>
+    public int UdpPort { get; set; } = 5060;
+
+    /// <summary>TCP port (0 picks a free one).</summary>
+    public int TcpPort { get; set; } = 5060;
+
+    /// <summary>Host part of URIs the engine originates (From of INVITEs it rings out with).</summary>
+    public string Domain { get; set; } = "localhost";
+
+    /// <summary>Digest realm; shortcut for <see cref="SipDigestOptions.Realm"/>.</summary>
+    public string Realm
+    {
+        get => Digest.Realm;
+        set => Digest.Realm = value;
+    }
+
+    /// <summary>Most live transactions; beyond it new requests get 503.</summary>
+    public int MaxTransactions { get; set; } = 50_000;
+
+    public SipParserOptions Parser { get; set; } = new();
+
+    public SipTransportOptions Transport { get; set; } = new();
+
+    public SipTimerOptions Timers { get; set; } = new();
+
+    public SipUserAgentOptions UserAgent { get; set; } = new();
+
+    public SipDigestOptions Digest { get; set; } = new();
+
+    public SipRegistrarOptions Registrar { get; set; } = new();
+
+    public ConferencingOptions Conferencing { get; set; } = new();
+}

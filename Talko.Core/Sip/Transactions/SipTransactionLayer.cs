@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Transport;
+
+namespace Talko.Core.Sip.Transactions;
+
+/// <summary>
+/// Matches messages to transactions (RFC 3261 sections 17.1.3 and 17.2.3, with the RFC 2543 fallback for
+/// branches without the magic cookie), creates server transactions for new requests, detects merged
+/// requests (section 8.2.2.2) and hands everything else up to the <see cref="ISipTransactionUser"/>.
+/// </summary>
+public sealed class SipTransactionLayer
+{
+    private readonly ConcurrentDictionary<string, SipServerTransaction> servers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SipClientTransaction> clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> mergeIndex = new(StringComparer.Ordinal);
+    private readonly SipTransport transport;
+    private readonly ILogger logger;
+
+    public SipTransactionLayer(SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000)
+    {
+        this.transport = transport;
+        this.logger = logger;
+        Timers = timers;
+        Time = time;
+        MaxTransactions = maxTransactions;
+        transport.MessageReceived = OnMessageAsync;
+    }
+
+    public SipTimerOptions Timers { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Server plus client transactions alive at once; beyond it new requests get 503.</summary>
+    public int MaxTransactions { get; }
+
+    public ISipTransactionUser? User { get; set; }
+
+    public SipTransport Transport => transport;
+
+    public int ServerCount => servers.Count;
+
+    public int ClientCount => clients.Count;
+
+    /// <summary>Starts a client transaction. A Via with a fresh branch is added unless the request already has one (CANCEL, section 9.1).</summary>
+    public SipClientTransaction SendRequest(SipRequest request, SipTarget target)
+    {
+        if (request.Vias.Count == 0)
+        {
+            var via = transport.CreateVia(target, SipIdentifiers.NewBranch())
+                ?? throw new InvalidOperationException($"No {target.Protocol} channel for {target.EndPoint.AddressFamily}");
+            request.Vias.Add(via);
+        }
+        var key = ClientKey(request.TopVia.Branch ?? "", request.Method);
+        SipClientTransaction transaction = request.Method == SipMethods.Invite
+            ? new InviteClientTransaction(this, key, request, target)
+            : new NonInviteClientTransaction(this, key, request, target);
+        clients[key] = transaction;
+        transaction.Start();
+        return transaction;
+    }
+
+    /// <summary>The INVITE server transaction a CANCEL refers to (section 9.2): same key but method INVITE.</summary>
+    public InviteServerTransaction? FindInviteFor(SipRequest cancel) =>
+        servers.TryGetValue(ServerKey(cancel, SipMethods.Invite), out var t) ? t as InviteServerTransaction : null;
+
+    private async ValueTask OnMessageAsync(SipMessage message)
+    {
+        if (message is SipResponse response)
+        {
+            var key = ClientKey(response.TopVia.Branch ?? "", response.CSeq.Method);
+            if (clients.TryGetValue(key, out var client)) client.OnResponse(response);
+            else if (User is { } user) await user.OnStrayResponseAsync(response);
+            return;
+        }
+
+        var request = (SipRequest)message;
+        var serverKey = ServerKey(request, request.Method == SipMethods.Ack ? SipMethods.Invite : request.Method);
+        if (servers.TryGetValue(serverKey, out var existing))
+        {
+            if (request.Method == SipMethods.Ack)
+            {
+                if (existing is InviteServerTransaction invite && invite.OnAck() && User is { } ackUser) await ackUser.OnAckAsync(request);
+            }
+            else
+            {
+                existing.OnRetransmission(request);
+            }
+            return;
+        }
+        if (request.Method == SipMethods.Ack)
+        {
+            if (User is { } ackUser) await ackUser.OnAckAsync(request);
+            return;
+        }
+
+        SipServerTransaction transaction = request.Method == SipMethods.Invite
+            ? new InviteServerTransaction(this, serverKey, request)
+            : new NonInviteServerTransaction(this, serverKey, request);
+        if (!servers.TryAdd(serverKey, transaction)) return; // a concurrent retransmission won the race
+        if (servers.Count + clients.Count > MaxTransactions)
+        {
+            SipTransactionLog.TableFull(logger, servers.Count + clients.Count, request.Method);
+            await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServiceUnavailable, SipIdentifiers.NewTag()));
+            return;
+        }
+        if (transaction is InviteServerTransaction started) await started.StartAsync();
+
+        // Merged request (section 8.2.2.2): no To tag, same From tag, Call-ID and CSeq as a live transaction, other branch.
+        if (request.To.Tag is null && request.Method != SipMethods.Cancel)
+        {
+            var mergeKey = $"{request.From.Tag}|{request.CallId}|{request.CSeq}";
+            if (!mergeIndex.TryAdd(mergeKey, serverKey) && mergeIndex.TryGetValue(mergeKey, out var other) && other != serverKey && servers.ContainsKey(other))
+            {
+                SipTransactionLog.MergedRequest(logger, request.Method, request.CallId);
+                await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.LoopDetected, SipIdentifiers.NewTag()));
+                return;
+            }
+        }
+
+        if (User is not { } tu)
+        {
+            await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServiceUnavailable, SipIdentifiers.NewTag()));
+            return;
+        }
+        try
+        {
+            await tu.OnRequestAsync(transaction);
+        }
+        catch (Exception ex)
+        {
+            SipTransactionLog.UserFailed(logger, ex, request.Method, request.CallId);
+            await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServerInternalError, SipIdentifiers.NewTag()));
+        }
+    }
+
+    /// <summary>Section 17.2.3: branch + sent-by + method; without the magic cookie, the RFC 2543 fields.</summary>
+    internal static string ServerKey(SipRequest request, string method)
+    {
+        var via = request.TopVia;
+        if (via.HasRfc3261Branch) return string.Concat(via.Branch, "|", via.SentBy, "|", method);
+        return string.Join('|', "2543", request.Uri.ToString(), request.From.Tag, request.CallId, request.CSeq.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), method, via.ToString());
+    }
+
+    internal static string ClientKey(string branch, string method) => string.Concat(branch, "|", method);
+
+    internal void Remove(SipTransaction transaction)
+    {
+        if (transaction is SipServerTransaction server)
+        {
+            servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, server));
+            var r = transaction.Request;
+            if (r.To.Tag is null) mergeIndex.TryRemove(new KeyValuePair<string, string>($"{r.From.Tag}|{r.CallId}|{r.CSeq}", transaction.Key));
+        }
+        else if (transaction is SipClientTransaction client)
+        {
+            clients.TryRemove(new KeyValuePair<string, SipClientTransaction>(transaction.Key, client));
+        }
+    }
+
+    internal ValueTask<bool> SendResponseAsync(SipResponse response, SipSource? source) => transport.SendResponseAsync(response, source);
+
+    internal void SendResponseNoWait(SipResponse response, SipSource? source) => _ = SendSafelyAsync(transport.SendResponseAsync(response, source), null, "response");
+
+    internal void SendRequestNoWait(SipRequest request, SipTarget target, Action? onFailure) =>
+        _ = SendSafelyAsync(transport.SendRequestAsync(request, target), onFailure, request.Method);
+
+    private async Task SendSafelyAsync(ValueTask<bool> send, Action? onFailure, string what)
+    {
+        try
+        {
+            if (!await send.ConfigureAwait(false)) onFailure?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            SipTransactionLog.SendFailed(logger, ex, what);
+            onFailure?.Invoke();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Talko.Core.Sip.Messages;
+
+namespace Talko.Core.Sip.Transport;
+
+/// <summary>
+/// SIP over TCP on one IPv4 or IPv6 endpoint. Each connection is framed by Content-Length
+/// (RFC 3261 section 18.3); responses go back on the connection the request came on (section 18.2.2).
+/// </summary>
+public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options, SipParserOptions parserOptions, TimeProvider time, ILogger logger) : SipChannel
+{
+    private readonly Socket listener = new(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+    private readonly ConcurrentDictionary<IPEndPoint, Connection> connections = new();
+    private readonly CancellationTokenSource stopping = new();
+    private Task? acceptLoop;
+
+    public override SipTransportProtocol Protocol => SipTransportProtocol.Tcp;
+
+    public override IPEndPoint LocalEndPoint => (IPEndPoint?)listener.LocalEndPoint ?? bindTo;
+
+    public int ConnectionCount => connections.Count;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6) listener.DualMode = false;
+        listener.Bind(bindTo);
+        listener.Listen(128);
+        acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stopping.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                break;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+            var remote = (IPEndPoint)socket.RemoteEndPoint!;
+            if (connections.Count >= options.MaxTcpConnections)
+            {
+                SipTransportLog.TooManyConnections(logger, remote, options.MaxTcpConnections);
+                socket.Dispose();
+                continue;
+            }
+            Track(socket, remote);
+        }
+    }
+
+    private Connection Track(Socket socket, IPEndPoint remote)
+    {
+        var connection = new Connection(socket, remote);
+        if (connections.TryRemove(remote, out var previous)) previous.Close();
+        connections[remote] = connection;
+        connection.ReadLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
+        return connection;
+    }
+
+    private async Task ReadLoopAsync(Connection connection)
+    {
+        var framer = new SipStreamFramer(parserOptions);
+        var buffer = new byte[8192];
+        using var idle = time.CreateTimer(_ => connection.Close(), null, options.TcpIdleTimeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                int read;
+                try
+                {
+                    read = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None, stopping.Token);
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+                {
+                    break;
+                }
+                if (read == 0) break;
+                idle.Change(options.TcpIdleTimeout, Timeout.InfiniteTimeSpan);
+                framer.Append(buffer.AsSpan(0, read));
+                while (framer.TryTake(out var message))
+                {
+                    try
+                    {
+                        await OnReceivedAsync(connection.Remote, message);
+                    }
+                    catch (Exception ex)
+                    {
+                        SipTransportLog.HandlerFailed(logger, ex);
+                    }
+                }
+                if (framer.IsBroken)
+                {
+                    SipTransportLog.StreamBroken(logger, connection.Remote);
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            connections.TryRemove(new KeyValuePair<IPEndPoint, Connection>(connection.Remote, connection));
+            connection.Close();
+        }
+    }
+
+    public override async ValueTask<bool> SendAsync(IPEndPoint remote, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (!connections.TryGetValue(remote, out var connection))
+            {
+                if (connections.Count >= options.MaxTcpConnections) return false;
+                var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
+                timeout.CancelAfter(options.TcpConnectTimeout);
+                try
+                {
+                    await socket.ConnectAsync(remote, timeout.Token);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                connection = Track(socket, remote);
+            }
+            await connection.SendLock.WaitAsync(cancellationToken);
+            try
+            {
+                var remaining = data;
+                while (!remaining.IsEmpty)
+                {
+                    var sent = await connection.Socket.SendAsync(remaining, SocketFlags.None, cancellationToken);
+                    remaining = remaining[sent..];
+                }
+            }
+            finally
+            {
+                connection.SendLock.Release();
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            SipTransportLog.SendFailed(logger, "TCP", remote, ex.Message);
+            return false;
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        listener.Dispose();
+        foreach (var connection in connections.Values) connection.Close();
+        if (acceptLoop is not null) await acceptLoop.ConfigureAwait(false);
+        foreach (var connection in connections.Values)
+            if (connection.ReadLoop is { } loop) await loop.ConfigureAwait(false);
+        stopping.Dispose();
+    }
+
+    private sealed class Connection(Socket socket, IPEndPoint remote)
+    {
+        public Socket Socket { get; } = socket;
+        public IPEndPoint Remote { get; } = remote;
+        public SemaphoreSlim SendLock { get; } = new(1, 1);
+        public Task? ReadLoop { get; set; }
+
+        public void Close()
+        {
+            try { Socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+            Socket.Dispose();
+        }
+    }
+}
