@@ -84,10 +84,10 @@ public sealed class SipDigestAuthenticator
         if (nonceAge is null) return new(SipAuthOutcome.Failed);
 
         var credential = await credentials.FindAsync(r.Username, cancellationToken);
-        if (credential is null) return new(SipAuthOutcome.Failed);
+        // H(A1) binds the realm: credentials issued for another realm cannot answer this challenge.
+        if (credential is null || credential.Realm != options.Realm || credential.Ha1For(r.Algorithm) is not { } ha1) return new(SipAuthOutcome.Failed);
 
         var hash = Hasher(r.Algorithm)!;
-        var ha1 = hash($"{r.Username}:{options.Realm}:{credential.Secret}");
         var ha2 = hash($"{request.Method}:{r.Uri}");
         var expected = hash($"{ha1}:{r.Nonce}:{r.NonceCount}:{r.Cnonce}:{r.Qop}:{ha2}");
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(r.Response.ToLowerInvariant())))

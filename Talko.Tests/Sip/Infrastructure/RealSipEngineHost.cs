@@ -27,7 +27,7 @@ internal sealed class RealSipEngineHost : IAsyncDisposable
         var options = new SipEngineOptions { BindAddresses = [address], UdpPort = port, TcpPort = port, Realm = "talko.test" };
         configure?.Invoke(options);
         var credentials = new InMemorySipCredentialStore();
-        credentials.Add(new SipCredential(SipTestHost.Username, "user-1", "device-1", SipTestHost.Password));
+        credentials.Add(SipCredential.FromSecret(SipTestHost.Username, "user-1", "device-1", options.Realm, SipTestHost.Password));
         var media = new FakeConferenceMediaEngine();
         var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media);
         await engine.StartAsync();

@@ -32,8 +32,8 @@ internal sealed class SipTestHost : IAsyncDisposable
         configure?.Invoke(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var credentials = new InMemorySipCredentialStore();
-        credentials.Add(new SipCredential(Username, "user-1", "device-1", Password));
-        credentials.Add(new SipCredential("bob", "user-2", "device-2", "bobs-pw"));
+        credentials.Add(SipCredential.FromSecret(Username, "user-1", "device-1", options.Realm, Password));
+        credentials.Add(SipCredential.FromSecret("bob", "user-2", "device-2", options.Realm, "bobs-pw"));
         var bindings = new InMemorySipBindingStore(time);
         var media = new FakeConferenceMediaEngine();
         var channel = new FakeSipChannel(protocol, FakeSipChannel.DefaultLocal);
