@@ -39,6 +39,18 @@ public sealed class KeySpace
     /// <summary>The id of the instance that owns (runs the mixer of) a live call; claimed with set-if-absent, renewed by heartbeat.</summary>
     public string CallOwner(string callId) => $"{Prefix}:call:{callId}:owner";
 
+    // SIP registrations.
+
+    /// <summary>One registered contact (JSON), expiring with the registration.</summary>
+    public string SipBinding(string addressOfRecord, string contactUri) =>
+        $"{Prefix}:sip:binding:{Digest(addressOfRecord)}:{Digest(contactUri)}";
+
+    /// <summary>Keys of an address-of-record's bindings; entries whose binding expired are pruned on read.</summary>
+    public string SipBindingsOfAddress(string addressOfRecord) => $"{Prefix}:sip:aor:{Digest(addressOfRecord)}";
+
+    /// <summary>Keys of a user's bindings, to ring every device of a user.</summary>
+    public string SipBindingsOfUser(string userId) => $"{Prefix}:sip:user:{userId}";
+
     // Channels.
 
     /// <summary>Commands addressed to one instance (instance-to-instance).</summary>
@@ -49,4 +61,8 @@ public sealed class KeySpace
 
     /// <summary>The channel prefix of the SignalR Redis backplane.</summary>
     public string SignalRChannelPrefix => $"{Prefix}:signalr";
+
+    /// <summary>SIP URIs may hold any characters; a digest keeps keys short and free of separators.</summary>
+    private static string Digest(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)).AsSpan(0, 12));
 }
