@@ -35,6 +35,9 @@ public sealed class ConversationsOptions
 
     public int MaxSyncPageSize { get; set; } = 2000;
 
+    /// <summary>The most conversations a sync token can name (a client sending more is refused).</summary>
+    public int MaxSyncTokenConversations { get; set; } = 20_000;
+
     public int MaxSearchResults { get; set; } = 100;
 
     public int MaxSearchQueryLength { get; set; } = 200;

@@ -3,6 +3,7 @@ using Talko.Server.Data;
 using Talko.Server.Ephemeral;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Conversations;
 
 namespace Talko.Server.Hosting;
 
@@ -28,7 +29,8 @@ public static class TalkoHostExtensions
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
             .AddAdminApi()
-            .AddAccounts();
+            .AddAccounts()
+            .AddConversations();
         return builder;
     }
 
@@ -43,6 +45,7 @@ public static class TalkoHostExtensions
         app.MapTalkoApiDocs();
         app.MapAdminApi();
         app.MapAccountsApi();
+        app.MapConversationsApi();
         return app;
     }
 
