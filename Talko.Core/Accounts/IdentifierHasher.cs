@@ -43,6 +43,34 @@ public sealed class IdentifierHasher
         return Base64Url.EncodeToString(mac);
     }
 
+    /// <summary>
+    /// A hasher for many lookups in a row (one contact-matching request): it keeps one HMAC context
+    /// instead of creating one per entry. Not thread-safe; dispose after use.
+    /// </summary>
+    public Batch CreateBatch() => new(key);
+
     /// <summary>A sub-key for another purpose (RFC 5869 HKDF), so one configured secret serves several uses independently.</summary>
     public byte[] DeriveKey(string purpose) => HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes(purpose));
+
+    public sealed class Batch(byte[] key) : IDisposable
+    {
+        private readonly IncrementalHash hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+
+        public string LookupKey(NormalizedIdentifier identifier) => LookupKey(ClientDigest(identifier));
+
+        public string LookupKey(ReadOnlySpan<byte> clientDigest)
+        {
+            if (clientDigest.Length != DigestLength)
+            {
+                throw new ArgumentException($"A client digest is {DigestLength} bytes.", nameof(clientDigest));
+            }
+
+            Span<byte> mac = stackalloc byte[32];
+            hmac.AppendData(clientDigest);
+            hmac.GetHashAndReset(mac);
+            return Base64Url.EncodeToString(mac);
+        }
+
+        public void Dispose() => hmac.Dispose();
+    }
 }

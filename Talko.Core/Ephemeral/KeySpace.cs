@@ -34,6 +34,11 @@ public sealed class KeySpace
     /// <summary>Fixed-window count of address-book entries one user has matched (the enumeration quota).</summary>
     public string ContactMatchQuota(Guid userId) => $"{Prefix}:acct:contact-quota:{userId:N}";
 
+    // Live calls.
+
+    /// <summary>The id of the instance that owns (runs the mixer of) a live call; claimed with set-if-absent, renewed by heartbeat.</summary>
+    public string CallOwner(string callId) => $"{Prefix}:call:{callId}:owner";
+
     // Channels.
 
     /// <summary>Commands addressed to one instance (instance-to-instance).</summary>

@@ -40,6 +40,8 @@ public sealed class TalkoHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // Codes are captured, not delivered, so tests (and AccountsTestExtensions.SignUpAsync) can read them.
+        builder.ConfigureServices(services => services.AddSingleton<Talko.Server.Features.Accounts.Codes.IVerificationCodeSender, CapturingCodeSender>());
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);

@@ -29,6 +29,9 @@ public sealed record TalkoHostOptions
         yield return new("Talko:RedisPrefix", RedisPrefix);
         yield return new("Talko:Instance:Id", InstanceId);
         yield return new("Talko:Admin:ApiKey", AdminKey);
+        // Shared by every host of a test run, so several instances on one database agree on tokens and hashes.
+        yield return new("Talko:Auth:SigningKey", "dGFsa28tdGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm");
+        yield return new("Talko:Accounts:IdentifierHashKey", "dGFsa28tdGVzdC1pZGVudGlmaWVyLWtleS0wMTIzNDU2Nzg5YWI=");
         foreach (var setting in Settings)
         {
             yield return setting;

@@ -50,9 +50,10 @@ public static class ContactsApi
 
         var lookups = new (string Ref, string LookupKey)[entries.Count];
         var invalid = 0;
+        using var hasher = keys.Identifiers.CreateBatch();
         for (var i = 0; i < entries.Count; i++)
         {
-            if (Resolve(entries[i], i, request.Region, normalizer, keys.Identifiers, settings, out var error) is { } resolved)
+            if (Resolve(entries[i], i, request.Region, normalizer, hasher, settings, out var error) is { } resolved)
             {
                 lookups[i] = resolved;
             }
@@ -105,7 +106,7 @@ public static class ContactsApi
     }
 
     private static (string Ref, string LookupKey)? Resolve(
-        ContactEntry? entry, int position, string? region, IdentifierNormalizer normalizer, IdentifierHasher hasher, AccountsOptions settings, out (string Field, string Message) error)
+        ContactEntry? entry, int position, string? region, IdentifierNormalizer normalizer, IdentifierHasher.Batch hasher, AccountsOptions settings, out (string Field, string Message) error)
     {
         var field = $"entries[{position}]";
         error = default;

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Talko.Core.Calls;
+using Talko.Core.Ephemeral;
+using Talko.Tests.Infrastructure;
+
+namespace Talko.Tests.Core.Calls;
+
+/// <summary>One owner per live call, on both ephemeral stores.</summary>
+public abstract class CallOwnershipSpecification
+{
+    /// <summary>
+    /// Real time passes for Redis on a shared, loaded machine: its claims live long enough that the
+    /// margins in these tests (a quarter of it) dwarf scheduling delays.
+    /// </summary>
+    protected static readonly TimeSpan ClaimTtl = TimeSpan.FromSeconds(2);
+
+    protected abstract CallOwnership Ownership { get; }
+
+    protected abstract Task ElapseAsync(TimeSpan duration);
+
+    protected static CallOwnership Create(IEphemeralStore store, string prefix) =>
+        new(store, new KeySpace(prefix), Options.Create(new CallOwnershipOptions { ClaimTimeToLive = ClaimTtl }));
+
+    [Fact]
+    public async Task The_first_claim_wins_and_later_claimants_are_told_the_owner()
+    {
+        var call = Guid.NewGuid().ToString("N");
+        Assert.Equal("a", await Ownership.ClaimOrFindOwnerAsync(call, "a"));
+        Assert.Equal("a", await Ownership.ClaimOrFindOwnerAsync(call, "b"));
+        Assert.Equal("a", await Ownership.FindOwnerAsync(call));
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_from_many_instances_agree_on_one_owner()
+    {
+        var call = Guid.NewGuid().ToString("N");
+        var owners = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Ownership.ClaimOrFindOwnerAsync(call, $"instance-{i}"))).WaitAsync(TestTimeouts.Default);
+        Assert.Single(owners.Distinct());
+    }
+
+    [Fact]
+    public async Task A_dead_owners_claim_lapses_and_another_instance_takes_over()
+    {
+        var call = Guid.NewGuid().ToString("N");
+        await Ownership.ClaimOrFindOwnerAsync(call, "dead");
+
+        await ElapseAsync(ClaimTtl * 2);
+
+        Assert.Null(await Ownership.FindOwnerAsync(call));
+        Assert.Equal("survivor", await Ownership.ClaimOrFindOwnerAsync(call, "survivor"));
+        Assert.False(await Ownership.RenewAsync(call, "dead"));
+    }
+
+    [Fact]
+    public async Task Renewal_keeps_the_owner_and_release_only_works_for_the_owner()
+    {
+        var call = Guid.NewGuid().ToString("N");
+        await Ownership.ClaimOrFindOwnerAsync(call, "owner");
+        await ElapseAsync(ClaimTtl / 2);
+        Assert.True(await Ownership.RenewAsync(call, "owner"));
+        await ElapseAsync(ClaimTtl * 3 / 4);
+        Assert.Equal("owner", await Ownership.FindOwnerAsync(call));
+
+        Assert.False(await Ownership.ReleaseAsync(call, "intruder"));
+        Assert.True(await Ownership.ReleaseAsync(call, "owner"));
+        Assert.Null(await Ownership.FindOwnerAsync(call));
+    }
+}
+
+public sealed class InMemoryCallOwnershipTests : CallOwnershipSpecification
+{
+    private readonly FakeTimeProvider time = new();
+
+    public InMemoryCallOwnershipTests() => Ownership = Create(new InMemoryEphemeralStore(time), "spec");
+
+    protected override CallOwnership Ownership { get; }
+
+    protected override Task ElapseAsync(TimeSpan duration)
+    {
+        time.Advance(duration);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class RedisCallOwnershipTests(RedisFixture redis) : CallOwnershipSpecification, IClassFixture<RedisFixture>
+{
+    protected override CallOwnership Ownership { get; } = Create(new RedisEphemeralStore(redis.Connection), redis.Prefix);
+
+    protected override Task ElapseAsync(TimeSpan duration) => Task.Delay(duration);
+}
