@@ -107,8 +107,10 @@ internal static class ConversationsTestExtensions
                 {
                     options.Transports = HttpTransportType.WebSockets;
                     options.SkipNegotiation = true;
+                    // As a browser must: the token in the query string (the .NET client would send a header).
                     options.WebSocketFactory = async (context, cancellationToken) =>
-                        await host.Server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken);
+                        await host.Server.CreateWebSocketClient().ConnectAsync(
+                            new Uri($"{context.Uri}{(context.Uri.Query.Length > 0 ? "&" : "?")}access_token={Uri.EscapeDataString(user.Tokens.AccessToken)}"), cancellationToken);
                 }
                 else
                 {
