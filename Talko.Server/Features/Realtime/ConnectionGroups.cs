@@ -27,7 +27,8 @@ public sealed partial class ConnectionGroups(
     private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<string, byte>> connectionsByUser = new();
     private IAsyncDisposable? subscription;
 
-    public async Task ConnectedAsync(string connectionId, Guid userId, CancellationToken cancellationToken)
+    /// <summary>Registers the connection and joins it to its user's groups; returns how many conversations it follows.</summary>
+    public async Task<int> ConnectedAsync(string connectionId, Guid userId, CancellationToken cancellationToken)
     {
         connectionsByUser.GetOrAdd(userId, _ => new()).TryAdd(connectionId, 0);
         load.RealtimeConnectionOpened();
@@ -42,6 +43,8 @@ public sealed partial class ConnectionGroups(
         {
             await hub.Groups.AddToGroupAsync(connectionId, RealtimeGroups.Conversation(conversationId), cancellationToken);
         }
+
+        return conversationIds.Count;
     }
 
     public void Disconnected(string connectionId, Guid userId)

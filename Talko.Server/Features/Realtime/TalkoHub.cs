@@ -14,10 +14,16 @@ public sealed class TalkoHub(ConnectionGroups groups) : Hub
 {
     public const string Path = "/hubs/talko";
 
+    /// <summary>Sent to a new connection once it is in all its groups.</summary>
+    public const string ReadyEvent = "ready";
+
     public override async Task OnConnectedAsync()
     {
-        await groups.ConnectedAsync(Context.ConnectionId, Context.User!.GetUserId(), Context.ConnectionAborted);
+        var conversations = await groups.ConnectedAsync(Context.ConnectionId, Context.User!.GetUserId(), Context.ConnectionAborted);
         await base.OnConnectedAsync();
+        // The handshake completes before this method runs, so a client cannot tell from it when events
+        // start to flow. "ready" says so: sync after it and nothing falls between sync and live events.
+        await Clients.Caller.SendAsync(ReadyEvent, new RealtimeReady(conversations), Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -26,3 +32,6 @@ public sealed class TalkoHub(ConnectionGroups groups) : Hub
         await base.OnDisconnectedAsync(exception);
     }
 }
+
+/// <summary>The payload of "ready": how many conversation groups the connection joined.</summary>
+public sealed record RealtimeReady(int Conversations);

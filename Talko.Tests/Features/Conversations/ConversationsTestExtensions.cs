@@ -50,6 +50,15 @@ internal static class ConversationsTestExtensions
         return client.SendAsync(request).WaitAsync(TestTimeouts.Default);
     }
 
+    /// <summary>Starts the connection and waits for "ready" (the connection is in all its groups).</summary>
+    public static async Task StartAndWaitUntilReadyAsync(this HubConnection hub)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = hub.On<Talko.Server.Features.Realtime.RealtimeReady>("ready", _ => ready.TrySetResult());
+        await hub.StartAsync().WaitAsync(TestTimeouts.Default);
+        await ready.Task.WaitAsync(TestTimeouts.Default);
+    }
+
     public static async Task<ItemsPage> ItemsAsync(this HttpClient client, Guid conversationId, string query)
     {
         var response = await client.GetAsync($"/v1/conversations/{conversationId}/items?{query}").WaitAsync(TestTimeouts.Default);

@@ -34,11 +34,11 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal(["ops"], conversation.Tags);
 
         var events = Channel.CreateUnbounded<(string Name, object Payload)>();
-        await using var hub = host.CreateHubConnection(bob, webSockets: false);
+        await using var hub = host.CreateHubConnection(bob, webSockets: true);
         hub.On<TimelineItem>("itemCreated", item => events.Writer.TryWrite(("itemCreated", item)));
         hub.On<TimelineItem>("itemUpdated", item => events.Writer.TryWrite(("itemUpdated", item)));
         hub.On<ConversationMemberView>("readStateChanged", member => events.Writer.TryWrite(("readStateChanged", member)));
-        await hub.StartAsync().WaitAsync(TestTimeouts.Default);
+        await hub.StartAndWaitUntilReadyAsync();
 
         var first = await alice.Client.PostTextOkAsync(conversation.Id, "Kick-off at 9 #launch");
         var second = await alice.Client.PostTextOkAsync(conversation.Id, "Bring coffee");

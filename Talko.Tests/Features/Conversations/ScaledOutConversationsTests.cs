@@ -54,7 +54,7 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
         await using (var hub = two.CreateHubConnection(bob))
         {
             hub.On<TimelineItem>("itemCreated", item => received.Writer.TryWrite(item));
-            await hub.StartAsync().WaitAsync(TestTimeouts.Default);
+            await hub.StartAndWaitUntilReadyAsync();
 
             for (var i = 1; i <= 1000; i++)
             {
