@@ -4,8 +4,9 @@ using System.Text;
 namespace Talko.Core.Conversations;
 
 /// <summary>
-/// Hashtags: '#' followed by letters, digits, '_' or '-', not preceded by a word character (so
-/// "a#b" and "&amp;#39;" are not tags). Compared case-insensitively in their normalised form.
+/// Hashtags: '#' followed by letters, digits, '_' or '-' with at least one letter, not preceded by a
+/// word character (so "a#b", "#42" and "&amp;#39;" are not tags). Compared case-insensitively in their
+/// normalised form.
 /// </summary>
 public static class Hashtags
 {
@@ -48,7 +49,7 @@ public static class Hashtags
     public static string? Normalize(string? raw)
     {
         var text = raw?.Trim().TrimStart('#') ?? string.Empty;
-        if (text.Length is 0 or > MaxLength || !text.All(IsTagChar) || !text.Any(char.IsLetterOrDigit))
+        if (text.Length is 0 or > MaxLength || !text.All(IsTagChar) || !text.Any(char.IsLetter))
         {
             return null;
         }
