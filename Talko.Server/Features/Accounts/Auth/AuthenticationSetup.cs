@@ -8,6 +8,9 @@ namespace Talko.Server.Features.Accounts.Auth;
 
 internal static class AuthenticationSetup
 {
+    /// <summary>Realtime hubs live under this path; only there is a token accepted from the query string.</summary>
+    public const string HubPathPrefix = "/hubs";
+
     /// <summary>
     /// JWT bearer authentication with the server's key, and a default authorization policy that asks
     /// for an authenticated user whose device still exists.
@@ -61,6 +64,18 @@ internal static class AuthenticationSetup
             };
             options.Events = new JwtBearerEvents
             {
+                // Browsers cannot set headers on WebSocket/SSE requests, so SignalR sends the token as
+                // ?access_token=; accept it there only, where it cannot leak through ordinary links.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(HubPathPrefix)
+                        && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = async context =>
                 {
                     var principal = context.Principal!;
