@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Talko.Core.Conversations;
 
 namespace Talko.Server.Features.Realtime;
@@ -7,7 +6,8 @@ namespace Talko.Server.Features.Realtime;
 public static class RealtimeExtensions
 {
     /// <summary>
-    /// The hub, its group bookkeeping and the conversation event publisher. SignalR itself and its Redis
+    /// The hub, its group bookkeeping and the conversation event publisher (the access token in the
+    /// query string on /hubs is accepted by the accounts feature's JWT setup). SignalR itself and its Redis
     /// backplane are set up with the ephemeral state (scaled out: every instance reaches every client).
     /// </summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
@@ -18,21 +18,6 @@ public static class RealtimeExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
         builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
 
-        // Browsers and the WebSocket transport cannot send an Authorization header: take the token from
-        // the query string, but only on the hub's path so it never spreads to the REST API.
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            var inner = options.Events.OnMessageReceived;
-            options.Events.OnMessageReceived = async context =>
-            {
-                await inner(context);
-                if (context.Token is null && context.HttpContext.Request.Path.StartsWithSegments(TalkoHub.Path)
-                    && context.Request.Query["access_token"] is { Count: 1 } token)
-                {
-                    context.Token = token.ToString();
-                }
-            };
-        });
         return builder;
     }
 

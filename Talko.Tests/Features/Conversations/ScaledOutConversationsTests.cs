@@ -209,6 +209,27 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
         Assert.Equal("audio/wav", clip.Media!.ContentType);
     }
 
+    [Fact]
+    public async Task Search_uses_postgresql_full_text_and_finds_only_my_conversations()
+    {
+        using var alice = await one.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        using var carol = await one.SignUpAsync($"carol-{Guid.NewGuid():N}@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Harbour survey", ["marine"]);
+        var crane = await alice.Client.PostTextOkAsync(conversation.Id, "The cranes arrive on Tuesday #logistics");
+        await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
+        using var aliceOnTwo = two.CreateClient(alice.Tokens.AccessToken);
+
+        var byWords = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=arrive%20tuesday"), HttpStatusCode.OK);
+        Assert.Equal(crane.Id, Assert.Single(byWords.Items).Id);
+        var byTitle = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=harbour"), HttpStatusCode.OK);
+        Assert.Equal(conversation.Id, Assert.Single(byTitle.Conversations).Id);
+        var byTag = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?tag=marine"), HttpStatusCode.OK);
+        Assert.Equal(conversation.Id, Assert.Single(byTag.Conversations).Id);
+        var carolSees = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await carol.Client.GetAsync("/v1/search?q=lunch"), HttpStatusCode.OK);
+        Assert.Empty(carolSees.Items);
+    }
+
     private TalkoHostOptions Options(string instance) => TalkoHostOptions.ScaledOut(postgres, redis) with
     {
         InstanceId = $"{instance}-{Guid.NewGuid():N}"[..12],
