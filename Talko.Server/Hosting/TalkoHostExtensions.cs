@@ -5,6 +5,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
 using Talko.Server.Features.Notifications;
 using Talko.Server.Features.Notifications.InApp;
+using Talko.Server.Features.Conversations;
 
 namespace Talko.Server.Hosting;
 
@@ -31,7 +32,8 @@ public static class TalkoHostExtensions
             .AddTalkoHealth(mode)
             .AddAdminApi()
             .AddAccounts()
-            .AddTalkoNotifications(mode);
+            .AddTalkoNotifications(mode)
+            .AddConversations();
         return builder;
     }
 
@@ -47,6 +49,7 @@ public static class TalkoHostExtensions
         app.MapAdminApi();
         app.MapAccountsApi();
         app.MapNotificationsApi();
+        app.MapConversationsApi();
         return app;
     }
 

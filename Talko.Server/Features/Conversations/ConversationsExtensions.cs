@@ -1,0 +1,39 @@
+using Talko.Core.Conversations;
+using Talko.Core.Conversations.Media;
+using Talko.Server.Features.Blobs;
+using Talko.Server.Features.Groups;
+using Talko.Server.Features.Realtime;
+using Talko.Server.Features.Sync;
+
+namespace Talko.Server.Features.Conversations;
+
+public static class ConversationsExtensions
+{
+    /// <summary>Groups, conversations, timelines, sync, media and the realtime hub that carries their events.</summary>
+    public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ConversationsOptions>().BindConfiguration(ConversationsOptions.Section)
+            .Validate(o => o.MaxTextLength > 0 && o.MaxPhotoBytes > 0 && o.MaxVoiceClipBytes > 0 && o.MaxPageSize > 0 && o.MaxSyncPageSize > 0
+                && o.DefaultPageSize is > 0 && o.DefaultPageSize <= o.MaxPageSize && o.DefaultSyncPageSize > 0 && o.DefaultSyncPageSize <= o.MaxSyncPageSize,
+                "Talko:Conversations limits must be positive, and defaults within their maximums.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IThumbnailGenerator, EmbeddedThumbnailGenerator>();
+        builder.Services.AddScoped<Timeline>();
+        builder.Services.AddScoped<ConversationMembership>();
+        builder.Services.AddScoped<GroupMembership>();
+        builder.Services.AddScoped<MediaUpload>();
+        builder.AddRealtime();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder routes) =>
+        routes.MapGroupsApi()
+            .MapConversationsEndpoints()
+            .MapItemsEndpoints()
+            .MapAnnotationsEndpoints()
+            .MapSearchEndpoints()
+            .MapExportEndpoints()
+            .MapSyncApi()
+            .MapBlobsApi()
+            .MapRealtime();
+}
