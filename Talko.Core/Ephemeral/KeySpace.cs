@@ -40,6 +40,17 @@ public sealed class KeySpace
     /// <summary>Ids of instances that hold awareness connections.</summary>
     public string AwarenessInstances => $"{Prefix}:aw:instances";
 
+    // Accounts.
+
+    /// <summary>Marks a device whose access tokens must be refused (signed out, deleted); lives as long as an access token.</summary>
+    public string RevokedDevice(Guid deviceId) => $"{Prefix}:acct:revoked-device:{deviceId:N}";
+
+    /// <summary>Fixed-window count of one-time codes requested for one identifier (by its lookup key).</summary>
+    public string CodeRequests(string identifierLookupKey) => $"{Prefix}:acct:code-requests:{identifierLookupKey}";
+
+    /// <summary>Fixed-window count of address-book entries one user has matched (the enumeration quota).</summary>
+    public string ContactMatchQuota(Guid userId) => $"{Prefix}:acct:contact-quota:{userId:N}";
+
     // Channels.
 
     /// <summary>Commands addressed to one instance (instance-to-instance).</summary>

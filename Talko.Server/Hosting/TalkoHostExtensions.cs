@@ -1,6 +1,7 @@
 using Talko.Server.Blobs;
 using Talko.Server.Data;
 using Talko.Server.Ephemeral;
+using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
 
 namespace Talko.Server.Hosting;
@@ -26,7 +27,8 @@ public static class TalkoHostExtensions
             .AddTalkoBlobs()
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
-            .AddAdminApi();
+            .AddAdminApi()
+            .AddAccounts();
         return builder;
     }
 
@@ -34,10 +36,13 @@ public static class TalkoHostExtensions
     {
         app.UseTalkoProblemDetails();
         app.UseRouting();
+        // Before request logging, so its log context carries the authenticated user's id.
+        app.UseAccounts();
         app.UseTalkoRequestLogging();
         app.MapTalkoHealth();
         app.MapTalkoApiDocs();
         app.MapAdminApi();
+        app.MapAccountsApi();
         return app;
     }
 

@@ -14,12 +14,9 @@ public sealed class ScaledOutInstancesTests(PostgresFixture postgres, RedisFixtu
     [Fact]
     public async Task Two_instances_register_and_a_killed_one_disappears_within_ten_seconds()
     {
-        // Started together against a fresh database: both apply migrations at once and must not collide.
-        var started = await Task.WhenAll(
-            TalkoProcess.StartAsync(Options("blue-1")),
-            TalkoProcess.StartAsync(Options("green-1"))).WaitAsync(TestTimeouts.Long);
-        await using var blue = started[0];
-        await using var green = started[1];
+        var (blue, green) = await StartPairAsync("blue-1", "green-1");
+        await using var _ = blue;
+        await using var __ = green;
         using var admin = green.CreateAdminClient();
 
         await TestTimeouts.EventuallyAsync(async () => (await InstanceIds(admin)).IsSupersetOf(["blue-1", "green-1"]), TestTimeouts.Default, "both instances registered");
@@ -36,11 +33,9 @@ public sealed class ScaledOutInstancesTests(PostgresFixture postgres, RedisFixtu
     [Fact]
     public async Task Drain_shows_in_readiness_and_in_every_instances_view_of_the_registry()
     {
-        var started = await Task.WhenAll(
-            TalkoProcess.StartAsync(Options("blue-2")),
-            TalkoProcess.StartAsync(Options("green-2"))).WaitAsync(TestTimeouts.Long);
-        await using var blue = started[0];
-        await using var green = started[1];
+        var (blue, green) = await StartPairAsync("blue-2", "green-2");
+        await using var _ = blue;
+        await using var __ = green;
         using var blueAdmin = blue.CreateAdminClient();
         using var greenAdmin = green.CreateAdminClient();
 
@@ -65,6 +60,13 @@ public sealed class ScaledOutInstancesTests(PostgresFixture postgres, RedisFixtu
         Assert.True(blue.HasExited);
         // Deregistration on a clean stop is immediate, well inside the heartbeat TTL.
         Assert.DoesNotContain("blue-3", await InstanceIds(admin));
+    }
+
+    /// <summary>Two processes started together against a fresh database: both migrate at once and must not collide.</summary>
+    private async Task<(TalkoProcess Blue, TalkoProcess Green)> StartPairAsync(string blueId, string greenId)
+    {
+        var started = await Task.WhenAll(TalkoProcess.StartAsync(Options(blueId)), TalkoProcess.StartAsync(Options(greenId))).WaitAsync(TestTimeouts.Long);
+        return (started[0], started[1]);
     }
 
     private TalkoHostOptions Options(string instanceId) =>

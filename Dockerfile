@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Talko.Server: multi-stage build from the .NET SDK to the ASP.NET Core runtime image.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files alone, so the layer is reused until dependencies change.
+COPY Directory.Build.props Directory.Packages.props Talko.sln ./
+COPY Talko.Core/Talko.Core.csproj Talko.Core/
+COPY Talko.Server/Talko.Server.csproj Talko.Server/
+RUN dotnet restore Talko.Server/Talko.Server.csproj
+COPY Talko.Core/ Talko.Core/
+COPY Talko.Server/ Talko.Server/
+RUN dotnet publish Talko.Server/Talko.Server.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# curl for the HEALTHCHECK; nothing else is added to the runtime image.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=build /app ./
+# The data directory (embedded mode) and blob volume must be writable by the unprivileged user.
+RUN mkdir -p /data/blobs && chown -R app:app /data
+USER app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    Talko__DataDirectory=/data \
+    Talko__Blobs__Directory=/data/blobs
+# HTTP; SIP over UDP and TCP; the RTP/RTCP port range (Talko:Sip:RtpPortMin..RtpPortMax).
+EXPOSE 8080 5060/udp 5060/tcp 20000-20199/udp
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS http://localhost:8080/health/live || exit 1
+ENTRYPOINT ["dotnet", "Talko.Server.dll"]
