@@ -3,6 +3,8 @@ using Talko.Server.Data;
 using Talko.Server.Ephemeral;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Hosting;
 
@@ -28,7 +30,9 @@ public static class TalkoHostExtensions
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
             .AddAdminApi()
-            .AddAccounts();
+            .AddAccounts()
+            .AddRealtime()
+            .AddAwareness(mode);
         return builder;
     }
 
@@ -43,6 +47,8 @@ public static class TalkoHostExtensions
         app.MapTalkoApiDocs();
         app.MapAdminApi();
         app.MapAccountsApi();
+        app.MapRealtime();
+        app.MapAwarenessApi();
         return app;
     }
 

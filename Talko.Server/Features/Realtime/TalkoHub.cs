@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Talko.Core.Awareness;
+using Talko.Server.Features.Accounts;
+using Talko.Server.Features.Awareness;
+using Talko.Server.Hosting;
+
+namespace Talko.Server.Features.Realtime;
+
+/// <summary>
+/// The one realtime hub (/hubs/talko). A connection is one device of one signed-in user; its awareness
+/// lives as long as it does. Conversation events go to groups <c>conv:{conversationId}</c>
+/// (<see cref="ConversationGroup"/>); awareness goes to the users who share a conversation with the
+/// subject (see <see cref="SignalRAwarenessNotifier"/>).
+/// </summary>
+[Authorize]
+public sealed class TalkoHub(AwarenessTracker tracker, InstanceLoadCounters load, AwarenessSnapshots snapshots) : Hub
+{
+    public const string Path = "/hubs/talko";
+
+    public static string ConversationGroup(Guid conversationId) => $"conv:{conversationId}";
+
+    public override async Task OnConnectedAsync()
+    {
+        load.RealtimeConnectionOpened();
+        await tracker.ConnectAsync(Context.ConnectionId, UserId, Context.User!.FindDeviceId()?.ToString());
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        load.RealtimeConnectionClosed();
+        await tracker.DisconnectAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The client is still there; <paramref name="idleSeconds"/> since the person last touched the app.</summary>
+    public async Task Heartbeat(int idleSeconds) =>
+        await tracker.HeartbeatAsync(Context.ConnectionId, TimeSpan.FromSeconds(Math.Max(0, idleSeconds)));
+
+    /// <summary>Sets this device's activity (in a conversation the user belongs to).</summary>
+    public async Task SetActivity(ActivityView activity)
+    {
+        var value = activity.ToActivity();
+        await Guard(async () =>
+        {
+            if (value.ConversationId is { } conversationId)
+            {
+                await snapshots.RequireMemberAsync(conversationId, UserId, Context.ConnectionAborted);
+            }
+
+            await tracker.SetActivityAsync(Context.ConnectionId, value);
+        });
+    }
+
+    /// <summary>Typing in a conversation; it stops by itself unless repeated.</summary>
+    public Task SetTyping(string conversationId) => SetActivity(new ActivityView(ActivityKind.Typing, conversationId, null, false, false, null));
+
+    public Task SetStatus(string? statusText) => Guard(() => tracker.SetStatusAsync(Context.ConnectionId, statusText));
+
+    /// <summary>The awareness of a conversation's members (members only).</summary>
+    public async Task<IReadOnlyList<AwarenessView>> GetAwareness(string conversationId)
+    {
+        IReadOnlyList<AwarenessView> result = [];
+        await Guard(async () => result = await snapshots.ForConversationAsync(conversationId, UserId, Context.ConnectionAborted));
+        return result;
+    }
+
+    private string UserId => Context.User!.GetUserId().ToString();
+
+    /// <summary>Bad input reaches the client as a readable hub error instead of a generic failure.</summary>
+    private static async Task Guard(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new HubException(exception.Message);
+        }
+        catch (NotMemberException)
+        {
+            throw new HubException("Not a member of that conversation.");
+        }
+    }
+}
