@@ -15,6 +15,9 @@ public static class RealtimeExtensions
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        // Enums travel as names, as in the REST API.
+        builder.Services.Configure<JsonHubProtocolOptions>(options =>
+            options.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {
             options.Events ??= new JwtBearerEvents();
