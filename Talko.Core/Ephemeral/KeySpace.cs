@@ -59,6 +59,9 @@ public sealed class KeySpace
     /// <summary>Events every instance hears (for example a registry change).</summary>
     public string BroadcastChannel => $"{Prefix}:chan:broadcast";
 
+    /// <summary>Conversation membership changes, so every instance moves its realtime connections into or out of conversation groups.</summary>
+    public string ConversationMembershipChannel => $"{Prefix}:chan:conversation-membership";
+
     /// <summary>The channel prefix of the SignalR Redis backplane.</summary>
     public string SignalRChannelPrefix => $"{Prefix}:signalr";
 }

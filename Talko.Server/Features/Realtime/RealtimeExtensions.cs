@@ -1,6 +1,7 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
+using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 
 namespace Talko.Server.Features.Realtime;
@@ -8,28 +9,31 @@ namespace Talko.Server.Features.Realtime;
 public static class RealtimeExtensions
 {
     /// <summary>
-    /// The hub's wiring: SignalR users are named by the token's "sub", and WebSocket clients (which
-    /// cannot send headers from browsers) may pass the access token as ?access_token= on the hub path.
-    /// SignalR itself (and its Redis backplane) is added with the ephemeral state.
+    /// The hub, its group bookkeeping and the conversation event publisher. SignalR itself and its Redis
+    /// backplane are set up with the ephemeral state (scaled out: every instance reaches every client).
+    /// SignalR users are named by the token's "sub", so Clients.User(userId) reaches a user's devices.
     /// </summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        // Enums travel as names, as in the REST API.
-        builder.Services.Configure<JsonHubProtocolOptions>(options =>
-            options.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddSingleton<ConnectionGroups>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
+        builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
+
+        // Browsers and the WebSocket transport cannot send an Authorization header: take the token from
+        // the query string, but only on the hub's path so it never spreads to the REST API.
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
         {
-            options.Events ??= new JwtBearerEvents();
-            var previous = options.Events.OnMessageReceived;
+            var inner = options.Events.OnMessageReceived;
             options.Events.OnMessageReceived = async context =>
             {
-                await previous(context);
-                if (context.Token is null
-                    && context.HttpContext.Request.Path.StartsWithSegments(TalkoHub.Path)
-                    && context.Request.Query["access_token"] is { Count: > 0 } token)
+                await inner(context);
+                if (context.Token is null && context.HttpContext.Request.Path.StartsWithSegments(TalkoHub.Path)
+                    && context.Request.Query["access_token"] is { Count: 1 } token)
                 {
-                    context.Token = token;
+                    context.Token = token.ToString();
                 }
             };
         });
@@ -37,10 +41,10 @@ public static class RealtimeExtensions
     }
 
     /// <summary>Maps the hub with stateful reconnect, so a brief network drop replays what was missed.</summary>
-    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder routes)
     {
-        app.MapHub<TalkoHub>(TalkoHub.Path, options => options.AllowStatefulReconnects = true);
-        return app;
+        routes.MapHub<TalkoHub>(TalkoHub.Path, options => options.AllowStatefulReconnects = true);
+        return routes;
     }
 
     private sealed class SubjectUserIdProvider : IUserIdProvider

@@ -8,21 +8,22 @@ using Talko.Server.Hosting;
 namespace Talko.Server.Features.Realtime;
 
 /// <summary>
-/// The one realtime hub (/hubs/talko). A connection is one device of one signed-in user; its awareness
-/// lives as long as it does. Conversation events go to groups <c>conv:{conversationId}</c>
-/// (<see cref="ConversationGroup"/>); awareness goes to the users who share a conversation with the
-/// subject (see <see cref="SignalRAwarenessNotifier"/>).
+/// The realtime endpoint (/hubs/talko). Clients authenticate with their access token (the
+/// <c>access_token</c> query parameter for WebSockets and server-sent events). The server pushes the
+/// events listed in docs/realtime.md: conversation events to groups <c>conv:{conversationId}</c>,
+/// awareness to the users who share a conversation with its subject (see
+/// <see cref="SignalRAwarenessNotifier"/>). A connection is one device of one user; its awareness lives
+/// as long as it does. Other features add their methods here.
 /// </summary>
 [Authorize]
-public sealed class TalkoHub(AwarenessTracker tracker, InstanceLoadCounters load, AwarenessSnapshots snapshots) : Hub
+public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, InstanceLoadCounters load, AwarenessSnapshots snapshots) : Hub
 {
     public const string Path = "/hubs/talko";
-
-    public static string ConversationGroup(Guid conversationId) => $"conv:{conversationId}";
 
     public override async Task OnConnectedAsync()
     {
         load.RealtimeConnectionOpened();
+        await groups.ConnectedAsync(Context.ConnectionId, Context.User!.GetUserId(), Context.ConnectionAborted);
         await tracker.ConnectAsync(Context.ConnectionId, UserId, Context.User!.FindDeviceId()?.ToString());
         await base.OnConnectedAsync();
     }
@@ -30,6 +31,7 @@ public sealed class TalkoHub(AwarenessTracker tracker, InstanceLoadCounters load
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         load.RealtimeConnectionClosed();
+        groups.Disconnected(Context.ConnectionId, Context.User!.GetUserId());
         await tracker.DisconnectAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }

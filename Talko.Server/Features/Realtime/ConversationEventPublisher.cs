@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.SignalR;
+using Talko.Core.Conversations;
+using Talko.Server.Features.Conversations;
+
+namespace Talko.Server.Features.Realtime;
+
+/// <summary>
+/// Sends committed changes to the SignalR groups (through the Redis backplane when scaled out), then
+/// to the in-process listeners. Failures are logged, never thrown: the change is committed and sync
+/// delivers it, so a lost event costs latency only.
+/// </summary>
+public sealed class ConversationEventPublisher(
+    IHubContext<TalkoHub> hub,
+    ConnectionGroups groups,
+    IEnumerable<IConversationEventListener> listeners,
+    ILogger<ConversationEventPublisher> logger) : IConversationEventPublisher
+{
+    public async Task PublishAsync(ConversationEvent change, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (change is MembershipChanged membership)
+            {
+                await groups.AnnounceAsync(change.ConversationId, membership.Member.UserId, !membership.Member.Removed);
+            }
+
+            var group = change.Recipient is { } recipient ? RealtimeGroups.User(recipient) : RealtimeGroups.Conversation(change.ConversationId);
+            // Not the request's token: once committed, the event goes out even if the client hung up.
+            await hub.Clients.Group(group).SendAsync(change.Name, change.Payload, CancellationToken.None);
+            if (change is MembershipChanged joined && !joined.Member.Removed)
+            {
+                // The new member's connections may not be in the conversation group yet.
+                await hub.Clients.Group(RealtimeGroups.User(joined.Member.UserId)).SendAsync(change.Name, change.Payload, CancellationToken.None);
+            }
+        }
+        catch (Exception exception)
+        {
+            ConversationsLog.PublishFailed(logger, change.Name, change.ConversationId, exception);
+        }
+
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await listener.OnCommittedAsync(change, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                ConversationsLog.ListenerFailed(logger, listener.GetType().Name, change.Name, exception);
+            }
+        }
+    }
+}
