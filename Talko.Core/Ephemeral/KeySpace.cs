@@ -23,6 +23,23 @@ public sealed class KeySpace
     /// <summary>Ids of instances that registered; entries whose descriptor expired are pruned on read.</summary>
     public string InstanceIndex => $"{Prefix}:instances";
 
+    // Awareness (see Talko.Core.Awareness.RedisAwarenessStore).
+
+    /// <summary>Hash of one user's live device connections: connection id to its state (JSON).</summary>
+    public string AwarenessConnections(string userId) => $"{Prefix}:aw:user:{userId}:conn";
+
+    /// <summary>One user's aggregate as watchers last heard it (JSON); absent means offline.</summary>
+    public string AwarenessAggregate(string userId) => $"{Prefix}:aw:user:{userId}";
+
+    /// <summary>Sorted set of user ids by when each next needs a look (a lease or typing deadline, in Unix ms).</summary>
+    public string AwarenessDue => $"{Prefix}:aw:due";
+
+    /// <summary>Hash of the connections one instance holds: connection id to user id, for reaping a dead instance.</summary>
+    public string AwarenessInstanceConnections(string instanceId) => $"{Prefix}:aw:instance:{instanceId}:conn";
+
+    /// <summary>Ids of instances that hold awareness connections.</summary>
+    public string AwarenessInstances => $"{Prefix}:aw:instances";
+
     // Accounts.
 
     /// <summary>Marks a device whose access tokens must be refused (signed out, deleted); lives as long as an access token.</summary>

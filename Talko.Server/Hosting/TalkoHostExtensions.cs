@@ -6,6 +6,8 @@ using Talko.Server.Features.Admin;
 using Talko.Server.Features.Notifications;
 using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Hosting;
 
@@ -33,7 +35,8 @@ public static class TalkoHostExtensions
             .AddAdminApi()
             .AddAccounts()
             .AddTalkoNotifications(mode)
-            .AddConversations();
+            .AddConversations()
+            .AddAwareness(mode);
         return builder;
     }
 
@@ -50,6 +53,7 @@ public static class TalkoHostExtensions
         app.MapAccountsApi();
         app.MapNotificationsApi();
         app.MapConversationsApi();
+        app.MapAwarenessApi();
         return app;
     }
 

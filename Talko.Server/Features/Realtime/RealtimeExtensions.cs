@@ -1,5 +1,8 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
+using Talko.Server.Features.Accounts;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -9,11 +12,13 @@ public static class RealtimeExtensions
     /// The hub, its group bookkeeping and the conversation event publisher (the access token in the
     /// query string on /hubs is accepted by the accounts feature's JWT setup). SignalR itself and its Redis
     /// backplane are set up with the ephemeral state (scaled out: every instance reaches every client).
+    /// SignalR users are named by the token's "sub", so Clients.User(userId) reaches a user's devices.
     /// </summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR()
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
         builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
@@ -21,9 +26,15 @@ public static class RealtimeExtensions
         return builder;
     }
 
+    /// <summary>Maps the hub with stateful reconnect, so a brief network drop replays what was missed.</summary>
     public static IEndpointRouteBuilder MapRealtime(this IEndpointRouteBuilder routes)
     {
-        routes.MapHub<TalkoHub>(TalkoHub.Path);
+        routes.MapHub<TalkoHub>(TalkoHub.Path, options => options.AllowStatefulReconnects = true);
         return routes;
+    }
+
+    private sealed class SubjectUserIdProvider : IUserIdProvider
+    {
+        public string? GetUserId(HubConnectionContext connection) => connection.User.FindUserId()?.ToString();
     }
 }

@@ -1,16 +1,22 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Talko.Core.Awareness;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Features.Awareness;
+using Talko.Server.Hosting;
 
 namespace Talko.Server.Features.Realtime;
 
 /// <summary>
 /// The realtime endpoint (/hubs/talko). Clients authenticate with their access token (the
-/// <c>access_token</c> query parameter for WebSockets and server-sent events) and then only listen:
-/// the server pushes the events listed in docs/realtime.md. Other features add their methods here.
+/// <c>access_token</c> query parameter for WebSockets and server-sent events). The server pushes the
+/// events listed in docs/realtime.md: conversation events to groups <c>conv:{conversationId}</c>,
+/// awareness to the users who share a conversation with its subject (see
+/// <see cref="SignalRAwarenessNotifier"/>). A connection is one device of one user; its awareness lives
+/// as long as it does. Other features add their methods here.
 /// </summary>
 [Authorize]
-public sealed class TalkoHub(ConnectionGroups groups) : Hub
+public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, InstanceLoadCounters load, AwarenessSnapshots snapshots) : Hub
 {
     public const string Path = "/hubs/talko";
 
@@ -19,7 +25,9 @@ public sealed class TalkoHub(ConnectionGroups groups) : Hub
 
     public override async Task OnConnectedAsync()
     {
+        load.RealtimeConnectionOpened();
         var conversations = await groups.ConnectedAsync(Context.ConnectionId, Context.User!.GetUserId(), Context.ConnectionAborted);
+        await tracker.ConnectAsync(Context.ConnectionId, UserId, Context.User!.FindDeviceId()?.ToString());
         await base.OnConnectedAsync();
         // The handshake completes before this method runs, so a client cannot tell from it when events
         // start to flow. "ready" says so: sync after it and nothing falls between sync and live events.
@@ -28,8 +36,61 @@ public sealed class TalkoHub(ConnectionGroups groups) : Hub
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        load.RealtimeConnectionClosed();
         groups.Disconnected(Context.ConnectionId, Context.User!.GetUserId());
+        await tracker.DisconnectAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The client is still there; <paramref name="idleSeconds"/> since the person last touched the app.</summary>
+    public async Task Heartbeat(int idleSeconds) =>
+        await tracker.HeartbeatAsync(Context.ConnectionId, TimeSpan.FromSeconds(Math.Max(0, idleSeconds)));
+
+    /// <summary>Sets this device's activity (in a conversation the user belongs to).</summary>
+    public async Task SetActivity(ActivityView activity)
+    {
+        var value = activity.ToActivity();
+        await Guard(async () =>
+        {
+            if (value.ConversationId is { } conversationId)
+            {
+                await snapshots.RequireMemberAsync(conversationId, UserId, Context.ConnectionAborted);
+            }
+
+            await tracker.SetActivityAsync(Context.ConnectionId, value);
+        });
+    }
+
+    /// <summary>Typing in a conversation; it stops by itself unless repeated.</summary>
+    public Task SetTyping(string conversationId) => SetActivity(new ActivityView(ActivityKind.Typing, conversationId, null, false, false, null));
+
+    public Task SetStatus(string? statusText) => Guard(() => tracker.SetStatusAsync(Context.ConnectionId, statusText));
+
+    /// <summary>The awareness of a conversation's members (members only).</summary>
+    public async Task<IReadOnlyList<AwarenessView>> GetAwareness(string conversationId)
+    {
+        IReadOnlyList<AwarenessView> result = [];
+        await Guard(async () => result = await snapshots.ForConversationAsync(conversationId, UserId, Context.ConnectionAborted));
+        return result;
+    }
+
+    private string UserId => Context.User!.GetUserId().ToString();
+
+    /// <summary>Bad input reaches the client as a readable hub error instead of a generic failure.</summary>
+    private static async Task Guard(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new HubException(exception.Message);
+        }
+        catch (NotMemberException)
+        {
+            throw new HubException("Not a member of that conversation.");
+        }
     }
 }
 
