@@ -55,7 +55,9 @@ public static class AuthApi
         SessionService sessions,
         ServerKeys keys,
         TalkoDbContext db,
-        TimeProvider time)
+        TimeProvider time,
+        IEnumerable<IIdentifierVerifiedListener> listeners,
+        ILogger<IIdentifierVerifiedListener> logger)
     {
         var validation = new Validation();
         var identifier = validation.Identifier(normalizer, request.Identifier, request.Region);
@@ -75,6 +77,10 @@ public static class AuthApi
 
         var (userId, created) = await FindOrCreateUserAsync(db, keys, identifier!, time.GetUtcNow().UtcDateTime, cancellationToken);
         var (device, tokens, sip) = await sessions.SignInDeviceAsync(userId, request.Device!, created, cancellationToken);
+        if (created)
+        {
+            await IdentifierVerifiedListeners.NotifyAsync(listeners, userId, logger, cancellationToken);
+        }
 
         return TypedResults.Ok(new VerifyResponse(userId, device.Id, created, tokens, sip));
     }

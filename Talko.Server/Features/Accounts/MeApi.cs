@@ -128,7 +128,9 @@ public static class MeApi
         ServerKeys keys,
         TalkoDbContext db,
         TimeProvider time,
-        IOptions<AccountsOptions> options)
+        IOptions<AccountsOptions> options,
+        IEnumerable<IIdentifierVerifiedListener> listeners,
+        ILogger<IIdentifierVerifiedListener> logger)
     {
         var validation = new Validation();
         var identifier = validation.Identifier(normalizer, request.Identifier, request.Region);
@@ -179,6 +181,7 @@ public static class MeApi
             return AccountsProblems.Conflict("identifier_taken", "This identifier belongs to another account.", "It was added to another account meanwhile.");
         }
 
+        await IdentifierVerifiedListeners.NotifyAsync(listeners, userId, logger, cancellationToken);
         return TypedResults.Ok(new IdentifierView(added.Id, added.Kind, added.Hint, added.VerifiedAt));
     }
 

@@ -1,5 +1,6 @@
 using Talko.Core.Conversations;
 using Talko.Core.Conversations.Media;
+using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Blobs;
 using Talko.Server.Features.Groups;
 using Talko.Server.Features.Realtime;
@@ -21,6 +22,7 @@ public static class ConversationsExtensions
         builder.Services.AddScoped<Timeline>();
         builder.Services.AddScoped<ConversationMembership>();
         builder.Services.AddScoped<GroupMembership>();
+        builder.Services.AddScoped<IIdentifierVerifiedListener, ClaimInvitesOnVerification>();
         builder.Services.AddScoped<MediaUpload>();
         builder.AddRealtime();
         return builder;
