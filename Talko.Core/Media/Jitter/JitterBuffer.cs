@@ -88,7 +88,7 @@ public sealed class JitterBuffer
             return JitterInsertResult.Duplicate;
         }
 
-        var arrival = (long)(timeProvider.GetElapsedTime(originTimestamp).TotalSeconds * sampleRate);
+        var arrival = (long)Math.Round(timeProvider.GetElapsedTime(originTimestamp).TotalSeconds * sampleRate);
         lock (gate)
         {
             var result = JitterInsertResult.Accepted;
@@ -144,7 +144,7 @@ public sealed class JitterBuffer
 
             newestEnd = Math.Max(newestEnd, extended + samples.Length);
             jitter.Update(arrival, extended);
-            targetDepth = Math.Clamp(frameSamples + (int)Math.Ceiling(jitterMultiplier * jitter.Value), minDepth, maxDepth);
+            targetDepth = Math.Clamp(frameSamples + (int)Math.Round(jitterMultiplier * jitter.Value), minDepth, maxDepth);
             accepted++;
             return result;
         }
