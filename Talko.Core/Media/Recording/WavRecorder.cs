@@ -24,6 +24,8 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
     private readonly SemaphoreSlim framesReady = new(0);
     private readonly CancellationTokenSource stopping = new();
     private readonly Task writer;
+    private readonly byte[] frameBytes;
+    private long lastHeaderUpdate;
     private long enqueued;
     private long dequeued;
     private long droppedFrames;
@@ -45,6 +47,8 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
         WavFormat.WriteHeader(header, sampleRate, 1, 0);
         file.Write(header);
         file.Flush();
+        frameBytes = new byte[frameSamples * sizeof(short)];
+        lastHeaderUpdate = timeProvider.GetTimestamp();
         writer = Task.Run(() => WriteLoopAsync(stopping.Token));
     }
 
@@ -97,7 +101,6 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
-        var lastHeaderUpdate = timeProvider.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -127,7 +130,7 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
 
     private void DrainToFile()
     {
-        var frame = new byte[frameSamples * sizeof(short)];
+        var frame = frameBytes;
         while (true)
         {
             lock (gate)
