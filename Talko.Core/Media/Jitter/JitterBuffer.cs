@@ -20,6 +20,7 @@ public sealed class JitterBuffer
     private readonly int maxDepth;
     private readonly double jitterMultiplier;
     private readonly int maxConcealedFrames;
+    private readonly int shrinkAfterFrames;
     private readonly short[] ring;
     private readonly bool[] filled;
     private readonly int mask;
@@ -34,6 +35,7 @@ public sealed class JitterBuffer
     private int targetDepth;
     // Starts exhausted so that nothing is "concealed" before the first received frame.
     private int concealedRun;
+    private int excessRun;
 
     private long accepted;
     private long duplicates;
@@ -54,6 +56,7 @@ public sealed class JitterBuffer
         maxDepth = ToSamples(options.MaxDepth);
         jitterMultiplier = options.JitterMultiplier;
         maxConcealedFrames = options.MaxConcealedFrames;
+        shrinkAfterFrames = options.ShrinkAfterFrames;
         var capacity = (int)BitOperations.RoundUpToPowerOf2((uint)ToSamples(options.Capacity));
         ring = new short[capacity];
         filled = new bool[capacity];
@@ -177,9 +180,12 @@ public sealed class JitterBuffer
                 playing = true;
             }
 
-            if (depth > targetDepth + (2 * frameSamples))
+            excessRun = depth > targetDepth + (2 * frameSamples) ? excessRun + 1 : 0;
+            if (excessRun >= shrinkAfterFrames)
             {
-                // Well over target: drop the oldest frame to cut delay back towards what jitter needs.
+                // Well over target for a while (not just a momentary burst): drop the oldest frame to cut
+                // delay back towards what the measured jitter needs.
+                excessRun = 0;
                 ClearRange(readPosition, frameSamples);
                 readPosition += frameSamples;
                 shrinks++;

@@ -21,10 +21,13 @@ public sealed class JitterBufferOptions
     /// <summary>Consecutive missing frames filled by repeating the last one (halved each time) before silence.</summary>
     public int MaxConcealedFrames { get; set; } = 4;
 
+    /// <summary>Consecutive reads with the depth over target + 2 frames before one frame is dropped to shrink it.</summary>
+    public int ShrinkAfterFrames { get; set; } = 10;
+
     internal void Validate()
     {
         if (SampleRate <= 0 || FrameSamples <= 0 || MinDepth < TimeSpan.Zero || MaxDepth < MinDepth || Capacity <= MaxDepth
-            || JitterMultiplier < 0 || MaxConcealedFrames < 0)
+            || JitterMultiplier < 0 || MaxConcealedFrames < 0 || ShrinkAfterFrames < 1)
         {
             throw new ArgumentException(
                 "Jitter buffer options need a positive rate and frame, 0 <= MinDepth <= MaxDepth < Capacity, and non-negative multiplier and concealment.");

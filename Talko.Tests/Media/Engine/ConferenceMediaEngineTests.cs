@@ -59,23 +59,24 @@ public sealed class ConferenceMediaEngineTests : IDisposable
             c.SendAsync(legC.LocalRtp, 150, _ => 1210)).WaitAsync(Timeout);
         await Task.Delay(200);
 
+        var legStatistics = string.Join("; ", new[] { "a", "b", "c" }.Select(id => $"{id}: {engine.FindLeg("conf-3", id)!.Statistics.JitterBuffer}"));
         foreach (var (listener, ownTone) in tones)
         {
             var heard = listener.Heard;
             Assert.True(heard.Length >= 120 * 160, $"peer {ownTone} Hz received only {heard.Length / 160} frames");
 
-            // Analyse a stretch where everyone was sending: from 1.0 s to 2.5 s of what was received.
-            var window = heard.AsSpan(50 * 160, 75 * 160);
+            // Analyse 100 ms chunks from 0.6 s to 2.6 s of what was received, where everyone was sending; the
+            // median chunk ignores the odd frame concealed because a loaded machine delayed a sender.
             foreach (var (speaker, tone) in tones)
             {
-                var amplitude = AudioSignals.Amplitude(window, tone);
+                var amplitude = MedianChunkAmplitude(heard, 30 * 160, 100 * 160, tone);
                 if (speaker == listener)
                 {
-                    Assert.True(amplitude < 300, $"peer {ownTone} Hz hears itself (amplitude {amplitude:F0})");
+                    Assert.True(amplitude < 300, $"peer {ownTone} Hz hears itself (amplitude {amplitude:F0}); {legStatistics}");
                 }
                 else
                 {
-                    Assert.True(amplitude > 6000, $"peer {ownTone} Hz hears {tone} Hz only at amplitude {amplitude:F0}");
+                    Assert.True(amplitude > 6500, $"peer {ownTone} Hz hears {tone} Hz only at amplitude {amplitude:F0}; {legStatistics}");
                 }
             }
         }
@@ -105,10 +106,10 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         Assert.InRange(soxSeconds, callSeconds - 0.3, callSeconds + 0.5);
 
         var samples = ReadWavSamples(recording.WavPath);
-        var middle = samples.AsSpan(50 * 160, 75 * 160);
         foreach (var tone in tones.Values)
         {
-            Assert.True(AudioSignals.Amplitude(middle, tone) > 6000, $"the recording lacks {tone} Hz");
+            var amplitude = MedianChunkAmplitude(samples, 30 * 160, 100 * 160, tone);
+            Assert.True(amplitude > 6500, $"the recording has {tone} Hz only at amplitude {amplitude:F0}");
         }
 
         Assert.Contains("joined a", probe.Events);
@@ -137,9 +138,11 @@ public sealed class ConferenceMediaEngineTests : IDisposable
 
         var alice = Assert.Single(recording.Segments, s => s.LegId == "alice");
         var bob = Assert.Single(recording.Segments, s => s.LegId == "bob");
-        Assert.InRange(alice.EndMs - alice.StartMs, 700, 900);
-        Assert.InRange(bob.EndMs - bob.StartMs, 700, 900);
-        Assert.InRange(bob.StartMs - alice.StartMs, 1100, 1300);
+        // Each leg's jitter buffer adds its own (adaptive) delay, and the senders are paced by a shared,
+        // loaded machine: allow 150 ms around the script.
+        Assert.InRange(alice.EndMs - alice.StartMs, 650, 950);
+        Assert.InRange(bob.EndMs - bob.StartMs, 650, 950);
+        Assert.InRange(bob.StartMs - alice.StartMs, 1150, 1450);
 
         var document = TalkerTimelineFile(recording.TimelinePath);
         Assert.Equal(recording.Segments, document.Segments);
@@ -301,6 +304,20 @@ public sealed class ConferenceMediaEngineTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
             await Task.Delay(10);
         }
+    }
+
+    private static double MedianChunkAmplitude(short[] samples, int start, int length, double tone)
+    {
+        const int Chunk = 800;
+        var amplitudes = new List<double>();
+        for (var offset = start; offset + Chunk <= Math.Min(samples.Length, start + length); offset += Chunk)
+        {
+            amplitudes.Add(AudioSignals.Amplitude(samples.AsSpan(offset, Chunk), tone));
+        }
+
+        Assert.NotEmpty(amplitudes);
+        amplitudes.Sort();
+        return amplitudes[amplitudes.Count / 2];
     }
 
     private static short[] ReadWavSamples(string path)

@@ -179,10 +179,17 @@ public class JitterBufferTests
             buffer.Insert((uint)(n * Frame), Numbered(n));
         }
 
+        // 400 ms buffered against a 20 ms target: after ShrinkAfterFrames (10) reads over target, one frame is dropped.
         var frame = new short[Frame];
+        for (var n = 0; n < 9; n++)
+        {
+            buffer.Read(frame);
+            Assert.Equal(1000 * (n + 1), frame[0]);
+        }
+
         buffer.Read(frame);
         Assert.Equal(1, buffer.Statistics.DroppedFramesToShrink);
-        Assert.Equal(2000, frame[0]); // frame 0 was dropped to cut delay
+        Assert.Equal(11000, frame[0]); // frame 9 was dropped to cut delay
     }
 
     [Fact]
