@@ -138,12 +138,13 @@ public sealed class JitterBuffer
                 return JitterInsertResult.Duplicate;
             }
 
-            for (var i = 0; i < samples.Length; i++)
-            {
-                var index = (int)((extended + i) & mask);
-                ring[index] = samples[i];
-                filled[index] = true;
-            }
+            // At most two contiguous runs of the ring: copy them as blocks.
+            var start = (int)(extended & mask);
+            var firstRun = Math.Min(samples.Length, ring.Length - start);
+            samples[..firstRun].CopyTo(ring.AsSpan(start));
+            filled.AsSpan(start, firstRun).Fill(true);
+            samples[firstRun..].CopyTo(ring);
+            filled.AsSpan(0, samples.Length - firstRun).Fill(true);
 
             newestEnd = Math.Max(newestEnd, extended + samples.Length);
             jitter.Update(arrival, extended);
@@ -197,6 +198,18 @@ public sealed class JitterBuffer
                 underruns++;
                 playing = false;
                 return Conceal(frame, advance: false);
+            }
+
+            var readStart = (int)(readPosition & mask);
+            if (readStart + frame.Length <= ring.Length && !filled.AsSpan(readStart, frame.Length).Contains(false))
+            {
+                // The common case: the whole frame arrived and does not wrap the ring.
+                ring.AsSpan(readStart, frame.Length).CopyTo(frame);
+                filled.AsSpan(readStart, frame.Length).Clear();
+                readPosition += frameSamples;
+                frame.CopyTo(lastFrame);
+                concealedRun = 0;
+                return JitterFrameKind.Audio;
             }
 
             var missing = 0;
@@ -279,15 +292,9 @@ public sealed class JitterBuffer
 
     private bool IsAllFilled(long start, int length)
     {
-        for (var i = 0; i < length; i++)
-        {
-            if (!filled[(int)((start + i) & mask)])
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var index = (int)(start & mask);
+        var firstRun = Math.Min(length, ring.Length - index);
+        return !filled.AsSpan(index, firstRun).Contains(false) && !filled.AsSpan(0, length - firstRun).Contains(false);
     }
 
     private void ClearRange(long start, int length)
