@@ -115,11 +115,13 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             leg.JoinedAtTick = conference.Mixer.Ticks;
             conference.Mixer.Add(leg);
             leg.Start();
+
+            // Started inside the lock so that a leg leaving at once cannot close the conference before it runs.
+            opened?.Start();
         }
 
         if (opened is not null)
         {
-            opened.Start();
             MediaEngineLog.ConferenceOpened(logger, opened.Id);
         }
 

@@ -36,6 +36,7 @@ public sealed class MediaLeg : IMediaLeg, IMixerParticipant
     private readonly long startedAt;
 
     private SocketAddress rtpTarget;
+    private SocketAddress signalledTarget;
     private SocketAddress? rtcpTarget;
     private bool latched;
     private long lastSourcePacket;
@@ -86,6 +87,7 @@ public sealed class MediaLeg : IMediaLeg, IMixerParticipant
         sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
         decoded = new short[options.MaxDatagramSize];
         rtpTarget = ToSocketAddress(legOptions.RemoteRtp);
+        signalledTarget = rtpTarget;
 
         // Random SSRC, sequence and timestamp origins (RFC 3550 sections 5.1 and 8.1).
         ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
@@ -139,7 +141,8 @@ public sealed class MediaLeg : IMediaLeg, IMixerParticipant
         ArgumentNullException.ThrowIfNull(remoteRtp);
         lock (rtcpGate)
         {
-            Volatile.Write(ref rtpTarget, ToSocketAddress(remoteRtp));
+            signalledTarget = ToSocketAddress(remoteRtp);
+            Volatile.Write(ref rtpTarget, signalledTarget);
             rtcpTarget = null;
 
             // The re-INVITE names a new address: let the first packet from wherever the peer now sends latch again.
@@ -316,7 +319,10 @@ public sealed class MediaLeg : IMediaLeg, IMixerParticipant
             return true;
         }
 
-        if (latched && timeProvider.GetElapsedTime(lastSourcePacket, now) < options.SourceRelatchAfter)
+        // The address signalled in SDP may always take over; anyone else only once the latched source
+        // has been silent for a while, so a stray sender cannot hijack a live call.
+        var fromSignalled = from.Equals(Volatile.Read(ref signalledTarget));
+        if (!fromSignalled && latched && timeProvider.GetElapsedTime(lastSourcePacket, now) < options.SourceRelatchAfter)
         {
             return false;
         }

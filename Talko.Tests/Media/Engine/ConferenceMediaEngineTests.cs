@@ -192,6 +192,29 @@ public sealed class ConferenceMediaEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task ANewSsrcRestartsTheStreamAndItsAudioStillReachesOthers()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-s", "a", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-s", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        // The same peer restarts with a new SSRC, sequence and timestamp base (e.g. a re-INVITE on the phone).
+        await a.SendAsync(legA.LocalRtp, 25, _ => null, ssrcOverride: 1111).WaitAsync(Timeout);
+        var heardBefore = b.Heard.Length;
+        await a.SendAsync(legA.LocalRtp, 50, _ => 600, ssrcOverride: 2222).WaitAsync(Timeout);
+        await Task.Delay(100);
+
+        var statistics = engine.FindLeg("conf-s", "a")!.Statistics;
+        Assert.Equal(1, statistics.SsrcChanges);
+        Assert.Equal(75, statistics.PacketsReceived);
+        var afterChange = b.Heard.AsSpan(heardBefore + (10 * 160), 30 * 160);
+        Assert.True(AudioSignals.Amplitude(afterChange, 600) > 6500);
+    }
+
+    [Fact]
     public async Task HoldStopsSendingAndResumeRestartsIt()
     {
         var probe = new ObserverProbe();

@@ -69,8 +69,9 @@ internal sealed class RtpTestPeer : IAsyncDisposable
     /// Sends <paramref name="frames"/> 20 ms frames in real time; <paramref name="tone"/> says for each frame
     /// which frequency to send (null = digital silence).
     /// </summary>
-    public async Task SendAsync(IPEndPoint target, int frames, Func<int, double?> tone, double amplitude = 8000)
+    public async Task SendAsync(IPEndPoint target, int frames, Func<int, double?> tone, double amplitude = 8000, uint? ssrcOverride = null)
     {
+        var packetSsrc = ssrcOverride ?? ssrc;
         var pcm = new short[160];
         var payload = new byte[160];
         var packet = new byte[172];
@@ -95,7 +96,7 @@ internal sealed class RtpTestPeer : IAsyncDisposable
             }
 
             G711.Encode(Codec, pcm, payload);
-            var length = RtpPacket.Write(packet, n == 0, (byte)Codec, sequence++, timestamp, ssrc, payload);
+            var length = RtpPacket.Write(packet, n == 0, (byte)Codec, sequence++, timestamp, packetSsrc, payload);
             timestamp += 160;
             await socket.SendToAsync(packet.AsMemory(0, length), target);
         }
