@@ -38,6 +38,7 @@ public sealed class JitterBuffer
     private int excessRun;
 
     private long accepted;
+    private long rejected;
     private long duplicates;
     private long late;
     private long resynchronisations;
@@ -77,7 +78,7 @@ public sealed class JitterBuffer
             lock (gate)
             {
                 return new JitterBufferStatistics(
-                    accepted, duplicates, late, resynchronisations, concealedFrames, underruns, shrinks,
+                    accepted, rejected, duplicates, late, resynchronisations, concealedFrames, underruns, shrinks,
                     targetDepth, started ? (int)Math.Max(0, newestEnd - readPosition) : 0, jitter.Value);
             }
         }
@@ -89,6 +90,16 @@ public sealed class JitterBuffer
         if (samples.IsEmpty)
         {
             return JitterInsertResult.Duplicate;
+        }
+
+        if (samples.Length > ring.Length / 2)
+        {
+            lock (gate)
+            {
+                rejected++;
+            }
+
+            return JitterInsertResult.TooLong;
         }
 
         var arrival = (long)Math.Round(timeProvider.GetElapsedTime(originTimestamp).TotalSeconds * sampleRate);

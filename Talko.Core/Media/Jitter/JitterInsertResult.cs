@@ -12,6 +12,9 @@ public enum JitterInsertResult
 
     /// <summary>The packet was too far ahead; the buffer restarted from it.</summary>
     Resynchronised,
+
+    /// <summary>The packet holds more than half the buffer's capacity; nothing sane sends that much at once.</summary>
+    TooLong,
 }
 
 /// <summary>What the mixer got from <see cref="JitterBuffer.Read"/>.</summary>
@@ -30,6 +33,7 @@ public enum JitterFrameKind
 /// <summary>Counters of one jitter buffer since it was created.</summary>
 public readonly record struct JitterBufferStatistics(
     long Accepted,
+    long TooLong,
     long Duplicates,
     long Late,
     long Resynchronisations,

@@ -108,6 +108,16 @@ public class JitterBufferTests
     }
 
     [Fact]
+    public void OversizedPacketsAreRejected()
+    {
+        var time = new FakeTimeProvider();
+        var buffer = new JitterBuffer(new JitterBufferOptions { MaxDepth = TimeSpan.FromMilliseconds(100), Capacity = TimeSpan.FromMilliseconds(200) }, time);
+        Assert.Equal(JitterInsertResult.TooLong, buffer.Insert(0, new short[1500]));
+        Assert.Equal(JitterInsertResult.Accepted, buffer.Insert(0, new short[160]));
+        Assert.Equal(1, buffer.Statistics.TooLong);
+    }
+
+    [Fact]
     public void TimestampsWrapAroundWithoutAGap()
     {
         var (buffer, _) = Create(minDepthMs: 120);
