@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Talko.Core.Media;
 using Talko.Core.Media.Jitter;
 using Talko.Core.Media.Mixing;
@@ -19,8 +21,13 @@ internal sealed class BenchParticipant : IMixerParticipant
     private uint timestamp;
     private ushort sequence;
 
-    public BenchParticipant(int index, short[] source, bool speaking, TimeProvider timeProvider)
+    private readonly Socket? socket;
+    private readonly SocketAddress? target;
+
+    public BenchParticipant(int index, short[] source, bool speaking, TimeProvider timeProvider, Socket? socket = null, IPEndPoint? target = null)
     {
+        this.socket = socket;
+        this.target = target?.Serialize();
         Id = $"p{index}";
         Codec = index % 2 == 0 ? AudioCodec.Pcmu : AudioCodec.Pcma;
         this.source = source;
@@ -47,7 +54,19 @@ internal sealed class BenchParticipant : IMixerParticipant
 
     public void WriteFrame(ReadOnlySpan<byte> encoded)
     {
-        BytesSent += RtpPacket.Write(packet, false, (byte)Codec, sequence++, timestamp, 0x1234, encoded);
+        var length = RtpPacket.Write(packet, false, (byte)Codec, sequence++, timestamp, 0x1234, encoded);
+        BytesSent += length;
+        if (socket is not null)
+        {
+            try
+            {
+                socket.SendTo(packet.AsSpan(0, length), SocketFlags.None, target!);
+            }
+            catch (SocketException)
+            {
+                // A full loopback buffer drops datagrams; the cost of the call is what is measured.
+            }
+        }
     }
 
     private static ReadOnlySpan<short> SilentFrame => new short[160];

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Talko.Core.Media.Mixing;
 
@@ -27,14 +29,14 @@ internal static class MixerBenchmark
         Console.WriteLine($"Mixer capacity: {Environment.ProcessorCount} logical cores, load average {LoadAverage()}, {runs} runs x {ticks} ticks per size, medians across runs");
         Console.WriteLine("Per tick: jitter-buffer insert+read, energy/talker detection, mix-minus, G.711 encode, RTP packetisation (no socket send).");
         Console.WriteLine($"{"scenario",-14} {"participants",12} {"mean ms",8} {"p99 ms",8} {"max ms",8} {"CPU us/part",12} {"cap/core",9} {"fits 20ms",9} {"B/tick",7}");
-        foreach (var scenario in new[] { "all-talking", "3-talkers" })
+        foreach (var scenario in Scenarios)
         {
             foreach (var size in sizes)
             {
                 var results = new List<RunResult>();
                 for (var run = 0; run < runs; run++)
                 {
-                    results.Add(MeasureBackToBack(size, ticks, source, scenario == "all-talking"));
+                    results.Add(MeasureBackToBack(size, ticks, source, scenario));
                 }
 
                 var mean = Median(results.Select(r => r.MeanMs));
@@ -52,13 +54,13 @@ internal static class MixerBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"Real 20 ms clock (MixerClock on TimeProvider.System), 10 s per run, {clockSize} participants:");
-        foreach (var scenario in new[] { "all-talking", "3-talkers" })
+        foreach (var scenario in Scenarios)
         {
             var size = clockSize;
             var late = new List<long>();
             for (var run = 0; run < Math.Min(runs, 3); run++)
             {
-                late.Add(await MeasureOnClockAsync(size, source, scenario == "all-talking", TimeSpan.FromSeconds(10)));
+                late.Add(await MeasureOnClockAsync(size, source, scenario, TimeSpan.FromSeconds(10)));
             }
 
             Console.WriteLine($"{scenario,-14} {size,12} participants: late ticks per run = {string.Join(", ", late)} (of 500)");
@@ -67,9 +69,10 @@ internal static class MixerBenchmark
         return 0;
     }
 
-    private static RunResult MeasureBackToBack(int size, int ticks, short[] source, bool allTalking)
+    private static RunResult MeasureBackToBack(int size, int ticks, short[] source, string scenario)
     {
-        var mixer = Build(size, source, allTalking);
+        using var sockets = new UdpSink(scenario.EndsWith("+udp", StringComparison.Ordinal));
+        var mixer = Build(size, source, scenario, sockets);
         for (var warmup = 0; warmup < 50; warmup++)
         {
             mixer.Tick();
@@ -98,9 +101,10 @@ internal static class MixerBenchmark
             (double)allocated / ticks);
     }
 
-    private static async Task<long> MeasureOnClockAsync(int size, short[] source, bool allTalking, TimeSpan duration)
+    private static async Task<long> MeasureOnClockAsync(int size, short[] source, string scenario, TimeSpan duration)
     {
-        var mixer = Build(size, source, allTalking);
+        using var sockets = new UdpSink(scenario.EndsWith("+udp", StringComparison.Ordinal));
+        var mixer = Build(size, source, scenario, sockets);
         var clock = new MixerClock(TimeProvider.System, TimeSpan.FromMilliseconds(20), 5, mixer.Tick, NullLogger.Instance);
         clock.Start();
         await Task.Delay(duration);
@@ -108,15 +112,48 @@ internal static class MixerBenchmark
         return clock.LateTicks + clock.SkippedTicks;
     }
 
-    private static ConferenceMixer Build(int size, short[] source, bool allTalking)
+    private static readonly string[] Scenarios = ["all-talking", "3-talkers", "all-talking+udp"];
+
+    private static ConferenceMixer Build(int size, short[] source, string scenario, UdpSink sockets)
     {
+        var allTalking = scenario.StartsWith("all-talking", StringComparison.Ordinal);
         var mixer = new ConferenceMixer(new ConferenceMixerOptions { MaxParticipants = size });
         for (var i = 0; i < size; i++)
         {
-            mixer.Add(new BenchParticipant(i, source, speaking: allTalking || i < 3, TimeProvider.System));
+            mixer.Add(new BenchParticipant(i, source, speaking: allTalking || i < 3, TimeProvider.System, sockets.Sender, sockets.Target));
         }
 
         return mixer;
+    }
+
+    /// <summary>For "+udp" scenarios: a real loopback send per participant per tick to a socket nobody reads.</summary>
+    private sealed class UdpSink : IDisposable
+    {
+        private readonly Socket? receiver;
+
+        public UdpSink(bool enabled)
+        {
+            if (!enabled)
+            {
+                return;
+            }
+
+            receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            Target = (IPEndPoint)receiver.LocalEndPoint!;
+            Sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            Sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
+        public Socket? Sender { get; }
+
+        public IPEndPoint? Target { get; }
+
+        public void Dispose()
+        {
+            Sender?.Dispose();
+            receiver?.Dispose();
+        }
     }
 
     private static short[] Noise(int samples)
