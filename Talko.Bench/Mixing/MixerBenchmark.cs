@@ -27,7 +27,7 @@ internal static class MixerBenchmark
         var source = Noise(8000 * 2);
 
         Console.WriteLine($"Mixer capacity: {Environment.ProcessorCount} logical cores, load average {LoadAverage()}, {runs} runs x {ticks} ticks per size, medians across runs");
-        Console.WriteLine("Per tick: jitter-buffer insert+read, energy/talker detection, mix-minus, G.711 encode, RTP packetisation (no socket send).");
+        Console.WriteLine("Per tick: jitter-buffer insert+read, energy/talker detection, mix-minus, G.711 encode, RTP packetisation; +udp adds a loopback SendTo per participant.");
         Console.WriteLine($"{"scenario",-14} {"participants",12} {"mean ms",8} {"p99 ms",8} {"max ms",8} {"CPU us/part",12} {"cap/core",9} {"fits 20ms",9} {"B/tick",7}");
         foreach (var scenario in Scenarios)
         {

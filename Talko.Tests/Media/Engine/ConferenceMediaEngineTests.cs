@@ -247,6 +247,30 @@ public sealed class ConferenceMediaEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task LegsWorkOverIpv6Loopback()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o =>
+        {
+            o.BindAddress = "::1";
+            o.Recording.Directory = null;
+        });
+        await using var a = new RtpTestPeer(AudioCodec.Pcma, IPAddress.IPv6Loopback);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu, IPAddress.IPv6Loopback);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-6", "a", a.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-6", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        Assert.Equal(IPAddress.IPv6Loopback, legA.LocalRtp.Address);
+
+        await a.SendAsync(legA.LocalRtp, 50, _ => 1000).WaitAsync(Timeout);
+        await Task.Delay(100);
+
+        var heard = b.Heard;
+        var amplitude = MedianChunkAmplitude(heard, 10 * 160, heard.Length - (10 * 160), 1000);
+        Assert.True(amplitude > 6500, $"b heard a over IPv6 at amplitude {amplitude:F0}");
+        Assert.Equal(50, engine.FindLeg("conf-6", "a")!.Statistics.PacketsReceived);
+    }
+
+    [Fact]
     public async Task HoldStopsSendingAndResumeRestartsIt()
     {
         var probe = new ObserverProbe();

@@ -10,7 +10,7 @@ namespace Talko.Tests.Media.Engine;
 /// <summary>A minimal independent RTP endpoint on loopback: sends paced G.711 frames and keeps what it receives.</summary>
 internal sealed class RtpTestPeer : IAsyncDisposable
 {
-    private readonly Socket socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket socket;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task receiving;
     private readonly Lock gate = new();
@@ -18,10 +18,12 @@ internal sealed class RtpTestPeer : IAsyncDisposable
     private readonly List<RtpHeader> headers = [];
     private readonly uint ssrc = (uint)Random.Shared.Next();
 
-    public RtpTestPeer(AudioCodec codec)
+    public RtpTestPeer(AudioCodec codec, IPAddress? address = null)
     {
         Codec = codec;
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        address ??= IPAddress.Loopback;
+        socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(address, 0));
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
         receiving = Task.Run(ReceiveLoopAsync);
     }
@@ -137,7 +139,7 @@ internal sealed class RtpTestPeer : IAsyncDisposable
         {
             try
             {
-                var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), stopping.Token);
+                var received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0), stopping.Token);
                 if (RtpPacket.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var header) != RtpParseResult.Ok)
                 {
                     continue;
