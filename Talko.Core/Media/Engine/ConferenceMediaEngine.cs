@@ -230,7 +230,8 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             this.engine = engine;
             var mixerOptions = engine.options.Mixer;
             Mixer = new ConferenceMixer(mixerOptions, engine.loggerFactory.CreateLogger<ConferenceMixer>());
-            Clock = new MixerClock(engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger);
+            Clock = new MixerClock(
+                engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger, Mixer.Skip);
             Mixer.TalkingStarted += (_, e) =>
             {
                 recording?.Timeline.Started(e.ParticipantId, e.Offset);

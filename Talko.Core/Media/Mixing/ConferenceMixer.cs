@@ -162,6 +162,41 @@ public sealed class ConferenceMixer
         }
     }
 
+    /// <summary>
+    /// Accounts for ticks the clock could not run (the machine stalled past the catch-up limit): time moves
+    /// on, and the sink gets silence for them so a recording's length and offsets still follow the wall clock.
+    /// </summary>
+    public void Skip(long skippedTicks)
+    {
+        if (skippedTicks <= 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            Interlocked.Add(ref ticks, skippedTicks);
+            if (sink is null)
+            {
+                return;
+            }
+
+            Array.Clear(fullMix);
+            for (var i = 0; i < skippedTicks; i++)
+            {
+                try
+                {
+                    sink.WriteMix(fullMix);
+                }
+                catch (Exception exception)
+                {
+                    MixingLog.SinkFailed(logger, exception);
+                    return;
+                }
+            }
+        }
+    }
+
     private void MixLocked()
     {
         Interlocked.Increment(ref ticks);

@@ -9,8 +9,11 @@ public sealed class ConferenceMixerOptions
 
     public int MaxParticipants { get; set; } = 2000;
 
-    /// <summary>Ticks the clock runs back to back to catch up after a stall; beyond that it skips ahead.</summary>
-    public int MaxCatchUpTicks { get; set; } = 5;
+    /// <summary>
+    /// Ticks the clock runs back to back to catch up after a stall (the jitter buffers still hold that audio);
+    /// beyond that it skips ahead, and the recording gets silence for the skipped time.
+    /// </summary>
+    public int MaxCatchUpTicks { get; set; } = 25;
 
     public TalkerDetectionOptions Talker { get; set; } = new();
 

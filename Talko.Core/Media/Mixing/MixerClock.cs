@@ -13,14 +13,20 @@ public sealed class MixerClock : IAsyncDisposable
     private readonly TimeSpan interval;
     private readonly int maxCatchUpTicks;
     private readonly Action tick;
+    private readonly Action<long>? skipped;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private Task? loop;
     private long lateTicks;
     private long skippedTicks;
 
-    public MixerClock(TimeProvider timeProvider, TimeSpan interval, int maxCatchUpTicks, Action tick, ILogger logger)
+    /// <summary>
+    /// Creates a stopped clock. <paramref name="skipped"/> is told how many ticks were skipped after a stall,
+    /// so time-keeping (recording length, RTP timestamps) stays on the wall clock.
+    /// </summary>
+    public MixerClock(TimeProvider timeProvider, TimeSpan interval, int maxCatchUpTicks, Action tick, ILogger logger, Action<long>? skipped = null)
     {
+        this.skipped = skipped;
         this.timeProvider = timeProvider;
         this.interval = interval;
         this.maxCatchUpTicks = maxCatchUpTicks;
@@ -74,6 +80,14 @@ public sealed class MixerClock : IAsyncDisposable
                 Interlocked.Add(ref skippedTicks, behind - maxCatchUpTicks);
                 MixingLog.TicksSkipped(logger, behind);
                 scheduled += behind - maxCatchUpTicks;
+                try
+                {
+                    skipped?.Invoke(behind - maxCatchUpTicks);
+                }
+                catch (Exception exception)
+                {
+                    MixingLog.TickFailed(logger, exception);
+                }
             }
 
             if (behind >= 1)
