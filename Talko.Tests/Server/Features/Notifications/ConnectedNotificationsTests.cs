@@ -32,6 +32,9 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
     private const string SecondPhoneToken = "1f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201001";
     private readonly FakeApns apns = new();
     private readonly List<IAsyncDisposable> disposables = [];
+
+    // Unique per test: sign-in codes are rate-limited per identifier across the class's shared servers.
+    private readonly string bobEmail = $"bob-{Guid.NewGuid():N}@example.com";
     private TalkoHost host = null!;
     private TestUser alice = null!;
     private TestUser bobWeb = null!;
@@ -126,7 +129,9 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
         var push = Assert.Single(apns.Accepted);
         Assert.Equal("10 new messages", (string?)push.Payload!["aps"]!["alert"]!["body"]);
         Assert.Equal(10, (int?)push.Payload["aps"]!["badge"]);
-        Assert.Equal(10, (await bobWeb.Client.GetFromJsonAsync<JsonElement>("/v1/notifications?unread=true").WaitAsync(TestTimeouts.Default)).GetProperty("unreadCount").GetInt32());
+        // One push, but every message has its own unread entry in the in-app list (besides "added to the group").
+        var unread = (await bobWeb.Client.GetFromJsonAsync<JsonElement>("/v1/notifications?unread=true").WaitAsync(TestTimeouts.Default)).GetProperty("items").EnumerateArray();
+        Assert.Equal(10, unread.Count(e => e.GetProperty("kind").GetString() == "item.posted"));
     }
 
     [Fact]
@@ -198,7 +203,7 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
     public async Task Being_added_to_a_group_or_a_conversation_and_a_bookmark_notify()
     {
         await StartAsync();
-        using var carol = await host.SignUpAsync("carol@example.com", "Carol");
+        using var carol = await host.SignUpAsync($"carol-{Guid.NewGuid():N}@example.com", "Carol");
         var carolCreated = await ListenAsync(carol, NotificationAnnouncer.EventName);
 
         await alice.Client.AddMemberAsync(groupId, carol.UserId);
@@ -257,9 +262,9 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
         {
             Settings = NotificationTestSettings.For(apns, [("DispatcherEnabled", "false"), ("CoalesceWindow", "00:00:00"), .. settings]),
         });
-        alice = await host.SignUpAsync("alice@example.com", "Alice");
+        alice = await host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com", "Alice");
         bobPhone = await SignInPhoneAsync(PhoneToken, "Bob's phone", displayName: "Bob");
-        bobWeb = await host.SignUpAsync("bob@example.com");
+        bobWeb = await host.SignUpAsync(bobEmail);
         var group = await alice.Client.CreateGroupAsync("Crew");
         groupId = group.Id;
         await alice.Client.AddMemberAsync(groupId, bobWeb.UserId);
@@ -271,14 +276,14 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
     private async Task<TestUser> SignInPhoneAsync(string token, string name, string? displayName = null)
     {
         var client = host.CreateClient();
-        var verified = await host.VerifyAsync(client, "bob@example.com", null, new DeviceRegistration(DevicePlatform.Ios, name, token));
+        var verified = await host.VerifyAsync(client, bobEmail, null, new DeviceRegistration(DevicePlatform.Ios, name, token));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", verified.Tokens.AccessToken);
         if (displayName is not null)
         {
             (await client.PatchAsJsonAsync("/v1/me", new UpdateMeRequest(displayName, null)).WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
         }
 
-        return new TestUser(client, verified.UserId, verified.DeviceId, verified.Tokens, verified.Sip, "bob@example.com");
+        return new TestUser(client, verified.UserId, verified.DeviceId, verified.Tokens, verified.Sip, bobEmail);
     }
 
     private async Task<HubConnection> ConnectAsync(TestUser user)
