@@ -75,6 +75,36 @@ internal static class AwarenessCodec
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>Reads a connection as <see cref="EncodeConnection"/> (or a script) wrote it.</summary>
+    public static ConnectionAwareness DecodeConnection(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var activity = new Activity
+        {
+            Kind = (ActivityKind)Integer(root.GetProperty("k")),
+            ConversationId = root.TryGetProperty("cv", out var conversation) ? conversation.GetString() : null,
+            CallId = root.TryGetProperty("cl", out var call) ? call.GetString() : null,
+            Muted = root.TryGetProperty("m", out var muted) && muted.GetBoolean(),
+            Talking = root.TryGetProperty("t", out var talking) && talking.GetBoolean(),
+            PositionMs = root.TryGetProperty("pos", out var position) ? Integer(position) : null,
+        };
+        return new ConnectionAwareness(
+            root.GetProperty("u").GetString()!,
+            root.GetProperty("c").GetString()!,
+            root.TryGetProperty("d", out var device) ? device.GetString() : null,
+            root.GetProperty("i").GetString()!,
+            (Presence)Integer(root.GetProperty("p")),
+            activity,
+            Time(root.GetProperty("at")),
+            root.TryGetProperty("tu", out var typingUntil) ? Time(typingUntil) : null,
+            root.TryGetProperty("s", out var status) ? status.GetString() : null,
+            Time(root.GetProperty("sa")),
+            Time(root.GetProperty("l")));
+    }
+
+    private static DateTimeOffset Time(JsonElement element) => DateTimeOffset.FromUnixTimeMilliseconds(Integer(element));
+
     /// <summary>Reads an aggregate as the script wrote it (fields p, k, cv, cl, m, t, pos, s).</summary>
     public static UserAwareness DecodeAggregate(string userId, string json)
     {

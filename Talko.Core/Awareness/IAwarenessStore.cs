@@ -32,4 +32,10 @@ public interface IAwarenessStore
 
     /// <summary>The aggregates of these users as last computed; users with no live connection read offline.</summary>
     Task<IReadOnlyList<UserAwareness>> GetAsync(IReadOnlyCollection<string> userIds);
+
+    /// <summary>
+    /// The live connections of these users (leases not yet expired at <paramref name="now"/>), device by
+    /// device: notifications read it to tell a device that is looking from one that is away.
+    /// </summary>
+    Task<IReadOnlyList<ConnectionAwareness>> GetConnectionsAsync(IReadOnlyCollection<string> userIds, DateTimeOffset now);
 }

@@ -123,6 +123,18 @@ public sealed class InMemoryAwarenessStore : IAwarenessStore
         }
     }
 
+    public Task<IReadOnlyList<ConnectionAwareness>> GetConnectionsAsync(IReadOnlyCollection<string> userIds, DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            var at = AwarenessAggregator.Ms(now);
+            return Task.FromResult<IReadOnlyList<ConnectionAwareness>>(userIds
+                .SelectMany(id => connectionsByUser.GetValueOrDefault(id)?.Values ?? Enumerable.Empty<ConnectionAwareness>())
+                .Where(c => AwarenessAggregator.IsLive(c, at))
+                .ToList());
+        }
+    }
+
     private UserAwareness? RemoveLocked(string instanceId, ConnectionKey connection, long now)
     {
         connectionsByUser.GetValueOrDefault(connection.UserId)?.Remove(connection.ConnectionId);

@@ -101,6 +101,20 @@ public sealed class RedisAwarenessStore(IConnectionMultiplexer redis, KeySpace k
         return ids.Select((id, i) => values[i].HasValue ? AwarenessCodec.DecodeAggregate(id, values[i].ToString()) : UserAwareness.Offline(id)).ToList();
     }
 
+    public async Task<IReadOnlyList<ConnectionAwareness>> GetConnectionsAsync(IReadOnlyCollection<string> userIds, DateTimeOffset now)
+    {
+        var at = AwarenessAggregator.Ms(now);
+        var reads = userIds.Distinct(StringComparer.Ordinal).Select(id => Db.HashGetAllAsync(keys.AwarenessConnections(id))).ToList();
+        var result = new List<ConnectionAwareness>();
+        foreach (var entries in await Task.WhenAll(reads).ConfigureAwait(false))
+        {
+            // A lease the reaper has not yet removed is over all the same: the same rule as the scripts.
+            result.AddRange(entries.Select(e => AwarenessCodec.DecodeConnection(e.Value.ToString())).Where(c => AwarenessAggregator.IsLive(c, at)));
+        }
+
+        return result;
+    }
+
     private async Task<(List<UserAwareness> Changes, List<ConnectionKey> Lost)> ApplyAsync(
         string operation,
         string? instanceId,

@@ -39,6 +39,13 @@ public sealed record PushMessage
     /// <summary>True for a silent push that wakes the app without an alert (apns-push-type background).</summary>
     public bool Background { get; init; }
 
+    /// <summary>
+    /// An incoming call that should ring the device. APNs carries it as a VoIP push (apns-push-type voip,
+    /// topic "{Topic}.voip", priority 10) for CallKit; FCM as a high-priority data-only message so the app
+    /// shows its own incoming-call screen. Never coalesced; give it a short <see cref="ExpiresAt"/>.
+    /// </summary>
+    public bool Ring { get; init; }
+
     /// <summary>How many events this one push stands for after coalescing (1 when not coalesced).</summary>
     public int Count { get; init; } = 1;
 

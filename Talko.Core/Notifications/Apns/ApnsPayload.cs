@@ -12,8 +12,9 @@ public static class ApnsPayload
         {
             aps["content-available"] = 1;
         }
-        else
+        else if (!message.Ring)
         {
+            // A VoIP push (Ring) carries no alert: the app reports the call to CallKit from the data beside "aps".
             var alert = new JsonObject();
             if (message.Title is not null)
             {

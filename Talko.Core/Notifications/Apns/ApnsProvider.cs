@@ -15,6 +15,9 @@ public sealed class ApnsProvider(HttpClient http, ApnsOptions options, ApnsProvi
     /// <summary>APNs limits apns-collapse-id to 64 bytes.</summary>
     public const int MaxCollapseIdBytes = 64;
 
+    /// <summary>Appended to the bundle id to form the topic of VoIP pushes.</summary>
+    public const string VoipTopicSuffix = ".voip";
+
     public PushChannel Channel => PushChannel.Apns;
 
     public async Task<DeliveryOutcome> SendAsync(PushDelivery delivery, CancellationToken cancellationToken)
@@ -85,10 +88,11 @@ public sealed class ApnsProvider(HttpClient http, ApnsOptions options, ApnsProvi
     {
         var message = delivery.Message;
         headers.TryAddWithoutValidation("apns-id", delivery.EventId.ToString("D"));
-        headers.TryAddWithoutValidation("apns-topic", options.Topic);
-        headers.TryAddWithoutValidation("apns-push-type", message.Background ? "background" : "alert");
+        // VoIP pushes go to the app's ".voip" topic (Apple: "Sending notification requests to APNs", apns-topic).
+        headers.TryAddWithoutValidation("apns-topic", message.Ring ? options.Topic + VoipTopicSuffix : options.Topic);
+        headers.TryAddWithoutValidation("apns-push-type", message.Ring ? "voip" : message.Background ? "background" : "alert");
         // Background pushes must use priority 5; APNs rejects 10 for them.
-        headers.TryAddWithoutValidation("apns-priority", message.Background || message.Urgency == PushUrgency.Normal ? "5" : "10");
+        headers.TryAddWithoutValidation("apns-priority", !message.Ring && (message.Background || message.Urgency == PushUrgency.Normal) ? "5" : "10");
         if (message.ExpiresAt is { } expires)
         {
             headers.TryAddWithoutValidation("apns-expiration", expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));

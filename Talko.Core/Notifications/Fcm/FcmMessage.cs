@@ -11,7 +11,7 @@ public static class FcmMessage
     {
         var message = delivery.Message;
         var fcm = new JsonObject { ["token"] = delivery.Address };
-        if (!message.Background && (message.Title is not null || message.Body is not null))
+        if (!message.Background && !message.Ring && (message.Title is not null || message.Body is not null))
         {
             var notification = new JsonObject();
             if (message.Title is not null)
@@ -46,7 +46,7 @@ public static class FcmMessage
             android["collapse_key"] = collapse;
         }
 
-        if (!message.Background)
+        if (!message.Background && !message.Ring)
         {
             var androidNotification = new JsonObject();
             if (message.ThreadId is not null)

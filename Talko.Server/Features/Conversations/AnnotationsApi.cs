@@ -5,6 +5,7 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -124,8 +125,8 @@ public static class AnnotationsApi
     }
 
     private static async Task<Results<Created<BookmarkView>, ProblemHttpResult>> AddBookmark(
-        Guid conversationId, AddBookmarkRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, TimeProvider time,
-        IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
+        Guid conversationId, AddBookmarkRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, ConversationNotifications notifications,
+        TimeProvider time, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await Target(db, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
@@ -143,7 +144,7 @@ public static class AnnotationsApi
             return Problems.Invalid($"A bookmark note is at most {options.Value.MaxBookmarkNoteLength} characters.");
         }
 
-        var bookmark = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: false, stamp =>
+        var bookmark = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: false, async stamp =>
         {
             var bookmark = new Bookmark
             {
@@ -151,7 +152,8 @@ public static class AnnotationsApi
                 Note = request.Note, AuthorId = userId, CreatedAt = time.GetUtcNow().UtcDateTime, Version = stamp.Version,
             };
             db.Add(bookmark);
-            return Task.FromResult<Bookmark?>(bookmark);
+            await notifications.BookmarkAddedAsync(db, bookmark, cancellationToken);
+            return bookmark;
         }, cancellationToken);
         var view = Views.Bookmark(bookmark!);
         await events.PublishAsync(new BookmarkChanged(view), cancellationToken);

@@ -2,14 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Conversations;
 
 /// <summary>Joining and leaving conversations: the member row, a system item saying so, and the events.</summary>
-public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline, IConversationEventPublisher events, TimeProvider time)
+public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline, IConversationEventPublisher events, ConversationNotifications notifications, TimeProvider time)
 {
-    /// <summary>Adds (or re-adds) <paramref name="userId"/>; false if already a member or the conversation is gone.</summary>
-    public async Task<bool> AddAsync(Guid conversationId, Guid userId, Guid actorId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds (or re-adds) <paramref name="userId"/>; false if already a member or the conversation is gone.
+    /// <paramref name="notify"/> false when a larger change (joining a group) notifies once for all.
+    /// </summary>
+    public async Task<bool> AddAsync(Guid conversationId, Guid userId, Guid actorId, CancellationToken cancellationToken, bool notify = true)
     {
         var existing = await db.Set<ConversationMember>().AsNoTracking()
             .SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken);
@@ -33,6 +37,11 @@ public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline,
             // A newcomer starts with everything before their arrival read.
             member.LastReadSeq = stamp.Seq - 1;
             var item = timeline.Stage(conversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.MemberAdded, SubjectUserId: userId), stamp);
+            if (notify)
+            {
+                await notifications.AddedToConversationAsync(db, conversationId, userId, actorId, cancellationToken);
+            }
+
             return new Change(member, item);
         }, cancellationToken);
         if (result is null)

@@ -5,6 +5,7 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Notifications.Routing;
 using Talko.Server.Features.Groups;
 
 namespace Talko.Server.Features.Conversations;
@@ -39,7 +40,7 @@ public static class ConversationsApi
     }
 
     private static async Task<Results<Created<ConversationView>, ProblemHttpResult>> Create(
-        Guid groupId, CreateConversationRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events,
+        Guid groupId, CreateConversationRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, ConversationNotifications notifications,
         TimeProvider time, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
@@ -81,6 +82,15 @@ public static class ConversationsApi
         var rows = members.Select(m => new ConversationMember { ConversationId = conversation.Id, UserId = m, JoinedAt = now, Version = 1 }).ToList();
         db.AddRange(rows);
         db.AddRange(tags.Distinct().Select(t => new Tag { Id = Guid.CreateVersion7(), ConversationId = conversation.Id, Name = t!, AddedBy = userId, CreatedAt = now, Version = 1 }));
+        if (request.MemberIds is not null)
+        {
+            // People picked by name are told (in this save); a conversation for the whole group is not a personal addition.
+            foreach (var member in rows)
+            {
+                await notifications.AddedToConversationAsync(db, conversation, member.UserId, userId, cancellationToken);
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
 
         foreach (var row in rows)

@@ -4,6 +4,7 @@ using Talko.Core.Blobs;
 using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -29,7 +30,13 @@ public sealed record AppendResult(TimelineItem Item, bool Created);
 /// Commits first, then publishes. Other features (calls: call-started and call-ended system items) append here.
 /// </summary>
 public sealed partial class Timeline(
-    TalkoDbContext db, IConversationEventPublisher events, IBlobStore blobs, TimeProvider time, IOptions<ConversationsOptions> options, ILogger<Timeline> logger)
+    TalkoDbContext db,
+    IConversationEventPublisher events,
+    ConversationNotifications notifications,
+    IBlobStore blobs,
+    TimeProvider time,
+    IOptions<ConversationsOptions> options,
+    ILogger<Timeline> logger)
 {
     public const string MemberAdded = "member-added";
     public const string MemberRemoved = "member-removed";
@@ -50,10 +57,13 @@ public sealed partial class Timeline(
         Appended? appended;
         try
         {
-            appended = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: true, stamp =>
+            appended = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: true, async stamp =>
             {
                 var item = Stage(conversationId, draft, stamp);
-                return Task.FromResult<Appended?>(new Appended(item, StageTextTags(item, options.Value.MaxTagsPerItem)));
+                var tags = StageTextTags(item, options.Value.MaxTagsPerItem);
+                // In this transaction: the notifications commit or roll back with the item.
+                await notifications.ItemPostedAsync(db, item, cancellationToken);
+                return new Appended(item, tags);
             }, cancellationToken);
         }
         catch (DbUpdateException) when (draft.IdempotencyKey is not null)

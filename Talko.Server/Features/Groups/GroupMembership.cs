@@ -4,16 +4,22 @@ using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Groups;
 
 /// <summary>Joining and leaving a group, which carries its conversations along.</summary>
-public sealed class GroupMembership(TalkoDbContext db, ConversationMembership conversations, TimeProvider time, ILogger<GroupMembership> logger)
+public sealed class GroupMembership(
+    TalkoDbContext db, ConversationMembership conversations, ConversationNotifications notifications, TimeProvider time, ILogger<GroupMembership> logger)
 {
-    /// <summary>Adds the member, then joins them to every conversation open to the whole group.</summary>
+    /// <summary>
+    /// Adds the member (one "added to the group" notification commits with the row), then joins them to
+    /// every conversation open to the whole group without a notification each.
+    /// </summary>
     public async Task JoinAsync(Guid groupId, Guid userId, GroupRole role, Guid actorId, CancellationToken cancellationToken)
     {
         db.Add(new GroupMember { GroupId = groupId, UserId = userId, Role = role, JoinedAt = time.GetUtcNow().UtcDateTime });
+        await notifications.AddedToGroupAsync(db, groupId, userId, actorId, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -31,7 +37,7 @@ public sealed class GroupMembership(TalkoDbContext db, ConversationMembership co
             .ToListAsync(cancellationToken);
         foreach (var conversationId in open)
         {
-            await conversations.AddAsync(conversationId, userId, actorId, cancellationToken);
+            await conversations.AddAsync(conversationId, userId, actorId, cancellationToken, notify: false);
         }
     }
 

@@ -1,9 +1,11 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Talko.Core.Notifications;
 using Talko.Core.Notifications.Apns;
 using Talko.Core.Notifications.Fcm;
 using Talko.Core.Notifications.Webhooks;
+using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Providers;
 using Talko.Server.Features.Notifications.Routing;
@@ -29,8 +31,13 @@ public static class NotificationsExtensions
         services.TryAddSingleton<IPushAddressRemover, DevicePushAddressRemover>();
         services.AddSingleton<NotificationProviders>();
         services.AddSingleton<OutboxDispatcher>();
-        services.TryAddSingleton<IPresenceLookup, NobodyConnectedPresenceLookup>();
+        // TryAdd: a test that registered its own presence first keeps it.
+        services.TryAddSingleton<IPresenceLookup, AwarenessPresenceLookup>();
+        services.AddSingleton<UnreadCounter>();
+        services.AddSingleton<NotificationAnnouncer>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<NotificationAnnouncer>());
         services.AddSingleton<INotificationTrigger, NotificationPlanner>();
+        services.AddSingleton<ConversationNotifications>();
 
         if (configured.Apns.IsConfigured)
         {

@@ -30,4 +30,10 @@ internal static partial class NotificationsLog
 
     [LoggerMessage(EventId = 8109, Level = LogLevel.Error, Message = "Notification {Id} has an unreadable payload")]
     public static partial void BadPayload(ILogger logger, Exception exception, Guid id);
+
+    [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Awareness could not be read; every device counts as away for this notification")]
+    public static partial void PresenceUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId}")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId);
 }

@@ -60,6 +60,12 @@ public sealed class NotificationsOptions
     /// <summary>Longest text preview in a push; longer ones are cut with an ellipsis.</summary>
     public int PreviewMaxLength { get; set; } = 120;
 
+    /// <summary>How long a call's ring push is worth delivering; providers drop it after this.</summary>
+    public TimeSpan RingTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Most members one text or caption can mention (each is notified even while muted).</summary>
+    public int MaxMentionsPerItem { get; set; } = 20;
+
     /// <summary>Most entries GET /v1/notifications returns at once.</summary>
     public int ListMaxLimit { get; set; } = 100;
 

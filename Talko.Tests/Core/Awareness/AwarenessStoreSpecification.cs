@@ -207,6 +207,23 @@ public abstract class AwarenessStoreSpecification
         Assert.Empty(await Store.GetAsync([]));
     }
 
+    [Fact]
+    public async Task Live_connections_are_read_back_device_by_device_with_their_activity()
+    {
+        await Store.UpsertAsync(Connection("dora", "web", activity: Activity.Viewing("conv-1")) with { DeviceId = "device-web" }, Now);
+        await Store.UpsertAsync(Connection("dora", "phone", presence: Presence.Away) with { DeviceId = "device-phone" }, Now);
+        await Store.UpsertAsync(Connection("dora", "old", lease: ShortLease) with { DeviceId = "device-old" }, Now);
+        await Store.UpsertAsync(Connection("emil", "web"), Now);
+        await ElapseAsync(ShortLease * 2);
+
+        var connections = await Store.GetConnectionsAsync(["dora", "nobody"], Now);
+
+        Assert.Equal(["device-phone", "device-web"], connections.Select(c => c.DeviceId!).Order());
+        var web = connections.Single(c => c.DeviceId == "device-web");
+        Assert.Equal((Presence.Online, ActivityKind.Viewing, "conv-1"), (web.Presence, web.Activity.Kind, web.Activity.ConversationId));
+        Assert.Equal(Presence.Away, connections.Single(c => c.DeviceId == "device-phone").Presence);
+    }
+
     protected ConnectionAwareness Connection(
         string user,
         string connection,

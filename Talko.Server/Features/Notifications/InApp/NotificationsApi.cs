@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Features.Notifications.Devices;
 
 namespace Talko.Server.Features.Notifications.InApp;
 
@@ -21,7 +22,7 @@ public static class NotificationsApi
         group.MapDelete("/mutes/{conversationId:guid}", Unmute).WithSummary("Unmute a conversation");
         group.MapGet("/preferences", GetPreferences).WithSummary("My do-not-disturb hours");
         group.MapPut("/preferences", SetPreferences).WithSummary("Set my do-not-disturb hours");
-        return routes;
+        return routes.MapPushTokenApi();
     }
 
     public sealed record NotificationView(Guid Id, string Kind, Guid? ConversationId, Guid? ItemId, Guid? ActorUserId, string? Title, string? Body, DateTime CreatedAt, bool Read);

@@ -156,14 +156,15 @@ public sealed class FakeApns : IAsyncDisposable
             return (400, "MissingTopic");
         }
 
-        if (topic != Topic)
-        {
-            return (400, "TopicDisallowed");
-        }
-
         if (!headers.TryGetValue("apns-push-type", out var pushType) || !PushTypes.Contains(pushType))
         {
             return (400, "InvalidPushType");
+        }
+
+        // VoIP pushes go to the ".voip" topic and only there.
+        if (topic != (pushType == "voip" ? Topic + ".voip" : Topic))
+        {
+            return (400, pushType == "voip" ? "DeviceTokenNotForTopic" : "TopicDisallowed");
         }
 
         var priority = headers.GetValueOrDefault("apns-priority", "10");
