@@ -2,12 +2,12 @@ namespace Talko.LoadClient;
 
 /// <summary>
 /// Where clients send their requests: one address (a load balancer) as is, or several instances among
-/// which it picks one whose /health/ready answers 200, the way a load balancer would (used where there is
-/// none, as in the test).
+/// which it picks one whose /health/ready answers 200 (probed every interval), the way a load balancer
+/// would; used where there is none, as in the test.
 /// </summary>
 public sealed class InstancePicker : IAsyncDisposable
 {
-    private readonly IReadOnlyList<Uri> addresses;
+    private volatile Uri[] addresses;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly CancellationTokenSource stop = new();
     private readonly Task? probing;
@@ -20,13 +20,13 @@ public sealed class InstancePicker : IAsyncDisposable
             throw new ArgumentException("At least one address is needed.", nameof(addresses));
         }
 
-        this.addresses = addresses;
+        this.addresses = addresses.ToArray();
         ready = addresses.Count == 1 ? [addresses[0]] : [];
-        if (addresses.Count > 1)
-        {
-            probing = ProbeAsync(probeInterval);
-        }
+        probing = ProbeAsync(probeInterval);
     }
+
+    /// <summary>A new instance to consider (as a new target joins a target group); used once it answers ready.</summary>
+    public void Add(Uri address) => addresses = [.. addresses, address];
 
     /// <summary>A ready instance (random among them), waiting up to <paramref name="timeout"/> for one.</summary>
     public async Task<Uri> PickAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -72,6 +72,14 @@ public sealed class InstancePicker : IAsyncDisposable
     {
         while (!stop.IsCancellationRequested)
         {
+            if (addresses.Length == 1)
+            {
+                // One address is a load balancer: it does the picking.
+                ready = addresses;
+                await Task.Delay(interval, stop.Token);
+                continue;
+            }
+
             var results = await Task.WhenAll(addresses.Select(async address =>
             {
                 try

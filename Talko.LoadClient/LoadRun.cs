@@ -29,6 +29,9 @@ public sealed class LoadRun : IAsyncDisposable
 
     public LoadCounters Counters => counters;
 
+    /// <summary>Lets clients use another instance once it is ready (without a load balancer).</summary>
+    public void AddInstance(Uri address) => picker.Add(address);
+
     /// <summary>Signs up, connects, and starts posting.</summary>
     public static async Task<LoadRun> StartAsync(LoadOptions options, SmtpCodeSink codes, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
