@@ -16,8 +16,8 @@ public sealed record PostedItem(Guid ConversationId, Guid ItemId, long Seq, stri
 
 /// <summary>
 /// One signed-in device behaving as docs/realtime.md asks: connect, wait for "ready", sync from the
-/// stored token, apply events idempotently; on "reconnect" close, connect again (through the load
-/// balancer), and resync; on an unexpected close, reconnect with backoff. It posts texts to its
+/// stored token, apply events idempotently; on "reconnect" connect again (through the load balancer),
+/// resync, then close the old connection; on an unexpected close, reconnect with backoff. It posts texts to its
 /// conversation, retrying with the same idempotency key.
 /// </summary>
 public sealed class LoadUser(string name, Guid userId, string accessToken, InstancePicker picker, LoadOptions options, LoadCounters counters) : IAsyncDisposable
@@ -29,6 +29,7 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
     private readonly ConcurrentDictionary<Guid, TimelineEntry> seen = new();
     private readonly ConcurrentDictionary<Guid, byte> seenLive = new();
     private readonly ConcurrentQueue<ReconnectRecord> reconnects = new();
+    private readonly ConcurrentDictionary<HubConnection, byte> leaving = new();
     private volatile HubConnection? hub;
     private volatile bool stopping;
     private string? syncToken;
@@ -189,19 +190,20 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
         }
     }
 
-    /// <summary>The server asked: close this connection gracefully, connect again through the load balancer, resync.</summary>
+    /// <summary>
+    /// The server asked: make before break. Connect again through the load balancer (a serving instance),
+    /// resync, then close the old connection gracefully, so live events never stop.
+    /// </summary>
     private async Task MoveAsync(HubConnection connection)
     {
         var askedAt = DateTimeOffset.UtcNow;
-        if (!ReferenceEquals(hub, connection))
+        if (!ReferenceEquals(hub, connection) || !leaving.TryAdd(connection, 0))
         {
             return;
         }
 
-        hub = null;
         try
         {
-            await connection.DisposeAsync();
             await ConnectWithRetryAsync();
             reconnects.Enqueue(new ReconnectRecord(askedAt, DateTimeOffset.UtcNow));
         }
@@ -209,12 +211,14 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
         {
             reconnects.Enqueue(new ReconnectRecord(askedAt, null));
         }
+
+        await connection.DisposeAsync();
     }
 
     private async Task OnClosedAsync(HubConnection connection)
     {
         // A connection this client left on purpose, or the run is over.
-        if (stopping || !ReferenceEquals(hub, connection))
+        if (stopping || leaving.ContainsKey(connection) || !ReferenceEquals(hub, connection))
         {
             return;
         }
