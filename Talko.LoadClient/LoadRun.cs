@@ -177,7 +177,7 @@ public sealed class LoadRun : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // Posting stopped; a post cut off here was never acknowledged, so nothing is expected of it.
         }

@@ -5,7 +5,7 @@ using Talko.LoadClient;
 
 // Talko.LoadClient --url http://127.0.0.1:8080 [--url ...] --smtp-port 2525 [--users 50] [--per-conversation 5]
 //   [--post-interval-ms 1000] [--duration-s 600] [--ready-file path] [--report path]
-// Runs until SIGINT/SIGTERM (or the duration), then settles, resyncs and prints the report.
+// Runs until SIGTERM or SIGINT (or the duration), then settles, resyncs and prints the report.
 var urls = new List<Uri>();
 int users = 20, perConversation = 5, postIntervalMs = 1000, smtpPort = 2525, durationSeconds = 600;
 string? readyFile = null, reportFile = null;

@@ -48,13 +48,21 @@ started_pg=0
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 cleanup() {
+  # Twice: a Talko instance drains on the first SIGTERM and stops at once on the second.
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  sleep 1
+  sleep 0.5
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.2
+  done
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   [ "$started_redis" = 1 ] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   [ "$started_pg" = 1 ] && as_postgres "'$pg_bin/pg_ctl' -D '$state/pg' -m fast stop >/dev/null" || true
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 # --- install what is missing -------------------------------------------------------------------------
 missing=()
@@ -101,7 +109,7 @@ psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qtAc "CREATE DATABASE t
 redis-cli -p "$redis_port" --scan --pattern 'bluegreen:*' | xargs -r redis-cli -p "$redis_port" del >/dev/null
 
 # --- instances -------------------------------------------------------------------------------------------
-start_instance() { # name port -> pid
+start_instance() { # name port; sets instance_pid
   local name=$1 port=$2
   ( export ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
       ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=talko_bluegreen;Maximum Pool Size=60" \
@@ -115,7 +123,7 @@ start_instance() { # name port -> pid
       Talko__Drain__ReconnectJitter="$DRAIN_JITTER" Talko__Drain__ReconnectCloseAfter="$DRAIN_CLOSE_AFTER" \
       Talko__Drain__HardDeadline="$DRAIN_HARD" Serilog__MinimumLevel__Default=Warning
     exec dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
-  echo $!
+  instance_pid=$!
 }
 wait_ready() { # url what seconds
   local deadline=$((SECONDS + $3))
@@ -126,11 +134,11 @@ wait_ready() { # url what seconds
 }
 
 log "starting blue on 127.0.0.1:$blue_port"
-blue_pid=$(start_instance blue "$blue_port"); pids+=("$blue_pid")
+start_instance blue "$blue_port"; blue_pid=$instance_pid; pids+=("$blue_pid")
 wait_ready "http://127.0.0.1:$blue_port" blue 120
 
 # --- HAProxy: deploy/haproxy.cfg with loopback addresses and no Docker resolver -----------------------------
-sed -e "s/bind \*:8080/bind 127.0.0.1:$lb_port/" \
+sed -e "s/bind \*:8080/bind 127.0.0.1:$lb_port/" -e "s/maxconn 20000/maxconn 4000/" \
     -e '/^resolvers docker/,/^$/d' \
     -e 's/ init-addr last,libc,none resolvers docker//' \
     -e "s/talko-blue:8080/127.0.0.1:$blue_port/" -e "s/talko-green:8080/127.0.0.1:$green_port/" \
@@ -170,7 +178,7 @@ sleep "$WARMUP_S"
 # --- the switch -------------------------------------------------------------------------------------------------
 switch_start=$(now)
 log "starting green on 127.0.0.1:$green_port"
-green_pid=$(start_instance green "$green_port"); pids+=("$green_pid")
+start_instance green "$green_port"; green_pid=$instance_pid; pids+=("$green_pid")
 wait_ready "http://127.0.0.1:$green_port" green 120
 deadline=$((SECONDS + 30))
 until [ "$(server_state green)" = UP ]; do
@@ -193,7 +201,8 @@ switch_end=$(now)
 wait "$blue_pid" && blue_exit=0 || blue_exit=$?
 log "blue exited ($blue_exit); cool-down ${COOLDOWN_S} s"
 sleep "$COOLDOWN_S"
-kill -INT "$load_pid"
+# SIGTERM, not SIGINT: background jobs of a script ignore SIGINT.
+kill -TERM "$load_pid"
 deadline=$((SECONDS + 120))
 while kill -0 "$load_pid" 2>/dev/null; do [ $SECONDS -lt $deadline ] || { log "load client did not finish"; exit 1; }; sleep 0.5; done
 
@@ -211,4 +220,10 @@ printf '  %-34s %s\n' "blue exit code" "$blue_exit"
 printf '  %-34s %s\n' "HAProxy 5xx responses" "$haproxy_5xx"
 printf '  %-34s %s\n' "calls dropped / worst audio gap" "n/a: calls are not in this build yet (issue 7)"
 echo "blue's drain log"
-grep -E 'Drain|reconnect|Asked|Closed' "$state/blue.log" | sed -E 's/.*"@m":"([^"]*)".*/  \1/' | head -20
+python3 - "$state/blue.log" <<'PY'
+import json, sys
+for line in open(sys.argv[1], errors="replace"):
+    try: entry = json.loads(line)
+    except ValueError: continue
+    if "Hosting.Drain" in entry.get("SourceContext", ""): print("  " + entry["@t"][11:23] + " " + entry["@m"])
+PY
