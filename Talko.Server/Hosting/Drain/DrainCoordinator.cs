@@ -80,7 +80,7 @@ public sealed class DrainCoordinator(
             DrainLog.Failed(logger, exception);
         }
 
-        DrainLog.Finished(logger, time.GetElapsedTime(begun), connections.Count, calls.LiveCallIds.Count, hard.IsCancellationRequested ? " (hard deadline)" : "");
+        DrainLog.Finished(logger, time.GetElapsedTime(begun), connections.Count, calls.LiveCallIds.Count, hard.IsCancellationRequested);
         finished.TrySetResult();
         if (drain.ExitWhenDrained)
         {

@@ -23,8 +23,8 @@ internal static partial class DrainLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId} could not be moved: {Error}")]
     public static partial void CallNotMoved(ILogger logger, string callId, string? error, Exception? exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain finished after {Elapsed}: {Connections} realtime connections and {Calls} calls left{HardStop}")]
-    public static partial void Finished(ILogger logger, TimeSpan elapsed, int connections, int calls, string hardStop);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain finished after {Elapsed}: {Connections} realtime connections and {Calls} calls left (hard deadline reached: {HardDeadlineReached})")]
+    public static partial void Finished(ILogger logger, TimeSpan elapsed, int connections, int calls, bool hardDeadlineReached);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Drain failed; stopping")]
     public static partial void Failed(ILogger logger, Exception exception);
