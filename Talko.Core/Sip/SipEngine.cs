@@ -48,6 +48,9 @@ public sealed class SipEngine : IAsyncDisposable
 
     public ISipBindingStore Bindings { get; }
 
+    /// <summary>Consulted on every REGISTER that adds or refreshes a binding; set before <see cref="StartAsync"/>.</summary>
+    public ISipRegistrationPolicy RegistrationPolicy { get; set; } = AcceptAllRegistrations.Instance;
+
     public SipTransport Transport => transport ?? throw NotStarted();
 
     public SipUserAgent UserAgent { get; private set; } = null!;
@@ -71,7 +74,7 @@ public sealed class SipEngine : IAsyncDisposable
         var transactions = new SipTransactionLayer(transport, options.Timers, time, loggers.CreateLogger("Talko.Core.Sip.Transactions"), options.MaxTransactions);
         UserAgent = new SipUserAgent(transactions, options.UserAgent, loggers.CreateLogger("Talko.Core.Sip.Dialogs"));
         Authenticator = new SipDigestAuthenticator(options.Digest, credentials, time);
-        var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"));
+        var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"), RegistrationPolicy);
         Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"));
         Dialer = new ConferenceDialer(Conferences, Bindings, options.Domain);
         UserAgent.Map(SipMethods.Register, registrar);

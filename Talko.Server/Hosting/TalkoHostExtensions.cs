@@ -8,6 +8,7 @@ using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Awareness;
 using Talko.Server.Features.Realtime;
+using Talko.Server.Hosting.Drain;
 
 namespace Talko.Server.Hosting;
 
@@ -32,6 +33,7 @@ public static class TalkoHostExtensions
             .AddTalkoBlobs()
             .AddTalkoInstance(instance)
             .AddTalkoHealth(mode)
+            .AddTalkoDrain()
             .AddAdminApi()
             .AddAccounts()
             .AddTalkoNotifications(mode)

@@ -17,8 +17,11 @@ public sealed class SipRegistrar(
     ISipBindingStore bindings,
     SipRegistrarOptions options,
     TimeProvider time,
-    ILogger logger) : ISipRequestHandler
+    ILogger logger,
+    ISipRegistrationPolicy? policy = null) : ISipRequestHandler
 {
+    private readonly ISipRegistrationPolicy policy = policy ?? AcceptAllRegistrations.Instance;
+
     public async ValueTask HandleAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
     {
         var request = transaction.Request;
@@ -37,7 +40,16 @@ public sealed class SipRegistrar(
             return;
         }
 
-        var status = await ApplyAsync(request, aor, credential, cancellationToken);
+        var decision = request.ContactIsWildcard || request.Contacts.Count == 0 ? SipRegistrationDecision.Accept : policy.Decide(request);
+        if (decision.Refuses && !RemovesOnly(request))
+        {
+            var refused = agent.CreateResponse(request, SipStatusCodes.ServiceUnavailable);
+            refused.Headers.Add(SipHeaderNames.RetryAfter, decision.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture));
+            await transaction.SendResponseAsync(refused);
+            return;
+        }
+
+        var status = await ApplyAsync(request, aor, credential, decision.MaxExpiresSeconds, cancellationToken);
         if (status != SipStatusCodes.Ok)
         {
             var error = agent.CreateResponse(request, status);
@@ -59,7 +71,10 @@ public sealed class SipRegistrar(
         await transaction.SendResponseAsync(response);
     }
 
-    private async ValueTask<int> ApplyAsync(SipRequest request, string aor, SipCredential credential, CancellationToken cancellationToken)
+    private bool RemovesOnly(SipRequest request) =>
+        request.Contacts.All(c => (c.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds) == 0);
+
+    private async ValueTask<int> ApplyAsync(SipRequest request, string aor, SipCredential credential, int? maxExpires, CancellationToken cancellationToken)
     {
         var existing = await bindings.GetAsync(aor, cancellationToken);
         if (request.ContactIsWildcard)
@@ -83,7 +98,7 @@ public sealed class SipRegistrar(
         {
             var uri = contact.Uri.ToString();
             var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
-            expires = Math.Min(expires, options.MaxExpiresSeconds);
+            expires = Math.Min(expires, Math.Min(options.MaxExpiresSeconds, maxExpires ?? int.MaxValue));
             var current = existing.FirstOrDefault(b => b.ContactUri == uri);
             // Step 7: the same Call-ID with a CSeq not higher is an out-of-order retransmission and is ignored.
             if (current is not null && current.CallId == request.CallId && current.CSeq >= request.CSeq.Number) continue;

@@ -20,6 +20,7 @@ public static class RealtimeExtensions
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();
+        builder.Services.AddSingleton<RealtimeConnections>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
         builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Awareness;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Awareness;
-using Talko.Server.Hosting;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -16,7 +15,7 @@ namespace Talko.Server.Features.Realtime;
 /// as long as it does. Other features add their methods here.
 /// </summary>
 [Authorize]
-public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, InstanceLoadCounters load, AwarenessSnapshots snapshots) : Hub
+public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots) : Hub
 {
     public const string Path = "/hubs/talko";
 
@@ -25,7 +24,7 @@ public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, 
 
     public override async Task OnConnectedAsync()
     {
-        load.RealtimeConnectionOpened();
+        connections.Opened(Context);
         var conversations = await groups.ConnectedAsync(Context.ConnectionId, Context.User!.GetUserId(), Context.ConnectionAborted);
         await tracker.ConnectAsync(Context.ConnectionId, UserId, Context.User!.FindDeviceId()?.ToString());
         await base.OnConnectedAsync();
@@ -36,7 +35,7 @@ public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, 
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        load.RealtimeConnectionClosed();
+        connections.Closed(Context.ConnectionId);
         groups.Disconnected(Context.ConnectionId, Context.User!.GetUserId());
         await tracker.DisconnectAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Talko.LoadClient;
+
+// Talko.LoadClient --url http://127.0.0.1:8080 [--url ...] --smtp-port 2525 [--users 50] [--per-conversation 5]
+//   [--post-interval-ms 1000] [--duration-s 600] [--ready-file path] [--report path]
+// Runs until SIGTERM or SIGINT (or the duration), then settles, resyncs and prints the report.
+var urls = new List<Uri>();
+int users = 20, perConversation = 5, postIntervalMs = 1000, smtpPort = 2525, durationSeconds = 600;
+string? readyFile = null, reportFile = null;
+for (var i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+    switch (args[i])
+    {
+        case "--url": urls.Add(new Uri(Next().TrimEnd('/') + "/")); break;
+        case "--users": users = Int(); break;
+        case "--per-conversation": perConversation = Int(); break;
+        case "--post-interval-ms": postIntervalMs = Int(); break;
+        case "--smtp-port": smtpPort = Int(); break;
+        case "--duration-s": durationSeconds = Int(); break;
+        case "--ready-file": readyFile = Next(); break;
+        case "--report": reportFile = Next(); break;
+        default:
+            Console.Error.WriteLine($"unknown argument {args[i]}");
+            return 2;
+    }
+}
+
+if (urls.Count == 0)
+{
+    Console.Error.WriteLine("--url is required");
+    return 2;
+}
+
+var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.TrySetResult(); });
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
+
+await using var codes = new SmtpCodeSink(smtpPort);
+var options = new LoadOptions
+{
+    Addresses = urls,
+    Users = users,
+    UsersPerConversation = perConversation,
+    PostInterval = TimeSpan.FromMilliseconds(postIntervalMs),
+};
+void Log(string line) => Console.WriteLine($"[load {DateTimeOffset.UtcNow:HH:mm:ss.fff}] {line}");
+
+await using var run = await LoadRun.StartAsync(options, codes, Log);
+Log("load running");
+if (readyFile is not null)
+{
+    await File.WriteAllTextAsync(readyFile, DateTimeOffset.UtcNow.ToString("O"));
+}
+
+await stop.Task.WaitAsync(TimeSpan.FromSeconds(durationSeconds)).ContinueWith(_ => { });
+Log("stopping: settling and resyncing");
+var report = await run.StopAsync();
+Console.Write(report.ToText());
+foreach (var (why, count) in run.Counters.Failures.OrderByDescending(f => f.Value))
+{
+    Console.WriteLine($"  failure: {why} x{count}");
+}
+
+if (reportFile is not null)
+{
+    await File.WriteAllTextAsync(reportFile, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+}
+
+return 0;
