@@ -1,0 +1,295 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Talko.Core.Media.Mixing;
+using Talko.Core.Media.Recording;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>
+/// Talko's media engine: one mixer (and recorder) per conference id, created with the first leg and
+/// closed with the last; each leg has its own RTP/RTCP socket pair from the configured port range.
+/// </summary>
+public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDisposable
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Conference> conferences = new(StringComparer.Ordinal);
+    private readonly MediaEngineOptions options;
+    private readonly TimeProvider timeProvider;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly IConferenceMediaObserver[] observers;
+    private readonly RtpPortAllocator ports;
+    private readonly IPAddress bindAddress;
+
+    public ConferenceMediaEngine(
+        IOptions<MediaEngineOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory = null,
+        IEnumerable<IConferenceMediaObserver>? observers = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options.Value;
+        this.options.Validate();
+        this.options.Mixer.Validate();
+        this.timeProvider = timeProvider;
+        this.loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        logger = this.loggerFactory.CreateLogger<ConferenceMediaEngine>();
+        this.observers = observers?.ToArray() ?? [];
+        ports = new RtpPortAllocator(this.options.RtpPorts);
+        bindAddress = IPAddress.Parse(this.options.BindAddress);
+    }
+
+    public RtpPortAllocator Ports => ports;
+
+    public IReadOnlyCollection<string> ConferenceIds
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. conferences.Keys];
+            }
+        }
+    }
+
+    /// <exception cref="RtpPortRangeExhaustedException">No RTP/RTCP pair is free.</exception>
+    /// <exception cref="InvalidOperationException">The leg id is already in the conference, or the conference is full.</exception>
+    public ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions legOptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(legOptions);
+        ArgumentException.ThrowIfNullOrWhiteSpace(legOptions.ConferenceId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(legOptions.LegId);
+        ArgumentNullException.ThrowIfNull(legOptions.RemoteRtp);
+        if (!Enum.IsDefined(legOptions.Codec))
+        {
+            throw new ArgumentException($"Codec {legOptions.Codec} is not supported.", nameof(legOptions));
+        }
+
+        if (legOptions.TelephoneEventPayloadType is < 96 or > 127)
+        {
+            throw new ArgumentException("telephone-event uses a dynamic payload type (96-127).", nameof(legOptions));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        MediaLeg leg;
+        Conference? opened = null;
+        lock (gate)
+        {
+            if (!conferences.TryGetValue(legOptions.ConferenceId, out var conference))
+            {
+                conference = opened = new Conference(legOptions.ConferenceId, this);
+                conferences.Add(legOptions.ConferenceId, conference);
+            }
+
+            if (conference.Legs.ContainsKey(legOptions.LegId))
+            {
+                throw new InvalidOperationException($"Leg {legOptions.LegId} is already in conference {legOptions.ConferenceId}.");
+            }
+
+            if (conference.Legs.Count >= options.MaxLegsPerConference)
+            {
+                throw new InvalidOperationException($"Conference {legOptions.ConferenceId} already has its maximum of {options.MaxLegsPerConference} legs.");
+            }
+
+            RtpSocketPair sockets;
+            try
+            {
+                sockets = ports.Allocate(bindAddress);
+            }
+            catch
+            {
+                if (opened is not null)
+                {
+                    conferences.Remove(legOptions.ConferenceId);
+                }
+
+                throw;
+            }
+
+            leg = new MediaLeg(this, legOptions, sockets, options, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
+            conference.Legs.Add(leg.LegId, leg);
+            leg.CurrentTick = () => conference.Mixer.Ticks;
+            leg.JoinedAtTick = conference.Mixer.Ticks;
+            conference.Mixer.Add(leg);
+            leg.Start();
+
+            // Started inside the lock so that a leg leaving at once cannot close the conference before it runs.
+            opened?.Start();
+        }
+
+        if (opened is not null)
+        {
+            MediaEngineLog.ConferenceOpened(logger, opened.Id);
+        }
+
+        MediaEngineLog.LegJoined(logger, leg.ConferenceId, leg.LegId, leg.LocalRtp, legOptions.RemoteRtp, leg.Codec);
+        Notify(o => o.OnLegJoined(leg.ConferenceId, leg.LegId));
+        return ValueTask.FromResult<IMediaLeg>(leg);
+    }
+
+    /// <summary>The live leg with this id, for diagnostics and tests.</summary>
+    public MediaLeg? FindLeg(string conferenceId, string legId)
+    {
+        lock (gate)
+        {
+            return conferences.TryGetValue(conferenceId, out var conference) && conference.Legs.TryGetValue(legId, out var leg) ? leg : null;
+        }
+    }
+
+    /// <summary>Clock figures of a live conference: (ticks mixed, late ticks).</summary>
+    public (long Ticks, long LateTicks)? GetClock(string conferenceId)
+    {
+        lock (gate)
+        {
+            return conferences.TryGetValue(conferenceId, out var conference)
+                ? (conference.Mixer.Ticks, conference.Clock.LateTicks)
+                : null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        MediaLeg[] legs;
+        lock (gate)
+        {
+            legs = [.. conferences.Values.SelectMany(c => c.Legs.Values)];
+        }
+
+        foreach (var leg in legs)
+        {
+            await RemoveLegAsync(leg).ConfigureAwait(false);
+        }
+    }
+
+    internal void SetOnHold(MediaLeg leg, bool onHold)
+    {
+        lock (gate)
+        {
+            if (conferences.TryGetValue(leg.ConferenceId, out var conference))
+            {
+                conference.Mixer.SetOnHold(leg, onHold);
+            }
+        }
+    }
+
+    internal void NotifyTelephoneEvent(MediaLeg leg, TelephoneEvent telephoneEvent) =>
+        Notify(o => o.OnTelephoneEvent(leg.ConferenceId, leg.LegId, telephoneEvent));
+
+    internal async ValueTask RemoveLegAsync(MediaLeg leg)
+    {
+        Conference? closing = null;
+        lock (gate)
+        {
+            if (!conferences.TryGetValue(leg.ConferenceId, out var conference) || !conference.Legs.Remove(leg.LegId, out var found) || found != leg)
+            {
+                return;
+            }
+
+            conference.Mixer.Remove(leg);
+            if (conference.Legs.Count == 0)
+            {
+                conferences.Remove(conference.Id);
+                closing = conference;
+            }
+        }
+
+        await leg.StopAsync().ConfigureAwait(false);
+        Notify(o => o.OnLegLeft(leg.ConferenceId, leg.LegId));
+        if (closing is not null)
+        {
+            await closing.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Notify(Action<IConferenceMediaObserver> action)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                action(observer);
+            }
+            catch (Exception exception)
+            {
+                MediaEngineLog.ObserverFailed(logger, exception);
+            }
+        }
+    }
+
+    private sealed class Conference
+    {
+        private readonly ConferenceMediaEngine engine;
+        private CallRecording? recording;
+
+        public Conference(string id, ConferenceMediaEngine engine)
+        {
+            Id = id;
+            this.engine = engine;
+            var mixerOptions = engine.options.Mixer;
+            Mixer = new ConferenceMixer(mixerOptions, engine.loggerFactory.CreateLogger<ConferenceMixer>());
+            Clock = new MixerClock(
+                engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger, Mixer.Skip);
+            Mixer.TalkingStarted += (_, e) =>
+            {
+                recording?.Timeline.Started(e.ParticipantId, e.Offset);
+                engine.Notify(o => o.OnTalkingStarted(Id, e.ParticipantId, e.Offset));
+            };
+            Mixer.TalkingStopped += (_, e) =>
+            {
+                recording?.Timeline.Stopped(e.ParticipantId, e.Offset);
+                engine.Notify(o => o.OnTalkingStopped(Id, e.ParticipantId, e.Offset));
+            };
+        }
+
+        public string Id { get; }
+
+        public ConferenceMixer Mixer { get; }
+
+        public MixerClock Clock { get; }
+
+        public Dictionary<string, MediaLeg> Legs { get; } = new(StringComparer.Ordinal);
+
+        public void Start()
+        {
+            var recordingOptions = engine.options.Recording;
+            if (!string.IsNullOrWhiteSpace(recordingOptions.Directory))
+            {
+                try
+                {
+                    recording = CallRecording.Start(
+                        Id, Codecs.G711.SampleRate, Mixer.FrameSamples, recordingOptions, engine.timeProvider, engine.logger);
+                    Mixer.SetSink(recording);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // The call goes on unrecorded rather than failing.
+                    MediaEngineLog.RecordingFailed(engine.logger, Id, exception);
+                }
+            }
+
+            Clock.Start();
+        }
+
+        public async ValueTask CloseAsync()
+        {
+            await Clock.DisposeAsync().ConfigureAwait(false);
+            Mixer.SetSink(null);
+            MediaEngineLog.ConferenceClosed(engine.logger, Id, Mixer.Ticks, Clock.LateTicks);
+            if (recording is not null)
+            {
+                try
+                {
+                    var result = await recording.CompleteAsync().ConfigureAwait(false);
+                    engine.Notify(o => o.OnRecordingCompleted(result));
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    MediaEngineLog.RecordingFailed(engine.logger, Id, exception);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Talko.Core.Media.Recording;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>
+/// Hears what happens in conferences (register any number in DI). Talking and telephone-event
+/// callbacks run on the media threads: return quickly and hand heavy work elsewhere. Offsets are from
+/// the conference's first mixer tick, which is also the start of its recording.
+/// </summary>
+public interface IConferenceMediaObserver
+{
+    void OnLegJoined(string conferenceId, string legId)
+    {
+    }
+
+    void OnLegLeft(string conferenceId, string legId)
+    {
+    }
+
+    void OnTalkingStarted(string conferenceId, string legId, TimeSpan offset)
+    {
+    }
+
+    void OnTalkingStopped(string conferenceId, string legId, TimeSpan offset)
+    {
+    }
+
+    /// <summary>A completed telephone event (RFC 4733 end bit), reported once even though the end packet repeats.</summary>
+    void OnTelephoneEvent(string conferenceId, string legId, TelephoneEvent telephoneEvent)
+    {
+    }
+
+    /// <summary>The conference's last leg left and its recording files are complete.</summary>
+    void OnRecordingCompleted(RecordingResult recording)
+    {
+    }
+}

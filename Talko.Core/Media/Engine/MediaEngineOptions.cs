@@ -1,0 +1,54 @@
+using Talko.Core.Media.Jitter;
+using Talko.Core.Media.Mixing;
+using Talko.Core.Media.Recording;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>Every limit of the conference media engine (bind as configuration section "Media").</summary>
+public sealed class MediaEngineOptions
+{
+    /// <summary>Address RTP/RTCP sockets bind to. Loopback by default; set the host's media address in production.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    public RtpPortAllocatorOptions RtpPorts { get; set; } = new();
+
+    public JitterBufferOptions Jitter { get; set; } = new();
+
+    public ConferenceMixerOptions Mixer { get; set; } = new();
+
+    public RecordingOptions Recording { get; set; } = new();
+
+    /// <summary>Mean RTCP report interval; each report is sent after 0.5-1.5 times this (RFC 3550 section 6.2).</summary>
+    public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the latched RTP source must be silent before packets from another address may take over
+    /// (symmetric RTP after a NAT rebinding). Until then packets from other addresses are dropped.
+    /// </summary>
+    public TimeSpan SourceRelatchAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest datagram read; larger ones are truncated by the socket and dropped as malformed.</summary>
+    public int MaxDatagramSize { get; set; } = 1500;
+
+    /// <summary>Most legs one conference may hold (also bounded by the port range).</summary>
+    public int MaxLegsPerConference { get; set; } = 2000;
+
+    internal void Validate()
+    {
+        if (!System.Net.IPAddress.TryParse(BindAddress, out _))
+        {
+            throw new ArgumentException($"Media:BindAddress '{BindAddress}' is not an IP address.");
+        }
+
+        if (RtcpInterval <= TimeSpan.Zero || SourceRelatchAfter < TimeSpan.Zero || MaxDatagramSize < 64 || MaxLegsPerConference < 1)
+        {
+            throw new ArgumentException("Media options need a positive RTCP interval, datagram size >= 64 and at least one leg per conference.");
+        }
+
+        if (Jitter.FrameSamples != Mixer.FrameSamples)
+        {
+            throw new ArgumentException("Media:Jitter:FrameSamples must equal Media:Mixer:FrameSamples.");
+        }
+    }
+}

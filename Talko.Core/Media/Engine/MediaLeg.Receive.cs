@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>The receiving half of a leg: validation, the source policy (ADR 0151), decoding into the jitter buffer.</summary>
+public sealed partial class MediaLeg
+{
+    /// <summary>Handles one datagram that arrived on the RTP socket from <paramref name="from"/>.</summary>
+    internal void ProcessRtp(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        var result = RtpPacket.TryParse(datagram, out var header);
+        if (result != RtpParseResult.Ok)
+        {
+            Interlocked.Increment(ref droppedMalformed);
+            MediaEngineLog.PacketDropped(logger, LegId, result.ToString());
+            return;
+        }
+
+        if (!AcceptSource(from))
+        {
+            Interlocked.Increment(ref droppedUnknownSource);
+            return;
+        }
+
+        if (header.PayloadType == payloadType)
+        {
+            ProcessAudio(datagram, header);
+        }
+        else if (header.PayloadType == telephoneEventPayloadType)
+        {
+            ProcessTelephoneEvent(datagram, header);
+        }
+        else
+        {
+            Interlocked.Increment(ref droppedUnknownPayloadType);
+        }
+    }
+
+    private void ProcessAudio(ReadOnlySpan<byte> datagram, RtpHeader header)
+    {
+        lock (rtcpGate)
+        {
+            var previousSsrc = source.Ssrc;
+            var verdict = source.Update(header.Ssrc, header.SequenceNumber);
+            if (verdict == RtpSequenceVerdict.Jumped)
+            {
+                // Unconfirmed jump: wait for the next packet to tell a restart from a stray (RFC 3550 A.1).
+                Interlocked.Increment(ref droppedMalformed);
+                return;
+            }
+
+            if (verdict == RtpSequenceVerdict.Restarted && receivedAny)
+            {
+                if (previousSsrc != header.Ssrc)
+                {
+                    Interlocked.Increment(ref ssrcChanges);
+                }
+
+                jitterBuffer.Reset();
+            }
+
+            receivedAny = true;
+            var arrival = (long)(timeProvider.GetElapsedTime(startedAt).TotalSeconds * G711.SampleRate);
+            source.Jitter.Update(arrival, header.Timestamp);
+        }
+
+        var payload = datagram.Slice(header.PayloadOffset, header.PayloadLength);
+        var samples = decoded.AsSpan(0, payload.Length);
+        G711.Decode(Codec, payload, samples);
+        jitterBuffer.Insert(header.Timestamp, samples);
+        Interlocked.Increment(ref packetsReceived);
+    }
+
+    private void ProcessTelephoneEvent(ReadOnlySpan<byte> datagram, RtpHeader header)
+    {
+        Interlocked.Increment(ref telephoneEventPackets);
+        if (!TelephoneEvent.TryParse(datagram.Slice(header.PayloadOffset, header.PayloadLength), out var telephoneEvent))
+        {
+            Interlocked.Increment(ref droppedMalformed);
+            return;
+        }
+
+        // The end packet is sent three times with the event's timestamp (RFC 4733 section 2.5.1.4): report once.
+        if (telephoneEvent.End && header.Timestamp != lastTelephoneEventEnd)
+        {
+            lastTelephoneEventEnd = header.Timestamp;
+            engine.NotifyTelephoneEvent(this, telephoneEvent);
+        }
+    }
+
+    private bool AcceptSource(SocketAddress from)
+    {
+        var now = timeProvider.GetTimestamp();
+        var target = Volatile.Read(ref rtpTarget);
+        if (from.Equals(target))
+        {
+            latched = true;
+            lastSourcePacket = now;
+            return true;
+        }
+
+        // The address signalled in SDP may always take over; anyone else only once the latched source
+        // has been silent for a while, so a stray sender cannot hijack a live call.
+        var fromSignalled = from.Equals(Volatile.Read(ref signalledTarget));
+        if (!fromSignalled && latched && timeProvider.GetElapsedTime(lastSourcePacket, now) < options.SourceRelatchAfter)
+        {
+            return false;
+        }
+
+        // Symmetric RTP: answer where the packets really come from (the peer may be behind a NAT).
+        var copy = new SocketAddress(from.Family, from.Size);
+        from.Buffer.Span[..from.Size].CopyTo(copy.Buffer.Span);
+        lock (rtcpGate)
+        {
+            Volatile.Write(ref rtpTarget, copy);
+            rtcpTarget = null;
+            latched = true;
+        }
+
+        lastSourcePacket = now;
+        Interlocked.Increment(ref sourceLatches);
+        MediaEngineLog.SourceLatched(logger, LegId, ToEndPoint(copy));
+        return true;
+    }
+
+    private async Task ReceiveRtpLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[options.MaxDatagramSize + 1];
+        var from = new SocketAddress(sockets.Rtp.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await sockets.Rtp.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                if (received > options.MaxDatagramSize)
+                {
+                    Interlocked.Increment(ref droppedMalformed);
+                    continue;
+                }
+
+                ProcessRtp(buffer.AsSpan(0, received), from);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                // An ICMP error for an earlier send (peer not listening yet) or an oversized datagram: keep going.
+            }
+            catch (Exception exception)
+            {
+                MediaEngineLog.ReceiveFailed(logger, LegId, exception);
+            }
+        }
+    }
+}

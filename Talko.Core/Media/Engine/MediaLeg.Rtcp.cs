@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>RTCP for a leg (RFC 3550 section 6): reading the peer's SR/RR and sending ours on a randomised interval.</summary>
+public sealed partial class MediaLeg
+{
+    private async Task ReceiveRtcpLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[options.MaxDatagramSize];
+        var from = new SocketAddress(sockets.Rtcp.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await sockets.Rtcp.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                ProcessRtcp(buffer.AsSpan(0, received), from);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP errors and truncation: RTCP is advisory, keep listening.
+            }
+            catch (Exception exception)
+            {
+                MediaEngineLog.ReceiveFailed(logger, LegId, exception);
+            }
+        }
+    }
+
+    internal void ProcessRtcp(ReadOnlySpan<byte> datagram, SocketAddress from)
+    {
+        if (!RtcpPacket.TryParse(datagram, out var compound) || compound is null)
+        {
+            Interlocked.Increment(ref rtcpMalformed);
+            return;
+        }
+
+        Interlocked.Increment(ref rtcpReceived);
+        lock (rtcpGate)
+        {
+            if (rtcpTarget is null || !from.Equals(rtcpTarget))
+            {
+                var copy = new SocketAddress(from.Family, from.Size);
+                from.Buffer.Span[..from.Size].CopyTo(copy.Buffer.Span);
+                rtcpTarget = copy;
+            }
+
+            foreach (var report in compound.Reports)
+            {
+                if (report.SenderInfo is { } senderInfo)
+                {
+                    lastPeerSrCompact = senderInfo.CompactNtp;
+                    lastPeerSrArrival = timeProvider.GetTimestamp();
+                }
+
+                foreach (var block in report.Blocks)
+                {
+                    if (block.Ssrc == ssrc)
+                    {
+                        remoteFractionLost = block.FractionLost;
+                    }
+                }
+            }
+        }
+    }
+
+    private void ScheduleRtcp()
+    {
+        // Randomised interval avoids synchronised bursts from many legs (RFC 3550 section 6.3.1).
+        var factor = 0.5 + Random.Shared.NextDouble();
+        var due = options.RtcpInterval * factor;
+        rtcpTimer?.Dispose();
+        rtcpTimer = timeProvider.CreateTimer(_ => SendRtcp(), null, due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void SendRtcp()
+    {
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Span<byte> packet = stackalloc byte[512];
+            int length;
+            SocketAddress target;
+            lock (rtcpGate)
+            {
+                RtcpSenderInfo? senderInfo = null;
+                var sent = Interlocked.Read(ref framesSent);
+                if (sent > 0)
+                {
+                    var frame = CurrentTick() - JoinedAtTick;
+                    senderInfo = new RtcpSenderInfo(
+                        RtcpPacket.ToNtpTimestamp(timeProvider.GetUtcNow()),
+                        unchecked(initialTimestamp + (uint)(frame * options.Mixer.FrameSamples)),
+                        (uint)sent,
+                        (uint)octetsSent);
+                }
+
+                Span<RtcpReportBlock> blocks = stackalloc RtcpReportBlock[1];
+                var blockCount = 0;
+                if (receivedAny)
+                {
+                    var delay = lastPeerSrArrival == 0 ? 0u : (uint)(timeProvider.GetElapsedTime(lastPeerSrArrival).TotalSeconds * 65536);
+                    blocks[0] = new RtcpReportBlock(
+                        source.Ssrc,
+                        source.TakeFractionLost(),
+                        (int)Math.Clamp(source.Lost, -0x800000, 0x7FFFFF),
+                        source.ExtendedHighestSequence,
+                        (uint)source.Jitter.Value,
+                        lastPeerSrCompact,
+                        lastPeerSrArrival == 0 ? 0 : delay);
+                    blockCount = 1;
+                }
+
+                length = RtcpPacket.WriteReport(packet, ssrc, senderInfo, blocks[..blockCount], canonicalName);
+                target = rtcpTarget ?? RtcpFor(Volatile.Read(ref rtpTarget));
+            }
+
+            sockets.Rtcp.SendTo(packet[..length], SocketFlags.None, target);
+            Interlocked.Increment(ref rtcpSent);
+        }
+        catch (SocketException exception)
+        {
+            MediaEngineLog.SendFailed(logger, LegId, exception.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref disposed) == 0)
+        {
+            ScheduleRtcp();
+        }
+    }
+
+    private static SocketAddress RtcpFor(SocketAddress rtp)
+    {
+        var endPoint = ToEndPoint(rtp);
+        return new IPEndPoint(endPoint.Address, endPoint.Port + 1).Serialize();
+    }
+}

@@ -1,0 +1,266 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Jitter;
+using Talko.Core.Media.Mixing;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>
+/// One participant's RTP session: its own RTP/RTCP sockets, a receive loop that validates packets and
+/// feeds the jitter buffer, and the sending half the mixer drives once per tick. RTP and RTCP are
+/// symmetric (RFC 4961): both are sent to where the peer's packets actually come from.
+/// </summary>
+public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
+{
+    private readonly ConferenceMediaEngine engine;
+    private readonly RtpSocketPair sockets;
+    private readonly JitterBuffer jitterBuffer;
+    private readonly RtpSourceState source = new();
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly MediaEngineOptions options;
+    private readonly int? telephoneEventPayloadType;
+    private readonly byte payloadType;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly byte[] sendBuffer;
+    private readonly short[] decoded;
+    private readonly uint ssrc;
+    private readonly ushort initialSequence;
+    private readonly uint initialTimestamp;
+    private readonly string canonicalName;
+    private readonly Lock rtcpGate = new();
+    private readonly long startedAt;
+
+    private SocketAddress rtpTarget;
+    private SocketAddress signalledTarget;
+    private SocketAddress? rtcpTarget;
+    private bool latched;
+    private long lastSourcePacket;
+    private bool onHold;
+    private bool markNext = true;
+    private long framesSent;
+    private long octetsSent;
+    private uint lastTelephoneEventEnd = uint.MaxValue;
+    private bool receivedAny;
+    private uint lastPeerSrCompact;
+    private long lastPeerSrArrival;
+    private byte? remoteFractionLost;
+    private ITimer? rtcpTimer;
+    private Task? rtpLoop;
+    private Task? rtcpLoop;
+    private int disposed;
+
+    private long packetsReceived;
+    private long droppedMalformed;
+    private long droppedUnknownSource;
+    private long droppedUnknownPayloadType;
+    private long telephoneEventPackets;
+    private long ssrcChanges;
+    private long sourceLatches;
+    private long rtcpReceived;
+    private long rtcpSent;
+    private long rtcpMalformed;
+
+    internal MediaLeg(
+        ConferenceMediaEngine engine,
+        MediaLegOptions legOptions,
+        RtpSocketPair sockets,
+        MediaEngineOptions options,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        this.engine = engine;
+        this.sockets = sockets;
+        this.options = options;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        ConferenceId = legOptions.ConferenceId;
+        LegId = legOptions.LegId;
+        Codec = legOptions.Codec;
+        payloadType = (byte)legOptions.Codec;
+        telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
+        jitterBuffer = new JitterBuffer(options.Jitter, timeProvider);
+        sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
+        decoded = new short[options.MaxDatagramSize];
+        rtpTarget = ToSocketAddress(legOptions.RemoteRtp);
+        signalledTarget = rtpTarget;
+
+        // Random SSRC, sequence and timestamp origins (RFC 3550 sections 5.1 and 8.1).
+        ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        initialSequence = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
+        initialTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        canonicalName = $"talko-{LegId}@{sockets.RtpEndPoint.Address}";
+        lastSourcePacket = timeProvider.GetTimestamp();
+        startedAt = lastSourcePacket;
+    }
+
+    public string ConferenceId { get; }
+
+    public string LegId { get; }
+
+    string IMixerParticipant.Id => LegId;
+
+    public AudioCodec Codec { get; }
+
+    public IPEndPoint LocalRtp => sockets.RtpEndPoint;
+
+    public uint Ssrc => ssrc;
+
+    /// <summary>Where RTP is sent now: the signalled address until packets arrive, then their source.</summary>
+    public IPEndPoint CurrentRemote => ToEndPoint(Volatile.Read(ref rtpTarget));
+
+    public bool IsOnHold => Volatile.Read(ref onHold);
+
+    public MediaLegStatistics Statistics => new(
+        Interlocked.Read(ref packetsReceived),
+        Interlocked.Read(ref framesSent),
+        Interlocked.Read(ref droppedMalformed),
+        Interlocked.Read(ref droppedUnknownSource),
+        Interlocked.Read(ref droppedUnknownPayloadType),
+        Interlocked.Read(ref telephoneEventPackets),
+        Interlocked.Read(ref ssrcChanges),
+        Interlocked.Read(ref sourceLatches),
+        ReadSourceLost(),
+        ReadJitterMilliseconds(),
+        Interlocked.Read(ref rtcpReceived),
+        Interlocked.Read(ref rtcpSent),
+        Interlocked.Read(ref rtcpMalformed),
+        remoteFractionLost,
+        jitterBuffer.Statistics);
+
+    internal long JoinedAtTick { get; set; }
+
+    internal Func<long> CurrentTick { get; set; } = () => 0;
+
+    public void UpdateRemote(IPEndPoint remoteRtp)
+    {
+        ArgumentNullException.ThrowIfNull(remoteRtp);
+        lock (rtcpGate)
+        {
+            signalledTarget = ToSocketAddress(remoteRtp);
+            Volatile.Write(ref rtpTarget, signalledTarget);
+            rtcpTarget = null;
+
+            // The re-INVITE names a new address: let the first packet from wherever the peer now sends latch again.
+            latched = false;
+        }
+    }
+
+    public void SetOnHold(bool hold)
+    {
+        Volatile.Write(ref onHold, hold);
+        engine.SetOnHold(this, hold);
+        if (!hold)
+        {
+            markNext = true;
+        }
+    }
+
+    public ValueTask DisposeAsync() => engine.RemoveLegAsync(this);
+
+    bool IMixerParticipant.ReadFrame(Span<short> frame) => jitterBuffer.Read(frame) != JitterFrameKind.Silence;
+
+    void IMixerParticipant.WriteFrame(ReadOnlySpan<byte> encoded)
+    {
+        if (Volatile.Read(ref disposed) != 0)
+        {
+            return;
+        }
+
+        // The timestamp follows the conference clock, so it also advances across hold (RFC 3550 section 5.1).
+        var frame = CurrentTick() - JoinedAtTick;
+        var timestamp = unchecked(initialTimestamp + (uint)(frame * encoded.Length));
+        var sequence = unchecked((ushort)(initialSequence + framesSent));
+        var length = RtpPacket.Write(sendBuffer, markNext, payloadType, sequence, timestamp, ssrc, encoded);
+        markNext = false;
+        try
+        {
+            sockets.Rtp.SendTo(sendBuffer.AsSpan(0, length), SocketFlags.None, Volatile.Read(ref rtpTarget));
+            Interlocked.Increment(ref framesSent);
+            octetsSent += encoded.Length;
+        }
+        catch (SocketException exception)
+        {
+            MediaEngineLog.SendFailed(logger, LegId, exception.SocketErrorCode.ToString());
+        }
+        catch (ObjectDisposedException)
+        {
+            // The leg is closing; the mixer stops calling it once removal completes.
+        }
+    }
+
+    internal void Start()
+    {
+        rtpLoop = Task.Run(() => ReceiveRtpLoopAsync(stopping.Token));
+        rtcpLoop = Task.Run(() => ReceiveRtcpLoopAsync(stopping.Token));
+        ScheduleRtcp();
+    }
+
+    internal async ValueTask StopAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        rtcpTimer?.Dispose();
+        await stopping.CancelAsync().ConfigureAwait(false);
+        sockets.Dispose();
+        foreach (var loop in new[] { rtpLoop, rtcpLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(false);
+            }
+        }
+
+        stopping.Dispose();
+        var statistics = Statistics;
+        MediaEngineLog.LegLeft(
+            logger, ConferenceId, LegId, statistics.PacketsReceived, statistics.PacketsSent,
+            statistics.DroppedMalformed + statistics.DroppedUnknownSource + statistics.DroppedUnknownPayloadType);
+    }
+
+    private long ReadSourceLost()
+    {
+        lock (rtcpGate)
+        {
+            return receivedAny ? Math.Max(0, source.Lost) : 0;
+        }
+    }
+
+    private double ReadJitterMilliseconds()
+    {
+        lock (rtcpGate)
+        {
+            return source.Jitter.Value * 1000 / G711.SampleRate;
+        }
+    }
+
+    private static IPEndPoint ToEndPoint(SocketAddress address)
+    {
+        var template = new IPEndPoint(address.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        return (IPEndPoint)template.Create(address);
+    }
+
+    private SocketAddress ToSocketAddress(IPEndPoint endPoint)
+    {
+        // An IPv4 peer on an IPv6 socket (or the reverse) must be expressed in the socket's family.
+        var family = sockets.Rtp.AddressFamily;
+        var address = endPoint.Address;
+        if (family == AddressFamily.InterNetworkV6 && address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            address = address.MapToIPv6();
+        }
+        else if (family == AddressFamily.InterNetwork && address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        return new IPEndPoint(address, endPoint.Port).Serialize();
+    }
+}

@@ -1,0 +1,21 @@
+using Talko.Core.Media.Jitter;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>Counters of one leg. Dropped packets are counted by reason.</summary>
+public sealed record MediaLegStatistics(
+    long PacketsReceived,
+    long PacketsSent,
+    long DroppedMalformed,
+    long DroppedUnknownSource,
+    long DroppedUnknownPayloadType,
+    long TelephoneEventPackets,
+    long SsrcChanges,
+    long SourceLatches,
+    long PacketsLost,
+    double JitterMilliseconds,
+    long RtcpReceived,
+    long RtcpSent,
+    long RtcpMalformed,
+    byte? RemoteFractionLost,
+    JitterBufferStatistics JitterBuffer);

@@ -1,0 +1,29 @@
+namespace Talko.Core.Media.Mixing;
+
+public sealed class ConferenceMixerOptions
+{
+    /// <summary>Samples per tick: 20 ms at 8 kHz, the ptime offered in SDP.</summary>
+    public int FrameSamples { get; set; } = 160;
+
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    public int MaxParticipants { get; set; } = 2000;
+
+    /// <summary>
+    /// Ticks the clock runs back to back to catch up after a stall (the jitter buffers still hold that audio);
+    /// beyond that it skips ahead, and the recording gets silence for the skipped time.
+    /// </summary>
+    public int MaxCatchUpTicks { get; set; } = 25;
+
+    public TalkerDetectionOptions Talker { get; set; } = new();
+
+    internal void Validate()
+    {
+        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0)
+        {
+            throw new ArgumentException("Mixer options need a positive frame, tick interval and participant limit.");
+        }
+
+        Talker.Validate();
+    }
+}

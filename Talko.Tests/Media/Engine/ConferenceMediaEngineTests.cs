@@ -1,0 +1,412 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Talko.Core.Media;
+using Talko.Core.Media.Engine;
+using Talko.Core.Media.Rtp;
+using Talko.Core.Media.Recording;
+using Talko.Tests.Media.Recording;
+
+namespace Talko.Tests.Media.Engine;
+
+[Collection(RealtimeMediaCollection.Name)]
+public sealed class ConferenceMediaEngineTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly string recordings = Path.Combine(Path.GetTempPath(), "talko-rec-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(recordings))
+        {
+            Directory.Delete(recordings, recursive: true);
+        }
+    }
+
+    private ConferenceMediaEngine CreateEngine(ObserverProbe probe, int pairs = 50, Action<MediaEngineOptions>? configure = null)
+    {
+        var basePort = 30000 + (2 * Random.Shared.Next(0, 4000));
+        var options = new MediaEngineOptions
+        {
+            BindAddress = "127.0.0.1",
+            RtpPorts = new RtpPortAllocatorOptions { MinPort = basePort, MaxPort = basePort + (2 * pairs) - 1 },
+            Recording = new() { Directory = recordings },
+        };
+        configure?.Invoke(options);
+        return new ConferenceMediaEngine(Options.Create(options), TimeProvider.System, observers: [probe]);
+    }
+
+    [Fact]
+    public async Task ThreeLegsOverUdpEachHearTheOtherTwoNeverThemselvesAndTheRecordingHasAll()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var b = new RtpTestPeer(AudioCodec.Pcma);
+        await using var c = new RtpTestPeer(AudioCodec.Pcmu);
+        var tones = new Dictionary<RtpTestPeer, double> { [a] = 440, [b] = 770, [c] = 1210 };
+
+        // c's SDP names a port nobody listens on: symmetric RTP must latch onto where c really sends from.
+        var wrongForC = new IPEndPoint(IPAddress.Loopback, c.EndPoint.Port == 65535 ? 65534 : c.EndPoint.Port + 1);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-3", "a", a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-3", "b", b.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
+        var legC = await engine.AddLegAsync(new MediaLegOptions("conf-3", "c", wrongForC, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        var started = Stopwatch.StartNew();
+
+        await Task.WhenAll(
+            a.SendAsync(legA.LocalRtp, 150, _ => 440),
+            b.SendAsync(legB.LocalRtp, 150, _ => 770),
+            c.SendAsync(legC.LocalRtp, 150, _ => 1210)).WaitAsync(Timeout);
+        await Task.Delay(200);
+
+        var legStatistics = string.Join("; ", new[] { "a", "b", "c" }.Select(id => $"{id}: {engine.FindLeg("conf-3", id)!.Statistics.JitterBuffer}"));
+        foreach (var (listener, ownTone) in tones)
+        {
+            var heard = listener.Heard;
+            Assert.True(heard.Length >= 120 * 160, $"peer {ownTone} Hz received only {heard.Length / 160} frames");
+
+            // Analyse 100 ms chunks from 0.6 s to 2.6 s of what was received, where everyone was sending; the
+            // median chunk ignores the odd frame concealed because a loaded machine delayed a sender.
+            foreach (var (speaker, tone) in tones)
+            {
+                var amplitude = MedianChunkAmplitude(heard, 30 * 160, 100 * 160, tone);
+                if (speaker == listener)
+                {
+                    Assert.True(amplitude < 300, $"peer {ownTone} Hz hears itself (amplitude {amplitude:F0}); {legStatistics}");
+                }
+                else
+                {
+                    Assert.True(amplitude > 6500, $"peer {ownTone} Hz hears {tone} Hz only at amplitude {amplitude:F0}; {legStatistics}");
+                }
+            }
+        }
+
+        var statisticsC = engine.FindLeg("conf-3", "c")!.Statistics;
+        Assert.True(statisticsC.SourceLatches >= 1);
+        Assert.Equal(c.EndPoint, engine.FindLeg("conf-3", "c")!.CurrentRemote);
+        Assert.Equal(0, statisticsC.DroppedMalformed + statisticsC.DroppedUnknownSource);
+
+        var sequences = a.Headers.Select(h => h.SequenceNumber).ToArray();
+        for (var i = 1; i < sequences.Length; i++)
+        {
+            Assert.Equal((ushort)(sequences[i - 1] + 1), sequences[i]);
+        }
+
+        await legA.DisposeAsync().AsTask().WaitAsync(Timeout);
+        await legB.DisposeAsync().AsTask().WaitAsync(Timeout);
+        Assert.Single(engine.ConferenceIds);
+        await legC.DisposeAsync().AsTask().WaitAsync(Timeout);
+        var callSeconds = started.Elapsed.TotalSeconds;
+
+        var recording = await probe.Recording.WaitAsync(Timeout);
+        Assert.Empty(engine.ConferenceIds);
+        Assert.Equal(0, engine.Ports.PairsInUse);
+        var soxSeconds = await Sox.DurationSecondsAsync(recording.WavPath);
+        Assert.Equal(recording.Duration.TotalSeconds, soxSeconds, 2);
+        Assert.InRange(soxSeconds, callSeconds - 0.3, callSeconds + 0.5);
+
+        var samples = ReadWavSamples(recording.WavPath);
+        foreach (var tone in tones.Values)
+        {
+            var amplitude = MedianChunkAmplitude(samples, 30 * 160, 100 * 160, tone);
+            Assert.True(amplitude > 6500, $"the recording has {tone} Hz only at amplitude {amplitude:F0}");
+        }
+
+        Assert.Contains("joined a", probe.Events);
+        Assert.Contains("left c", probe.Events);
+        Assert.Equal(["a", "b", "c"], recording.Segments.Select(s => s.LegId).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task TalkerTimelineFollowsWhoSentAudioWhen()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-t", "alice", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-t", "bob", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        // Script: alice talks for frames 5-44 (800 ms), bob for 70-109 (800 ms), both send silence otherwise.
+        await Task.WhenAll(
+            a.SendAsync(legA.LocalRtp, 150, n => n is >= 5 and < 45 ? 500 : null),
+            b.SendAsync(legB.LocalRtp, 150, n => n is >= 70 and < 110 ? 900 : null)).WaitAsync(Timeout);
+
+        await legA.DisposeAsync().AsTask().WaitAsync(Timeout);
+        await legB.DisposeAsync().AsTask().WaitAsync(Timeout);
+        var recording = await probe.Recording.WaitAsync(Timeout);
+
+        var alice = Assert.Single(recording.Segments, s => s.LegId == "alice");
+        var bob = Assert.Single(recording.Segments, s => s.LegId == "bob");
+        // Each leg's jitter buffer adds its own (adaptive) delay, and the senders are paced by a shared,
+        // loaded machine: allow 150 ms around the script.
+        Assert.InRange(alice.EndMs - alice.StartMs, 650, 950);
+        Assert.InRange(bob.EndMs - bob.StartMs, 650, 950);
+        Assert.InRange(bob.StartMs - alice.StartMs, 1150, 1450);
+
+        var document = TalkerTimelineFile(recording.TimelinePath);
+        Assert.Equal(recording.Segments, document.Segments);
+        Assert.Equal(["talking alice", "quiet alice", "talking bob", "quiet bob"], probe.Events.Where(e => e.StartsWith("talking", StringComparison.Ordinal) || e.StartsWith("quiet", StringComparison.Ordinal)).ToArray());
+    }
+
+    [Fact]
+    public async Task MalformedStrayAndNonAudioPacketsAreCountedAndNeverMixed()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var stranger = new RtpTestPeer(AudioCodec.Pcmu);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-m", "a", a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-m", "b", b.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+
+        // a: a DTMF '5' (telephone-event), garbage, and a comfort-noise packet (PT 13) that is not negotiated.
+        await a.SendTelephoneEventAsync(legA.LocalRtp, 101, 5, updates: 10).WaitAsync(Timeout);
+        await a.SendRawAsync(legA.LocalRtp, [0x00, 0x01, 0x02]);
+        var cn = new byte[13];
+        RtpPacket.Write(cn, false, 13, 1, 1, 1, [0x40]);
+        await a.SendRawAsync(legA.LocalRtp, cn);
+        var badPadding = new byte[20];
+        RtpPacket.Write(badPadding, false, 0, 2, 2, 2, new byte[8]);
+        badPadding[0] |= 0x20;
+        badPadding[^1] = 200;
+        await a.SendRawAsync(legA.LocalRtp, badPadding);
+
+        // A flood of random and truncated datagrams from a's own address changes nothing for anyone.
+        var random = new Random(11);
+        var valid = new byte[172];
+        RtpPacket.Write(valid, false, 0, 9, 9, a.Ssrc, new byte[160]);
+        var flooded = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            var datagram = i % 2 == 0 ? new byte[random.Next(1, 300)] : valid[..random.Next(1, 12)];
+            if (i % 2 == 0)
+            {
+                random.NextBytes(datagram);
+                datagram[0] = (byte)((datagram[0] & 0x3F) | 0x40); // version 1: never valid RTP
+            }
+
+            await a.SendRawAsync(legA.LocalRtp, datagram);
+            flooded++;
+            if (i % 25 == 0)
+            {
+                // Paced so the kernel's socket buffer (not the engine) never has to drop any.
+                await Task.Delay(2);
+            }
+        }
+
+        // A stranger, after a has latched, sends loud audio into a's port: dropped.
+        await stranger.SendAsync(legA.LocalRtp, 10, _ => 1000).WaitAsync(Timeout);
+        await Task.Delay(300);
+
+        var statistics = engine.FindLeg("conf-m", "a")!.Statistics;
+        Assert.Equal(13, statistics.TelephoneEventPackets);
+        await WaitUntilAsync(() => engine.FindLeg("conf-m", "a")!.Statistics.DroppedMalformed >= 2 + flooded);
+        statistics = engine.FindLeg("conf-m", "a")!.Statistics;
+        Assert.Equal(2 + flooded, statistics.DroppedMalformed);
+        Assert.Equal(1, statistics.DroppedUnknownPayloadType);
+        Assert.Equal(10, statistics.DroppedUnknownSource);
+
+        var dtmf = Assert.Single(probe.TelephoneEvents);
+        Assert.Equal(("a", '5'), (dtmf.LegId, dtmf.Event.Symbol));
+
+        // b heard nothing but digital silence: neither the DTMF payloads nor the stranger were mixed as audio.
+        Assert.True(b.PacketsReceived > 20);
+        Assert.All(b.Heard, s => Assert.Equal(0, s));
+        await legA.DisposeAsync().AsTask().WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task ANewSsrcRestartsTheStreamAndItsAudioStillReachesOthers()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-s", "a", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-s", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        // The same peer restarts with a new SSRC, sequence and timestamp base (e.g. a re-INVITE on the phone).
+        await a.SendAsync(legA.LocalRtp, 25, _ => null, ssrcOverride: 1111).WaitAsync(Timeout);
+        var heardBefore = b.Heard.Length;
+        var clockBefore = engine.GetClock("conf-s");
+        var sendClock = Stopwatch.StartNew();
+        await a.SendAsync(legA.LocalRtp, 50, _ => 600, ssrcOverride: 2222).WaitAsync(Timeout);
+        var sendMs = sendClock.ElapsedMilliseconds;
+        var clockAfter = engine.GetClock("conf-s");
+        await Task.Delay(100);
+
+        var statistics = engine.FindLeg("conf-s", "a")!.Statistics;
+        Assert.Equal(1, statistics.SsrcChanges);
+        Assert.Equal(75, statistics.PacketsReceived);
+        var heard = b.Heard;
+        Assert.True(heard.Length - heardBefore >= 40 * 160, $"b heard only {(heard.Length - heardBefore) / 160} frames after the change; clock {clockBefore} -> {clockAfter}, send took {sendMs} ms");
+        var amplitude = MedianChunkAmplitude(heard, heardBefore + (5 * 160), heard.Length - heardBefore - (5 * 160), 600);
+        Assert.True(amplitude > 6500, $"the tone after the SSRC change reached b at amplitude {amplitude:F0}");
+    }
+
+    [Fact]
+    public async Task LegsWorkOverIpv6Loopback()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o =>
+        {
+            o.BindAddress = "::1";
+            o.Recording.Directory = null;
+        });
+        await using var a = new RtpTestPeer(AudioCodec.Pcma, IPAddress.IPv6Loopback);
+        await using var b = new RtpTestPeer(AudioCodec.Pcmu, IPAddress.IPv6Loopback);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-6", "a", a.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-6", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        Assert.Equal(IPAddress.IPv6Loopback, legA.LocalRtp.Address);
+
+        await a.SendAsync(legA.LocalRtp, 50, _ => 1000).WaitAsync(Timeout);
+        await Task.Delay(100);
+
+        var heard = b.Heard;
+        var amplitude = MedianChunkAmplitude(heard, 10 * 160, heard.Length - (10 * 160), 1000);
+        Assert.True(amplitude > 6500, $"b heard a over IPv6 at amplitude {amplitude:F0}");
+        Assert.Equal(50, engine.FindLeg("conf-6", "a")!.Statistics.PacketsReceived);
+    }
+
+    [Fact]
+    public async Task HoldStopsSendingAndResumeRestartsIt()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var a = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-h", "a", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        await WaitUntilAsync(() => a.PacketsReceived >= 5);
+        leg.SetOnHold(true);
+        await Task.Delay(100);
+        var onHold = a.PacketsReceived;
+        await Task.Delay(300);
+        Assert.Equal(onHold, a.PacketsReceived);
+
+        leg.SetOnHold(false);
+        await WaitUntilAsync(() => a.PacketsReceived >= onHold + 5);
+        var resumed = a.Headers[onHold];
+        var before = a.Headers[onHold - 1];
+        Assert.True(resumed.Marker);
+        Assert.Equal((ushort)(before.SequenceNumber + 1), resumed.SequenceNumber);
+
+        // The RTP clock kept running through the hold (at least 300 ms = 2400 samples passed).
+        Assert.True(resumed.Timestamp - before.Timestamp >= 2400);
+    }
+
+    [Fact]
+    public async Task UpdateRemoteRedirectsMedia()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var first = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var second = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-u", "a", first.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        await WaitUntilAsync(() => first.PacketsReceived >= 3);
+        leg.UpdateRemote(second.EndPoint);
+        await WaitUntilAsync(() => second.PacketsReceived >= 3);
+        var firstCount = first.PacketsReceived;
+        await Task.Delay(200);
+        Assert.InRange(first.PacketsReceived, firstCount, firstCount + 1);
+    }
+
+    [Fact]
+    public async Task ExhaustedPortRangeFailsClearlyAndDisposedLegsFreeTheirPorts()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, pairs: 2, configure: o => o.Recording.Directory = null);
+        var remote = new IPEndPoint(IPAddress.Loopback, 9);
+        var one = await engine.AddLegAsync(new MediaLegOptions("conf-p", "1", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var two = await engine.AddLegAsync(new MediaLegOptions("conf-p", "2", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+
+        await Assert.ThrowsAsync<RtpPortRangeExhaustedException>(
+            () => engine.AddLegAsync(new MediaLegOptions("conf-other", "3", remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
+        Assert.DoesNotContain("conf-other", engine.ConferenceIds);
+
+        var freedPort = one.LocalRtp.Port;
+        await one.DisposeAsync().AsTask().WaitAsync(Timeout);
+        await using var three = await engine.AddLegAsync(new MediaLegOptions("conf-p", "3", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        Assert.Equal(freedPort, three.LocalRtp.Port);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => engine.AddLegAsync(new MediaLegOptions("conf-p", "2", remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task RtcpReportsAreSentAndPeerReportsAreRead()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o =>
+        {
+            o.Recording.Directory = null;
+            o.RtcpInterval = TimeSpan.FromMilliseconds(200);
+        });
+        await using var peer = new RtpTestPeer(AudioCodec.Pcmu);
+        using var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rtcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-r", "a", peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var localRtcp = new IPEndPoint(leg.LocalRtp.Address, leg.LocalRtp.Port + 1);
+
+        await peer.SendAsync(leg.LocalRtp, 20, _ => 440).WaitAsync(Timeout);
+
+        // Our receiver report tells the engine where RTCP should go (symmetric RTCP).
+        var report = new byte[64];
+        var length = RtcpPacket.WriteReport(report, peer.Ssrc, null, [], "peer@test");
+        await rtcp.SendToAsync(report.AsMemory(0, length), localRtcp);
+
+        var buffer = new byte[1500];
+        RtcpReport? senderReport = null;
+        var deadline = DateTime.UtcNow + Timeout;
+        while (senderReport is null && DateTime.UtcNow < deadline)
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var received = await rtcp.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
+            Assert.True(RtcpPacket.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var compound));
+            senderReport = compound!.Reports.FirstOrDefault(r => r.SenderInfo is not null && r.Blocks.Count == 1);
+        }
+
+        Assert.NotNull(senderReport);
+        var block = Assert.Single(senderReport.Blocks);
+        Assert.Equal(peer.Ssrc, block.Ssrc);
+        Assert.True(senderReport.SenderInfo!.Value.PacketCount > 0);
+        Assert.True(engine.FindLeg("conf-r", "a")!.Statistics.RtcpReceived >= 1);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(10);
+        }
+    }
+
+    private static double MedianChunkAmplitude(short[] samples, int start, int length, double tone)
+    {
+        const int Chunk = 800;
+        var amplitudes = new List<double>();
+        for (var offset = start; offset + Chunk <= Math.Min(samples.Length, start + length); offset += Chunk)
+        {
+            amplitudes.Add(AudioSignals.Amplitude(samples.AsSpan(offset, Chunk), tone));
+        }
+
+        Assert.NotEmpty(amplitudes);
+        amplitudes.Sort();
+        return amplitudes[amplitudes.Count / 2];
+    }
+
+    private static short[] ReadWavSamples(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var samples = new short[(bytes.Length - 44) / 2];
+        Buffer.BlockCopy(bytes, 44, samples, 0, samples.Length * 2);
+        return samples;
+    }
+
+    private static TalkerTimelineDocument TalkerTimelineFile(string path) =>
+        Talko.Core.Media.Recording.TalkerTimeline.FromJson(File.ReadAllText(path)) ?? throw new InvalidOperationException("empty timeline");
+}

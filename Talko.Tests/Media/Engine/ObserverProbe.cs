@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using Talko.Core.Media.Engine;
+using Talko.Core.Media.Recording;
+using Talko.Core.Media.Rtp;
+
+namespace Talko.Tests.Media.Engine;
+
+/// <summary>Collects what the engine reports to its observers.</summary>
+internal sealed class ObserverProbe : IConferenceMediaObserver
+{
+    private readonly TaskCompletionSource<RecordingResult> recording = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public ConcurrentQueue<(string LegId, TelephoneEvent Event)> TelephoneEvents { get; } = new();
+
+    public Task<RecordingResult> Recording => recording.Task;
+
+    public void OnLegJoined(string conferenceId, string legId) => Events.Enqueue($"joined {legId}");
+
+    public void OnLegLeft(string conferenceId, string legId) => Events.Enqueue($"left {legId}");
+
+    public void OnTalkingStarted(string conferenceId, string legId, TimeSpan offset) => Events.Enqueue($"talking {legId}");
+
+    public void OnTalkingStopped(string conferenceId, string legId, TimeSpan offset) => Events.Enqueue($"quiet {legId}");
+
+    public void OnTelephoneEvent(string conferenceId, string legId, TelephoneEvent telephoneEvent) =>
+        TelephoneEvents.Enqueue((legId, telephoneEvent));
+
+    public void OnRecordingCompleted(RecordingResult result) => recording.TrySetResult(result);
+}

@@ -1,0 +1,59 @@
+using Talko.Core.Media;
+using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Mixing;
+
+namespace Talko.Tests.Media.Mixing;
+
+/// <summary>A mixer participant that plays a tone (when <see cref="Speaking"/> says so) and keeps what it hears.</summary>
+internal sealed class FakeParticipant(string id, AudioCodec codec, double frequency, double amplitude = 8000) : IMixerParticipant
+{
+    private long samplesRead;
+    private long framesRead;
+
+    public string Id { get; } = id;
+
+    public AudioCodec Codec { get; } = codec;
+
+    public double Frequency { get; } = frequency;
+
+    /// <summary>Frame number -> whether the participant sends its tone in that frame.</summary>
+    public Func<long, bool> Speaking { get; set; } = _ => true;
+
+    /// <summary>Overrides the tone with fixed sample values (for saturation tests).</summary>
+    public short? Constant { get; set; }
+
+    public List<short> Heard { get; } = [];
+
+    public int FramesHeard { get; private set; }
+
+    public bool ReadFrame(Span<short> frame)
+    {
+        var speaking = Speaking(framesRead++);
+        if (!speaking)
+        {
+            samplesRead += frame.Length;
+            frame.Clear();
+            return false;
+        }
+
+        if (Constant is { } value)
+        {
+            frame.Fill(value);
+        }
+        else
+        {
+            AudioSignals.Tone(frame, Frequency, amplitude, samplesRead);
+        }
+
+        samplesRead += frame.Length;
+        return true;
+    }
+
+    public void WriteFrame(ReadOnlySpan<byte> encoded)
+    {
+        var pcm = new short[encoded.Length];
+        G711.Decode(Codec, encoded, pcm);
+        Heard.AddRange(pcm);
+        FramesHeard++;
+    }
+}
