@@ -29,7 +29,8 @@ public sealed record AppendResult(TimelineItem Item, bool Created);
 /// Commits first, then publishes. Other features (calls: call-started and call-ended system items) append here.
 /// </summary>
 public sealed partial class Timeline(
-    TalkoDbContext db, IConversationEventPublisher events, IBlobStore blobs, TimeProvider time, IOptions<ConversationsOptions> options, ILogger<Timeline> logger)
+    TalkoDbContext db, IConversationEventPublisher events, IBlobStore blobs, TimeProvider time, IOptions<ConversationsOptions> options, ILogger<Timeline> logger,
+    ILiveCallClock? liveCalls = null)
 {
     public const string MemberAdded = "member-added";
     public const string MemberRemoved = "member-removed";
@@ -45,6 +46,13 @@ public sealed partial class Timeline(
         if (await FindByKeyAsync(conversationId, draft.AuthorId, draft.IdempotencyKey, cancellationToken) is { } earlier)
         {
             return new AppendResult(earlier, false);
+        }
+
+        // Posted during a live call: the item (and the hashtags in it) carry the call and the offset into its recording.
+        if (draft.CallId is null && draft.Kind != ItemKind.System && liveCalls is not null
+            && await liveCalls.FindLiveAsync(conversationId, cancellationToken) is { } live)
+        {
+            draft = draft with { CallId = live.CallId, CallOffsetMs = live.OffsetMs };
         }
 
         Appended? appended;
