@@ -29,6 +29,8 @@ internal static class CallsTestKit
             ["Talko:Calls:RenewInterval"] = "00:00:00.500",
             ["Talko:Calls:SweepInterval"] = "00:00:01",
             ["Talko:Calls:EmptyCallGrace"] = "00:01:00",
+            // sipp answers MD5 challenges only.
+            ["Talko:Sip:Digest:OfferSha256"] = "false",
         };
     }
 
@@ -77,6 +79,21 @@ internal static class CallsTestKit
              "-set", "user", user.Sip.Username, "-d", ((int)hold.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
              "-timeout", "60s", "-mp", FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture)],
             TimeSpan.FromSeconds(60));
+
+    /// <summary>Waits until the server's audio reaches the peer; fails with sipp's report if the leg ended first.</summary>
+    public static async Task MediaFlowingAsync(CallAudioPeer peer, Task<SippRunner.Result> leg)
+    {
+        var first = await Task.WhenAny(peer.Server, leg, Task.Delay(TimeSpan.FromSeconds(15)));
+        if (first == leg)
+        {
+            throw new InvalidOperationException("The sipp leg ended before media flowed: " + await leg);
+        }
+
+        if (first != peer.Server)
+        {
+            throw new TimeoutException("No RTP from the server within 15 s.");
+        }
+    }
 
     /// <summary>Strongest Goertzel amplitude of <paramref name="frequency"/> over 100 ms windows.</summary>
     public static double PeakAmplitude(ReadOnlySpan<short> samples, double frequency)

@@ -72,9 +72,9 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         await using var bobPeer = new CallAudioPeer();
         var hold = TimeSpan.FromSeconds(7);
         var aliceLeg = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPortA}", call.Id, alice, alicePeer.Port, hold + TimeSpan.FromSeconds(1));
-        await alicePeer.Server.WaitAsync(TimeSpan.FromSeconds(15));
+        await CallsTestKit.MediaFlowingAsync(alicePeer, aliceLeg);
         var bobLeg = CallsTestKit.SippLegAsync("call-leg-redirect.xml", $"127.0.0.1:{SipPortOf(b)}", call.Id, bob, bobPeer.Port, hold);
-        await bobPeer.Server.WaitAsync(TimeSpan.FromSeconds(15));
+        await CallsTestKit.MediaFlowingAsync(bobPeer, bobLeg);
 
         var both = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "two participants");
         Assert.Equal(new[] { alice.UserId, bob.UserId }.Order(), both.Participants.Select(p => p.UserId).Order());
