@@ -40,6 +40,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         this.observers = observers?.ToArray() ?? [];
         ports = new RtpPortAllocator(this.options.RtpPorts);
         bindAddress = IPAddress.Parse(this.options.BindAddress);
+        WarmUp(this.options.Mixer);
     }
 
     public RtpPortAllocator Ports => ports;
@@ -204,6 +205,23 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         }
     }
 
+    /// <summary>
+    /// Builds the G.711 tables and compiles the tick path once, here, so the first conference's first ticks
+    /// do not stall on it (a stalled clock skips ticks, which callers hear as a gap).
+    /// </summary>
+    private static void WarmUp(ConferenceMixerOptions mixerOptions)
+    {
+        var mixer = new ConferenceMixer(mixerOptions);
+        var participant = new WarmUpParticipant();
+        mixer.Add(participant);
+        for (var i = 0; i < 3; i++)
+        {
+            mixer.Tick();
+        }
+
+        mixer.Remove(participant);
+    }
+
     private void Notify(Action<IConferenceMediaObserver> action)
     {
         foreach (var observer in observers)
@@ -216,6 +234,25 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             {
                 MediaEngineLog.ObserverFailed(logger, exception);
             }
+        }
+    }
+
+    private sealed class WarmUpParticipant : IMixerParticipant
+    {
+        private bool pcma;
+
+        public string Id => "warm-up";
+
+        public AudioCodec Codec => (pcma = !pcma) ? AudioCodec.Pcma : AudioCodec.Pcmu;
+
+        public bool ReadFrame(Span<short> frame)
+        {
+            frame.Fill(1000);
+            return true;
+        }
+
+        public void WriteFrame(ReadOnlySpan<byte> encoded)
+        {
         }
     }
 

@@ -21,7 +21,7 @@ internal static partial class MediaEngineLog
     public static partial void SourceLatched(ILogger logger, string legId, EndPoint source);
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Debug, Message = "Leg {LegId} dropped an RTP packet: {Reason}")]
-    public static partial void PacketDropped(ILogger logger, string legId, string reason);
+    public static partial void PacketDropped(ILogger logger, string legId, Talko.Core.Media.Rtp.RtpParseResult reason);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Leg {LegId} receive loop error")]
     public static partial void ReceiveFailed(ILogger logger, string legId, Exception exception);

@@ -15,7 +15,7 @@ public sealed partial class MediaLeg
         if (result != RtpParseResult.Ok)
         {
             Interlocked.Increment(ref droppedMalformed);
-            MediaEngineLog.PacketDropped(logger, LegId, result.ToString());
+            MediaEngineLog.PacketDropped(logger, LegId, result);
             return;
         }
 
