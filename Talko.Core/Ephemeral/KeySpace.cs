@@ -56,6 +56,12 @@ public sealed class KeySpace
     /// <summary>The id of the instance that owns (runs the mixer of) a live call; claimed with set-if-absent, renewed by heartbeat.</summary>
     public string CallOwner(string callId) => $"{Prefix}:call:{callId}:owner";
 
+    /// <summary>User ids heard talking in a live call right now (a set kept by the owner, expiring with it).</summary>
+    public string CallTalking(string callId) => $"{Prefix}:call:{callId}:talking";
+
+    /// <summary>Commands about live calls (end, leave) that every instance hears; the one holding the legs acts.</summary>
+    public string CallCommandsChannel => $"{Prefix}:chan:calls";
+
     // SIP registrations.
 
     /// <summary>One registered contact (JSON), expiring with the registration.</summary>

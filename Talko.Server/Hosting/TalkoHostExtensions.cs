@@ -7,6 +7,7 @@ using Talko.Server.Features.Notifications;
 using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Calls;
 using Talko.Server.Features.Realtime;
 using Talko.Server.Hosting.Drain;
 
@@ -38,7 +39,8 @@ public static class TalkoHostExtensions
             .AddAccounts()
             .AddTalkoNotifications(mode)
             .AddConversations()
-            .AddAwareness(mode);
+            .AddAwareness(mode)
+            .AddCalls();
         return builder;
     }
 
@@ -56,6 +58,7 @@ public static class TalkoHostExtensions
         app.MapNotificationsApi();
         app.MapConversationsApi();
         app.MapAwarenessApi();
+        app.MapCallsApi();
         return app;
     }
 

@@ -299,6 +299,8 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
                     recording = CallRecording.Start(
                         Id, Codecs.G711.SampleRate, Mixer.FrameSamples, recordingOptions, engine.timeProvider, engine.logger);
                     Mixer.SetSink(recording);
+                    var wavPath = recording.WavPath;
+                    engine.Notify(o => o.OnRecordingStarted(Id, wavPath));
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {

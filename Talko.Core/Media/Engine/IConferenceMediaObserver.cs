@@ -31,6 +31,14 @@ public interface IConferenceMediaObserver
     {
     }
 
+    /// <summary>
+    /// A conference opened with recording on: its WAV is being written at <paramref name="wavPath"/> (readable while it
+    /// grows; the header is rewritten every <see cref="RecordingOptions.HeaderUpdateInterval"/>). Called just before the first tick.
+    /// </summary>
+    void OnRecordingStarted(string conferenceId, string wavPath)
+    {
+    }
+
     /// <summary>The conference's last leg left and its recording files are complete.</summary>
     void OnRecordingCompleted(RecordingResult recording)
     {

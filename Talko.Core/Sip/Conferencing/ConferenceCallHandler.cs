@@ -57,6 +57,17 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             await RejectAsync(invite, "", SipStatusCodes.NotFound);
             return;
         }
+        var placement = await admission.PlaceAsync(conferenceId, cancellationToken);
+        if (placement.Owner is { } owner)
+        {
+            await RedirectAsync(invite, conferenceId, owner);
+            return;
+        }
+        if (placement.RefuseWith is { } refusal)
+        {
+            await RejectAsync(invite, conferenceId, refusal, placement.RetryAfter);
+            return;
+        }
         var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
         if (auth.Outcome != SipAuthOutcome.Authenticated)
         {
@@ -234,10 +245,25 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         return response;
     }
 
-    private async ValueTask RejectAsync(InviteServerTransaction invite, string conferenceId, int status)
+    private async ValueTask RejectAsync(InviteServerTransaction invite, string conferenceId, int status, TimeSpan? retryAfter = null)
     {
         ConferenceLog.Rejected(logger, conferenceId, status);
-        await invite.SendResponseAsync(agent.CreateResponse(invite.Request, status));
+        var response = agent.CreateResponse(invite.Request, status);
+        if (retryAfter is { } wait)
+        {
+            // Section 20.33: seconds, at least one.
+            response.Headers.Add(SipHeaderNames.RetryAfter, Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await invite.SendResponseAsync(response);
+    }
+
+    /// <summary>302 with the owner's conference URI as Contact (RFC 3261 section 8.1.3.4: the caller retries there).</summary>
+    private async ValueTask RedirectAsync(InviteServerTransaction invite, string conferenceId, SipUri owner)
+    {
+        ConferenceLog.Redirected(logger, conferenceId, owner.ToString());
+        var response = agent.CreateResponse(invite.Request, SipStatusCodes.MovedTemporarily, SipIdentifiers.NewTag());
+        response.Contacts.Add(new SipNameAddress(owner));
+        await invite.SendResponseAsync(response);
     }
 
     internal static bool TryReadOffer(SipMessage message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SdpSession? offer)

@@ -15,4 +15,7 @@ internal static partial class ConferenceLog
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "INVITE to conference {ConferenceId} rejected with {StatusCode}")]
     public static partial void Rejected(ILogger logger, string conferenceId, int statusCode);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "INVITE to conference {ConferenceId} redirected to its owner {Owner}")]
+    public static partial void Redirected(ILogger logger, string conferenceId, string owner);
 }

@@ -6,6 +6,7 @@ public static class SipStatusCodes
     public const int Trying = 100;
     public const int Ringing = 180;
     public const int Ok = 200;
+    public const int MovedTemporarily = 302;
     public const int BadRequest = 400;
     public const int Unauthorized = 401;
     public const int Forbidden = 403;
@@ -39,6 +40,7 @@ public static class SipStatusCodes
         183 => "Session Progress",
         200 => "OK",
         202 => "Accepted",
+        302 => "Moved Temporarily",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

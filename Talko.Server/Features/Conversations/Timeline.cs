@@ -36,7 +36,8 @@ public sealed partial class Timeline(
     IBlobStore blobs,
     TimeProvider time,
     IOptions<ConversationsOptions> options,
-    ILogger<Timeline> logger)
+    ILogger<Timeline> logger,
+    ILiveCallClock? liveCalls = null)
 {
     public const string MemberAdded = "member-added";
     public const string MemberRemoved = "member-removed";
@@ -52,6 +53,13 @@ public sealed partial class Timeline(
         if (await FindByKeyAsync(conversationId, draft.AuthorId, draft.IdempotencyKey, cancellationToken) is { } earlier)
         {
             return new AppendResult(earlier, false);
+        }
+
+        // Posted during a live call: the item (and the hashtags in it) carry the call and the offset into its recording.
+        if (draft.CallId is null && draft.Kind != ItemKind.System && liveCalls is not null
+            && await liveCalls.FindLiveAsync(conversationId, cancellationToken) is { } live)
+        {
+            draft = draft with { CallId = live.CallId, CallOffsetMs = live.OffsetMs };
         }
 
         Appended? appended;

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Registrar;
+using Talko.Server.Data;
+using Talko.Server.Features.Calls.Entities;
+using Talko.Server.Features.Conversations;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>
+/// The SIP engine's gate for calls: conference ids are call ids. An INVITE for a call owned elsewhere gets a 302 to
+/// the owner; one for a live call here is admitted when the authenticated device's user is a member of the call's
+/// conversation.
+/// </summary>
+public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.InstanceLifecycle lifecycle, IServiceScopeFactory scopes) : IConferenceAdmission
+{
+    public async ValueTask<ConferencePlacement> PlaceAsync(string conferenceId, CancellationToken cancellationToken = default)
+    {
+        if (!Guid.TryParse(conferenceId, out var callId))
+        {
+            return ConferencePlacement.Refuse(SipStatusCodes.NotFound);
+        }
+
+        var location = await placement.LocateAsync(callId, cancellationToken);
+        if (!location.Found)
+        {
+            return location.RetryAfter is { } wait
+                ? ConferencePlacement.Refuse(SipStatusCodes.TemporarilyUnavailable, wait)
+                : ConferencePlacement.Refuse(SipStatusCodes.NotFound);
+        }
+
+        return location.OwnerInstanceId == lifecycle.InstanceId
+            ? ConferencePlacement.Here
+            : ConferencePlacement.RedirectTo(SipUri.Parse(CallPlacement.ConferenceUri(callId, location.SipAddress!)));
+    }
+
+    public async ValueTask<bool> MayJoinAsync(SipCredential caller, string conferenceId, CancellationToken cancellationToken = default)
+    {
+        if (!Guid.TryParse(conferenceId, out var callId) || !Guid.TryParse(caller.UserId, out var userId))
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var call = await db.Set<Call>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == callId && c.EndedAt == null, cancellationToken);
+        return call is not null && await ConversationAccess.FindAsync(db, call.ConversationId, userId, cancellationToken) is not null;
+    }
+}

@@ -1,0 +1,572 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Talko.Core.Awareness;
+using Talko.Core.Blobs;
+using Talko.Core.Calls;
+using Talko.Core.Conversations;
+using Talko.Core.Ephemeral;
+using Talko.Core.Instances;
+using Talko.Core.Media.Engine;
+using Talko.Core.Media.Recording;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Registrar;
+using Talko.Server.Data;
+using Talko.Server.Features.Calls.Entities;
+using Talko.Server.Sip;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>
+/// The owner's side of live calls on this instance: holds and renews their claims, hears the media engine
+/// (joins, leaves, talkers, recordings) and turns it into participants, recording segments and awareness, ends
+/// calls left empty, and adopts calls whose owner died (closing that owner's segment first, ADR 0601).
+/// Media callbacks only queue work; one worker applies it in order so a segment is indexed before its legs.
+/// </summary>
+public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, OwnedCall> owned = new();
+    private readonly ConcurrentDictionary<string, LegInfo> legs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim adoption = new(1, 1);
+    private readonly Channel<(string CallId, Func<Task> Work)> work = Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true });
+    private readonly Task worker;
+    private readonly IServiceScopeFactory scopes;
+    private readonly IServiceProvider services;
+    private readonly CallOwnership ownership;
+    private readonly InstanceLifecycle lifecycle;
+    private readonly IEphemeralStore store;
+    private readonly KeySpace keys;
+    private readonly AwarenessTracker awareness;
+    private readonly IBlobStore blobs;
+    private readonly IOptions<CallsOptions> options;
+    private readonly IOptions<CallOwnershipOptions> ownershipOptions;
+    private readonly TimeProvider time;
+    private readonly ILogger<CallHost> logger;
+
+    public CallHost(
+        IServiceScopeFactory scopes,
+        IServiceProvider services,
+        CallOwnership ownership,
+        InstanceLifecycle lifecycle,
+        IEphemeralStore store,
+        KeySpace keys,
+        AwarenessTracker awareness,
+        IBlobStore blobs,
+        IOptions<CallsOptions> options,
+        IOptions<CallOwnershipOptions> ownershipOptions,
+        TimeProvider time,
+        ILogger<CallHost> logger)
+    {
+        this.scopes = scopes;
+        this.services = services;
+        this.ownership = ownership;
+        this.lifecycle = lifecycle;
+        this.store = store;
+        this.keys = keys;
+        this.awareness = awareness;
+        this.blobs = blobs;
+        this.options = options;
+        this.ownershipOptions = ownershipOptions;
+        this.time = time;
+        this.logger = logger;
+        worker = Task.Run(WorkAsync);
+    }
+
+    public string InstanceId => lifecycle.InstanceId;
+
+    /// <summary>Calls this instance owns right now.</summary>
+    public IReadOnlyCollection<Guid> OwnedCalls => [.. owned.Keys];
+
+    private SipEngineHost Sip => services.GetRequiredService<SipEngineHost>();
+
+    /// <summary>
+    /// Makes sure this instance, which holds the claim, also keeps the call: adopts it (closing a dead owner's segment
+    /// and telling clients to rejoin) the first time. False when the call is not live (the claim is released).
+    /// </summary>
+    public async Task<bool> EnsureOwnedAsync(Guid callId, CancellationToken cancellationToken)
+    {
+        if (owned.ContainsKey(callId))
+        {
+            return true;
+        }
+
+        await adoption.WaitAsync(cancellationToken);
+        try
+        {
+            if (owned.ContainsKey(callId))
+            {
+                return true;
+            }
+
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+            var call = await db.Set<Call>().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
+            if (call is null || call.EndedAt is not null)
+            {
+                await ownership.ReleaseAsync(callId.ToString(), InstanceId);
+                return false;
+            }
+
+            var previous = await CloseOrphansAsync(db, callId, cancellationToken);
+            var closedMs = await db.Set<RecordingSegment>().Where(s => s.CallId == callId && s.State != SegmentState.Recording)
+                .SumAsync(s => s.DurationMs ?? 0, cancellationToken);
+            var entry = new OwnedCall(callId, call.ConversationId) { ClosedMs = closedMs, EmptySince = time.GetUtcNow() };
+            owned[callId] = entry;
+            services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallStarted();
+            CallsLog.Owned(logger, InstanceId, callId, previous);
+            if (previous is not null && Sip.SipAddress is { } address)
+            {
+                var events = scope.ServiceProvider.GetRequiredService<IConversationEventPublisher>();
+                await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, InstanceId, CallPlacement.ConferenceUri(callId, address))), cancellationToken);
+            }
+
+            return true;
+        }
+        finally
+        {
+            adoption.Release();
+        }
+    }
+
+    /// <summary>Offset into the whole recording now, for items posted during the call; null if this instance does not own it.</summary>
+    public long? CurrentOffsetMs(Guid callId) => owned.TryGetValue(callId, out var call) ? call.OffsetAt(time.GetUtcNow()) : null;
+
+    /// <summary>Users talking in a call whose legs are here.</summary>
+    public IReadOnlyList<Guid> TalkingHere(Guid callId) => [.. legs.Values.Where(l => l.CallId == callId && l.Talking).Select(l => l.UserId).Distinct()];
+
+    /// <summary>
+    /// For blue/green past a drain deadline: hands a call to another serving instance. The claim is moved to
+    /// <paramref name="targetInstanceId"/> (the registry's SIP address goes to clients in a <c>callMoved</c> event), then
+    /// the legs here are hung up so this segment closes; devices rejoin there and recording continues in a new segment.
+    /// </summary>
+    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, CancellationToken cancellationToken = default)
+    {
+        if (!owned.TryRemove(callId, out var call))
+        {
+            return false;
+        }
+
+        await ownership.ReleaseAsync(callId.ToString(), InstanceId);
+        var newOwner = await ownership.ClaimOrFindOwnerAsync(callId.ToString(), targetInstanceId);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var events = scope.ServiceProvider.GetRequiredService<IConversationEventPublisher>();
+            await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
+        }
+
+        await HangUpLocalAsync(callId, _ => true);
+        services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
+        return true;
+    }
+
+    /// <summary>The call ended (anywhere): hang up its legs here and give up its claim.</summary>
+    public async Task OnCallEndedAsync(Guid callId)
+    {
+        if (owned.TryRemove(callId, out _))
+        {
+            services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
+            await ownership.ReleaseAsync(callId.ToString(), InstanceId);
+            await store.DeleteAsync(keys.CallTalking(callId.ToString()));
+        }
+
+        await HangUpLocalAsync(callId, _ => true);
+    }
+
+    /// <summary>A user (or one device of theirs) left through the API: hang up their legs here.</summary>
+    public Task OnLeaveAsync(Guid callId, Guid userId, Guid? deviceId) =>
+        HangUpLocalAsync(callId, leg => leg.UserId == userId && (deviceId is null || leg.DeviceId == deviceId));
+
+    /// <summary>Rings every registered SIP device of <paramref name="userIds"/> into the call (in the background).</summary>
+    public void Ring(Guid callId, IEnumerable<Guid> userIds)
+    {
+        if (Sip.Engine is not { } engine)
+        {
+            return;
+        }
+
+        foreach (var userId in userIds)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var targets = await engine.Bindings.GetByUserAsync(userId.ToString("D"));
+                    var answered = 0;
+                    await Task.WhenAll(targets.Select(async binding =>
+                    {
+                        if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } leg)
+                        {
+                            Interlocked.Increment(ref answered);
+                            Guid? device = Guid.TryParse(binding.DeviceId, out var d) ? d : null;
+                            Enqueue(callId.ToString(), () => RecordJoinAsync(callId, leg.Leg.LegId, userId, device));
+                        }
+                    }));
+                    CallsLog.Rang(logger, callId, userId, answered);
+                }
+                catch (Exception exception)
+                {
+                    CallsLog.BookkeepingFailed(logger, callId.ToString(), exception);
+                }
+            });
+        }
+    }
+
+    /// <summary>One heartbeat: renew claims (a lost one hangs up its legs), keep SIP legs' awareness alive, end calls left empty.</summary>
+    public async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var call in owned.Values.ToList())
+        {
+            if (!await ownership.RenewAsync(call.CallId.ToString(), InstanceId))
+            {
+                CallsLog.OwnershipLost(logger, call.CallId);
+                owned.TryRemove(call.CallId, out _);
+                services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
+                await HangUpLocalAsync(call.CallId, _ => true);
+                continue;
+            }
+
+            await store.ExpireAsync(keys.CallTalking(call.CallId.ToString()), ownershipOptions.Value.ClaimTimeToLive);
+            var hasLegs = legs.Values.Any(l => l.CallId == call.CallId) || (Sip.Engine?.Conferences.Calls.Any(c => c.ConferenceId == call.CallId.ToString()) ?? false);
+            if (hasLegs)
+            {
+                call.EmptySince = null;
+            }
+            else
+            {
+                call.EmptySince ??= now;
+                if (now - call.EmptySince >= options.Value.EmptyCallGrace)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<CallService>().EndAsync(call.CallId, CallService.EndedEmpty, cancellationToken);
+                }
+            }
+        }
+
+        foreach (var leg in legs.Values.ToList())
+        {
+            await awareness.HeartbeatAsync(leg.AwarenessConnectionId, TimeSpan.Zero);
+            var onHold = Sip.Engine?.Conferences.Calls.FirstOrDefault(c => c.Leg.LegId == leg.LegId)?.OnHold ?? false;
+            if (onHold != leg.Muted)
+            {
+                leg.Muted = onHold;
+                await SetActivityAsync(leg);
+            }
+        }
+    }
+
+    void IConferenceMediaObserver.OnRecordingStarted(string conferenceId, string wavPath)
+    {
+        if (!TryOwned(conferenceId, out var call))
+        {
+            return;
+        }
+
+        var startedAt = time.GetUtcNow();
+        call.SegmentStartedAt = startedAt;
+        Enqueue(conferenceId, async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+            var segments = db.Set<RecordingSegment>().Where(s => s.CallId == call.CallId);
+            var index = await segments.AnyAsync() ? await segments.MaxAsync(s => s.Index) + 1 : 0;
+            var baseMs = await segments.Where(s => s.State != SegmentState.Recording).SumAsync(s => s.DurationMs ?? 0);
+            call.ClosedMs = baseMs;
+            db.Add(new RecordingSegment
+            {
+                Id = Guid.CreateVersion7(), CallId = call.CallId, Index = index, InstanceId = InstanceId, State = SegmentState.Recording,
+                StartedAt = startedAt.UtcDateTime, BaseOffsetMs = baseMs, LocalPath = wavPath,
+            });
+            await db.SaveChangesAsync();
+        });
+    }
+
+    void IConferenceMediaObserver.OnLegJoined(string conferenceId, string legId)
+    {
+        // Legs the engine rings out are recorded once answered (Ring); until then they are only ringing.
+        if (!TryOwned(conferenceId, out var call) || legId.EndsWith("/out", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        Enqueue(conferenceId, async () =>
+        {
+            // The signalling layer tracks its call right after the media leg exists; wait a moment for it.
+            SipCredential? caller = null;
+            for (var attempt = 0; attempt < 50 && caller is null; attempt++)
+            {
+                caller = Sip.Engine?.Conferences.Calls.FirstOrDefault(c => c.Leg.LegId == legId)?.Caller;
+                if (caller is null)
+                {
+                    await Task.Delay(20);
+                }
+            }
+
+            if (caller is not null && Guid.TryParse(caller.UserId, out var userId))
+            {
+                await RecordJoinAsync(call.CallId, legId, userId, Guid.TryParse(caller.DeviceId, out var device) ? device : null);
+            }
+        });
+    }
+
+    void IConferenceMediaObserver.OnLegLeft(string conferenceId, string legId) =>
+        Enqueue(conferenceId, () => RecordLeaveAsync(legId));
+
+    void IConferenceMediaObserver.OnTalkingStarted(string conferenceId, string legId, TimeSpan offset) =>
+        Enqueue(conferenceId, () => SetTalkingAsync(legId, true));
+
+    void IConferenceMediaObserver.OnTalkingStopped(string conferenceId, string legId, TimeSpan offset) =>
+        Enqueue(conferenceId, () => SetTalkingAsync(legId, false));
+
+    void IConferenceMediaObserver.OnRecordingCompleted(RecordingResult recording) =>
+        Enqueue(recording.ConferenceId, () => CompleteSegmentAsync(recording));
+
+    public async ValueTask DisposeAsync()
+    {
+        work.Writer.TryComplete();
+        await worker.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RecordJoinAsync(Guid callId, string legId, Guid userId, Guid? deviceId)
+    {
+        if (!owned.TryGetValue(callId, out var call))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var participant = new CallParticipant
+        {
+            Id = Guid.CreateVersion7(), CallId = callId, UserId = userId, DeviceId = deviceId, LegId = legId, InstanceId = InstanceId,
+            JoinedAt = now.UtcDateTime, JoinOffsetMs = call.OffsetAt(now),
+        };
+        var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}");
+        legs[legId] = leg;
+        call.EmptySince = null;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        db.Add(participant);
+        await db.SaveChangesAsync();
+        await awareness.ConnectAsync(leg.AwarenessConnectionId, userId.ToString("D"), deviceId?.ToString("D"));
+        await SetActivityAsync(leg);
+        await PublishUpdatedAsync(scope.ServiceProvider, callId);
+    }
+
+    private async Task RecordLeaveAsync(string legId)
+    {
+        if (!legs.TryRemove(legId, out var leg))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var offset = owned.TryGetValue(leg.CallId, out var call) ? call.OffsetAt(now) : (long?)null;
+        await db.Set<CallParticipant>().Where(p => p.Id == leg.ParticipantId)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, now.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offset));
+        if (leg.Talking)
+        {
+            await store.SetRemoveAsync(keys.CallTalking(leg.CallId.ToString()), leg.UserId.ToString("D"));
+        }
+
+        await awareness.DisconnectAsync(leg.AwarenessConnectionId);
+        if (call is not null && !legs.Values.Any(l => l.CallId == leg.CallId))
+        {
+            call.EmptySince = now;
+        }
+
+        await PublishUpdatedAsync(scope.ServiceProvider, leg.CallId);
+    }
+
+    private async Task SetTalkingAsync(string legId, bool talking)
+    {
+        if (!legs.TryGetValue(legId, out var leg) || leg.Talking == talking)
+        {
+            return;
+        }
+
+        leg.Talking = talking;
+        var key = keys.CallTalking(leg.CallId.ToString());
+        if (talking)
+        {
+            await store.SetAddAsync(key, leg.UserId.ToString("D"));
+            await store.ExpireAsync(key, ownershipOptions.Value.ClaimTimeToLive);
+        }
+        else if (!legs.Values.Any(l => l.CallId == leg.CallId && l.UserId == leg.UserId && l.Talking))
+        {
+            await store.SetRemoveAsync(key, leg.UserId.ToString("D"));
+        }
+
+        await SetActivityAsync(leg);
+    }
+
+    private Task SetActivityAsync(LegInfo leg) =>
+        awareness.SetActivityAsync(leg.AwarenessConnectionId, Activity.InCall(leg.ConversationId.ToString("D"), leg.CallId.ToString("D"), leg.Muted, leg.Talking));
+
+    private async Task CompleteSegmentAsync(RecordingResult recording)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.State == SegmentState.Recording);
+        if (segment is null)
+        {
+            return;
+        }
+
+        var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
+        await StoreSegmentAsync(segment, recording.WavPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
+        await db.SaveChangesAsync();
+        if (owned.TryGetValue(segment.CallId, out var call))
+        {
+            call.ClosedMs = segment.BaseOffsetMs + (segment.DurationMs ?? 0);
+            call.SegmentStartedAt = null;
+        }
+
+        TryDelete(recording.WavPath);
+        TryDelete(recording.TimelinePath);
+    }
+
+    /// <summary>Copies the WAV into the blob store and marks the segment complete (or lost when its file is gone).</summary>
+    private async Task StoreSegmentAsync(RecordingSegment segment, string wavPath, string? talkersJson)
+    {
+        segment.ClosedAt = time.GetUtcNow().UtcDateTime;
+        segment.TalkersJson = talkersJson;
+        if (!File.Exists(wavPath))
+        {
+            segment.State = SegmentState.Lost;
+            segment.DurationMs = 0;
+            segment.DataBytes = 0;
+        }
+        else
+        {
+            await using var file = new FileStream(wavPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var dataBytes = Math.Max(0, (file.Length - WavFormat.HeaderLength) & ~1L);
+            var stored = await blobs.PutAsync(new BoundedStream(file, WavFormat.HeaderLength + dataBytes), options.Value.MaxSegmentBytes);
+            segment.State = SegmentState.Complete;
+            segment.BlobId = stored.Id;
+            segment.DataBytes = dataBytes;
+            segment.DurationMs = dataBytes / 2 * 1000 / Talko.Core.Media.Codecs.G711.SampleRate;
+        }
+
+        CallsLog.SegmentClosed(logger, segment.CallId, segment.Index, segment.DurationMs ?? 0, segment.State.ToString());
+    }
+
+    /// <summary>Closes segments a dead owner left open: its file, if this instance can reach it, goes into the blob store as it was cut off.</summary>
+    private async Task<string?> CloseOrphansAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
+    {
+        var orphans = await db.Set<RecordingSegment>().Where(s => s.CallId == callId && s.State == SegmentState.Recording && s.InstanceId != InstanceId)
+            .OrderBy(s => s.Index).ToListAsync(cancellationToken);
+        foreach (var orphan in orphans)
+        {
+            await StoreSegmentAsync(orphan, orphan.LocalPath, null);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var stale = await db.Set<CallParticipant>().Where(p => p.CallId == callId && p.LeftAt == null && p.InstanceId != InstanceId).ToListAsync(cancellationToken);
+        foreach (var participant in stale)
+        {
+            participant.LeftAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var previous = orphans.Select(o => o.InstanceId).Concat(stale.Select(p => p.InstanceId)).FirstOrDefault()
+            ?? await db.Set<RecordingSegment>().Where(s => s.CallId == callId).OrderByDescending(s => s.Index).Select(s => s.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        return previous == InstanceId ? null : previous;
+    }
+
+    private async Task HangUpLocalAsync(Guid callId, Func<LegInfo, bool> which)
+    {
+        if (Sip.Engine is not { } engine)
+        {
+            return;
+        }
+
+        var conference = callId.ToString();
+        foreach (var call in engine.Conferences.Calls.Where(c => c.ConferenceId == conference).ToList())
+        {
+            var known = legs.TryGetValue(call.Leg.LegId, out var leg);
+            if (!known ? which(new LegInfo(call.Leg.LegId, callId, Guid.Empty, Guid.Empty, null, Guid.Empty, "")) : which(leg!))
+            {
+                await engine.Conferences.HangUpAsync(call);
+            }
+        }
+    }
+
+    private async Task PublishUpdatedAsync(IServiceProvider scoped, Guid callId)
+    {
+        if (await scoped.GetRequiredService<CallService>().ViewAsync(callId, CancellationToken.None) is { } view)
+        {
+            await scoped.GetRequiredService<IConversationEventPublisher>().PublishAsync(new CallChanged(CallChanged.UpdatedName, view));
+        }
+    }
+
+    private bool TryOwned(string conferenceId, out OwnedCall call)
+    {
+        call = null!;
+        return Guid.TryParse(conferenceId, out var id) && owned.TryGetValue(id, out call!);
+    }
+
+    private void Enqueue(string callId, Func<Task> action) => work.Writer.TryWrite((callId, action));
+
+    private async Task WorkAsync()
+    {
+        await foreach (var (callId, action) in work.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await action();
+            }
+            catch (Exception exception)
+            {
+                CallsLog.BookkeepingFailed(logger, callId, exception);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover local file costs space only; the blob is the copy that counts.
+        }
+    }
+
+    private sealed class OwnedCall(Guid callId, Guid conversationId)
+    {
+        public Guid CallId { get; } = callId;
+
+        public Guid ConversationId { get; } = conversationId;
+
+        public DateTimeOffset? EmptySince { get; set; }
+
+        public DateTimeOffset? SegmentStartedAt { get; set; }
+
+        /// <summary>Length of the closed segments: where the live one starts.</summary>
+        public long ClosedMs { get; set; }
+
+        public long OffsetAt(DateTimeOffset now) =>
+            SegmentStartedAt is { } start ? ClosedMs + Math.Max(0, (long)(now - start).TotalMilliseconds) : ClosedMs;
+    }
+
+    private sealed record LegInfo(string LegId, Guid CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId, string AwarenessConnectionId)
+    {
+        public bool Talking { get; set; }
+
+        public bool Muted { get; set; }
+    }
+}
+
+/// <summary>One talk spurt in a segment, in milliseconds from the segment's start.</summary>
+public sealed record TalkerSpurt(string LegId, long StartMs, long EndMs);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<TalkerSpurt>))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class CallsJson : System.Text.Json.Serialization.JsonSerializerContext;

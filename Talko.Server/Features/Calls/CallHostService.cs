@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
+using Talko.Core.Ephemeral;
+using Talko.Core.Eventing;
+using Talko.Core.Instances;
+using Talko.Server.Data;
+using Talko.Server.Features.Calls.Entities;
+using Talko.Server.Sip;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>
+/// The calls heartbeat of this instance: renews its claims, adopts live calls whose owner died (so they end, or
+/// continue, without waiting for someone to join), and acts on end/leave commands from any instance.
+/// </summary>
+internal sealed class CallHostService(
+    CallHost host,
+    CallOwnership ownership,
+    InstanceLifecycle lifecycle,
+    SipEngineHost sip,
+    IEventBus bus,
+    KeySpace keys,
+    IServiceScopeFactory scopes,
+    IOptions<CallsOptions> options,
+    TimeProvider time,
+    ILogger<CallHostService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await using var subscription = await bus.SubscribeAsync(keys.CallCommandsChannel, OnCommandAsync);
+        var lastSweep = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(options.Value.RenewInterval, time);
+        do
+        {
+            try
+            {
+                await host.RenewAsync(stoppingToken);
+                if (time.GetUtcNow() - lastSweep >= options.Value.SweepInterval)
+                {
+                    lastSweep = time.GetUtcNow();
+                    await SweepAsync(stoppingToken);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                CallsLog.LoopFailed(logger, exception);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Live calls nobody owns had an owner that died: adopt them here (not while draining, not without SIP).</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        if (lifecycle.IsDraining || sip.SipAddress is null)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).Select(c => c.Id).Take(1000).ToListAsync(cancellationToken);
+        foreach (var callId in live.Where(id => !host.OwnedCalls.Contains(id)))
+        {
+            if (await ownership.FindOwnerAsync(callId.ToString()) is null
+                && await ownership.ClaimOrFindOwnerAsync(callId.ToString(), lifecycle.InstanceId) == lifecycle.InstanceId)
+            {
+                await host.EnsureOwnedAsync(callId, cancellationToken);
+            }
+        }
+    }
+
+    private async Task OnCommandAsync(string message)
+    {
+        CallCommand? command;
+        try
+        {
+            command = JsonSerializer.Deserialize(message, CallCommandJson.Default.CallCommand);
+        }
+        catch (JsonException)
+        {
+            command = null;
+        }
+
+        switch (command)
+        {
+            case { Kind: CallCommand.End }:
+                await host.OnCallEndedAsync(command.CallId);
+                break;
+            case { Kind: CallCommand.Leave, UserId: { } userId }:
+                await host.OnLeaveAsync(command.CallId, userId, command.DeviceId);
+                break;
+            default:
+                CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);
+                break;
+        }
+    }
+}

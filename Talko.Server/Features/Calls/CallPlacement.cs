@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
+using Talko.Core.Instances;
+using Talko.Server.Sip;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>Where a live call runs: its owner and the SIP address that reaches it; or why it cannot run now.</summary>
+public sealed record CallLocation(string? OwnerInstanceId, string? SipAddress, TimeSpan? RetryAfter)
+{
+    public bool Found => OwnerInstanceId is not null && SipAddress is not null;
+}
+
+/// <summary>
+/// Finds or chooses the owner of a live call (ADR 0601). The current owner if it is alive; otherwise this instance
+/// claims it, unless draining, in which case another serving instance is claimed for (it adopts the call on the first
+/// INVITE or its sweep). A claim whose owner vanished from the registry is waited out (its TTL is short).
+/// </summary>
+public sealed class CallPlacement(
+    CallOwnership ownership,
+    InstanceRegistry registry,
+    InstanceLifecycle lifecycle,
+    CallHost host,
+    IServiceProvider services,
+    IOptions<CallOwnershipOptions> ownershipOptions)
+{
+    public static string ConferenceUri(Guid callId, string sipAddress) => $"sip:{callId:D}@{sipAddress}";
+
+    /// <summary>Null result fields with a retry time: nobody can take the call right now.</summary>
+    public async Task<CallLocation> LocateAsync(Guid callId, CancellationToken cancellationToken)
+    {
+        var self = lifecycle.InstanceId;
+        var ownSip = services.GetRequiredService<SipEngineHost>().SipAddress;
+        var key = callId.ToString();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var owner = await ownership.FindOwnerAsync(key);
+            if (owner is null)
+            {
+                if (!lifecycle.IsDraining && ownSip is not null)
+                {
+                    owner = await ownership.ClaimOrFindOwnerAsync(key, self);
+                }
+                else if (await PickServingAsync(self) is { } other)
+                {
+                    owner = await ownership.ClaimOrFindOwnerAsync(key, other.Id);
+                }
+                else
+                {
+                    return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);
+                }
+            }
+
+            if (owner == self)
+            {
+                if (ownSip is null)
+                {
+                    await ownership.ReleaseAsync(key, self);
+                    return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);
+                }
+
+                if (!await host.EnsureOwnedAsync(callId, cancellationToken))
+                {
+                    return new CallLocation(null, null, null);
+                }
+
+                return new CallLocation(self, ownSip, null);
+            }
+
+            if (await registry.FindAsync(owner) is { SipAddress.Length: > 0 } descriptor)
+            {
+                return new CallLocation(owner, descriptor.SipAddress, null);
+            }
+
+            // The owner left the registry (died) but its claim has not lapsed yet; or it has no SIP address yet.
+            var remaining = await ownership.FindOwnerAsync(key) is null ? TimeSpan.Zero : ownershipOptions.Value.ClaimTimeToLive;
+            if (remaining > TimeSpan.Zero)
+            {
+                return new CallLocation(null, null, remaining);
+            }
+        }
+
+        return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);
+    }
+
+    private async Task<InstanceDescriptor?> PickServingAsync(string self) =>
+        (await registry.ListAsync())
+            .Where(i => i.Id != self && i.State == InstanceState.Serving && i.SipAddress.Length > 0)
+            .OrderBy(i => i.Load.LiveCalls)
+            .FirstOrDefault();
+}

@@ -1,0 +1,57 @@
+using Talko.Core.Conversations;
+
+namespace Talko.Server.Features.Calls;
+
+public sealed record CallParticipantView(Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking);
+
+/// <summary>
+/// A call: State is "live" or "ended"; Talking lists users heard right now (the owner's talker detection);
+/// RecordedMs is the recording's length so far; OwnerInstanceId is the instance running its mixer while live.
+/// </summary>
+public sealed record CallView(
+    Guid Id,
+    Guid ConversationId,
+    string State,
+    Guid StartedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason,
+    IReadOnlyList<CallParticipantView> Participants,
+    IReadOnlyList<Guid> Talking,
+    string? OwnerInstanceId,
+    long RecordedMs);
+
+/// <summary>
+/// What a device needs to join: the conference URI on the owning instance, and which of its own SIP credentials
+/// (username and realm; the secret never leaves the device after registration) to answer the digest challenge with.
+/// </summary>
+public sealed record JoinCallResponse(Guid CallId, string SipUri, string SipUsername, string SipRealm, string OwnerInstanceId);
+
+/// <summary>One marker a player draws over the recording. Kind: talker, join, leave, text, photo, voiceClip, tag, bookmark.</summary>
+public sealed record CallMarker(string Kind, long OffsetMs, long? EndMs, Guid? UserId, Guid? ItemId, string? Tag, string? Note);
+
+public sealed record CallTimelineView(Guid CallId, long DurationMs, IReadOnlyList<RecordingSegmentView> Segments, IReadOnlyList<CallMarker> Markers);
+
+public sealed record RecordingSegmentView(int Index, string State, string InstanceId, long BaseOffsetMs, long? DurationMs, DateTimeOffset StartedAt);
+
+/// <summary>A call started, changed (someone joined, left, started or stopped talking) or ended; to the conversation's members.</summary>
+public sealed record CallChanged(string EventName, CallView Call) : ConversationEvent(Call.ConversationId)
+{
+    public const string StartedName = "callStarted";
+    public const string UpdatedName = "callUpdated";
+    public const string EndedName = "callEnded";
+
+    public override string Name => EventName;
+
+    public override object Payload => Call;
+}
+
+/// <summary>The call moved to another instance (its owner died or drained): devices in it should join again (POST /v1/calls/{id}/join).</summary>
+public sealed record CallMoved(Guid ConversationId, CallMovedView Moved) : ConversationEvent(ConversationId)
+{
+    public override string Name => "callMoved";
+
+    public override object Payload => Moved;
+}
+
+public sealed record CallMovedView(Guid CallId, Guid ConversationId, string OwnerInstanceId, string SipUri);

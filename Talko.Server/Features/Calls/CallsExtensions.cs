@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
+using Talko.Core.Media.Engine;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Registrar;
+using Talko.Server.Features.Conversations;
+using Talko.Server.Hosting;
+using Talko.Server.Sip;
+
+namespace Talko.Server.Features.Calls;
+
+public static class CallsExtensions
+{
+    /// <summary>
+    /// Calls and the engine that carries them: the SIP engine (Talko:Sip), the media engine (Talko:Media, recordings
+    /// under data/recordings unless Talko:Media:Recording:Directory says otherwise), ownership, recording index, API.
+    /// </summary>
+    public static IHostApplicationBuilder AddCalls(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
+            .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
+                && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0, "Talko:Calls limits must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
+        services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
+
+        services.AddConferenceMedia();
+        services.AddOptions<MediaEngineOptions>().BindConfiguration("Talko:Media");
+        services.AddSingleton<IPostConfigureOptions<MediaEngineOptions>, RecordingDirectoryDefault>();
+
+        services.AddSingleton<CallOwnership>();
+        services.AddSingleton<CallHost>();
+        services.AddSingleton<IConferenceMediaObserver>(provider => provider.GetRequiredService<CallHost>());
+        services.AddSingleton<CallPlacement>();
+        services.AddSingleton<IConferenceAdmission, CallAdmission>();
+        services.AddSingleton<ISipCredentialStore, DatabaseSipCredentialStore>();
+        services.AddSingleton<ISipBindingStore, EphemeralSipBindingStore>();
+        services.AddSingleton<SipEngineHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<SipEngineHost>());
+        services.AddHostedService<CallHostService>();
+        services.AddScoped<CallService>();
+        services.AddScoped<ILiveCallClock, LiveCallClock>();
+        return builder;
+    }
+
+    /// <summary>Recordings go under the data directory unless configured.</summary>
+    private sealed class RecordingDirectoryDefault(DataDirectory data) : IPostConfigureOptions<MediaEngineOptions>
+    {
+        public void PostConfigure(string? name, MediaEngineOptions options) =>
+            options.Recording.Directory = string.IsNullOrWhiteSpace(options.Recording.Directory) ? data.Combine("recordings") : options.Recording.Directory;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Talko.Server.Features.Calls;
+
+internal static partial class CallsLog
+{
+    [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Call {CallId} started in conversation {ConversationId} by {UserId}")]
+    public static partial void Started(ILogger logger, Guid callId, Guid conversationId, Guid userId);
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Call {CallId} ended: {Reason}")]
+    public static partial void Ended(ILogger logger, Guid callId, string reason);
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "Instance {InstanceId} owns call {CallId} (previous owner: {PreviousOwner})")]
+    public static partial void Owned(ILogger logger, string instanceId, Guid callId, string? previousOwner);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Ownership of call {CallId} was lost; its legs here are hung up")]
+    public static partial void OwnershipLost(ILogger logger, Guid callId);
+
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "Recording segment {Index} of call {CallId} closed: {DurationMs} ms ({State})")]
+    public static partial void SegmentClosed(ILogger logger, Guid callId, int index, long durationMs, string state);
+
+    [LoggerMessage(EventId = 7105, Level = LogLevel.Warning, Message = "Call bookkeeping failed for call {CallId}")]
+    public static partial void BookkeepingFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 7106, Level = LogLevel.Warning, Message = "Call host loop failed")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7107, Level = LogLevel.Information, Message = "Rang {Answered} device(s) of user {UserId} into call {CallId}")]
+    public static partial void Rang(ILogger logger, Guid callId, Guid userId, int answered);
+
+    [LoggerMessage(EventId = 7108, Level = LogLevel.Warning, Message = "A call command could not be read: {Message}")]
+    public static partial void BadCommand(ILogger logger, string message);
+}

@@ -1,0 +1,25 @@
+namespace Talko.Server.Features.Calls;
+
+/// <summary>Limits and timings of calls (configuration section Talko:Calls).</summary>
+public sealed class CallsOptions
+{
+    public const string Section = "Talko:Calls";
+
+    /// <summary>A live call with nobody in it ends by itself after this long (also a call nobody joined after it started).</summary>
+    public TimeSpan EmptyCallGrace { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the owner renews its claims (well inside <see cref="Talko.Core.Calls.CallOwnershipOptions.ClaimTimeToLive"/>).</summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often each instance looks for live calls without an owner (their owner died) and adopts them.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Ring the members' registered SIP devices when a call starts.</summary>
+    public bool RingDevices { get; set; } = true;
+
+    /// <summary>Largest recording segment copied into the blob store (4 GiB is 74 hours of 8 kHz 16-bit mono).</summary>
+    public long MaxSegmentBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Most live calls in one conversation at once.</summary>
+    public int MaxLiveCallsPerConversation { get; set; } = 1;
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Talko.Core.Media.Engine;
+using Talko.Core.Sip;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Registrar;
+using Talko.Server.Features.Accounts;
+using Talko.Server.Hosting;
+
+namespace Talko.Server.Sip;
+
+/// <summary>
+/// Runs this instance's <see cref="SipEngine"/> for the life of the host: accounts' credentials, bindings in the
+/// ephemeral store, Talko's media engine, the calls feature's admission. A port that is taken never stops the web
+/// app: free ports are bound instead (or, with fallback off, the instance runs without SIP); see ADR 0600.
+/// </summary>
+public sealed class SipEngineHost(
+    IOptions<SipHostOptions> hostOptions,
+    IConfiguration configuration,
+    IOptions<AccountsOptions> accounts,
+    IOptions<InstanceAddressOptions> addresses,
+    ISipCredentialStore credentials,
+    ISipBindingStore bindings,
+    ConferenceMediaEngine media,
+    IConferenceAdmission admission,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService
+{
+    private readonly ILogger logger = loggers.CreateLogger<SipEngineHost>();
+
+    /// <summary>The running engine, or null when SIP is off or could not start.</summary>
+    public SipEngine? Engine { get; private set; }
+
+    /// <summary>host:port that devices and other instances use to reach this engine (also published in the instance registry).</summary>
+    public string? SipAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = hostOptions.Value;
+        if (!settings.Enabled)
+        {
+            SipHostLog.Disabled(logger);
+            return;
+        }
+
+        try
+        {
+            var options = EngineOptions(settings, settings.UdpPort, settings.TcpPort);
+            Engine = await TryStartAsync(options, cancellationToken);
+            if (Engine is null && settings.FallbackToFreePort)
+            {
+                var port = FreePortForBoth(options.BindAddresses[0]);
+                Engine = await TryStartAsync(EngineOptions(settings, port, port), cancellationToken) ?? throw new SocketException((int)SocketError.AddressAlreadyInUse);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            SipHostLog.StartFailed(logger, exception);
+            Engine = null;
+            return;
+        }
+
+        if (Engine is null)
+        {
+            SipHostLog.StartFailed(logger, new SocketException((int)SocketError.AddressAlreadyInUse));
+            return;
+        }
+
+        var endPoints = Engine.LocalEndPoints;
+        var advertisedPort = endPoints.FirstOrDefault(e => e.Protocol == Talko.Core.Sip.Messages.SipTransportProtocol.Udp).EndPoint?.Port ?? endPoints[0].EndPoint.Port;
+        var host = settings.AdvertisedHost ?? endPoints[0].EndPoint.Address.ToString();
+        SipAddress = addresses.Value.SipAddress ??= $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{advertisedPort}";
+        SipHostLog.Started(logger, string.Join(", ", endPoints.Select(e => $"{e.Protocol} {e.EndPoint}")), SipAddress);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Engine is { } engine)
+        {
+            try
+            {
+                await engine.StopAsync(cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                SipHostLog.StopFailed(logger, exception);
+            }
+        }
+    }
+
+    private async Task<SipEngine?> TryStartAsync(SipEngineOptions options, CancellationToken cancellationToken)
+    {
+        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers);
+        try
+        {
+            await engine.StartAsync(cancellationToken);
+            return engine;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            SipHostLog.PortTaken(logger, options.UdpPort, options.TcpPort, exception.SocketErrorCode.ToString());
+            return null;
+        }
+    }
+
+    private SipEngineOptions EngineOptions(SipHostOptions settings, int udpPort, int tcpPort)
+    {
+        var addressesToBind = settings.BindAddresses.Count == 0 ? ["127.0.0.1"] : settings.BindAddresses;
+        var options = new SipEngineOptions
+        {
+            BindAddresses = [.. addressesToBind.Select(a => IPAddress.TryParse(a, out var parsed) ? parsed : throw new OptionsValidationException(SipHostOptions.Section, typeof(SipHostOptions), [$"Talko:Sip:BindAddresses: '{a}' is not an IP address."]))],
+            EnableUdp = settings.EnableUdp,
+            EnableTcp = settings.EnableTcp,
+            UdpPort = udpPort,
+            TcpPort = tcpPort,
+        };
+        var section = configuration.GetSection(SipHostOptions.Section);
+        section.GetSection(nameof(SipEngineOptions.Timers)).Bind(options.Timers);
+        section.GetSection(nameof(SipEngineOptions.Registrar)).Bind(options.Registrar);
+        section.GetSection(nameof(SipEngineOptions.Transport)).Bind(options.Transport);
+        section.GetSection(nameof(SipEngineOptions.Parser)).Bind(options.Parser);
+        section.GetSection(nameof(SipEngineOptions.UserAgent)).Bind(options.UserAgent);
+        section.GetSection(nameof(SipEngineOptions.Conferencing)).Bind(options.Conferencing);
+        section.GetSection(nameof(SipEngineOptions.Digest)).Bind(options.Digest);
+        options.Realm = accounts.Value.SipRealm;
+        options.Domain = settings.Domain ?? settings.AdvertisedHost ?? options.BindAddresses[0].ToString();
+        return options;
+    }
+
+    /// <summary>A port free for UDP and TCP at once, so a device may use either transport on one address.</summary>
+    private static int FreePortForBoth(IPAddress address)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(address, 0));
+            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+            try
+            {
+                using var tcp = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(address, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP; try another.
+            }
+        }
+
+        return 0;
+    }
+}

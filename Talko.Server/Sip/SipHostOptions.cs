@@ -1,0 +1,40 @@
+namespace Talko.Server.Sip;
+
+/// <summary>
+/// How this instance runs its SIP engine (configuration section Talko:Sip). The deeper engine limits bind from
+/// sub-sections of the same name as <see cref="Talko.Core.Sip.SipEngineOptions"/>'s properties (Timers, Registrar,
+/// Transport, Parser, UserAgent, Conferencing); the digest realm is always the accounts' Talko:Accounts:SipRealm so
+/// stored H(A1) values match.
+/// </summary>
+public sealed class SipHostOptions
+{
+    public const string Section = "Talko:Sip";
+
+    /// <summary>False runs the web app without SIP (joining a call then answers 503).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>IP addresses to listen on (loopback by default; set the host's address in production).</summary>
+    public List<string> BindAddresses { get; set; } = ["127.0.0.1"];
+
+    public bool EnableUdp { get; set; } = true;
+
+    public bool EnableTcp { get; set; } = true;
+
+    /// <summary>UDP port (0 picks a free one).</summary>
+    public int UdpPort { get; set; } = 5060;
+
+    /// <summary>TCP port (0 picks a free one, the same as UDP's when it can).</summary>
+    public int TcpPort { get; set; } = 5060;
+
+    /// <summary>
+    /// When the configured ports are taken (another SIP service on 5060, a second instance on one machine), bind free
+    /// ports instead and log which. False: log the failure and run without SIP.
+    /// </summary>
+    public bool FallbackToFreePort { get; set; } = true;
+
+    /// <summary>Host devices use to reach this instance (in join URIs and 302 Contacts); default: the first bind address.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>Host part of URIs the engine originates; default: the advertised host.</summary>
+    public string? Domain { get; set; }
+}
