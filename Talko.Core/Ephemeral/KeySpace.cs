@@ -59,6 +59,9 @@ public sealed class KeySpace
     /// <summary>User ids heard talking in a live call right now (a set kept by the owner, expiring with it).</summary>
     public string CallTalking(string callId) => $"{Prefix}:call:{callId}:talking";
 
+    /// <summary>When a draining owner handed the call away (Unix ms), so the new owner can log each participant's audio gap.</summary>
+    public string CallMovedAt(string callId) => $"{Prefix}:call:{callId}:moved-at";
+
     /// <summary>Commands about live calls (end, leave) that every instance hears; the one holding the legs acts.</summary>
     public string CallCommandsChannel => $"{Prefix}:chan:calls";
 

@@ -24,6 +24,7 @@ public sealed class SipEngineHost(
     ISipBindingStore bindings,
     ConferenceMediaEngine media,
     IConferenceAdmission admission,
+    ISipRegistrationPolicy registrationPolicy,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService
 {
@@ -91,7 +92,8 @@ public sealed class SipEngineHost(
 
     private async Task<SipEngine?> TryStartAsync(SipEngineOptions options, CancellationToken cancellationToken)
     {
-        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers);
+        // The policy steers devices away while this instance drains (shorter expiry or 503 with Retry-After).
+        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers) { RegistrationPolicy = registrationPolicy };
         try
         {
             await engine.StartAsync(cancellationToken);

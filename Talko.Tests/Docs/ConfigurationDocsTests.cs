@@ -1,4 +1,9 @@
 using Talko.Core.Awareness;
+using Talko.Core.Calls;
+using Talko.Core.Media.Engine;
+using Talko.Server.Features.Calls;
+using Talko.Server.Hosting.Drain;
+using Talko.Server.Sip;
 using Talko.Core.Conversations;
 using Talko.Core.Instances;
 using Talko.Server.Features.Accounts;
@@ -24,6 +29,11 @@ public sealed class ConfigurationDocsTests
         (ConversationsOptions.Section, typeof(ConversationsOptions)),
         (AwarenessOptions.Section, typeof(AwarenessOptions)),
         (NotificationsOptions.Section, typeof(NotificationsOptions)),
+        (SipHostOptions.Section, typeof(SipHostOptions)),
+        ("Talko:Media", typeof(MediaEngineOptions)),
+        (CallsOptions.Section, typeof(CallsOptions)),
+        ("Talko:Calls:Ownership", typeof(CallOwnershipOptions)),
+        (DrainOptions.Section, typeof(DrainOptions)),
     ];
 
     [Fact]

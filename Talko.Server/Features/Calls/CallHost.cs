@@ -157,9 +157,25 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
         }
 
+        // The new owner reads this when each participant's leg joins there, to log the audio gap they suffered.
+        await store.SetAsync(keys.CallMovedAt(callId.ToString()), time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), MovedMarkerLifetime);
         await HangUpLocalAsync(callId, _ => true);
         services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
         return true;
+    }
+
+    /// <summary>Participants who have not rejoined a moved call by then are not counted as a gap but as gone.</summary>
+    private static readonly TimeSpan MovedMarkerLifetime = TimeSpan.FromMinutes(2);
+
+    /// <summary>A participant's leg joined a call that another instance handed over: log how long they were without audio.</summary>
+    private async Task LogGapAfterMoveAsync(Guid callId, Guid userId)
+    {
+        if (await store.GetAsync(keys.CallMovedAt(callId.ToString())) is { } movedAt
+            && long.TryParse(movedAt, System.Globalization.CultureInfo.InvariantCulture, out var movedAtMs))
+        {
+            var gap = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(movedAtMs);
+            CallsLog.RejoinedAfterMove(logger, callId, userId, (long)gap.TotalMilliseconds);
+        }
     }
 
     /// <summary>The call ended (anywhere): hang up its legs here and give up its claim.</summary>
@@ -308,6 +324,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             if (caller is not null && Guid.TryParse(caller.UserId, out var userId))
             {
                 await RecordJoinAsync(call.CallId, legId, userId, Guid.TryParse(caller.DeviceId, out var device) ? device : null);
+                await LogGapAfterMoveAsync(call.CallId, userId);
             }
         });
     }

@@ -5,6 +5,7 @@ using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Hosting;
+using Talko.Server.Hosting.Drain;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Features.Calls;
@@ -33,6 +34,8 @@ public static class CallsExtensions
         services.AddSingleton<CallHost>();
         services.AddSingleton<IConferenceMediaObserver>(provider => provider.GetRequiredService<CallHost>());
         services.AddSingleton<CallPlacement>();
+        // Registered after the drain's default (which knows no calls), so this one is resolved.
+        services.AddSingleton<ILiveCallMover, CallHostLiveCallMover>();
         services.AddSingleton<IConferenceAdmission, CallAdmission>();
         services.AddSingleton<ISipCredentialStore, DatabaseSipCredentialStore>();
         services.AddSingleton<ISipBindingStore, EphemeralSipBindingStore>();

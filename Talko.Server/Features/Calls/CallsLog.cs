@@ -28,4 +28,10 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7108, Level = LogLevel.Warning, Message = "A call command could not be read: {Message}")]
     public static partial void BadCommand(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7109, Level = LogLevel.Information, Message = "User {UserId} rejoined moved call {CallId} after an audio gap of {GapMs} ms")]
+    public static partial void RejoinedAfterMove(ILogger logger, Guid callId, Guid userId, long gapMs);
+
+    [LoggerMessage(EventId = 7110, Level = LogLevel.Warning, Message = "Call {CallId} could not be moved off this draining instance: {Reason}")]
+    public static partial void MoveFailed(ILogger logger, string callId, string reason);
 }

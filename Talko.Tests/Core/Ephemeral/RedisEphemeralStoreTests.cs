@@ -12,5 +12,7 @@ public sealed class RedisEphemeralStoreTests(RedisFixture redis) : EphemeralStor
 
     protected override string Key(string name) => $"{testPrefix}:{name}";
 
+    protected override TimeSpan ShortTtl => TimeSpan.FromSeconds(3);
+
     protected override Task ElapseAsync(TimeSpan duration) => Task.Delay(duration);
 }
