@@ -51,14 +51,12 @@ public sealed class CallService(
         var callId = Guid.CreateVersion7();
         var members = await db.Set<ConversationMember>().AsNoTracking().Where(m => m.ConversationId == conversationId && m.RemovedAt == null)
             .Select(m => m.UserId).ToListAsync(cancellationToken);
-        var starter = await db.Set<Talko.Server.Features.Accounts.Entities.User>().AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken);
         var item = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: true, async stamp =>
         {
             db.Add(new Call { Id = callId, ConversationId = conversationId, StartedBy = userId, StartedAt = time.GetUtcNow().UtcDateTime });
             var staged = timeline.Stage(conversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallStarted, CallId: callId, CallOffsetMs: 0, SubjectUserId: userId), stamp);
-            await notifications.OnItemPostedAsync(db, new PostedItem(conversationId, staged.Id, stamp.Seq, userId, "call",
-                access.Conversation.Title, $"{starter ?? "Someone"} started a call", []), members, cancellationToken);
+            // A ring (VoIP push on iOS, high-priority data on Android), committed with the call or not at all.
+            await notifications.OnCallStartedAsync(db, new StartedCall(conversationId, callId, userId, access.Conversation.Title, staged.Id), members, cancellationToken);
             return staged;
         }, cancellationToken);
         if (item is null)

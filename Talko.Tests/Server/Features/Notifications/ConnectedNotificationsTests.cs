@@ -171,6 +171,22 @@ public sealed class ConnectedNotificationsTests(PostgresFixture postgres, RedisF
     }
 
     [Fact]
+    public async Task Starting_a_call_through_the_api_rings_the_away_phone()
+    {
+        await StartAsync();
+
+        var started = await alice.Client.PostAsync($"/v1/conversations/{conversationId}/calls", null).WaitAsync(TestTimeouts.Default);
+        Assert.True(started.IsSuccessStatusCode, $"start call: {(int)started.StatusCode}");
+        var callId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await DispatchAsync();
+
+        var ring = Assert.Single(apns.Accepted);
+        Assert.Equal(PhoneToken, ring.DeviceToken);
+        Assert.Equal("voip", ring.Headers["apns-push-type"]);
+        Assert.Equal(callId, (string?)ring.Payload!["callId"]);
+    }
+
+    [Fact]
     public async Task A_started_call_rings_the_away_phone_with_a_VoIP_push_and_a_rolled_back_one_notifies_nobody()
     {
         await StartAsync();
