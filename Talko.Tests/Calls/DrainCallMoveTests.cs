@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
 using Talko.Server.Features.Calls;
@@ -41,7 +40,7 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
         a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "move-a", Settings = CallsTestKit.InstanceSettings(shared, sipPortA) });
         b = new TalkoHost(
             TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "move-b", Settings = CallsTestKit.InstanceSettings(shared, sipPortB) },
-            services => services.AddSingleton<ILoggerProvider>(logsB));
+            services => services.AddSingleton<Serilog.Core.ILogEventSink>(logsB));
         a.CreateClient().Dispose();
         b.CreateClient().Dispose();
         await Task.CompletedTask;
