@@ -151,6 +151,12 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
             pcm[i] = BinaryPrimitives.ReadInt16LittleEndian(whole.AsSpan(44 + (2 * i)));
         }
 
+        // Every callMoved the client heard (A's hand-over, and B's own when it adopted the call) points at B.
+        moved.Writer.TryComplete();
+        var allMoved = await moved.Reader.ReadAllAsync().ToListAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        output.WriteLine($"further callMoved events after the first: {allMoved.Count}");
+        Assert.All(allMoved, m => Assert.Equal(movedEvent.SipUri, m.SipUri));
+
         var split = (int)(timeline.Segments[1].BaseOffsetMs * 8);
         Assert.True(CallsTestKit.PeakAmplitude(pcm.AsSpan(0, split), BeforeTone) > 3000, "the tone from before the move is missing from A's segment");
         Assert.True(CallsTestKit.PeakAmplitude(pcm.AsSpan(split), AfterTone) > 3000, "the tone from after the move is missing from B's segment");
