@@ -30,6 +30,8 @@ public static class LoggingExtensions
                 .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
                 .ReadFrom.Configuration(builder.Configuration)
+                // Sinks registered as ILogEventSink services (tests capture lines this way) join the console.
+                .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("InstanceId", instance.Id);
             if (development)

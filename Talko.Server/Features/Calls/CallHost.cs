@@ -151,14 +151,16 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
 
         await ownership.ReleaseAsync(callId.ToString(), InstanceId);
         var newOwner = await ownership.ClaimOrFindOwnerAsync(callId.ToString(), targetInstanceId);
+
+        // The new owner reads this when each participant's leg joins there, to log the audio gap they suffered;
+        // it is set before clients hear callMoved so that a quick rejoin still finds it.
+        await store.SetAsync(keys.CallMovedAt(callId.ToString()), time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), MovedMarkerLifetime);
         await using (var scope = scopes.CreateAsyncScope())
         {
             var events = scope.ServiceProvider.GetRequiredService<IConversationEventPublisher>();
             await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
         }
 
-        // The new owner reads this when each participant's leg joins there, to log the audio gap they suffered.
-        await store.SetAsync(keys.CallMovedAt(callId.ToString()), time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), MovedMarkerLifetime);
         await HangUpLocalAsync(callId, _ => true);
         services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
         return true;
