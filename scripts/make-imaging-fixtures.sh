@@ -28,13 +28,21 @@ for f in j444 j422 j420 jgray jrestart; do
   djpeg -nosmooth -dct float -pnm "$f.jpg" > "$f.ref.ppm"
 done
 # Exif orientation 6 (shown turned 90° clockwise); the reference is the turned picture.
-convert "$tmp/src.ppm" -quality 90 -sampling-factor 1x1 -orient RightTop jorient6.jpg
+# ImageMagick 6 writes no Exif of its own, so the APP1 segment (TIFF header, IFD0 with tag 0x0112) is added by hand.
+cjpeg -quality 90 -sample 1x1 "$tmp/src.ppm" > "$tmp/plain.jpg"
+python3 - "$tmp/plain.jpg" jorient6.jpg <<'PY'
+import struct, sys
+jpeg = open(sys.argv[1], 'rb').read()
+tiff = b'MM' + struct.pack('>HI', 42, 8) + struct.pack('>H', 1) + struct.pack('>HHIHH', 0x0112, 3, 1, 6, 0) + struct.pack('>I', 0)
+app1 = b'Exif\0\0' + tiff
+open(sys.argv[2], 'wb').write(jpeg[:2] + b'\xff\xe1' + struct.pack('>H', len(app1) + 2) + app1 + jpeg[2:])
+PY
 djpeg -nosmooth -dct float -pnm jorient6.jpg | convert - -rotate 90 -depth 8 ppm:jorient6.ref.ppm
 
 # PNG: every colour type and bit depth (table 11.1), interlaced and not.
 png() { # name, options...
   local name=$1; shift
-  convert "$@" "$name.png"
+  convert "$@" -define png:exclude-chunks=date,time "$name.png"
   convert "$name.png" -background white -alpha remove -alpha off -depth 8 "ppm:$name.ref.ppm"
 }
 for d in 1 2 4 8 16; do png "gray$d" "$tmp/small.ppm" -colorspace gray -define png:color-type=0 -define png:bit-depth=$d; done

@@ -11,7 +11,7 @@ internal static class ImageFixtures
 {
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Imaging", "Fixtures", name));
 
-    /// <summary>A binary PPM (P6, maxval 255) as written by djpeg and ImageMagick.</summary>
+    /// <summary>A binary PPM (P6) or PGM (P5, expanded to RGB), maxval 255, as written by djpeg and ImageMagick.</summary>
     public static RgbImage ReadPpm(string name)
     {
         var bytes = Read(name);
@@ -32,11 +32,17 @@ internal static class ImageFixtures
             return Encoding.ASCII.GetString(bytes, start, at - start);
         }
 
-        Assert.Equal("P6", Token());
+        var kind = Token();
+        Assert.Contains(kind, new[] { "P5", "P6" });
         int width = int.Parse(Token()), height = int.Parse(Token());
         Assert.Equal("255", Token());
         at++;
-        return new RgbImage(width, height, bytes.AsSpan(at, width * height * 3).ToArray());
+        if (kind == "P6")
+        {
+            return new RgbImage(width, height, bytes.AsSpan(at, width * height * 3).ToArray());
+        }
+
+        return new RgbImage(width, height, bytes.Skip(at).Take(width * height).SelectMany(g => new[] { g, g, g }).ToArray());
     }
 
     /// <summary>Collects every row a decoder writes into a full image.</summary>

@@ -1,0 +1,80 @@
+using Talko.Core.Imaging;
+using Talko.Core.Imaging.Jpeg;
+
+namespace Talko.Tests.Imaging;
+
+public sealed class JpegDecoderTests
+{
+    private static readonly ImagingOptions Options = new();
+
+    [Theory]
+    [InlineData("j444")]
+    [InlineData("j422")]
+    [InlineData("j420")]
+    [InlineData("jgray")]
+    [InlineData("jrestart")]
+    public void Decodes_sampling_variants_grayscale_and_restarts_like_djpeg(string name)
+    {
+        var sink = new ImageFixtures.FullImageSink();
+
+        var info = new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read(name + ".jpg")), sink);
+
+        Assert.Equal((67, 45, 1, 1), (info.Width, info.Height, info.Orientation, info.Scale));
+        var reference = ImageFixtures.ReadPpm(name + ".ref.ppm");
+        var (max, mean) = ImageFixtures.Difference(reference, sink.Image!);
+        // Same float IDCT and replicating upsampling as the reference; colour conversion rounds differently.
+        Assert.True(max <= 3 && mean < 0.6, $"{name}: largest difference {max}, mean {mean:0.000}");
+    }
+
+    [Fact]
+    public void Reads_the_exif_orientation_and_the_thumbnailer_turns_the_picture()
+    {
+        var jpeg = ImageFixtures.Read("jorient6.jpg");
+        var info = new JpegDecoder(Options).Decode(new MemoryStream(jpeg), new ImageFixtures.FullImageSink());
+        Assert.Equal(6, info.Orientation);
+
+        var thumbnail = new Thumbnailer(new ImagingOptions { ThumbnailMaxSide = 100, JpegQuality = 95 }).Create(new MemoryStream(jpeg), ImageCodec.Jpeg);
+
+        Assert.Equal((45, 67), (thumbnail.Width, thumbnail.Height));
+        var decoded = new ImageFixtures.FullImageSink();
+        new JpegDecoder(Options).Decode(new MemoryStream(thumbnail.Jpeg), decoded);
+        var (_, mean) = ImageFixtures.Difference(ImageFixtures.ReadPpm("jorient6.ref.ppm"), decoded.Image!);
+        Assert.True(mean < 4, $"mean difference {mean:0.00}");
+    }
+
+    [Fact]
+    public void Progressive_images_are_refused_as_unsupported()
+    {
+        var error = Assert.Throws<UnsupportedImageException>(() =>
+            new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read("jprogressive.jpg")), new BoxDownscaler(320)));
+        Assert.Contains("progressive", error.Message);
+    }
+
+    [Fact]
+    public void Large_reductions_decode_only_the_dc_coefficients_and_match_a_full_decode_box_filtered()
+    {
+        var image = ImageFixtures.Pattern(640, 480);
+        var jpeg = JpegEncoder.Encode(image, 90);
+
+        var reduced = new BoxDownscaler(40);
+        var info = new JpegDecoder(Options).Decode(new MemoryStream(jpeg), reduced, reduceToFit: 40);
+        var full = new BoxDownscaler(40);
+        new JpegDecoder(Options).Decode(new MemoryStream(jpeg), full);
+
+        Assert.Equal(8, info.Scale);
+        Assert.Equal((80, 60), (reduced.SourceWidth, reduced.SourceHeight));
+        var (max, _) = ImageFixtures.Difference(full.ToImage(), reduced.ToImage());
+        Assert.True(max <= 3, $"largest difference {max}");
+    }
+
+    [Fact]
+    public void A_frame_larger_than_the_pixel_limit_is_refused_before_any_row()
+    {
+        var jpeg = JpegEncoder.Encode(ImageFixtures.Pattern(64, 64), 80);
+        var sink = new ImageFixtures.FullImageSink();
+
+        Assert.Throws<ImageTooLargeException>(() => new JpegDecoder(new ImagingOptions { MaxPixels = 4095 }).Decode(new MemoryStream(jpeg), sink));
+
+        Assert.Null(sink.Image);
+    }
+}
