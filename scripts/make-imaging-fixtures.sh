@@ -24,7 +24,19 @@ cjpeg -quality 90 -sample 2x2 "$tmp/src.ppm" > j420.jpg
 cjpeg -quality 85 -grayscale "$tmp/src.ppm" > jgray.jpg
 cjpeg -quality 90 -sample 2x2 -restart 3B "$tmp/src.ppm" > jrestart.jpg
 cjpeg -quality 90 -progressive "$tmp/src.ppm" > jprogressive.jpg
-for f in j444 j422 j420 jgray jrestart; do
+cjpeg -quality 90 -progressive -sample 1x1 -restart 2 "$tmp/src.ppm" > jprogressive-444-restart.jpg
+cjpeg -quality 85 -progressive -grayscale "$tmp/src.ppm" > jprogressive-gray.jpg
+# Sequential, but one scan per component (a libjpeg scan script: component index per line).
+printf '0;\n1;\n2;\n' > "$tmp/scans.txt"
+cjpeg -quality 90 -sample 2x2 -scans "$tmp/scans.txt" "$tmp/src.ppm" > jsequential-scans.jpg
+for f in j444 j422 j420 jgray jrestart jprogressive jprogressive-444-restart jprogressive-gray jsequential-scans; do
+  djpeg -nosmooth -dct float -pnm "$f.jpg" > "$f.ref.ppm"
+done
+# Larger images for the 1/8-scale (DC only) path, whose result must equal the full decode averaged over 8x8 boxes.
+convert "$tmp/src.ppm" -resize 256x160\! "$tmp/large.ppm"
+cjpeg -quality 90 -sample 2x2 "$tmp/large.ppm" > jlarge-420.jpg
+cjpeg -quality 90 -sample 2x2 -progressive "$tmp/large.ppm" > jlarge-progressive.jpg
+for f in jlarge-420 jlarge-progressive; do
   djpeg -nosmooth -dct float -pnm "$f.jpg" > "$f.ref.ppm"
 done
 # Exif orientation 6 (shown turned 90° clockwise); the reference is the turned picture.

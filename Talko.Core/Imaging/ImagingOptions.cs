@@ -23,10 +23,17 @@ public sealed class ImagingOptions
     /// <summary>Largest total of compressed image data read, so a file of endless tiny chunks still ends.</summary>
     public long MaxCompressedBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest coefficient buffer for JPEGs decoded scan by scan (progressive, or sequential with one scan per
+    /// component), which must hold the whole image's coefficients: 128 bytes per 8x8 block, or 2 when only the
+    /// DC coefficients are needed (images at least eight times the thumbnail).
+    /// </summary>
+    public long MaxCoefficientBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How long one thumbnail may take before it is abandoned.</summary>
     public TimeSpan MaxDecodeTime { get; set; } = TimeSpan.FromSeconds(20);
 
     public bool IsValid() =>
         MaxPixels > 0 && MaxDimension > 0 && ThumbnailMaxSide is > 0 and <= 4096 && JpegQuality is >= 1 and <= 100
-        && MaxPngChunkBytes > 0 && MaxCompressedBytes > 0 && MaxDecodeTime > TimeSpan.Zero;
+        && MaxPngChunkBytes > 0 && MaxCompressedBytes > 0 && MaxCoefficientBytes > 0 && MaxDecodeTime > TimeSpan.Zero;
 }

@@ -13,7 +13,11 @@ public sealed class JpegDecoderTests
     [InlineData("j420")]
     [InlineData("jgray")]
     [InlineData("jrestart")]
-    public void Decodes_sampling_variants_grayscale_and_restarts_like_djpeg(string name)
+    [InlineData("jprogressive")]
+    [InlineData("jprogressive-444-restart")]
+    [InlineData("jprogressive-gray")]
+    [InlineData("jsequential-scans")]
+    public void Decodes_sampling_variants_grayscale_restarts_and_progressive_like_djpeg(string name)
     {
         var sink = new ImageFixtures.FullImageSink();
 
@@ -42,12 +46,35 @@ public sealed class JpegDecoderTests
         Assert.True(mean < 4, $"mean difference {mean:0.00}");
     }
 
-    [Fact]
-    public void Progressive_images_are_refused_as_unsupported()
+    [Theory]
+    [InlineData("jlarge-420")]
+    [InlineData("jlarge-progressive")]
+    public void At_one_eighth_scale_the_dc_coefficients_give_the_mean_of_each_block(string name)
     {
-        var error = Assert.Throws<UnsupportedImageException>(() =>
-            new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read("jprogressive.jpg")), new BoxDownscaler(320)));
-        Assert.Contains("progressive", error.Message);
+        var sink = new ImageFixtures.FullImageSink();
+
+        var info = new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read(name + ".jpg")), sink, reduceToFit: 32);
+
+        Assert.Equal((256, 160, 8), (info.Width, info.Height, info.Scale));
+        // djpeg's full decode averaged over the same 8x8 boxes: equal but for rounding, and where the IDCT clamps.
+        var full = ImageFixtures.ReadPpm(name + ".ref.ppm");
+        var boxes = new BoxDownscaler(32);
+        boxes.Begin(full.Width, full.Height);
+        for (var y = 0; y < full.Height; y++)
+        {
+            boxes.WriteRow(y, full.Row(y));
+        }
+
+        var (max, mean) = ImageFixtures.Difference(boxes.ToImage(), sink.Image!);
+        Assert.True(max <= 3 && mean < 0.6, $"{name}: largest difference {max}, mean {mean:0.000}");
+    }
+
+    [Fact]
+    public void Progressive_images_needing_more_coefficient_memory_than_allowed_are_refused()
+    {
+        var error = Assert.Throws<ImageTooLargeException>(() =>
+            new JpegDecoder(new ImagingOptions { MaxCoefficientBytes = 10_000 }).Decode(new MemoryStream(ImageFixtures.Read("jprogressive.jpg")), new BoxDownscaler(320)));
+        Assert.Contains("coefficients", error.Message);
     }
 
     [Fact]

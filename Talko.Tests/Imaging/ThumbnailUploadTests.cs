@@ -60,15 +60,25 @@ public sealed class ThumbnailUploadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_progressive_jpeg_without_an_exif_thumbnail_is_accepted_without_one()
+    public async Task A_progressive_jpeg_gets_a_decoded_thumbnail_and_an_undecodable_photo_none()
     {
         using var alice = await host.SignUpAsync("alice@example.com");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site photos");
 
-        var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
-            await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", ImageFixtures.Read("jprogressive.jpg"), "image/jpeg"), HttpStatusCode.Created);
+        var progressive = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+            await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", ImageFixtures.Read("jlarge-progressive.jpg"), "image/jpeg"), HttpStatusCode.Created);
+        var decoded = new ImageFixtures.FullImageSink();
+        new JpegDecoder(new ImagingOptions()).Decode(new MemoryStream(await alice.Client.GetByteArrayAsync(progressive.Thumbnail!.Url).WaitAsync(TestTimeouts.Default)), decoded);
+        Assert.Equal((200, 125), (decoded.Image!.Width, decoded.Image.Height));
 
+        // Arithmetic coding (SOF9) is not decoded, and this file has no Exif thumbnail: the upload still succeeds.
+        var arithmetic = ImageFixtures.Read("j444.jpg");
+        var sof = Array.FindIndex(arithmetic, 2, b => b == 0xC0);
+        Assert.Equal(0xFF, arithmetic[sof - 1]);
+        arithmetic[sof] = 0xC9;
+        var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+            await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", arithmetic, "image/jpeg"), HttpStatusCode.Created);
         Assert.Equal((67, 45), (photo.Media!.Width, photo.Media.Height));
         Assert.Null(photo.Thumbnail);
     }

@@ -14,13 +14,14 @@ internal sealed class ColourConverter(bool rgb)
     private static readonly int[] CbToG = Table(-0.344136);
     private static readonly int[] CrToG = Table(-0.714136);
 
-    public void Convert(JpegComponent[] components, int line, int maxVertical, Span<byte> output)
+    /// <summary>Output line <paramref name="line"/> of the MCU row (of <paramref name="outRowsPerMcu"/>); each component supplies its covering sample row.</summary>
+    public void Convert(JpegComponent[] components, int line, int outRowsPerMcu, Span<byte> output)
     {
         var width = output.Length / 3;
         if (components.Length == 1)
         {
             var gray = components[0];
-            var row = gray.Samples.AsSpan(line * gray.Stride);
+            var row = gray.Samples.AsSpan(line * gray.RowsPerMcu / outRowsPerMcu * gray.Stride);
             for (var x = 0; x < width; x++)
             {
                 output[x * 3] = output[(x * 3) + 1] = output[(x * 3) + 2] = row[gray.ColumnOf[x]];
@@ -30,9 +31,9 @@ internal sealed class ColourConverter(bool rgb)
         }
 
         JpegComponent a = components[0], b = components[1], c = components[2];
-        var rowA = a.Samples.AsSpan(line * a.Vertical / maxVertical * a.Stride);
-        var rowB = b.Samples.AsSpan(line * b.Vertical / maxVertical * b.Stride);
-        var rowC = c.Samples.AsSpan(line * c.Vertical / maxVertical * c.Stride);
+        var rowA = a.Samples.AsSpan(line * a.RowsPerMcu / outRowsPerMcu * a.Stride);
+        var rowB = b.Samples.AsSpan(line * b.RowsPerMcu / outRowsPerMcu * b.Stride);
+        var rowC = c.Samples.AsSpan(line * c.RowsPerMcu / outRowsPerMcu * c.Stride);
         for (var x = 0; x < width; x++)
         {
             int first = rowA[a.ColumnOf[x]], second = rowB[b.ColumnOf[x]], third = rowC[c.ColumnOf[x]];

@@ -10,6 +10,9 @@ internal static class Dct
     /// <summary>Basis[x * 8 + u] = C(u)/2 * cos((2x+1)uπ/16), with C(0) = 1/√2 and C(u) = 1 otherwise.</summary>
     private static readonly float[] Basis = BuildBasis();
 
+    /// <summary>BoxBasis[n][x * 8 + u]: Basis averaged over the x-th of n equal runs of the 8 positions (n = 1, 2, 4).</summary>
+    private static readonly float[][] BoxBasis = [[], BuildBoxBasis(1), BuildBoxBasis(2), [], BuildBoxBasis(4)];
+
     /// <summary>Natural-order coefficients to level-shifted, clamped 8-bit samples written at <paramref name="output"/> with <paramref name="stride"/>.</summary>
     public static void Inverse(Span<float> coefficients, Span<byte> output, int stride)
     {
@@ -73,6 +76,45 @@ internal static class Dct
         }
     }
 
+    /// <summary>
+    /// The means of a <paramref name="across"/> x <paramref name="down"/> grid of equal boxes of the block's samples
+    /// (1, 2 or 4 each way), straight from the coefficients: each basis function averaged over a box, so no
+    /// 8x8 block is built. At 1/8 scale this keeps subsampled chroma at the output's resolution.
+    /// </summary>
+    public static void InverseBoxed(ReadOnlySpan<float> coefficients, int across, int down, Span<byte> output, int stride)
+    {
+        var horizontal = BoxBasis[across];
+        var vertical = BoxBasis[down];
+        Span<float> rows = stackalloc float[8 * 4];
+        for (var v = 0; v < 8; v++)
+        {
+            for (var x = 0; x < across; x++)
+            {
+                float sum = 0;
+                for (var u = 0; u < 8; u++)
+                {
+                    sum += horizontal[(x * 8) + u] * coefficients[(v * 8) + u];
+                }
+
+                rows[(v * 4) + x] = sum;
+            }
+        }
+
+        for (var y = 0; y < down; y++)
+        {
+            for (var x = 0; x < across; x++)
+            {
+                float sum = 0;
+                for (var v = 0; v < 8; v++)
+                {
+                    sum += vertical[(y * 8) + v] * rows[(v * 4) + x];
+                }
+
+                output[(y * stride) + x] = Clamp(sum + 128);
+            }
+        }
+    }
+
     /// <summary>Level-shifted samples (already minus 128) to natural-order coefficients.</summary>
     public static void Forward(ReadOnlySpan<float> samples, Span<float> coefficients)
     {
@@ -107,6 +149,27 @@ internal static class Dct
     }
 
     public static byte Clamp(float value) => value <= 0 ? (byte)0 : value >= 255 ? (byte)255 : (byte)(value + 0.5f);
+
+    private static float[] BuildBoxBasis(int boxes)
+    {
+        var width = 8 / boxes;
+        var table = new float[boxes * 8];
+        for (var x = 0; x < boxes; x++)
+        {
+            for (var u = 0; u < 8; u++)
+            {
+                float sum = 0;
+                for (var i = x * width; i < (x + 1) * width; i++)
+                {
+                    sum += Basis[(i * 8) + u];
+                }
+
+                table[(x * 8) + u] = sum / width;
+            }
+        }
+
+        return table;
+    }
 
     private static float[] BuildBasis()
     {

@@ -1,14 +1,16 @@
 namespace Talko.Core.Imaging.Jpeg;
 
 /// <summary>
-/// Decodes sequential-DCT, Huffman-coded, 8-bit JPEG (ITU-T T.81 annex F; SOF0 and SOF1) with one or three
-/// components in one interleaved scan, any sampling factors (so 4:4:4, 4:2:2, 4:2:0), and restart markers.
-/// It decodes one MCU row at a time into the sink, so memory is a few rows whatever the image size.
+/// Decodes Huffman-coded, 8-bit JPEG (ITU-T T.81): sequential DCT (annex F; SOF0, SOF1) and progressive DCT
+/// (annex G; SOF2), grayscale or three components, any sampling factors (so 4:4:4, 4:2:2, 4:2:0), and
+/// restart markers. A sequential image in one interleaved scan is decoded one MCU row at a time into the
+/// sink, so memory is a few rows whatever the image size; other images hold their coefficients, bounded by
+/// <see cref="ImagingOptions.MaxCoefficientBytes"/>.
 /// When the caller only needs an image at most 1/8 of the size, it takes each block's DC coefficient
 /// (the block's mean, section A.3.3) instead of the full inverse DCT: exact for a box filter, and much faster.
-/// Progressive (SOF2), lossless, arithmetic-coded, 12-bit and CMYK images raise <see cref="UnsupportedImageException"/>.
+/// Lossless, hierarchical, arithmetic-coded, 12-bit and CMYK images raise <see cref="UnsupportedImageException"/>.
 /// </summary>
-public sealed class JpegDecoder(ImagingOptions options)
+public sealed partial class JpegDecoder(ImagingOptions options)
 {
     private readonly HuffmanDecodingTable?[] dcTables = new HuffmanDecodingTable?[4];
     private readonly HuffmanDecodingTable?[] acTables = new HuffmanDecodingTable?[4];
@@ -19,6 +21,16 @@ public sealed class JpegDecoder(ImagingOptions options)
     private int restartInterval;
     private int orientation = 1;
     private bool adobeRgb;
+    private bool progressive;
+    private int maxH;
+    private int maxV;
+    private int mcusPerLine;
+    private int mcuRows;
+    private int outWidth;
+    private int outHeight;
+    private int outRowsPerMcu;
+    private ColourConverter? colour;
+    private byte[] rgb = [];
 
     /// <summary>
     /// Decodes into <paramref name="sink"/>. With <paramref name="reduceToFit"/> above zero, the image may be
@@ -37,11 +49,12 @@ public sealed class JpegDecoder(ImagingOptions options)
             var marker = input.ReadMarker();
             switch (marker)
             {
-                case 0xC0 or 0xC1:
+                case 0xC0 or 0xC1 or 0xC2:
+                    progressive = marker == 0xC2;
                     ReadFrame(input.ReadSegment());
                     break;
-                case 0xC2 or 0xC6 or 0xCA or 0xCE:
-                    throw new UnsupportedImageException("The JPEG image is progressive, which this decoder does not implement.");
+                case 0xC6 or 0xCA or 0xCE:
+                    throw new UnsupportedImageException("The JPEG image is hierarchical or arithmetic-coded progressive, which this decoder does not implement.");
                 case 0xC3 or 0xC5 or 0xC7 or 0xC9 or 0xCB or 0xCD or 0xCF:
                     throw new UnsupportedImageException("The JPEG image is lossless or arithmetic-coded, which this decoder does not implement.");
                 case 0xC4:
@@ -207,7 +220,11 @@ public sealed class JpegDecoder(ImagingOptions options)
         }
     }
 
-    /// <summary>Scan header (B.2.3), then the MCUs of the scan (F.2), one MCU row at a time. Returns the scale decoded at.</summary>
+    /// <summary>
+    /// The first scan header (B.2.3). A sequential image whose one scan holds every component is decoded
+    /// MCU row by MCU row straight into the sink; anything else (progressive, or one scan per component)
+    /// is gathered scan by scan into coefficient buffers first. Returns the scale decoded at.
+    /// </summary>
     private int DecodeScan(JpegInput input, byte[] sos, IRowSink sink, int reduceToFit, CancellationToken cancellationToken)
     {
         if (components.Length == 0)
@@ -215,50 +232,16 @@ public sealed class JpegDecoder(ImagingOptions options)
             throw new ImageDecodingException("The JPEG scan comes before the frame header.");
         }
 
-        if (sos.Length < 1 || sos[0] != components.Length || sos.Length != 4 + (sos[0] * 2))
+        var scan = ReadScanHeader(sos);
+        var blockSize = PrepareOutput(reduceToFit, sink);
+        if (progressive || scan.Length != components.Length)
         {
-            throw new UnsupportedImageException("The JPEG image codes its components in separate scans, which this decoder does not implement.");
+            DecodeBufferedScans(input, scan, sos, cancellationToken);
+            EmitBuffered(sink, cancellationToken);
+            return 8 / blockSize;
         }
 
-        for (var i = 0; i < components.Length; i++)
-        {
-            var component = components.FirstOrDefault(c => c.Id == sos[1 + (i * 2)])
-                ?? throw new ImageDecodingException("The JPEG scan names a component the frame does not have.");
-            int td = sos[2 + (i * 2)] >> 4, ta = sos[2 + (i * 2)] & 15;
-            component.DcTable = (td < 4 ? dcTables[td] : null) ?? throw new ImageDecodingException("The JPEG scan uses an undefined DC table.");
-            component.AcTable = (ta < 4 ? acTables[ta] : null) ?? throw new ImageDecodingException("The JPEG scan uses an undefined AC table.");
-            if (quantTables[component.QuantTable] is null)
-            {
-                throw new ImageDecodingException("The JPEG image uses an undefined quantisation table.");
-            }
-
-            components[i] = component;
-        }
-
-        var maxH = components.Max(c => c.Horizontal);
-        var maxV = components.Max(c => c.Vertical);
-        var mcusPerLine = (width + (8 * maxH) - 1) / (8 * maxH);
-        var mcuRows = (height + (8 * maxV) - 1) / (8 * maxV);
-        var (fitWidth, fitHeight) = BoxDownscaler.Fit(width, height, Math.Max(1, reduceToFit));
-        var blockSize = reduceToFit > 0 && (width + 7) / 8 >= fitWidth && (height + 7) / 8 >= fitHeight ? 1 : 8;
-        var outWidth = blockSize == 8 ? width : (width + 7) / 8;
-        var outHeight = blockSize == 8 ? height : (height + 7) / 8;
-        foreach (var c in components)
-        {
-            c.Stride = mcusPerLine * c.Horizontal * blockSize;
-            c.Samples = new byte[c.Stride * c.Vertical * blockSize];
-            c.ColumnOf = new int[outWidth];
-            for (var x = 0; x < outWidth; x++)
-            {
-                c.ColumnOf[x] = x * c.Horizontal / maxH;
-            }
-        }
-
-        sink.Begin(outWidth, outHeight);
-        var colour = new ColourConverter(components.Length == 3 && (adobeRgb || (components[0].Id == 'R' && components[1].Id == 'G' && components[2].Id == 'B')));
-        var rgb = new byte[outWidth * 3];
         Span<short> coefficients = stackalloc short[64];
-        Span<float> natural = stackalloc float[64];
         var mcuCount = 0;
         var nextRestart = 0;
         for (var mcuRow = 0; mcuRow < mcuRows; mcuRow++)
@@ -276,33 +259,14 @@ public sealed class JpegDecoder(ImagingOptions options)
                     }
                 }
 
-                foreach (var c in components)
+                foreach (var c in scan)
                 {
-                    var quant = quantTables[c.QuantTable];
                     for (var v = 0; v < c.Vertical; v++)
                     {
                         for (var h = 0; h < c.Horizontal; h++)
                         {
-                            DecodeBlock(input, c, coefficients, dcOnly: blockSize == 1);
-                            var column = ((mcu * c.Horizontal) + h) * blockSize;
-                            var row = v * blockSize;
-                            if (blockSize == 1)
-                            {
-                                c.Samples[(row * c.Stride) + column] = Dct.Clamp((coefficients[0] * quant[0] / 8f) + 128);
-                            }
-                            else
-                            {
-                                natural.Clear();
-                                for (var k = 0; k < 64; k++)
-                                {
-                                    if (coefficients[k] != 0)
-                                    {
-                                        natural[ZigZag.NaturalIndex[k]] = coefficients[k] * quant[k];
-                                    }
-                                }
-
-                                Dct.Inverse(natural, c.Samples.AsSpan((row * c.Stride) + column), c.Stride);
-                            }
+                            DecodeBlock(input, c, coefficients, dcOnly: !c.KeepsAc);
+                            WriteBlock(c, coefficients, (mcu * c.Horizontal) + h, v);
                         }
                     }
                 }
@@ -310,15 +274,121 @@ public sealed class JpegDecoder(ImagingOptions options)
                 mcuCount++;
             }
 
-            var top = mcuRow * maxV * blockSize;
-            for (var line = 0; line < maxV * blockSize && top + line < outHeight; line++)
-            {
-                colour.Convert(components, line, maxV, rgb);
-                sink.WriteRow(top + line, rgb);
-            }
+            EmitMcuRow(sink, mcuRow);
         }
 
         return 8 / blockSize;
+    }
+
+    /// <summary>The components of a scan, in scan order, with their tables attached (B.2.3).</summary>
+    private JpegComponent[] ReadScanHeader(byte[] sos)
+    {
+        if (sos.Length < 1 || sos[0] is < 1 or > 4 || sos.Length != 4 + (sos[0] * 2))
+        {
+            throw new ImageDecodingException("The JPEG scan header has the wrong length.");
+        }
+
+        var scan = new JpegComponent[sos[0]];
+        for (var i = 0; i < scan.Length; i++)
+        {
+            var component = components.FirstOrDefault(c => c.Id == sos[1 + (i * 2)])
+                ?? throw new ImageDecodingException("The JPEG scan names a component the frame does not have.");
+            int td = sos[2 + (i * 2)] >> 4, ta = sos[2 + (i * 2)] & 15;
+            // Progressive scans use only the tables their kind needs (G.1.2), so a missing one is checked on use.
+            component.DcTable = td < 4 ? dcTables[td] : null;
+            component.AcTable = ta < 4 ? acTables[ta] : null;
+            if (!progressive && (component.DcTable is null || component.AcTable is null))
+            {
+                throw new ImageDecodingException("The JPEG scan uses an undefined Huffman table.");
+            }
+
+            if (quantTables[component.QuantTable] is null)
+            {
+                throw new ImageDecodingException("The JPEG image uses an undefined quantisation table.");
+            }
+
+            scan[i] = component;
+        }
+
+        return scan;
+    }
+
+    /// <summary>Fixes the MCU geometry and output size, allocates one MCU row of samples per component, and starts the sink.</summary>
+    private int PrepareOutput(int reduceToFit, IRowSink sink)
+    {
+        maxH = components.Max(c => c.Horizontal);
+        maxV = components.Max(c => c.Vertical);
+        mcusPerLine = (width + (8 * maxH) - 1) / (8 * maxH);
+        mcuRows = (height + (8 * maxV) - 1) / (8 * maxV);
+        var (fitWidth, fitHeight) = BoxDownscaler.Fit(width, height, Math.Max(1, reduceToFit));
+        // 1/8 scale needs every component's subsampling to divide the largest into 1, 2 or 4 (true of 4:4:4, 4:2:2, 4:2:0).
+        var reducible = components.All(c => maxH % c.Horizontal == 0 && maxV % c.Vertical == 0 && maxH / c.Horizontal is 1 or 2 or 4 && maxV / c.Vertical is 1 or 2 or 4);
+        var blockSize = reduceToFit > 0 && reducible && (width + 7) / 8 >= fitWidth && (height + 7) / 8 >= fitHeight ? 1 : 8;
+        outWidth = blockSize == 8 ? width : (width + 7) / 8;
+        outHeight = blockSize == 8 ? height : (height + 7) / 8;
+        outRowsPerMcu = maxV * blockSize;
+        foreach (var c in components)
+        {
+            c.BlockWidth = blockSize == 8 ? 8 : maxH / c.Horizontal;
+            c.BlockHeight = blockSize == 8 ? 8 : maxV / c.Vertical;
+            c.BlocksPerLine = mcusPerLine * c.Horizontal;
+            c.BlocksPerColumn = mcuRows * c.Vertical;
+            c.ScanBlocksPerLine = ((((width * c.Horizontal) + maxH - 1) / maxH) + 7) / 8;
+            c.ScanBlocksPerColumn = ((((height * c.Vertical) + maxV - 1) / maxV) + 7) / 8;
+            c.Stride = c.BlocksPerLine * c.BlockWidth;
+            c.Samples = new byte[c.Stride * c.RowsPerMcu];
+            c.ColumnOf = new int[outWidth];
+            for (var x = 0; x < outWidth; x++)
+            {
+                c.ColumnOf[x] = (int)((long)x * c.Horizontal * c.BlockWidth / (maxH * blockSize));
+            }
+        }
+
+        colour = new ColourConverter(components.Length == 3 && (adobeRgb || (components[0].Id == 'R' && components[1].Id == 'G' && components[2].Id == 'B')));
+        rgb = new byte[outWidth * 3];
+        sink.Begin(outWidth, outHeight);
+        return blockSize;
+    }
+
+    /// <summary>Dequantises a zig-zag block and writes its samples (8x8, or the reduced size of 1/8 scale) into the MCU row buffer.</summary>
+    private void WriteBlock(JpegComponent c, ReadOnlySpan<short> coefficients, int blockColumn, int blockRow)
+    {
+        var quant = quantTables[c.QuantTable];
+        var output = c.Samples.AsSpan((blockRow * c.BlockHeight * c.Stride) + (blockColumn * c.BlockWidth));
+        if (!c.KeepsAc)
+        {
+            output[0] = Dct.Clamp((coefficients[0] * quant[0] / 8f) + 128);
+            return;
+        }
+
+        Span<float> natural = stackalloc float[64];
+        natural.Clear();
+        for (var k = 0; k < 64; k++)
+        {
+            if (coefficients[k] != 0)
+            {
+                natural[ZigZag.NaturalIndex[k]] = coefficients[k] * quant[k];
+            }
+        }
+
+        if (c.BlockWidth == 8 && c.BlockHeight == 8)
+        {
+            Dct.Inverse(natural, output, c.Stride);
+        }
+        else
+        {
+            Dct.InverseBoxed(natural, c.BlockWidth, c.BlockHeight, output, c.Stride);
+        }
+    }
+
+    private void EmitMcuRow(IRowSink sink, int mcuRow)
+    {
+        var top = mcuRow * outRowsPerMcu;
+        for (var line = 0; line < outRowsPerMcu && top + line < outHeight; line++)
+        {
+            colour!.Convert(components, line, outRowsPerMcu, rgb);
+            sink.WriteRow(top + line, rgb);
+        }
     }
 
     /// <summary>One 8x8 block (F.2.2.1 and F.2.2.2), coefficients left in zig-zag order; with dcOnly the AC values are read past, not stored.</summary>

@@ -134,6 +134,49 @@ internal sealed class JpegInput(Stream input)
         }
     }
 
+    /// <summary>
+    /// Ends a scan: drops buffered bits and skips to the next marker other than RSTn. Used after the last
+    /// MCU (its padding bits) and to pass over a scan whose data is not needed.
+    /// </summary>
+    public void EndScan()
+    {
+        bits = 0;
+        bitCount = 0;
+        padding = 0;
+        if (PendingMarker is { } pending && (pending < 0xD0 || pending > 0xD7))
+        {
+            return;
+        }
+
+        PendingMarker = null;
+        while (true)
+        {
+            if (ReadByte() != 0xFF)
+            {
+                continue;
+            }
+
+            int code;
+            while ((code = ReadByte()) == 0xFF)
+            {
+            }
+
+            if (code != 0 && (code < 0xD0 || code > 0xD7))
+            {
+                PendingMarker = (byte)code;
+                return;
+            }
+        }
+    }
+
+    /// <summary>Starts a scan: no bits carried over from before.</summary>
+    public void BeginScan()
+    {
+        bits = 0;
+        bitCount = 0;
+        padding = 0;
+    }
+
     private void Fill()
     {
         while (bitCount <= 56)

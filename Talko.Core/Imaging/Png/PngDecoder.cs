@@ -106,8 +106,9 @@ public sealed class PngDecoder(ImagingOptions options)
                 DecodeRows(zlib, header, palette, header.Width, header.Height, (row, rgb) => sink.WriteRow(row, rgb), cancellationToken);
             }
         }
-        catch (InvalidDataException exception)
+        catch (Exception exception) when (exception is InvalidDataException or IOException)
         {
+            // ZLibStream reports damage as InvalidDataException or (from zlib itself) an internal IOException subclass.
             throw new ImageDecodingException("The PNG image data is not a valid zlib stream.", exception);
         }
 
