@@ -21,6 +21,8 @@ convert -size 37x23 gradient:'#ffffff00-#00ff80ff' -fill '#ff000080' -draw 'rect
 cjpeg -quality 90 -sample 1x1 "$tmp/src.ppm" > j444.jpg
 cjpeg -quality 90 -sample 2x1 "$tmp/src.ppm" > j422.jpg
 cjpeg -quality 90 -sample 2x2 "$tmp/src.ppm" > j420.jpg
+cjpeg -quality 90 -sample 1x2 "$tmp/src.ppm" > j440.jpg
+cjpeg -quality 90 -sample 4x1 "$tmp/src.ppm" > j411.jpg
 cjpeg -quality 85 -grayscale "$tmp/src.ppm" > jgray.jpg
 cjpeg -quality 90 -sample 2x2 -restart 3B "$tmp/src.ppm" > jrestart.jpg
 cjpeg -quality 90 -progressive "$tmp/src.ppm" > jprogressive.jpg
@@ -29,14 +31,15 @@ cjpeg -quality 85 -progressive -grayscale "$tmp/src.ppm" > jprogressive-gray.jpg
 # Sequential, but one scan per component (a libjpeg scan script: component index per line).
 printf '0;\n1;\n2;\n' > "$tmp/scans.txt"
 cjpeg -quality 90 -sample 2x2 -scans "$tmp/scans.txt" "$tmp/src.ppm" > jsequential-scans.jpg
-for f in j444 j422 j420 jgray jrestart jprogressive jprogressive-444-restart jprogressive-gray jsequential-scans; do
+for f in j444 j422 j420 j440 j411 jgray jrestart jprogressive jprogressive-444-restart jprogressive-gray jsequential-scans; do
   djpeg -nosmooth -dct float -pnm "$f.jpg" > "$f.ref.ppm"
 done
 # Larger images for the 1/8-scale (DC only) path, whose result must equal the full decode averaged over 8x8 boxes.
 convert "$tmp/src.ppm" -resize 256x160\! "$tmp/large.ppm"
 cjpeg -quality 90 -sample 2x2 "$tmp/large.ppm" > jlarge-420.jpg
 cjpeg -quality 90 -sample 2x2 -progressive "$tmp/large.ppm" > jlarge-progressive.jpg
-for f in jlarge-420 jlarge-progressive; do
+cjpeg -quality 90 -sample 4x1 -progressive "$tmp/large.ppm" > jlarge-411-progressive.jpg
+for f in jlarge-420 jlarge-progressive jlarge-411-progressive; do
   djpeg -nosmooth -dct float -pnm "$f.jpg" > "$f.ref.ppm"
 done
 # Exif orientation 6 (shown turned 90° clockwise); the reference is the turned picture.

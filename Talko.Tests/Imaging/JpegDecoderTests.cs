@@ -11,6 +11,8 @@ public sealed class JpegDecoderTests
     [InlineData("j444")]
     [InlineData("j422")]
     [InlineData("j420")]
+    [InlineData("j440")]
+    [InlineData("j411")]
     [InlineData("jgray")]
     [InlineData("jrestart")]
     [InlineData("jprogressive")]
@@ -49,6 +51,7 @@ public sealed class JpegDecoderTests
     [Theory]
     [InlineData("jlarge-420")]
     [InlineData("jlarge-progressive")]
+    [InlineData("jlarge-411-progressive")]
     public void At_one_eighth_scale_the_dc_coefficients_give_the_mean_of_each_block(string name)
     {
         var sink = new ImageFixtures.FullImageSink();
