@@ -67,4 +67,22 @@ public sealed class ThumbnailerTests
         Assert.Equal(255, shown.Pixels[((shownY * shown.Width) + shownX) * 3]);
         Assert.Equal(3 * 255, shown.Pixels.Sum(p => p));
     }
+
+    [Fact]
+    public void Decoding_streams_rows_so_allocations_stay_far_below_the_image_size()
+    {
+        // 2400x1600 RGB is 11.5 MB decoded; the thumbnailer must never hold it.
+        var picture = ImageFixtures.Pattern(2400, 1600);
+        var inputs = new[] { (ImageFixtures.Png(picture), ImageCodec.Png), (JpegEncoder.Encode(picture, 85), ImageCodec.Jpeg) };
+        var thumbnailer = new Thumbnailer(new ImagingOptions());
+        foreach (var (content, codec) in inputs)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var thumbnail = thumbnailer.Create(new MemoryStream(content), codec);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal((320, 213), (thumbnail.Width, thumbnail.Height));
+            Assert.True(allocated < 4 * 1024 * 1024, $"{codec}: {allocated} bytes allocated");
+        }
+    }
 }
