@@ -11,7 +11,10 @@ public sealed class ImagingOptions
     /// <summary>Largest width or height accepted, whatever the pixel count (PNG allows 2^31-1).</summary>
     public int MaxDimension { get; set; } = 65_535;
 
-    /// <summary>The thumbnail fits in a square of this side; the long side of the result is at most this.</summary>
+    /// <summary>
+    /// The thumbnail fits in a square of this side; the long side of the result is at most this. At most 1024:
+    /// the box filter keeps 24 bytes of sums per target pixel (25 MB at 1024x1024).
+    /// </summary>
     public int ThumbnailMaxSide { get; set; } = 320;
 
     /// <summary>JPEG quality of the thumbnail, 1 (smallest) to 100 (best); scales the ITU-T T.81 annex K tables.</summary>
@@ -34,6 +37,6 @@ public sealed class ImagingOptions
     public TimeSpan MaxDecodeTime { get; set; } = TimeSpan.FromSeconds(20);
 
     public bool IsValid() =>
-        MaxPixels > 0 && MaxDimension > 0 && ThumbnailMaxSide is > 0 and <= 4096 && JpegQuality is >= 1 and <= 100
+        MaxPixels > 0 && MaxDimension > 0 && ThumbnailMaxSide is > 0 and <= 1024 && JpegQuality is >= 1 and <= 100
         && MaxPngChunkBytes > 0 && MaxCompressedBytes > 0 && MaxCoefficientBytes > 0 && MaxDecodeTime > TimeSpan.Zero;
 }

@@ -49,19 +49,26 @@ public sealed class JpegDecoderTests
     }
 
     [Theory]
-    [InlineData("jlarge-420")]
-    [InlineData("jlarge-progressive")]
-    [InlineData("jlarge-411-progressive")]
-    public void At_one_eighth_scale_the_dc_coefficients_give_the_mean_of_each_block(string name)
+    [InlineData("jlarge-420", 32, 8)]
+    [InlineData("jlarge-progressive", 32, 8)]
+    [InlineData("jlarge-411-progressive", 32, 8)]
+    [InlineData("jlarge-420", 64, 4)]
+    [InlineData("jlarge-progressive", 64, 4)]
+    [InlineData("jlarge-411-progressive", 64, 4)]
+    [InlineData("jlarge-420", 128, 2)]
+    [InlineData("jlarge-progressive", 128, 2)]
+    [InlineData("jlarge-411-progressive", 128, 2)]
+    public void Reduced_scales_give_the_mean_of_each_box_of_a_full_decode(string name, int bound, int scale)
     {
         var sink = new ImageFixtures.FullImageSink();
 
-        var info = new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read(name + ".jpg")), sink, reduceToFit: 32);
+        var info = new JpegDecoder(Options).Decode(new MemoryStream(ImageFixtures.Read(name + ".jpg")), sink, reduceToFit: bound);
 
-        Assert.Equal((256, 160, 8), (info.Width, info.Height, info.Scale));
-        // djpeg's full decode averaged over the same 8x8 boxes: equal but for rounding, and where the IDCT clamps.
+        Assert.Equal((256, 160, scale), (info.Width, info.Height, info.Scale));
+        // djpeg's full decode averaged over the same boxes: equal but for rounding, and where samples clamp
+        // (a full decode clamps each pixel before averaging; small boxes near saturated colours show it most).
         var full = ImageFixtures.ReadPpm(name + ".ref.ppm");
-        var boxes = new BoxDownscaler(32);
+        var boxes = new BoxDownscaler(bound);
         boxes.Begin(full.Width, full.Height);
         for (var y = 0; y < full.Height; y++)
         {
@@ -69,7 +76,7 @@ public sealed class JpegDecoderTests
         }
 
         var (max, mean) = ImageFixtures.Difference(boxes.ToImage(), sink.Image!);
-        Assert.True(max <= 3 && mean < 0.6, $"{name}: largest difference {max}, mean {mean:0.000}");
+        Assert.True(max <= 8 && mean < 0.4, $"{name}: largest difference {max}, mean {mean:0.000}");
     }
 
     [Fact]

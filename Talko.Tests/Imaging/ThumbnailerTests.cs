@@ -84,5 +84,11 @@ public sealed class ThumbnailerTests
             Assert.Equal((320, 213), (thumbnail.Width, thumbnail.Height));
             Assert.True(allocated < 4 * 1024 * 1024, $"{codec}: {allocated} bytes allocated");
         }
+
+        // The JPEG decoder at full scale (what smaller photos get) streams MCU rows just the same.
+        var start = GC.GetAllocatedBytesForCurrentThread();
+        new JpegDecoder(new ImagingOptions()).Decode(new MemoryStream(inputs[1].Item1), new BoxDownscaler(320));
+        var fullScale = GC.GetAllocatedBytesForCurrentThread() - start;
+        Assert.True(fullScale < 4 * 1024 * 1024, $"full-scale JPEG: {fullScale} bytes allocated");
     }
 }

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using Talko.Core.Imaging;
 using Talko.Core.Imaging.Jpeg;
 
-// Usage: Talko.Benchmarks.Imaging <photo.jpg|photo.png> [runs]
+// Usage: Talko.Benchmarks.Imaging <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]
 // Times the whole thumbnail (decode, box filter, orient, encode) with the default options, and for JPEG
 // also a full-resolution decode into the same box filter, so the 1/8 (DC-only) shortcut shows as a ratio.
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Talko.Benchmarks.Imaging <photo.jpg|photo.png> [runs]");
+    Console.Error.WriteLine("usage: Talko.Benchmarks.Imaging <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }
 
@@ -17,6 +17,11 @@ var codec = bytes[0] == 0x89 ? ImageCodec.Png : ImageCodec.Jpeg;
 var options = new ImagingOptions();
 
 var thumbnail = new Thumbnailer(options).Create(new MemoryStream(bytes), codec);
+if (args.Length > 2)
+{
+    await File.WriteAllBytesAsync(args[2], thumbnail.Jpeg);
+}
+
 Console.WriteLine($"{args[0]}: {thumbnail.SourceWidth}x{thumbnail.SourceHeight} ({thumbnail.SourceWidth * (long)thumbnail.SourceHeight / 1e6:0.0} MP, {bytes.Length / 1024} KiB) -> {thumbnail.Width}x{thumbnail.Height} ({thumbnail.Jpeg.Length} bytes), {runs} runs after one warm-up");
 
 var whole = Measure(() => new Thumbnailer(options).Create(new MemoryStream(bytes), codec));

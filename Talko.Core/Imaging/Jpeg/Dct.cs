@@ -10,8 +10,8 @@ internal static class Dct
     /// <summary>Basis[x * 8 + u] = C(u)/2 * cos((2x+1)uπ/16), with C(0) = 1/√2 and C(u) = 1 otherwise.</summary>
     private static readonly float[] Basis = BuildBasis();
 
-    /// <summary>BoxBasis[n][x * 8 + u]: Basis averaged over the x-th of n equal runs of the 8 positions (n = 1, 2, 4).</summary>
-    private static readonly float[][] BoxBasis = [[], BuildBoxBasis(1), BuildBoxBasis(2), [], BuildBoxBasis(4)];
+    /// <summary>BoxBasis[n][x * 8 + u]: Basis averaged over the x-th of n equal runs of the 8 positions (n = 1, 2, 4, 8).</summary>
+    private static readonly float[][] BoxBasis = [[], BuildBoxBasis(1), BuildBoxBasis(2), [], BuildBoxBasis(4), [], [], [], BuildBoxBasis(8)];
 
     /// <summary>Natural-order coefficients to level-shifted, clamped 8-bit samples written at <paramref name="output"/> with <paramref name="stride"/>.</summary>
     public static void Inverse(Span<float> coefficients, Span<byte> output, int stride)
@@ -78,14 +78,14 @@ internal static class Dct
 
     /// <summary>
     /// The means of a <paramref name="across"/> x <paramref name="down"/> grid of equal boxes of the block's samples
-    /// (1, 2 or 4 each way), straight from the coefficients: each basis function averaged over a box, so no
+    /// (1, 2, 4 or 8 each way, not both 8), straight from the coefficients: each basis function averaged over a box, so no
     /// 8x8 block is built. At 1/8 scale this keeps subsampled chroma at the output's resolution.
     /// </summary>
     public static void InverseBoxed(ReadOnlySpan<float> coefficients, int across, int down, Span<byte> output, int stride)
     {
         var horizontal = BoxBasis[across];
         var vertical = BoxBasis[down];
-        Span<float> rows = stackalloc float[8 * 4];
+        Span<float> rows = stackalloc float[8 * 8];
         for (var v = 0; v < 8; v++)
         {
             for (var x = 0; x < across; x++)
@@ -96,7 +96,7 @@ internal static class Dct
                     sum += horizontal[(x * 8) + u] * coefficients[(v * 8) + u];
                 }
 
-                rows[(v * 4) + x] = sum;
+                rows[(v * 8) + x] = sum;
             }
         }
 
@@ -107,7 +107,7 @@ internal static class Dct
                 float sum = 0;
                 for (var v = 0; v < 8; v++)
                 {
-                    sum += vertical[(y * 8) + v] * rows[(v * 4) + x];
+                    sum += vertical[(y * 8) + v] * rows[(v * 8) + x];
                 }
 
                 output[(y * stride) + x] = Clamp(sum + 128);

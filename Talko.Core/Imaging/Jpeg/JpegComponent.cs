@@ -23,9 +23,9 @@ internal sealed class JpegComponent(int id, int horizontal, int vertical, int qu
     public int Stride { get; set; }
 
     /// <summary>
-    /// Samples each 8x8 block yields across and down: 8x8 at full scale; at 1/8 scale 1x1 for a full-resolution
-    /// component, 2 or 4 for a subsampled one (the means of its block's quarters or sixteenths), so chroma keeps
-    /// the output's resolution instead of being replicated from one DC value.
+    /// Samples each 8x8 block yields across and down: 8x8 at full scale; at 1/2, 1/4, 1/8 scale 4, 2 or 1 for a
+    /// full-resolution component and up to 8 for a subsampled one (means of equal boxes of the block), so
+    /// chroma keeps the output's resolution where it can instead of being replicated.
     /// </summary>
     public int BlockWidth { get; set; } = 8;
 

@@ -34,7 +34,7 @@ public sealed partial class JpegDecoder(ImagingOptions options)
 
     /// <summary>
     /// Decodes into <paramref name="sink"/>. With <paramref name="reduceToFit"/> above zero, the image may be
-    /// decoded at 1/8 scale when that still covers a <paramref name="reduceToFit"/>-pixel bounding box.
+    /// decoded at 1/2, 1/4 or 1/8 scale, the smallest that still covers a <paramref name="reduceToFit"/>-pixel bounding box.
     /// </summary>
     public JpegInfo Decode(Stream stream, IRowSink sink, int reduceToFit = 0, CancellationToken cancellationToken = default)
     {
@@ -321,16 +321,27 @@ public sealed partial class JpegDecoder(ImagingOptions options)
         mcusPerLine = (width + (8 * maxH) - 1) / (8 * maxH);
         mcuRows = (height + (8 * maxV) - 1) / (8 * maxV);
         var (fitWidth, fitHeight) = BoxDownscaler.Fit(width, height, Math.Max(1, reduceToFit));
-        // 1/8 scale needs every component's subsampling to divide the largest into 1, 2 or 4 (true of 4:4:4, 4:2:2, 4:2:0).
-        var reducible = components.All(c => maxH % c.Horizontal == 0 && maxV % c.Vertical == 0 && maxH / c.Horizontal is 1 or 2 or 4 && maxV / c.Vertical is 1 or 2 or 4);
-        var blockSize = reduceToFit > 0 && reducible && (width + 7) / 8 >= fitWidth && (height + 7) / 8 >= fitHeight ? 1 : 8;
-        outWidth = blockSize == 8 ? width : (width + 7) / 8;
-        outHeight = blockSize == 8 ? height : (height + 7) / 8;
+        // Scaled decoding needs every component's subsampling to divide the largest into 1, 2 or 4 (true of
+        // 4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1); then a luma block yields 1, 2 or 4 samples each way, the least
+        // that still covers the bounding box, and the box filter does the rest.
+        var reducible = reduceToFit > 0 && components.All(c => maxH % c.Horizontal == 0 && maxV % c.Vertical == 0 && maxH / c.Horizontal is 1 or 2 or 4 && maxV / c.Vertical is 1 or 2 or 4);
+        var blockSize = 8;
+        for (var size = 1; reducible && size < 8; size *= 2)
+        {
+            if ((((long)width * size) + 7) / 8 >= fitWidth && (((long)height * size) + 7) / 8 >= fitHeight)
+            {
+                blockSize = size;
+                break;
+            }
+        }
+
+        outWidth = (int)((((long)width * blockSize) + 7) / 8);
+        outHeight = (int)((((long)height * blockSize) + 7) / 8);
         outRowsPerMcu = maxV * blockSize;
         foreach (var c in components)
         {
-            c.BlockWidth = blockSize == 8 ? 8 : maxH / c.Horizontal;
-            c.BlockHeight = blockSize == 8 ? 8 : maxV / c.Vertical;
+            c.BlockWidth = Math.Min(8, blockSize * maxH / c.Horizontal);
+            c.BlockHeight = Math.Min(8, blockSize * maxV / c.Vertical);
             c.BlocksPerLine = mcusPerLine * c.Horizontal;
             c.BlocksPerColumn = mcuRows * c.Vertical;
             c.ScanBlocksPerLine = ((((width * c.Horizontal) + maxH - 1) / maxH) + 7) / 8;

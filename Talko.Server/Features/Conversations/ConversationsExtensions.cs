@@ -20,7 +20,7 @@ public static class ConversationsExtensions
                 "Talko:Conversations limits must be positive, and defaults within their maximums.")
             .ValidateOnStart();
         builder.Services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section)
-            .Validate(o => o.IsValid(), "Talko:Imaging limits must be positive; ThumbnailMaxSide at most 4096 and JpegQuality 1-100.")
+            .Validate(o => o.IsValid(), "Talko:Imaging limits must be positive; ThumbnailMaxSide at most 1024 and JpegQuality 1-100.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IThumbnailGenerator, DecodingThumbnailGenerator>();
