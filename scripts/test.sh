@@ -22,6 +22,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -n "$pg_bin" ] || missing+=(postgresql)
 command -v sipp >/dev/null || missing+=(sip-tester)
 command -v sox >/dev/null || missing+=(sox)
+command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing: ${missing[*]}"

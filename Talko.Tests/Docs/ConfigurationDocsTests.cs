@@ -5,6 +5,7 @@ using Talko.Server.Features.Calls;
 using Talko.Server.Hosting.Drain;
 using Talko.Server.Sip;
 using Talko.Core.Conversations;
+using Talko.Core.Imaging;
 using Talko.Core.Instances;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
@@ -27,6 +28,7 @@ public sealed class ConfigurationDocsTests
         (AuthOptions.Section, typeof(AuthOptions)),
         (AccountsOptions.Section, typeof(AccountsOptions)),
         (ConversationsOptions.Section, typeof(ConversationsOptions)),
+        ("Talko:Imaging", typeof(ImagingOptions)),
         (AwarenessOptions.Section, typeof(AwarenessOptions)),
         (NotificationsOptions.Section, typeof(NotificationsOptions)),
         (SipHostOptions.Section, typeof(SipHostOptions)),

@@ -1,9 +1,9 @@
 namespace Talko.Core.Conversations.Media;
 
 /// <summary>
-/// Makes a small preview of a stored photo. The seam exists because no image codec ships with .NET and
-/// none is allowed in this solution yet (ADR 0301): the built-in generator only reuses a thumbnail the
-/// camera embedded; a decoder-backed generator can replace it without touching callers.
+/// Makes a small preview of a stored photo. No image codec ships with .NET and none is allowed here
+/// (ADR 0301), so the registered <see cref="DecodingThumbnailGenerator"/> uses Talko's own codecs
+/// (ADR 0350) and falls back to <see cref="EmbeddedThumbnailGenerator"/>.
 /// </summary>
 public interface IThumbnailGenerator
 {

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Talko.Core.Conversations;
 using Talko.Core.Conversations.Media;
+using Talko.Core.Imaging;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Blobs;
 using Talko.Server.Features.Groups;
@@ -18,7 +20,11 @@ public static class ConversationsExtensions
                 && o.DefaultPageSize is > 0 && o.DefaultPageSize <= o.MaxPageSize && o.DefaultSyncPageSize > 0 && o.DefaultSyncPageSize <= o.MaxSyncPageSize,
                 "Talko:Conversations limits must be positive, and defaults within their maximums.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<IThumbnailGenerator, EmbeddedThumbnailGenerator>();
+        builder.Services.AddOptions<ImagingOptions>().BindConfiguration(ImagingOptions.Section)
+            .Validate(o => o.IsValid(), "Talko:Imaging limits must be positive; ThumbnailMaxSide at most 1024 and JpegQuality 1-100.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IThumbnailGenerator, DecodingThumbnailGenerator>();
         builder.Services.AddScoped<Timeline>();
         builder.Services.AddScoped<ConversationMembership>();
         builder.Services.AddScoped<GroupMembership>();

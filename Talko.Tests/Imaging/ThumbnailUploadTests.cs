@@ -1,0 +1,85 @@
+using System.Net;
+using Talko.Core.Conversations;
+using Talko.Core.Imaging;
+using Talko.Core.Imaging.Jpeg;
+using Talko.Tests.Features.Conversations;
+using Talko.Tests.Infrastructure;
+
+namespace Talko.Tests.Imaging;
+
+/// <summary>Photos uploaded through the API get a decoded thumbnail that fits the configured bound.</summary>
+public sealed class ThumbnailUploadTests : IAsyncLifetime
+{
+    private readonly TalkoHost host = new(TalkoHostOptions.Embedded() with
+    {
+        Settings = new Dictionary<string, string?>
+        {
+            ["Talko:Accounts:AuthRequestsPerIp"] = "10000",
+            ["Talko:Imaging:ThumbnailMaxSide"] = "200",
+        },
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task Png_and_jpeg_uploads_get_a_jpeg_thumbnail_within_the_bound()
+    {
+        using var alice = await host.SignUpAsync("alice@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site photos");
+        var picture = ImageFixtures.Pattern(900, 600);
+        var uploads = new (byte[] Content, string Type)[]
+        {
+            (ImageFixtures.Png(picture), "image/png"),
+            (JpegEncoder.Encode(picture, 90), "image/jpeg"),
+        };
+
+        foreach (var (content, type) in uploads)
+        {
+            var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+                await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", content, type), HttpStatusCode.Created);
+
+            Assert.Equal((type, 900, 600), (photo.Media!.ContentType, photo.Media.Width, photo.Media.Height));
+            Assert.Equal("image/jpeg", photo.Thumbnail!.ContentType);
+            var thumbnail = await alice.Client.GetByteArrayAsync(photo.Thumbnail.Url).WaitAsync(TestTimeouts.Default);
+            var decoded = new ImageFixtures.FullImageSink();
+            new JpegDecoder(new ImagingOptions()).Decode(new MemoryStream(thumbnail), decoded);
+            Assert.Equal((200, 133), (decoded.Image!.Width, decoded.Image.Height));
+            var expected = new BoxDownscaler(200);
+            expected.Begin(900, 600);
+            for (var y = 0; y < 600; y++)
+            {
+                expected.WriteRow(y, picture.Row(y));
+            }
+
+            var (_, mean) = ImageFixtures.Difference(expected.ToImage(), decoded.Image);
+            Assert.True(mean < 6, $"{type}: mean difference {mean:0.00}");
+        }
+    }
+
+    [Fact]
+    public async Task A_progressive_jpeg_gets_a_decoded_thumbnail_and_an_undecodable_photo_none()
+    {
+        using var alice = await host.SignUpAsync("alice@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site photos");
+
+        var progressive = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+            await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", ImageFixtures.Read("jlarge-progressive.jpg"), "image/jpeg"), HttpStatusCode.Created);
+        var decoded = new ImageFixtures.FullImageSink();
+        new JpegDecoder(new ImagingOptions()).Decode(new MemoryStream(await alice.Client.GetByteArrayAsync(progressive.Thumbnail!.Url).WaitAsync(TestTimeouts.Default)), decoded);
+        Assert.Equal((200, 125), (decoded.Image!.Width, decoded.Image.Height));
+
+        // Arithmetic coding (SOF9) is not decoded, and this file has no Exif thumbnail: the upload still succeeds.
+        var arithmetic = ImageFixtures.Read("j444.jpg");
+        var sof = Array.FindIndex(arithmetic, 2, b => b == 0xC0);
+        Assert.Equal(0xFF, arithmetic[sof - 1]);
+        arithmetic[sof] = 0xC9;
+        var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+            await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", arithmetic, "image/jpeg"), HttpStatusCode.Created);
+        Assert.Equal((67, 45), (photo.Media!.Width, photo.Media.Height));
+        Assert.Null(photo.Thumbnail);
+    }
+}
