@@ -12,8 +12,8 @@ using Talko.Server.Data;
 namespace Talko.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTalkoDbContext))]
-    [Migration("20261122200854_Calls")]
-    partial class Calls
+    [Migration("20261122210035_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
