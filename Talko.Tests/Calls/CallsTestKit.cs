@@ -24,8 +24,9 @@ internal static class CallsTestKit
             ["Talko:Media:Recording:Directory"] = Path.Combine(sharedDirectory, "recordings"),
             ["Talko:Blobs:Directory"] = Path.Combine(sharedDirectory, "blobs"),
             ["Talko:Instance:HeartbeatInterval"] = "00:00:00.500",
-            ["Talko:Instance:EntryTimeToLive"] = "00:00:02",
-            ["Talko:Calls:Ownership:ClaimTimeToLive"] = "00:00:02",
+            // Short enough that an owner's death heals quickly, long enough (8 renewals) that a loaded CI machine never loses a live claim.
+            ["Talko:Instance:EntryTimeToLive"] = "00:00:04",
+            ["Talko:Calls:Ownership:ClaimTimeToLive"] = "00:00:04",
             ["Talko:Calls:RenewInterval"] = "00:00:00.500",
             ["Talko:Calls:SweepInterval"] = "00:00:01",
             ["Talko:Calls:EmptyCallGrace"] = "00:01:00",
