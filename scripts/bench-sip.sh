@@ -7,8 +7,9 @@
 #
 # For each rate (doubling from BENCH_START, then BENCH_REFINE bisection steps) sipp runs BENCH_SECONDS at
 # that rate. A rate is "sustained" when under 0.1% of calls failed and sipp completed at least 95% of the
-# target rate over the run. The figure is the highest sustained rate. Kamailio is measured right after
-# Talko at the same rates, so machine load hits both; Talko/Kamailio is printed as a ratio.
+# target rate over the run. The figure is the highest sustained rate. BENCH_ROUNDS rounds alternate which
+# server goes first, so changing machine load hits both; the median per server and the Talko/Kamailio
+# ratio of medians are printed.
 #
 #   scripts/bench-sip.sh
 #   BENCH_SECONDS=10 BENCH_START=250 BENCH_MAX=16000 scripts/bench-sip.sh
@@ -19,7 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-seconds=${BENCH_SECONDS:-8}
+seconds=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-3}
 start_rate=${BENCH_START:-200}
 max_rate=${BENCH_MAX:-12800}
 refine=${BENCH_REFINE:-2}
@@ -39,12 +41,19 @@ stop_pid() {
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    local status=0
+    wait "$pid" 2>/dev/null || status=$?
+    return "$status"
   fi
 }
 cleanup() {
-  stop_pid "$talko_pid"
-  stop_pid "$kamailio_pid"
+  local status=0
+  stop_pid "$talko_pid" || status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 143 ] && [ "$status" -ne 124 ]; then
+    log "Talko sip-server ended with status $status; its log:"
+    tail -40 "$work/talko.log" >&2 || true
+  fi
+  stop_pid "$kamailio_pid" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -105,7 +114,7 @@ request_route {
     exit;
 }
 EOF
-log "starting Kamailio $(kamailio -v | head -1 | awk '{print $2}') on 127.0.0.1:$kamailio_port"
+log "starting Kamailio $(kamailio -v | head -1 | awk '{print $3}') on 127.0.0.1:$kamailio_port"
 timeout 1800 kamailio -f "$work/kamailio.cfg" -DD -E -m 256 -M 16 -Y "$work" -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &
 kamailio_pid=$!
 sleep 2
@@ -115,8 +124,8 @@ kill -0 "$kamailio_pid" 2>/dev/null || { log "Kamailio did not start:"; cat "$wo
 run_sipp() {
   local name=$1 target=$2 scenario=$3 rate=$4 service=$5
   local calls=$((rate * seconds))
-  local dir="$work/$name-$rate"
-  mkdir -p "$dir"
+  local dir
+  dir=$(mktemp -d "$work/$name-$rate.XXXX")
   (
     cd "$dir"
     timeout $((seconds * 3 + 30)) sipp "$target" -sf "$scenario" -i 127.0.0.1 -p "$(free_port)" -t u1 \
@@ -167,8 +176,10 @@ measure() {
       if sustained "$ok" "$failed" "$achieved" "$rate"; then pass=$rate; else fail=$rate; fi
     done
   fi
-  best[$name]=$pass
+  best[$name]="${best[$name]:-} $pass"
 }
+
+median() { python3 -c 'import statistics,sys; print(int(statistics.median(map(int,sys.argv[1:]))))' "$@"; }
 
 register_xml="$root/Talko.Tests/Sip/Scenarios/register.xml"
 call_xml="$root/scripts/sipp/bench-call.xml"
@@ -177,20 +188,32 @@ echo "sustained = under 0.1% failed and >= 95% of the target rate completed"
 
 if [ "$only" != call ]; then
   echo "REGISTER with MD5 digest (401 + authenticated REGISTER + 200 = one call):"
-  measure register talko "127.0.0.1:$talko_port" "$register_xml" "$user"
-  measure register kamailio "127.0.0.1:$kamailio_port" "$register_xml" "$user"
+  for round in $(seq 1 "$rounds"); do
+    echo " round $round"
+    if [ $((round % 2)) -eq 1 ]; then
+      measure register talko "127.0.0.1:$talko_port" "$register_xml" "$user"
+      measure register kamailio "127.0.0.1:$kamailio_port" "$register_xml" "$user"
+    else
+      measure register kamailio "127.0.0.1:$kamailio_port" "$register_xml" "$user"
+      measure register talko "127.0.0.1:$talko_port" "$register_xml" "$user"
+    fi
+  done
 fi
 if [ "$only" != register ]; then
   echo "Call set-up with MD5 digest (INVITE, 401, ACK, INVITE, 180, 200, ACK, BYE, 200; no RTP):"
-  measure call talko-call "127.0.0.1:$talko_port" "$call_xml" "$user"
+  for round in $(seq 1 "$rounds"); do
+    echo " round $round"
+    measure call talko-call "127.0.0.1:$talko_port" "$call_xml" "$user"
+  done
 fi
 
 echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Results (highest sustained rate):"
+echo "Results (highest sustained rate, median of $rounds rounds; per round in brackets):"
 if [ "$only" != call ]; then
-  echo "  REGISTER/s  Talko ${best[talko]}  Kamailio ${best[kamailio]}  Talko/Kamailio $(python3 -c "import sys; t,k=map(int,sys.argv[1:]); print(f'{t/k:.2f}' if k else 'n/a')" "${best[talko]}" "${best[kamailio]}")"
+  t=$(median ${best[talko]}); k=$(median ${best[kamailio]})
+  echo "  REGISTER/s  Talko $t [${best[talko]# }]  Kamailio $k [${best[kamailio]# }]  Talko/Kamailio $(python3 -c "import sys; t,k=map(int,sys.argv[1:]); print(f'{t/k:.2f}' if k else 'n/a')" "$t" "$k")"
 fi
 if [ "$only" != register ]; then
-  echo "  calls/s     Talko ${best[talko-call]}"
+  echo "  calls/s     Talko $(median ${best[talko-call]}) [${best[talko-call]# }]"
 fi
 if ! kill -0 "$talko_pid" 2>/dev/null; then log "Talko sip-server exited during the run:"; tail -20 "$work/talko.log" >&2; fi
