@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 seconds=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
-start_rate=${BENCH_START:-200}
+start_rate=${BENCH_START:-400}
 max_rate=${BENCH_MAX:-12800}
 refine=${BENCH_REFINE:-2}
 only=${BENCH_ONLY:-both}
@@ -57,6 +57,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 for tool in sipp kamailio python3 dotnet; do
   command -v "$tool" >/dev/null || { log "$tool is not installed"; exit 1; }
@@ -120,6 +121,9 @@ kamailio_pid=$!
 sleep 2
 kill -0 "$kamailio_pid" 2>/dev/null || { log "Kamailio did not start:"; cat "$work/kamailio.log" >&2; exit 1; }
 
+# One sipp port per server, so every run registers the same Contact (a device re-registering, as in
+# the field) instead of piling up bindings until the registrar's per-AOR limit answers 503.
+declare -A sipp_port=([talko]=$(free_port) [kamailio]=$(free_port) [talko-call]=$(free_port))
 # run_sipp NAME TARGET SCENARIO RATE SERVICE -> prints "successful failed elapsed_s achieved_rate retransmissions"
 run_sipp() {
   local name=$1 target=$2 scenario=$3 rate=$4 service=$5
@@ -128,9 +132,9 @@ run_sipp() {
   dir=$(mktemp -d "$work/$name-$rate.XXXX")
   (
     cd "$dir"
-    timeout $((seconds * 3 + 30)) sipp "$target" -sf "$scenario" -i 127.0.0.1 -p "$(free_port)" -t u1 \
+    timeout $((seconds * 3 + 30)) sipp "$target" -sf "$scenario" -i 127.0.0.1 -p "${sipp_port[$name]}" -t u1 \
       -s "$service" -au "$user" -ap "$password" -r "$rate" -m "$calls" -l $((rate * 4 + 100)) \
-      -timeout $((seconds * 2 + 20)) -recv_timeout 10000 -nostdin -trace_stat -stf stat.csv -fd 1 \
+      -timeout $((seconds * 2 + 20)) -recv_timeout 10000 -nostdin -trace_stat -stf stat.csv -fd 1 -trace_err \
       >sipp.out 2>&1 || true
   )
   python3 - "$dir/stat.csv" "$calls" <<'EOF'
@@ -139,7 +143,7 @@ path, calls = sys.argv[1], int(sys.argv[2])
 try:
     rows = list(csv.reader(open(path), delimiter=';'))
 except OSError:
-    print(0, calls, 0, 0, 0); sys.exit()
+    print(0, calls, 0, 0, 0, 'no-stats'); sys.exit()
 head, last = rows[0], rows[-1]
 value = lambda name: last[head.index(name)]
 ok = int(value('SuccessfulCall(C)'))
@@ -147,7 +151,14 @@ failed = int(value('FailedCall(C)'))
 failed += max(0, calls - ok - failed)  # calls sipp never finished (timeout) count as failed
 h, m, s = value('ElapsedTime(C)').split(':')[:3]
 elapsed = int(h) * 3600 + int(m) * 60 + float(s)
-print(ok, failed, f"{elapsed:.2f}", f"{ok / elapsed if elapsed else 0:.0f}", value('Retransmissions(C)'))
+import collections, glob, re
+reasons = collections.Counter()
+for log in glob.glob(path.rsplit('/', 1)[0] + '/*_errors.log'):
+    for line in open(log, errors='replace'):
+        m = re.search(r"(unexpected message|Max Retrans|timeout)\S*.*?(?:received 'SIP/2.0 (\d{3}))?", line, re.I)
+        if m and 'Aborting' in line: reasons[m.group(2) or m.group(1).lower()] += 1
+why = ','.join(f"{k}x{v}" for k, v in reasons.most_common(3)) or '-'
+print(ok, failed, f"{elapsed:.2f}", f"{ok / elapsed if elapsed else 0:.0f}", value('Retransmissions(C)'), why)
 EOF
 }
 
@@ -160,9 +171,9 @@ measure() {
   local kind=$1 name=$2 target=$3 scenario=$4 service=$5
   local rate=$start_rate pass=0 fail=0
   while :; do
-    read -r ok failed elapsed achieved retrans < <(run_sipp "$name" "$target" "$scenario" "$rate" "$service")
-    printf '  %-9s %-8s target %6d/s  achieved %6d/s  ok %7d  failed %5d  retrans %5d  %6.2fs\n' \
-      "$name" "$kind" "$rate" "$achieved" "$ok" "$failed" "$retrans" "$elapsed"
+    read -r ok failed elapsed achieved retrans why < <(run_sipp "$name" "$target" "$scenario" "$rate" "$service")
+    printf '  %-9s %-8s target %6d/s  achieved %6d/s  ok %7d  failed %5d  retrans %6d  %6.2fs  %s\n' \
+      "$name" "$kind" "$rate" "$achieved" "$ok" "$failed" "$retrans" "$elapsed" "${why/#-/}"
     if sustained "$ok" "$failed" "$achieved" "$rate"; then pass=$rate; else fail=$rate; break; fi
     [ $((rate * 2)) -le "$max_rate" ] || break
     rate=$((rate * 2))
@@ -170,9 +181,9 @@ measure() {
   if [ "$fail" -gt 0 ] && [ "$pass" -gt 0 ]; then
     for _ in $(seq 1 "$refine"); do
       rate=$(((pass + fail) / 2))
-      read -r ok failed elapsed achieved retrans < <(run_sipp "$name" "$target" "$scenario" "$rate" "$service")
-      printf '  %-9s %-8s target %6d/s  achieved %6d/s  ok %7d  failed %5d  retrans %5d  %6.2fs\n' \
-        "$name" "$kind" "$rate" "$achieved" "$ok" "$failed" "$retrans" "$elapsed"
+      read -r ok failed elapsed achieved retrans why < <(run_sipp "$name" "$target" "$scenario" "$rate" "$service")
+      printf '  %-9s %-8s target %6d/s  achieved %6d/s  ok %7d  failed %5d  retrans %6d  %6.2fs  %s\n' \
+        "$name" "$kind" "$rate" "$achieved" "$ok" "$failed" "$retrans" "$elapsed" "${why/#-/}"
       if sustained "$ok" "$failed" "$achieved" "$rate"; then pass=$rate; else fail=$rate; fi
     done
   fi
