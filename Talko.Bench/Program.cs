@@ -11,6 +11,6 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...]");
-    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     return 2;
 }

@@ -19,6 +19,7 @@ internal static class SipServerMode
         var username = StringOption(args, "--user") ?? "bench";
         var password = StringOption(args, "--password") ?? "bench-pw";
         var realm = StringOption(args, "--realm") ?? "talko.bench";
+        var maxTransactions = IntOption(args, "--max-transactions", new SipEngineOptions().MaxTransactions);
 
         var options = new SipEngineOptions
         {
@@ -26,6 +27,7 @@ internal static class SipServerMode
             UdpPort = port,
             TcpPort = port,
             Realm = realm,
+            MaxTransactions = maxTransactions,
         };
         options.Digest.OfferSha256 = false;
         // The benchmark registers one account from many call-ids at high rates; failures are not expected
@@ -37,7 +39,7 @@ internal static class SipServerMode
         var media = new NoOpMediaEngine(new IPEndPoint(IPAddress.Loopback, 40_000));
         await using var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media);
         await engine.StartAsync();
-        Console.WriteLine($"sip-server listening on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)} (udp+tcp), realm {realm}, user {username}");
+        Console.WriteLine($"sip-server listening on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)} (udp+tcp), realm {realm}, user {username}, max transactions {maxTransactions.ToString(CultureInfo.InvariantCulture)}");
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
