@@ -1,13 +1,16 @@
 using Talko.Bench.Mixing;
+using Talko.Bench.Sip;
 
 return args.FirstOrDefault() switch
 {
     "mixer" => await MixerBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "sip-server" => await SipServerMode.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     return 2;
 }

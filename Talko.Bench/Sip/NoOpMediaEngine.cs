@@ -1,0 +1,31 @@
+using System.Net;
+using Talko.Core.Media;
+
+namespace Talko.Bench.Sip;
+
+/// <summary>
+/// Media that does nothing, so the signalling benchmark measures SIP alone: every leg answers with the
+/// same fixed local RTP endpoint and no socket or mixer is created.
+/// </summary>
+internal sealed class NoOpMediaEngine(IPEndPoint localRtp) : IConferenceMediaEngine
+{
+    public ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IMediaLeg>(new NoOpMediaLeg(options.LegId, localRtp));
+
+    private sealed class NoOpMediaLeg(string legId, IPEndPoint localRtp) : IMediaLeg
+    {
+        public string LegId { get; } = legId;
+
+        public IPEndPoint LocalRtp { get; } = localRtp;
+
+        public void UpdateRemote(IPEndPoint remoteRtp)
+        {
+        }
+
+        public void SetOnHold(bool onHold)
+        {
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

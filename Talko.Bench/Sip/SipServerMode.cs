@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Net;
+using Talko.Core.Sip;
+using Talko.Core.Sip.Registrar;
+
+namespace Talko.Bench.Sip;
+
+/// <summary>
+/// Hosts Talko's SIP engine on loopback for scripts/bench-sip.sh: in-memory credentials (one user),
+/// in-memory bindings and no-op media. Digest offers MD5 only because sipp 3.6 cannot answer SHA-256
+/// (RFC 8760) and reads only the first challenge. Runs until stdin closes, SIGTERM or --seconds elapse.
+/// </summary>
+internal static class SipServerMode
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var port = IntOption(args, "--port", 5070);
+        var seconds = IntOption(args, "--seconds", 600);
+        var username = StringOption(args, "--user") ?? "bench";
+        var password = StringOption(args, "--password") ?? "bench-pw";
+        var realm = StringOption(args, "--realm") ?? "talko.bench";
+        var maxTransactions = IntOption(args, "--max-transactions", new SipEngineOptions().MaxTransactions);
+
+        var options = new SipEngineOptions
+        {
+            BindAddresses = [IPAddress.Loopback],
+            UdpPort = port,
+            TcpPort = port,
+            Realm = realm,
+            MaxTransactions = maxTransactions,
+        };
+        options.Digest.OfferSha256 = false;
+        // The benchmark registers one account from many call-ids at high rates; failures are not expected
+        // but a source block would turn one glitch into a run of 403s and hide the real capacity.
+        options.Digest.MaxFailuresPerSource = int.MaxValue;
+
+        var credentials = new InMemorySipCredentialStore();
+        credentials.Add(SipCredential.FromSecret(username, "bench-user", "bench-device", realm, password));
+        var media = new NoOpMediaEngine(new IPEndPoint(IPAddress.Loopback, 40_000));
+        await using var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media);
+        await engine.StartAsync();
+        Console.WriteLine($"sip-server listening on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)} (udp+tcp), realm {realm}, user {username}, max transactions {maxTransactions.ToString(CultureInfo.InvariantCulture)}");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return 0;
+    }
+
+    private static int IntOption(string[] args, string name, int fallback) =>
+        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
