@@ -44,14 +44,10 @@ public sealed class ApnsProvider(HttpClient http, ApnsOptions options, ApnsProvi
         request.Headers.TryAddWithoutValidation("authorization", $"bearer {bearer}");
         AddApnsHeaders(request.Headers, delivery);
 
-        HttpResponseMessage response;
-        try
+        var (response, failure) = await ProviderTransport.SendAsync(http, request, cancellationToken);
+        if (response is null)
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (RetryAfterHeader.IsTransient(exception, cancellationToken))
-        {
-            return DeliveryOutcome.Retry($"transport: {exception.Message}");
+            return failure!;
         }
 
         using (response)

@@ -40,14 +40,10 @@ public sealed class FcmProvider(HttpClient http, FcmOptions options, GoogleAcces
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
 
-        HttpResponseMessage response;
-        try
+        var (response, failure) = await ProviderTransport.SendAsync(http, request, cancellationToken);
+        if (response is null)
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (RetryAfterHeader.IsTransient(exception, cancellationToken))
-        {
-            return DeliveryOutcome.Retry($"transport: {exception.Message}");
+            return failure!;
         }
 
         using (response)

@@ -31,14 +31,10 @@ public sealed class WebhookProvider(HttpClient http, WebhookOptions options, Tim
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.Compute(options.Secret, id, timestamp, body));
 
-        HttpResponseMessage response;
-        try
+        var (response, failure) = await ProviderTransport.SendAsync(http, request, cancellationToken);
+        if (response is null)
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (RetryAfterHeader.IsTransient(exception, cancellationToken))
-        {
-            return DeliveryOutcome.Retry($"transport: {exception.Message}");
+            return failure!;
         }
 
         using (response)

@@ -44,14 +44,7 @@ public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline,
 
             return new Change(member, item);
         }, cancellationToken);
-        if (result is null)
-        {
-            return false;
-        }
-
-        await events.PublishAsync(new MembershipChanged(Views.Member(result.Member)), cancellationToken);
-        await events.PublishAsync(new ItemCreated(Views.Item(result.Item, new Dictionary<string, MediaBlob>())), cancellationToken);
-        return true;
+        return await PublishAsync(result, cancellationToken);
     }
 
     /// <summary>Removes <paramref name="userId"/>; false if not a member.</summary>
@@ -70,6 +63,14 @@ public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline,
             var item = timeline.Stage(conversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.MemberRemoved, SubjectUserId: userId), stamp);
             return new Change(member, item);
         }, cancellationToken);
+        return await PublishAsync(result, cancellationToken);
+    }
+
+    private sealed record Change(ConversationMember Member, Item Item);
+
+    /// <summary>After the commit: the membership change and its system item, to every instance. False if nothing changed.</summary>
+    private async Task<bool> PublishAsync(Change? result, CancellationToken cancellationToken)
+    {
         if (result is null)
         {
             return false;
@@ -79,6 +80,4 @@ public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline,
         await events.PublishAsync(new ItemCreated(Views.Item(result.Item, new Dictionary<string, MediaBlob>())), cancellationToken);
         return true;
     }
-
-    private sealed record Change(ConversationMember Member, Item Item);
 }
