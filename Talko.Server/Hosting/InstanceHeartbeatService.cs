@@ -24,7 +24,8 @@ internal sealed partial class InstanceHeartbeatService(
     {
         lifetime.ApplicationStopping.Register(() => lifecycle.BeginDrain());
         lifecycle.DrainStarted += () => _ = BeatAsync();
-        LogRegistered(logger, lifecycle.InstanceId, HttpAddress(), addressOptions.Value.SipAddress ?? "");
+        // Addresses are known only once Kestrel and the SIP engine have bound their ports.
+        lifetime.ApplicationStarted.Register(() => LogRegistered(logger, lifecycle.InstanceId, HttpAddress(), addressOptions.Value.SipAddress ?? ""));
 
         using var timer = new PeriodicTimer(registryOptions.Value.HeartbeatInterval, time);
         do
