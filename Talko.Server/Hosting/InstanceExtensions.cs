@@ -11,6 +11,7 @@ public static class InstanceExtensions
         builder.Services.AddSingleton<InstanceLoadCounters>();
         builder.Services.AddOptions<InstanceRegistryOptions>().BindConfiguration("Talko:Instance");
         builder.Services.AddOptions<InstanceAddressOptions>().BindConfiguration("Talko:Instance");
+        builder.Services.AddSingleton<InstanceAddresses>();
         builder.Services.AddSingleton<InstanceRegistry>();
         builder.Services.AddHostedService<InstanceHeartbeatService>();
         return builder;

@@ -16,7 +16,7 @@ internal sealed partial class InstanceHeartbeatService(
     IServer server,
     IHostApplicationLifetime lifetime,
     IOptions<InstanceRegistryOptions> registryOptions,
-    IOptions<InstanceAddressOptions> addressOptions,
+    InstanceAddresses addresses,
     TimeProvider time,
     ILogger<InstanceHeartbeatService> logger) : BackgroundService
 {
@@ -25,7 +25,7 @@ internal sealed partial class InstanceHeartbeatService(
         lifetime.ApplicationStopping.Register(() => lifecycle.BeginDrain());
         lifecycle.DrainStarted += () => _ = BeatAsync();
         // Addresses are known only once Kestrel and the SIP engine have bound their ports.
-        lifetime.ApplicationStarted.Register(() => LogRegistered(logger, lifecycle.InstanceId, HttpAddress(), addressOptions.Value.SipAddress ?? ""));
+        lifetime.ApplicationStarted.Register(() => LogRegistered(logger, lifecycle.InstanceId, HttpAddress(), addresses.Sip));
 
         using var timer = new PeriodicTimer(registryOptions.Value.HeartbeatInterval, time);
         do
@@ -56,7 +56,7 @@ internal sealed partial class InstanceHeartbeatService(
             await registry.PublishAsync(new InstanceDescriptor(
                 lifecycle.InstanceId,
                 HttpAddress(),
-                addressOptions.Value.SipAddress ?? string.Empty,
+                addresses.Sip,
                 lifecycle.State,
                 load.Snapshot,
                 lifecycle.StartedAt,
@@ -70,7 +70,7 @@ internal sealed partial class InstanceHeartbeatService(
     }
 
     private string HttpAddress() =>
-        addressOptions.Value.HttpAddress
+        addresses.Http
         ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
         ?? string.Empty;
 

@@ -19,7 +19,8 @@ public sealed class SipEngineHost(
     IOptions<SipHostOptions> hostOptions,
     IConfiguration configuration,
     IOptions<AccountsOptions> accounts,
-    IOptions<InstanceAddressOptions> addresses,
+    IOptions<InstanceAddressOptions> addressOptions,
+    InstanceAddresses addresses,
     ISipCredentialStore credentials,
     ISipBindingStore bindings,
     ConferenceMediaEngine media,
@@ -71,7 +72,8 @@ public sealed class SipEngineHost(
         var endPoints = Engine.LocalEndPoints;
         var advertisedPort = endPoints.FirstOrDefault(e => e.Protocol == Talko.Core.Sip.Messages.SipTransportProtocol.Udp).EndPoint?.Port ?? endPoints[0].EndPoint.Port;
         var host = settings.AdvertisedHost ?? endPoints[0].EndPoint.Address.ToString();
-        SipAddress = addresses.Value.SipAddress ??= $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{advertisedPort}";
+        SipAddress = addressOptions.Value.SipAddress ?? $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{advertisedPort}";
+        addresses.AdvertiseSip(SipAddress);
         SipHostLog.Started(logger, string.Join(", ", endPoints.Select(e => $"{e.Protocol} {e.EndPoint}")), SipAddress);
     }
 
