@@ -1,3 +1,5 @@
+using Talko.Bench.Awareness;
+using Talko.Bench.Imaging;
 using Talko.Bench.Mixing;
 using Talko.Bench.Sip;
 
@@ -5,6 +7,8 @@ return args.FirstOrDefault() switch
 {
     "mixer" => await MixerBenchmark.RunAsync(args.Skip(1).ToArray()),
     "sip-server" => await SipServerMode.RunAsync(args.Skip(1).ToArray()),
+    "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -12,5 +16,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }

@@ -15,7 +15,7 @@ echo "libjpeg-turbo djpeg -scale 1/8 (peer, C, SIMD), median of 5:"
 for i in 1 2 3 4 5; do /usr/bin/time -f "%e" djpeg -scale 1/8 "$tmp/photo-12mp.jpg" 2>&1 >/dev/null; done | sort -n | sed -n 3p
 echo "libjpeg-turbo djpeg full size, median of 5:"
 for i in 1 2 3 4 5; do /usr/bin/time -f "%e" djpeg "$tmp/photo-12mp.jpg" 2>&1 >/dev/null; done | sort -n | sed -n 3p
-dotnet build -c Release -v q "$root/benchmarks/Talko.Benchmarks.Imaging" > /dev/null
+dotnet build -c Release -v q "$root/Talko.Bench" > /dev/null
 for photo in photo-12mp.jpg photo-12mp-progressive.jpg; do
-  dotnet run -c Release --no-build --project "$root/benchmarks/Talko.Benchmarks.Imaging" -- "$tmp/$photo" "${BENCH_RUNS:-15}"
+  dotnet run -c Release --no-build --project "$root/Talko.Bench" -- thumbnails "$tmp/$photo" "${BENCH_RUNS:-15}"
 done
