@@ -3,7 +3,7 @@
 # SQL with pgcrypto), starts Talko.Server against it, signs one user in, and times
 # POST /v1/contacts/match with 5,000 entries (half of them registered users). Prints median and p99.
 #
-#   scripts/bench-contacts.sh                 # PostgreSQL from $BENCH_PG (default 127.0.0.1:5441, user postgres)
+#   scripts/bench-contacts.sh                 # PostgreSQL from $BENCH_PG (default 127.0.0.1:5439, the one scripts/test.sh starts; user postgres)
 #   BENCH_USERS=100000 BENCH_RUNS=50 scripts/bench-contacts.sh
 #   BENCH_KIND=sha256 scripts/bench-contacts.sh   # only client-computed SHA-256 entries (default: "email sha256", both)
 #
@@ -17,7 +17,7 @@ entries=${BENCH_ENTRIES:-5000}
 runs=${BENCH_RUNS:-100}
 kinds=${BENCH_KIND:-email sha256}
 pg_host=${BENCH_PG_HOST:-127.0.0.1}
-pg_port=${BENCH_PG_PORT:-5441}
+pg_port=${BENCH_PG_PORT:-5439}
 pg_user=${BENCH_PG_USER:-postgres}
 database=talko_bench_contacts
 key=$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')
