@@ -54,7 +54,7 @@ internal sealed record BaresipOptions
     /// <summary>Frequency of the sine baresip sends into every call (ausine); ignored when <see cref="AudioFile"/> is set.</summary>
     public int ToneHz { get; init; } = 440;
 
-    /// <summary>A WAV file to send instead of the sine (aufile).</summary>
+    /// <summary>A WAV file to send instead of the sine (aufile): 16-bit PCM, 8 kHz mono needs no resampling; played once.</summary>
     public string? AudioFile { get; init; }
 
     /// <summary>Hard limit on the process' life (baresip -t), so a crashed test run never leaves it behind.</summary>
