@@ -233,5 +233,5 @@ if [ "$only" != register ]; then
   echo "  calls/s     Talko $(median ${best[talko-call]}) [${best[talko-call]# }]"
 fi
 echo "Talko transaction tables, last sample: $(grep '^stats:' "$work/talko.log" | tail -1)"
-echo "  most completed at once: $(grep -o 'completed [0-9]*' "$work/talko.log" | sort -k2 -n | tail -1); 503s for capacity: $(grep -o 'rejected-503 [0-9]*' "$work/talko.log" | tail -1)"
+echo "  peak of the 5 s samples: $(grep '^stats:' "$work/talko.log" | grep -o 'live [0-9]*' | sort -k2 -n | tail -1), $(grep '^stats:' "$work/talko.log" | grep -o 'completed [0-9]*' | sort -k2 -n | tail -1), $(grep '^stats:' "$work/talko.log" | grep -o 'rss [0-9]* MB' | sort -k2 -n | tail -1)"
 if ! kill -0 "$talko_pid" 2>/dev/null; then log "Talko sip-server exited during the run:"; tail -20 "$work/talko.log" >&2; fi

@@ -50,9 +50,21 @@ internal static class SipServerMode
             + $"rejected-503 {transactions.RejectedForCapacity}, rss {Environment.WorkingSet / (1024 * 1024)} MB"), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        // A second signal (timeout forwards SIGTERM, the script sends its own) may arrive while shutting down.
+        void RequestStop()
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; RequestStop(); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; RequestStop(); };
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
