@@ -415,7 +415,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
                 filled -= consumed;
             }
         }
-        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException or FormatException)
+        catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException or FormatException or JsonException)
         {
             Append($"[BaresipPeer] control connection ended: {exception.Message}");
         }
