@@ -19,7 +19,8 @@ internal static class SipServerMode
         var username = StringOption(args, "--user") ?? "bench";
         var password = StringOption(args, "--password") ?? "bench-pw";
         var realm = StringOption(args, "--realm") ?? "talko.bench";
-        var maxTransactions = IntOption(args, "--max-transactions", new SipEngineOptions().MaxTransactions);
+        var maxTransactions = IntOption(args, "--max-transactions", SipEngineOptions.DefaultMaxTransactions);
+        var maxCompleted = IntOption(args, "--max-completed-transactions", SipEngineOptions.DefaultMaxCompletedTransactions);
 
         var options = new SipEngineOptions
         {
@@ -28,6 +29,7 @@ internal static class SipServerMode
             TcpPort = port,
             Realm = realm,
             MaxTransactions = maxTransactions,
+            MaxCompletedTransactions = maxCompleted,
         };
         options.Digest.OfferSha256 = false;
         // The benchmark registers one account from many call-ids at high rates; failures are not expected
@@ -39,12 +41,30 @@ internal static class SipServerMode
         var media = new NoOpMediaEngine(new IPEndPoint(IPAddress.Loopback, 40_000));
         await using var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media);
         await engine.StartAsync();
-        Console.WriteLine($"sip-server listening on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)} (udp+tcp), realm {realm}, user {username}, max transactions {maxTransactions.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"sip-server listening on 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)} (udp+tcp), realm {realm}, user {username}, max transactions {maxTransactions.ToString(CultureInfo.InvariantCulture)}, max completed {maxCompleted.ToString(CultureInfo.InvariantCulture)}");
+
+        // A line every 5 s for the script to report: how full the tables got and whether the cap ever answered 503.
+        var transactions = engine.UserAgent.Transactions;
+        using var stats = new Timer(_ => Console.WriteLine(
+            $"stats: live {transactions.ServerCount + transactions.ClientCount}, completed {transactions.CompletedCount}, evicted {transactions.CompletedEvicted}, "
+            + $"rejected-503 {transactions.RejectedForCapacity}, rss {Environment.WorkingSet / (1024 * 1024)} MB"), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        // A second signal (timeout forwards SIGTERM, the script sends its own) may arrive while shutting down.
+        void RequestStop()
+        {
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; RequestStop(); });
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; RequestStop(); };
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);

@@ -34,8 +34,22 @@ public sealed class SipEngineOptions
         set => Digest.Realm = value;
     }
 
-    /// <summary>Most live transactions; beyond it new requests get 503.</summary>
-    public int MaxTransactions { get; set; } = 50_000;
+    public const int DefaultMaxTransactions = 50_000;
+
+    public const int DefaultMaxCompletedTransactions = 500_000;
+
+    /// <summary>
+    /// Most live transactions (server and client, full state); beyond it new requests get 503. UDP non-INVITE server
+    /// transactions waiting out Timer J are not counted: see <see cref="MaxCompletedTransactions"/>.
+    /// </summary>
+    public int MaxTransactions { get; set; } = DefaultMaxTransactions;
+
+    /// <summary>
+    /// Most UDP non-INVITE server transactions held in compact Completed form (final response bytes only) for Timer J
+    /// (64*T1 = 32 s): 2 per REGISTER, so the default covers about 7,800 REGISTER/s sustained. Beyond it the oldest is
+    /// dropped (a very late retransmission is then processed again), never a 503 (ADR 0161).
+    /// </summary>
+    public int MaxCompletedTransactions { get; set; } = DefaultMaxCompletedTransactions;
 
     public SipParserOptions Parser { get; set; } = new();
 

@@ -118,6 +118,8 @@ public sealed class SipEngineHost(
             EnableTcp = settings.EnableTcp,
             UdpPort = udpPort,
             TcpPort = tcpPort,
+            MaxTransactions = settings.MaxTransactions,
+            MaxCompletedTransactions = settings.MaxCompletedTransactions,
         };
         var section = configuration.GetSection(SipHostOptions.Section);
         section.GetSection(nameof(SipEngineOptions.Timers)).Bind(options.Timers);

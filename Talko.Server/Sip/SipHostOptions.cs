@@ -37,4 +37,13 @@ public sealed class SipHostOptions
 
     /// <summary>Host part of URIs the engine originates; default: the advertised host.</summary>
     public string? Domain { get; set; }
+
+    /// <summary>Most live SIP transactions (full state); beyond it new requests get 503.</summary>
+    public int MaxTransactions { get; set; } = Talko.Core.Sip.SipEngineOptions.DefaultMaxTransactions;
+
+    /// <summary>
+    /// Most UDP non-INVITE server transactions kept in compact form for Timer J (32 s), 2 per REGISTER; beyond it the
+    /// oldest is dropped, never a 503 (ADR 0161).
+    /// </summary>
+    public int MaxCompletedTransactions { get; set; } = Talko.Core.Sip.SipEngineOptions.DefaultMaxCompletedTransactions;
 }

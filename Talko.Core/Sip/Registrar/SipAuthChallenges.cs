@@ -13,7 +13,7 @@ public static class SipAuthChallenges
         if (result.Outcome is SipAuthOutcome.Challenge or SipAuthOutcome.Stale)
         {
             var response = agent.CreateResponse(transaction.Request, SipStatusCodes.Unauthorized);
-            foreach (var challenge in authenticator.CreateChallenges(result.Outcome == SipAuthOutcome.Stale))
+            foreach (var challenge in authenticator.CreateChallenges(result.Outcome == SipAuthOutcome.Stale, transaction.Request.Headers.Get(SipHeaderNames.UserAgent)))
                 response.Headers.Add(SipHeaderNames.WwwAuthenticate, challenge);
             return transaction.SendResponseAsync(response);
         }

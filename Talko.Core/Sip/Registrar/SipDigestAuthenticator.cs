@@ -44,13 +44,20 @@ public sealed class SipDigestAuthenticator
 
     public SipAuthFailureLimiter Limiter { get; }
 
-    /// <summary>WWW-Authenticate values in preference order, one per algorithm (RFC 8760 section 2.4).</summary>
-    public IEnumerable<string> CreateChallenges(bool stale)
+    /// <summary>
+    /// WWW-Authenticate values in preference order, one per algorithm (RFC 8760 section 2.4); MD5 alone for a
+    /// <paramref name="userAgent"/> listed in <see cref="SipDigestOptions.Md5OnlyUserAgents"/>.
+    /// </summary>
+    public IEnumerable<string> CreateChallenges(bool stale, string? userAgent = null)
     {
         var nonce = NewNonce();
-        if (options.OfferSha256) yield return Challenge("SHA-256", nonce, stale);
+        var md5Only = options.OfferMd5 && IsMd5Only(userAgent);
+        if (options.OfferSha256 && !md5Only) yield return Challenge("SHA-256", nonce, stale);
         if (options.OfferMd5) yield return Challenge("MD5", nonce, stale);
     }
+
+    private bool IsMd5Only(string? userAgent) =>
+        userAgent is not null && options.Md5OnlyUserAgents.Any(known => known.Length > 0 && userAgent.Contains(known, StringComparison.OrdinalIgnoreCase));
 
     private string Challenge(string algorithm, string nonce, bool stale) =>
         $"Digest realm=\"{options.Realm}\", nonce=\"{nonce}\", algorithm={algorithm}, qop=\"auth\"{(stale ? ", stale=true" : "")}";

@@ -16,6 +16,13 @@ public sealed class SipDigestOptions
 
     public bool OfferMd5 { get; set; } = true;
 
+    /// <summary>
+    /// User-Agent substrings (case-insensitive) of clients challenged with MD5 only. RFC 8760 section 2.4 has a UAC use
+    /// the topmost challenge it supports, but libre before 2.0 (baresip 1.x) fails authentication outright on any
+    /// algorithm but MD5 instead of skipping it (ADR 0160). Configured entries are added to these defaults.
+    /// </summary>
+    public List<string> Md5OnlyUserAgents { get; set; } = ["baresip v0.", "baresip v1."];
+
     /// <summary>Failed authentications from one source address within <see cref="FailureWindow"/> before it is blocked.</summary>
     public int MaxFailuresPerSource { get; set; } = 10;
 

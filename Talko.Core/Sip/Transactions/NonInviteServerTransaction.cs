@@ -2,7 +2,11 @@ using Talko.Core.Sip.Messages;
 
 namespace Talko.Core.Sip.Transactions;
 
-/// <summary>RFC 3261 section 17.2.2: Trying, Proceeding, Completed (timer J), Terminated.</summary>
+/// <summary>
+/// RFC 3261 section 17.2.2: Trying, Proceeding, Completed (timer J), Terminated. Over UDP the Completed state is
+/// handed to the layer's compact table (ADR 0161): the object reports Terminated at once while the layer keeps
+/// answering retransmissions with the final response until Timer J.
+/// </summary>
 public sealed class NonInviteServerTransaction : SipServerTransaction
 {
     private readonly TransactionTimer timerJ;
@@ -15,6 +19,7 @@ public sealed class NonInviteServerTransaction : SipServerTransaction
 
     public override async ValueTask SendResponseAsync(SipResponse response)
     {
+        var compact = false;
         lock (Gate)
         {
             if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return;
@@ -27,9 +32,19 @@ public sealed class NonInviteServerTransaction : SipServerTransaction
             {
                 FinalResponse = response;
                 State = SipTransactionState.Completed;
-                timerJ.Start(IsReliable ? TimeSpan.Zero : Layer.Timers.TransactionTimeout);
+                if (IsReliable) timerJ.Start(TimeSpan.Zero);
+                else compact = true;
             }
         }
+
+        if (compact)
+        {
+            var sent = Layer.CompleteAsync(this, response);
+            Terminate();
+            await sent;
+            return;
+        }
+
         await Layer.SendResponseAsync(response, Request.Source);
     }
 

@@ -15,16 +15,25 @@ public sealed class SipTransactionLayer
     private readonly ConcurrentDictionary<string, SipServerTransaction> servers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SipClientTransaction> clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> mergeIndex = new(StringComparer.Ordinal);
+    private readonly CompletedServerTransactions completed;
     private readonly SipTransport transport;
     private readonly ILogger logger;
+    private long rejectedForCapacity;
 
-    public SipTransactionLayer(SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000)
+    /// <summary>
+    /// A layer over <paramref name="transport"/>: <paramref name="maxTransactions"/> caps live (full) server plus client
+    /// transactions, <paramref name="maxCompletedTransactions"/> the UDP non-INVITE ones held compactly for Timer J.
+    /// </summary>
+    public SipTransactionLayer(SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTransactions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCompletedTransactions);
         this.transport = transport;
         this.logger = logger;
         Timers = timers;
         Time = time;
         MaxTransactions = maxTransactions;
+        completed = new CompletedServerTransactions(time, timers.TransactionTimeout, maxCompletedTransactions, OnCompletedExpired);
         transport.MessageReceived = OnMessageAsync;
     }
 
@@ -32,8 +41,11 @@ public sealed class SipTransactionLayer
 
     public TimeProvider Time { get; }
 
-    /// <summary>Server plus client transactions alive at once; beyond it new requests get 503.</summary>
+    /// <summary>Server plus client transactions alive at once (compact Completed ones not counted); beyond it new requests get 503.</summary>
     public int MaxTransactions { get; }
+
+    /// <summary>Most UDP non-INVITE server transactions held in compact Completed form; beyond it the oldest is dropped.</summary>
+    public int MaxCompletedTransactions => completed.Capacity;
 
     public ISipTransactionUser? User { get; set; }
 
@@ -42,6 +54,15 @@ public sealed class SipTransactionLayer
     public int ServerCount => servers.Count;
 
     public int ClientCount => clients.Count;
+
+    /// <summary>UDP non-INVITE server transactions in compact Completed form (waiting out Timer J).</summary>
+    public int CompletedCount => completed.Count;
+
+    /// <summary>Requests answered 503 because <see cref="MaxTransactions"/> was reached.</summary>
+    public long RejectedForCapacity => Interlocked.Read(ref rejectedForCapacity);
+
+    /// <summary>Compact Completed transactions dropped early because <see cref="MaxCompletedTransactions"/> was reached.</summary>
+    public long CompletedEvicted => completed.Evicted;
 
     /// <summary>Starts a client transaction. A Via with a fresh branch is added unless the request already has one (CANCEL, section 9.1).</summary>
     public SipClientTransaction SendRequest(SipRequest request, SipTarget target)
@@ -89,6 +110,12 @@ public sealed class SipTransactionLayer
             }
             return;
         }
+        if (request.Method != SipMethods.Ack && completed.TryGet(serverKey, out var done))
+        {
+            // Completed state (section 17.2.2): a retransmission gets the final response again, nothing else.
+            await transport.SendResponseBytesAsync(done.TopVia, done.Source, done.Response);
+            return;
+        }
         if (request.Method == SipMethods.Ack)
         {
             if (User is { } ackUser) await ackUser.OnAckAsync(request);
@@ -101,6 +128,7 @@ public sealed class SipTransactionLayer
         if (!servers.TryAdd(serverKey, transaction)) return; // a concurrent retransmission won the race
         if (servers.Count + clients.Count > MaxTransactions)
         {
+            Interlocked.Increment(ref rejectedForCapacity);
             SipTransactionLog.TableFull(logger, servers.Count + clients.Count, request.Method);
             await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServiceUnavailable, SipIdentifiers.NewTag()));
             return;
@@ -111,7 +139,8 @@ public sealed class SipTransactionLayer
         if (request.To.Tag is null && request.Method != SipMethods.Cancel)
         {
             var mergeKey = $"{request.From.Tag}|{request.CallId}|{request.CSeq}";
-            if (!mergeIndex.TryAdd(mergeKey, serverKey) && mergeIndex.TryGetValue(mergeKey, out var other) && other != serverKey && servers.ContainsKey(other))
+            if (!mergeIndex.TryAdd(mergeKey, serverKey) && mergeIndex.TryGetValue(mergeKey, out var other) && other != serverKey
+                && (servers.ContainsKey(other) || completed.Contains(other)))
             {
                 SipTransactionLog.MergedRequest(logger, request.Method, request.CallId);
                 await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.LoopDetected, SipIdentifiers.NewTag()));
@@ -145,13 +174,34 @@ public sealed class SipTransactionLayer
 
     internal static string ClientKey(string branch, string method) => string.Concat(branch, "|", method);
 
+    private static string? MergeKey(SipRequest request) => request.To.Tag is null ? $"{request.From.Tag}|{request.CallId}|{request.CSeq}" : null;
+
+    /// <summary>
+    /// A UDP non-INVITE server transaction reached Completed: its final response is kept in compact form for Timer J
+    /// and the full transaction leaves the table (so it no longer counts against <see cref="MaxTransactions"/>).
+    /// The compact entry is in place before the full one goes, so a retransmission always finds one of them.
+    /// </summary>
+    internal ValueTask<bool> CompleteAsync(SipServerTransaction transaction, SipResponse response)
+    {
+        var bytes = SipMessageWriter.ToBytes(response);
+        var request = transaction.Request;
+        completed.Add(transaction.Key, bytes, response.TopVia, request.Source, MergeKey(request));
+        servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, transaction));
+        return response.Vias.Count == 0 ? ValueTask.FromResult(false) : transport.SendResponseBytesAsync(response.TopVia, request.Source, bytes);
+    }
+
+    private void OnCompletedExpired(CompletedServerTransactions.Entry entry)
+    {
+        if (entry.MergeKey is { } mergeKey) mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, entry.Key));
+    }
+
     internal void Remove(SipTransaction transaction)
     {
         if (transaction is SipServerTransaction server)
         {
-            servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, server));
-            var r = transaction.Request;
-            if (r.To.Tag is null) mergeIndex.TryRemove(new KeyValuePair<string, string>($"{r.From.Tag}|{r.CallId}|{r.CSeq}", transaction.Key));
+            // A transaction handed to the compact table keeps its merge-index entry until Timer J (OnCompletedExpired).
+            if (!servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, server)) && completed.Contains(transaction.Key)) return;
+            if (MergeKey(transaction.Request) is { } mergeKey) mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, transaction.Key));
         }
         else if (transaction is SipClientTransaction client)
         {

@@ -78,7 +78,8 @@ public sealed class SipTransport : IAsyncDisposable
         return await SendResponseBytesAsync(response.TopVia, requestSource, bytes, cancellationToken);
     }
 
-    private async ValueTask<bool> SendResponseBytesAsync(SipVia topVia, SipSource? source, byte[] bytes, CancellationToken cancellationToken)
+    /// <summary>Sends an already serialized response the way <see cref="SendResponseAsync"/> routes it (RFC 3261 section 18.2.2).</summary>
+    internal async ValueTask<bool> SendResponseBytesAsync(SipVia topVia, SipSource? source, byte[] bytes, CancellationToken cancellationToken = default)
     {
         if (source is not null)
         {

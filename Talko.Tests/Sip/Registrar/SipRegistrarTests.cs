@@ -11,7 +11,7 @@ public sealed class SipRegistrarTests
     private const string RequestUri = "sip:127.0.0.1";
     private static int branch;
 
-    private static string Register(int cseq, string? authorization = null, string user = SipTestHost.Username, string contact = "<sip:alice@192.0.2.10:5070>", string? expires = "600", string callId = "reg-1")
+    private static string Register(int cseq, string? authorization = null, string user = SipTestHost.Username, string contact = "<sip:alice@192.0.2.10:5070>", string? expires = "600", string callId = "reg-1", string? userAgent = null)
     {
         var lines = new List<string>
         {
@@ -26,6 +26,7 @@ public sealed class SipRegistrarTests
         };
         if (expires is not null) lines.Add($"Expires: {expires}");
         if (authorization is not null) lines.Add($"Authorization: {authorization}");
+        if (userAgent is not null) lines.Add($"User-Agent: {userAgent}");
         lines.Add("Content-Length: 0");
         return Message([.. lines]);
     }
@@ -66,6 +67,31 @@ public sealed class SipRegistrarTests
 
         host.Time.Advance(TimeSpan.FromSeconds(601));
         Assert.Empty(await host.Bindings.GetAsync("sip:alice@127.0.0.1"));
+    }
+
+    /// <summary>Regression (ADR 0160): baresip 1.0 gave up with ENOSYS on the SHA-256 challenge instead of answering the MD5 one.</summary>
+    [Fact]
+    public async Task A_client_known_to_fail_on_SHA_256_is_challenged_with_MD5_only_and_registers()
+    {
+        await using var host = await SipTestHost.StartAsync();
+        var challenge = await SendAsync(host, Register(1, userAgent: "baresip v1.0.0 (x86_64/linux)"));
+        Assert.Equal(401, challenge.StatusCode);
+        var offered = Assert.Single(challenge.Headers.GetAll(SipHeaderNames.WwwAuthenticate));
+        Assert.Contains("algorithm=MD5", offered, StringComparison.Ordinal);
+
+        var auth = DigestClient.Authorization(offered, "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password);
+        Assert.Equal(200, (await SendAsync(host, Register(2, auth, userAgent: "baresip v1.0.0 (x86_64/linux)"))).StatusCode);
+        Assert.Single(await host.Bindings.GetAsync("sip:alice@127.0.0.1"));
+    }
+
+    [Fact]
+    public async Task Other_clients_still_get_SHA_256_first()
+    {
+        await using var host = await SipTestHost.StartAsync();
+        var challenge = await SendAsync(host, Register(1, userAgent: "baresip v2.12.0 (x86_64/linux)"));
+        var offered = challenge.Headers.GetAll(SipHeaderNames.WwwAuthenticate).ToList();
+        Assert.Equal(2, offered.Count);
+        Assert.Contains("algorithm=SHA-256", offered[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -183,20 +183,98 @@ public sealed class SipTransactionTests
         Assert.Equal(responses[1].To.Tag, responses[2].To.Tag);
     }
 
+    private static string Options(string branch, string callId = "opt-1", string fromTag = "1") => Message(
+        "OPTIONS sip:talko@127.0.0.1 SIP/2.0", $"Via: SIP/2.0/UDP 192.0.2.10:5070;branch={branch}", "Max-Forwards: 70",
+        $"From: <sip:a@example.org>;tag={fromTag}", "To: <sip:talko@127.0.0.1>", $"Call-ID: {callId}", "CSeq: 1 OPTIONS", "Content-Length: 0");
+
     [Fact]
-    public async Task Non_invite_server_answers_retransmissions_from_the_transaction_and_ends_on_timer_J()
+    public async Task Non_invite_server_answers_retransmissions_from_the_compact_completed_table_until_timer_J()
     {
         await using var host = await SipTestHost.StartAsync();
-        var options = Message("OPTIONS sip:talko@127.0.0.1 SIP/2.0", "Via: SIP/2.0/UDP 192.0.2.10:5070;branch=z9hG4bKopt1", "Max-Forwards: 70",
-            "From: <sip:a@example.org>;tag=1", "To: <sip:talko@127.0.0.1>", "Call-ID: opt-1", "CSeq: 1 OPTIONS", "Content-Length: 0");
+        var options = Options("z9hG4bKopt1");
         await host.Channel.InjectAsync(options).WaitAsync(Timeout10s);
+        var transactions = host.Engine.UserAgent.Transactions;
+        Assert.Equal(0, transactions.ServerCount); // the full transaction is gone ...
+        Assert.Equal(1, transactions.CompletedCount); // ... its final response waits out timer J compactly
+
+        host.Time.Advance(TimeSpan.FromSeconds(31));
         await host.Channel.InjectAsync(options).WaitAsync(Timeout10s);
         var responses = host.Channel.SentResponses();
         Assert.Equal([200, 200], responses.Select(r => r.StatusCode));
-        Assert.Equal(responses[0].To.Tag, responses[1].To.Tag);
-        Assert.Equal(1, host.Engine.UserAgent.Transactions.ServerCount);
-        host.Time.Advance(TimeSpan.FromSeconds(32));
+        Assert.Equal(responses[0].To.Tag, responses[1].To.Tag); // resent as is, not answered again by the user agent
+        Assert.Equal(host.Channel.Sent[0].Data, host.Channel.Sent[1].Data);
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, transactions.CompletedCount);
+        await host.Channel.InjectAsync(options).WaitAsync(Timeout10s); // after timer J the same request is new work
+        Assert.NotEqual(responses[0].To.Tag, host.Channel.SentResponses()[2].To.Tag);
+    }
+
+    [Fact]
+    public async Task Completed_non_invite_transactions_do_not_count_against_the_live_transaction_cap()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.MaxTransactions = 2);
+        for (var i = 0; i < 10; i++)
+        {
+            await host.Channel.InjectAsync(Options($"z9hG4bKcap{i}", $"cap-{i}")).WaitAsync(Timeout10s);
+        }
+
+        Assert.All(host.Channel.SentStatusCodes(), code => Assert.Equal(200, code));
+        Assert.Equal(10, host.Engine.UserAgent.Transactions.CompletedCount);
+        Assert.Equal(0, host.Engine.UserAgent.Transactions.RejectedForCapacity);
+
+        // Live transactions still count: INVITEs waiting for their ACK fill the table and the third gets 503.
+        host.Channel.Clear();
+        await host.Channel.InjectAsync(Invite("z9hG4bKlive1", "live-1")).WaitAsync(Timeout10s);
+        await host.Channel.InjectAsync(Invite("z9hG4bKlive2", "live-2")).WaitAsync(Timeout10s);
+        await host.Channel.InjectAsync(Invite("z9hG4bKlive3", "live-3")).WaitAsync(Timeout10s);
+        Assert.Equal([100, 401, 100, 401, 503], host.Channel.SentStatusCodes());
+        Assert.Equal(1, host.Engine.UserAgent.Transactions.RejectedForCapacity);
+    }
+
+    [Fact]
+    public async Task The_completed_table_drops_its_oldest_entries_beyond_its_cap_instead_of_refusing_work()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.MaxCompletedTransactions = 3);
+        for (var i = 0; i < 5; i++)
+        {
+            await host.Channel.InjectAsync(Options($"z9hG4bKfull{i}", $"full-{i}")).WaitAsync(Timeout10s);
+        }
+
+        var transactions = host.Engine.UserAgent.Transactions;
+        Assert.Equal(3, transactions.CompletedCount);
+        Assert.Equal(2, transactions.CompletedEvicted);
+        var first = host.Channel.SentResponses();
+        host.Channel.Clear();
+        await host.Channel.InjectAsync(Options("z9hG4bKfull4", "full-4")).WaitAsync(Timeout10s); // newest: still absorbed
+        await host.Channel.InjectAsync(Options("z9hG4bKfull0", "full-0")).WaitAsync(Timeout10s); // oldest: dropped, answered anew
+        var again = host.Channel.SentResponses();
+        Assert.Equal(first[4].To.Tag, again[0].To.Tag);
+        Assert.NotEqual(first[0].To.Tag, again[1].To.Tag);
+    }
+
+    [Fact]
+    public async Task A_merged_non_invite_request_is_still_detected_while_the_first_is_completed()
+    {
+        await using var host = await SipTestHost.StartAsync();
+        await host.Channel.InjectAsync(Options("z9hG4bKm1", "merged-opt")).WaitAsync(Timeout10s);
+        await host.Channel.InjectAsync(Options("z9hG4bKm2", "merged-opt")).WaitAsync(Timeout10s);
+        Assert.Equal([200, 482], host.Channel.SentStatusCodes());
+
+        host.Time.Advance(TimeSpan.FromSeconds(33));
+        await host.Channel.InjectAsync(Options("z9hG4bKm3", "merged-opt")).WaitAsync(Timeout10s);
+        Assert.Equal([200, 482, 200], host.Channel.SentStatusCodes());
+    }
+
+    [Fact]
+    public async Task Over_TCP_a_non_invite_server_transaction_ends_at_once_and_keeps_nothing()
+    {
+        await using var host = await SipTestHost.StartAsync(protocol: SipTransportProtocol.Tcp);
+        await host.Channel.InjectAsync(Options("z9hG4bKtcp1").Replace("SIP/2.0/UDP", "SIP/2.0/TCP", StringComparison.Ordinal)).WaitAsync(Timeout10s);
+        Assert.Equal([200], host.Channel.SentStatusCodes());
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, host.Engine.UserAgent.Transactions.ServerCount);
+        Assert.Equal(0, host.Engine.UserAgent.Transactions.CompletedCount);
     }
 
     [Fact]
