@@ -37,6 +37,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     private readonly IServiceProvider services;
     private readonly CallOwnership ownership;
     private readonly InstanceLifecycle lifecycle;
+    private readonly InstanceRegistry registry;
     private readonly IEphemeralStore store;
     private readonly KeySpace keys;
     private readonly AwarenessTracker awareness;
@@ -51,6 +52,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         IServiceProvider services,
         CallOwnership ownership,
         InstanceLifecycle lifecycle,
+        InstanceRegistry registry,
         IEphemeralStore store,
         KeySpace keys,
         AwarenessTracker awareness,
@@ -64,6 +66,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         this.services = services;
         this.ownership = ownership;
         this.lifecycle = lifecycle;
+        this.registry = registry;
         this.store = store;
         this.keys = keys;
         this.awareness = awareness;
@@ -110,6 +113,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
                 return false;
             }
 
+            await AwaitHandoverAsync(db, callId, cancellationToken);
             var previous = await CloseOrphansAsync(db, callId, cancellationToken);
             var closedMs = await db.Set<RecordingSegment>().Where(s => s.CallId == callId && s.State != SegmentState.Recording)
                 .SumAsync(s => s.DurationMs ?? 0, cancellationToken);
@@ -430,14 +434,22 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
+        var talkersJson = JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt);
         var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.State == SegmentState.Recording);
         if (segment is null)
         {
+            // An adopter that gave up waiting (ADR 0610) closed it from the file; its length is what later segments
+            // are based on, so only the talker timeline, which only this instance has, is added.
+            await db.Set<RecordingSegment>()
+                .Where(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.TalkersJson, talkersJson));
+            TryDelete(recording.WavPath);
+            TryDelete(recording.TimelinePath);
             return;
         }
 
-        var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
-        await StoreSegmentAsync(segment, recording.WavPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
+        await StoreSegmentAsync(segment, recording.WavPath, talkersJson);
         await db.SaveChangesAsync();
         if (owned.TryGetValue(segment.CallId, out var call))
         {
@@ -473,6 +485,48 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
 
         CallsLog.SegmentClosed(logger, segment.CallId, segment.Index, segment.DurationMs ?? 0, segment.State.ToString());
     }
+
+    /// <summary>
+    /// A previous owner that is still alive (it handed the call over in a drain move) closes its own segment, with the
+    /// talker timeline only it holds, moments after its legs are hung up: wait for that (up to
+    /// <see cref="CallsOptions.HandoverWait"/>) rather than close the segment from its file without talkers (ADR 0610).
+    /// The wait ends early when that owner leaves the instance registry (it died: nobody else will close it).
+    /// </summary>
+    private async Task AwaitHandoverAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        HashSet<string> awaited = new(StringComparer.Ordinal);
+        while (true)
+        {
+            var openElsewhere = await db.Set<RecordingSegment>().AsNoTracking()
+                .Where(s => s.CallId == callId && s.State == SegmentState.Recording && s.InstanceId != InstanceId)
+                .Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
+            var alive = new List<string>();
+            foreach (var instance in openElsewhere)
+            {
+                if (await registry.FindAsync(instance) is not null)
+                {
+                    alive.Add(instance);
+                }
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            if (alive.Count == 0 || elapsed >= options.Value.HandoverWait)
+            {
+                if (awaited.Count > 0)
+                {
+                    CallsLog.HandoverAwaited(logger, callId, string.Join(",", awaited), (long)elapsed.TotalMilliseconds, openElsewhere.Count == 0);
+                }
+
+                return;
+            }
+
+            awaited.UnionWith(alive);
+            await Task.Delay(HandoverPollInterval, time, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan HandoverPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Closes segments a dead owner left open: its file, if this instance can reach it, goes into the blob store as it was cut off.</summary>
     private async Task<string?> CloseOrphansAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
