@@ -511,6 +511,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             }
 
             var elapsed = time.GetElapsedTime(started);
+            awaited.UnionWith(alive);
             if (alive.Count == 0 || elapsed >= options.Value.HandoverWait)
             {
                 if (awaited.Count > 0)
@@ -521,7 +522,6 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
                 return;
             }
 
-            awaited.UnionWith(alive);
             await Task.Delay(HandoverPollInterval, time, cancellationToken);
         }
     }
