@@ -136,5 +136,10 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         Assert.InRange(beforeMove.EndMs!.Value - beforeMove.OffsetMs, 900, 1700);
         Assert.InRange(afterMove.EndMs!.Value - afterMove.OffsetMs, 900, 1700);
         Assert.True(beforeMove.EndMs <= split, "A's spurt runs past its segment");
+
+        // Her leg hung up by the move leaves where A's segment ends; the rejoin is at B's segment start.
+        var leaves = timeline.Markers.Where(m => m.Kind == "leave" && m.UserId == alice.UserId).Select(m => m.OffsetMs).ToList();
+        Assert.Contains(leaves, offset => offset > split - 300 && offset < split + 300);
+        Assert.Contains(timeline.Markers, m => m.Kind == "join" && m.UserId == alice.UserId && m.OffsetMs >= split && m.OffsetMs < split + 300);
     }
 }

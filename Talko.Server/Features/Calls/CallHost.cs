@@ -202,9 +202,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         HangUpLocalAsync(callId, leg => leg.UserId == userId && (deviceId is null || leg.DeviceId == deviceId));
 
     /// <summary>Rings every registered SIP device of <paramref name="userIds"/> into the call (in the background).</summary>
-    public void Ring(Guid callId, IEnumerable<Guid> userIds)
+    public void Ring(Guid callId, IReadOnlyCollection<Guid> userIds)
     {
-        if (Sip.Engine is not { } engine)
+        if (userIds.Count == 0 || Sip.Engine is not { } engine)
         {
             return;
         }
@@ -366,7 +366,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             Id = Guid.CreateVersion7(), CallId = callId, UserId = userId, DeviceId = deviceId, LegId = legId, InstanceId = InstanceId,
             JoinedAt = now.UtcDateTime, JoinOffsetMs = call.OffsetAt(now),
         };
-        var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}");
+        var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}") { Call = call };
         legs[legId] = leg;
         call.EmptySince = null;
         await using var scope = scopes.CreateAsyncScope();
@@ -388,7 +388,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-        var offset = owned.TryGetValue(leg.CallId, out var call) ? call.OffsetAt(now) : (long?)null;
+        // A leg hung up because the call moved away or ended leaves at the end of this instance's recording so far.
+        var offset = leg.Call?.OffsetAt(now);
+        owned.TryGetValue(leg.CallId, out var call);
         await db.Set<CallParticipant>().Where(p => p.Id == leg.ParticipantId)
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, now.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offset));
         if (leg.Talking)
@@ -631,6 +633,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
 
     private sealed record LegInfo(string LegId, Guid CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId, string AwarenessConnectionId)
     {
+        /// <summary>The call as this instance owned it when the leg joined; kept after a move so the leave has an offset.</summary>
+        public OwnedCall? Call { get; init; }
+
         public bool Talking { get; set; }
 
         public bool Muted { get; set; }

@@ -73,8 +73,25 @@ internal sealed class CallHostService(
                 || (owner is null && !lifecycle.IsDraining
                     && await ownership.ClaimOrFindOwnerAsync(callId.ToString(), lifecycle.InstanceId) == lifecycle.InstanceId))
             {
-                await host.EnsureOwnedAsync(callId, cancellationToken);
+                // In the background: an adoption may wait for a live previous owner (ADR 0610), and this loop renews claims.
+                _ = AdoptAsync(callId, cancellationToken);
             }
+        }
+    }
+
+    private async Task AdoptAsync(Guid callId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.EnsureOwnedAsync(callId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the claim lapses and another instance adopts the call.
+        }
+        catch (Exception exception)
+        {
+            CallsLog.BookkeepingFailed(logger, callId.ToString(), exception);
         }
     }
 

@@ -79,18 +79,16 @@ public sealed class CallService(
         var location = await placement.LocateAsync(callId, cancellationToken);
         var view = await ViewAsync(callId, cancellationToken);
         await events.PublishAsync(new CallChanged(CallChanged.StartedName, view!), cancellationToken);
-        if (options.Value.RingDevices && location.Found)
+        // Bindings live in the ephemeral store, so the owner rings every device wherever it registered (ADR 0611).
+        List<Guid> ringing = options.Value.RingDevices ? [.. members.Where(m => m != userId)] : [];
+        if (location.Found && location.OwnerInstanceId == host.InstanceId)
         {
-            // Bindings live in the ephemeral store, so the owner can ring any device wherever it registered.
-            var ringing = members.Where(m => m != userId).ToList();
-            if (location.OwnerInstanceId == host.InstanceId)
-            {
-                host.Ring(callId, ringing);
-            }
-            else if (ringing.Count > 0)
-            {
-                await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Ring, callId, null, null, ringing), CallCommandJson.Default.CallCommand));
-            }
+            host.Ring(callId, ringing);
+        }
+        else if (location.Found)
+        {
+            // Placed elsewhere (this instance drains): the owner adopts the call now, and rings.
+            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Ring, callId, null, null, ringing), CallCommandJson.Default.CallCommand));
         }
 
         return new StartResult(view, null);
@@ -187,7 +185,7 @@ public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? D
     public const string End = "end";
     public const string Leave = "leave";
 
-    /// <summary>The call's owner (only) rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
+    /// <summary>The call's owner (only) adopts the call and rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
     public const string Ring = "ring";
 }
 

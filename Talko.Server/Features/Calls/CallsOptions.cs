@@ -25,7 +25,8 @@ public sealed class CallsOptions
 
     /// <summary>
     /// An adopter of a call whose previous owner is still alive (a drain move) waits up to this long for that owner to
-    /// close its recording segment with its talker timeline (ADR 0610) before closing it from the file itself.
+    /// close its recording segment with its talker timeline (ADR 0610) before closing it from the file itself. A join
+    /// or INVITE arriving during a handover waits as long; keep it well under the claim time-to-live.
     /// </summary>
     public TimeSpan HandoverWait { get; set; } = TimeSpan.FromSeconds(5);
 
