@@ -81,6 +81,34 @@ internal static class CallsTestKit
              "-timeout", "60s", "-mp", FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture)],
             TimeSpan.FromSeconds(60));
 
+    /// <summary>
+    /// A member's SIP device, as sipp: REGISTERs from <paramref name="devicePort"/> with the device's digest credentials,
+    /// then (a second sipp on the same port, so the binding's source address reaches it) waits to be rung into a call,
+    /// answers with media at <paramref name="rtpPort"/>, and expects the server's BYE. Returns the ringing leg's run.
+    /// </summary>
+    public static async Task<Task<SippRunner.Result>> RegisterAndAwaitRingAsync(string sipAddress, TestUser user, int devicePort, int rtpPort)
+    {
+        var port = devicePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var registered = await SippRunner.RunAsync("register.xml", sipAddress,
+            ["-i", "127.0.0.1", "-p", port, "-t", "u1", "-s", user.Sip.Username, "-au", user.Sip.Username, "-ap", user.Sip.Secret!], TimeSpan.FromSeconds(30));
+        if (registered.ExitCode != 0)
+        {
+            throw new InvalidOperationException("The device's REGISTER failed: " + registered);
+        }
+
+        return SippRunner.RunAsync("ring-answer.xml", "",
+            ["-i", "127.0.0.1", "-p", port, "-t", "u1", "-set", "rtpport", rtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+             "-timeout", "90s", "-mp", FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>An INVITE into <paramref name="callId"/> that must be refused with 503 and a Retry-After.</summary>
+    public static Task<SippRunner.Result> SippRefusedAsync(string sipAddress, Guid callId, TestUser user) =>
+        SippRunner.RunAsync("invite-refused.xml", sipAddress,
+            ["-i", "127.0.0.1", "-p", FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "u1", "-s", callId.ToString(),
+             "-set", "rtpport", "40000", "-set", "user", user.Sip.Username],
+            TimeSpan.FromSeconds(30));
+
     /// <summary>Waits until the server's audio reaches the peer; fails with sipp's report if the leg ended first.</summary>
     public static async Task MediaFlowingAsync(CallAudioPeer peer, Task<SippRunner.Result> leg)
     {

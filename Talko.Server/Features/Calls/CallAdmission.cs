@@ -10,8 +10,9 @@ namespace Talko.Server.Features.Calls;
 
 /// <summary>
 /// The SIP engine's gate for calls: conference ids are call ids. An INVITE for a call owned elsewhere gets a 302 to
-/// the owner; one for a live call here is admitted when the authenticated device's user is a member of the call's
-/// conversation.
+/// the owner (a draining instance places a call nobody owns on a serving instance and redirects there, or answers
+/// 503 + Retry-After when there is none); one for a live call here is admitted when the authenticated device's user
+/// is a member of the call's conversation.
 /// </summary>
 public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.InstanceLifecycle lifecycle, IServiceScopeFactory scopes) : IConferenceAdmission
 {
@@ -25,9 +26,11 @@ public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.
         var location = await placement.LocateAsync(callId, cancellationToken);
         if (!location.Found)
         {
-            return location.RetryAfter is { } wait
-                ? ConferencePlacement.Refuse(SipStatusCodes.TemporarilyUnavailable, wait)
-                : ConferencePlacement.Refuse(SipStatusCodes.NotFound);
+            // Draining with no serving instance to redirect to is maintenance (RFC 3261 section 21.5.4: 503, and the
+            // client may try another server); otherwise the owner just vanished and the call is back shortly (480).
+            return location.RetryAfter is not { } wait ? ConferencePlacement.Refuse(SipStatusCodes.NotFound)
+                : lifecycle.IsDraining ? ConferencePlacement.Refuse(SipStatusCodes.ServiceUnavailable, wait)
+                : ConferencePlacement.Refuse(SipStatusCodes.TemporarilyUnavailable, wait);
         }
 
         return location.OwnerInstanceId == lifecycle.InstanceId

@@ -37,6 +37,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     private readonly IServiceProvider services;
     private readonly CallOwnership ownership;
     private readonly InstanceLifecycle lifecycle;
+    private readonly InstanceRegistry registry;
     private readonly IEphemeralStore store;
     private readonly KeySpace keys;
     private readonly AwarenessTracker awareness;
@@ -51,6 +52,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         IServiceProvider services,
         CallOwnership ownership,
         InstanceLifecycle lifecycle,
+        InstanceRegistry registry,
         IEphemeralStore store,
         KeySpace keys,
         AwarenessTracker awareness,
@@ -64,6 +66,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         this.services = services;
         this.ownership = ownership;
         this.lifecycle = lifecycle;
+        this.registry = registry;
         this.store = store;
         this.keys = keys;
         this.awareness = awareness;
@@ -110,6 +113,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
                 return false;
             }
 
+            await AwaitHandoverAsync(db, callId, cancellationToken);
             var previous = await CloseOrphansAsync(db, callId, cancellationToken);
             var closedMs = await db.Set<RecordingSegment>().Where(s => s.CallId == callId && s.State != SegmentState.Recording)
                 .SumAsync(s => s.DurationMs ?? 0, cancellationToken);
@@ -198,9 +202,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         HangUpLocalAsync(callId, leg => leg.UserId == userId && (deviceId is null || leg.DeviceId == deviceId));
 
     /// <summary>Rings every registered SIP device of <paramref name="userIds"/> into the call (in the background).</summary>
-    public void Ring(Guid callId, IEnumerable<Guid> userIds)
+    public void Ring(Guid callId, IReadOnlyCollection<Guid> userIds)
     {
-        if (Sip.Engine is not { } engine)
+        if (userIds.Count == 0 || Sip.Engine is not { } engine)
         {
             return;
         }
@@ -362,7 +366,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             Id = Guid.CreateVersion7(), CallId = callId, UserId = userId, DeviceId = deviceId, LegId = legId, InstanceId = InstanceId,
             JoinedAt = now.UtcDateTime, JoinOffsetMs = call.OffsetAt(now),
         };
-        var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}");
+        var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}") { Call = call };
         legs[legId] = leg;
         call.EmptySince = null;
         await using var scope = scopes.CreateAsyncScope();
@@ -384,7 +388,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         var now = time.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-        var offset = owned.TryGetValue(leg.CallId, out var call) ? call.OffsetAt(now) : (long?)null;
+        // A leg hung up because the call moved away or ended leaves at the end of this instance's recording so far.
+        var offset = leg.Call?.OffsetAt(now);
+        owned.TryGetValue(leg.CallId, out var call);
         await db.Set<CallParticipant>().Where(p => p.Id == leg.ParticipantId)
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, now.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offset));
         if (leg.Talking)
@@ -430,14 +436,22 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
+        var talkersJson = JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt);
         var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.State == SegmentState.Recording);
         if (segment is null)
         {
+            // An adopter that gave up waiting (ADR 0610) closed it from the file; its length is what later segments
+            // are based on, so only the talker timeline, which only this instance has, is added.
+            await db.Set<RecordingSegment>()
+                .Where(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(s => s.TalkersJson, talkersJson));
+            TryDelete(recording.WavPath);
+            TryDelete(recording.TimelinePath);
             return;
         }
 
-        var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
-        await StoreSegmentAsync(segment, recording.WavPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
+        await StoreSegmentAsync(segment, recording.WavPath, talkersJson);
         await db.SaveChangesAsync();
         if (owned.TryGetValue(segment.CallId, out var call))
         {
@@ -473,6 +487,48 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
 
         CallsLog.SegmentClosed(logger, segment.CallId, segment.Index, segment.DurationMs ?? 0, segment.State.ToString());
     }
+
+    /// <summary>
+    /// A previous owner that is still alive (it handed the call over in a drain move) closes its own segment, with the
+    /// talker timeline only it holds, moments after its legs are hung up: wait for that (up to
+    /// <see cref="CallsOptions.HandoverWait"/>) rather than close the segment from its file without talkers (ADR 0610).
+    /// The wait ends early when that owner leaves the instance registry (it died: nobody else will close it).
+    /// </summary>
+    private async Task AwaitHandoverAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        HashSet<string> awaited = new(StringComparer.Ordinal);
+        while (true)
+        {
+            var openElsewhere = await db.Set<RecordingSegment>().AsNoTracking()
+                .Where(s => s.CallId == callId && s.State == SegmentState.Recording && s.InstanceId != InstanceId)
+                .Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
+            var alive = new List<string>();
+            foreach (var instance in openElsewhere)
+            {
+                if (await registry.FindAsync(instance) is not null)
+                {
+                    alive.Add(instance);
+                }
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            awaited.UnionWith(alive);
+            if (alive.Count == 0 || elapsed >= options.Value.HandoverWait)
+            {
+                if (awaited.Count > 0)
+                {
+                    CallsLog.HandoverAwaited(logger, callId, string.Join(",", awaited), (long)elapsed.TotalMilliseconds, openElsewhere.Count == 0);
+                }
+
+                return;
+            }
+
+            await Task.Delay(HandoverPollInterval, time, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan HandoverPollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Closes segments a dead owner left open: its file, if this instance can reach it, goes into the blob store as it was cut off.</summary>
     private async Task<string?> CloseOrphansAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
@@ -577,6 +633,9 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
 
     private sealed record LegInfo(string LegId, Guid CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId, string AwarenessConnectionId)
     {
+        /// <summary>The call as this instance owned it when the leg joined; kept after a move so the leave has an offset.</summary>
+        public OwnedCall? Call { get; init; }
+
         public bool Talking { get; set; }
 
         public bool Muted { get; set; }

@@ -51,10 +51,14 @@ internal sealed class CallHostService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Live calls nobody owns had an owner that died: adopt them here (not while draining, not without SIP).</summary>
+    /// <summary>
+    /// Live calls nobody owns had an owner that died: adopt them here (not while draining, not without SIP). Calls
+    /// another instance claimed for this one (a draining instance placing a new call, a drain move) are adopted too,
+    /// so their claim is renewed even before anyone joins.
+    /// </summary>
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        if (lifecycle.IsDraining || sip.SipAddress is null)
+        if (sip.SipAddress is null)
         {
             return;
         }
@@ -64,11 +68,30 @@ internal sealed class CallHostService(
         var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).Select(c => c.Id).Take(1000).ToListAsync(cancellationToken);
         foreach (var callId in live.Where(id => !host.OwnedCalls.Contains(id)))
         {
-            if (await ownership.FindOwnerAsync(callId.ToString()) is null
-                && await ownership.ClaimOrFindOwnerAsync(callId.ToString(), lifecycle.InstanceId) == lifecycle.InstanceId)
+            var owner = await ownership.FindOwnerAsync(callId.ToString());
+            if (owner == lifecycle.InstanceId
+                || (owner is null && !lifecycle.IsDraining
+                    && await ownership.ClaimOrFindOwnerAsync(callId.ToString(), lifecycle.InstanceId) == lifecycle.InstanceId))
             {
-                await host.EnsureOwnedAsync(callId, cancellationToken);
+                // In the background: an adoption may wait for a live previous owner (ADR 0610), and this loop renews claims.
+                _ = AdoptAsync(callId, cancellationToken);
             }
+        }
+    }
+
+    private async Task AdoptAsync(Guid callId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await host.EnsureOwnedAsync(callId, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the claim lapses and another instance adopts the call.
+        }
+        catch (Exception exception)
+        {
+            CallsLog.BookkeepingFailed(logger, callId.ToString(), exception);
         }
     }
 
@@ -91,6 +114,22 @@ internal sealed class CallHostService(
                 break;
             case { Kind: CallCommand.Leave, UserId: { } userId }:
                 await host.OnLeaveAsync(command.CallId, userId, command.DeviceId);
+                break;
+            case { Kind: CallCommand.Ring, UserIds: { } ringing }:
+                // Every instance hears it; the owner (claimed for by the instance that started the call) adopts and rings.
+                try
+                {
+                    if (await ownership.FindOwnerAsync(command.CallId.ToString()) == lifecycle.InstanceId
+                        && await host.EnsureOwnedAsync(command.CallId, CancellationToken.None))
+                    {
+                        host.Ring(command.CallId, ringing);
+                    }
+                }
+                catch (Exception exception)
+                {
+                    CallsLog.BookkeepingFailed(logger, command.CallId.ToString(), exception);
+                }
+
                 break;
             default:
                 CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);

@@ -83,6 +83,13 @@ public sealed class CallPlacement(
         return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);
     }
 
+    /// <summary>
+    /// Null when a new call can be placed now: this instance serves with SIP, or it drains and another instance serves
+    /// with SIP. Otherwise how long to wait (a draining instance with nowhere to send a new call refuses it).
+    /// </summary>
+    public async Task<TimeSpan?> NewCallRetryAfterAsync() =>
+        !lifecycle.IsDraining || await PickServingAsync(lifecycle.InstanceId) is not null ? null : ownershipOptions.Value.ClaimTimeToLive;
+
     private async Task<InstanceDescriptor?> PickServingAsync(string self) =>
         (await registry.ListAsync())
             .Where(i => i.Id != self && i.State == InstanceState.Serving && i.SipAddress.Length > 0)

@@ -31,14 +31,24 @@ public sealed class CallService(
     public const string EndedByUser = "ended";
     public const string EndedEmpty = "empty";
 
-    public sealed record StartResult(CallView? Call, Guid? ExistingCallId);
+    /// <summary>One of: the call started; another is live (<paramref name="ExistingCallId"/>); no instance can take a new call (<paramref name="RetryAfter"/>).</summary>
+    public sealed record StartResult(CallView? Call, Guid? ExistingCallId, TimeSpan? RetryAfter = null);
 
-    /// <summary>Starts a call: the call row, a "call started" item and the notifications commit together; then the events, the claim and ringing.</summary>
+    /// <summary>
+    /// Starts a call: the call row, a "call started" item and the notifications commit together; then the events, the
+    /// claim (this instance, or a serving one when this one drains) and ringing (by the owner, which may be another instance).
+    /// </summary>
     public async Task<StartResult?> StartAsync(Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
         if (await ConversationAccess.FindAsync(db, conversationId, userId, cancellationToken) is not { } access)
         {
             return null;
+        }
+
+        // A draining instance takes no new calls; it places them on a serving instance, so without one nothing is committed.
+        if (await placement.NewCallRetryAfterAsync() is { } retryAfter)
+        {
+            return new StartResult(null, null, retryAfter);
         }
 
         var live = await db.Set<Call>().AsNoTracking().Where(c => c.ConversationId == conversationId && c.EndedAt == null)
@@ -69,9 +79,16 @@ public sealed class CallService(
         var location = await placement.LocateAsync(callId, cancellationToken);
         var view = await ViewAsync(callId, cancellationToken);
         await events.PublishAsync(new CallChanged(CallChanged.StartedName, view!), cancellationToken);
-        if (options.Value.RingDevices && location.OwnerInstanceId == host.InstanceId)
+        // Bindings live in the ephemeral store, so the owner rings every device wherever it registered (ADR 0611).
+        List<Guid> ringing = options.Value.RingDevices ? [.. members.Where(m => m != userId)] : [];
+        if (location.Found && location.OwnerInstanceId == host.InstanceId)
         {
-            host.Ring(callId, members.Where(m => m != userId));
+            host.Ring(callId, ringing);
+        }
+        else if (location.Found)
+        {
+            // Placed elsewhere (this instance drains): the owner adopts the call now, and rings.
+            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Ring, callId, null, null, ringing), CallCommandJson.Default.CallCommand));
         }
 
         return new StartResult(view, null);
@@ -87,6 +104,8 @@ public sealed class CallService(
 
         var participants = await db.Set<CallParticipant>().AsNoTracking().Where(p => p.CallId == callId && p.LeftAt == null)
             .OrderBy(p => p.JoinedAt).ToListAsync(cancellationToken);
+        var left = await db.Set<CallParticipant>().AsNoTracking().Where(p => p.CallId == callId && p.LeftAt != null)
+            .OrderByDescending(p => p.LeftAt).Take(options.Value.MaxLeftInView).ToListAsync(cancellationToken);
         var talking = call.EndedAt is null
             ? (await store.SetMembersAsync(keys.CallTalking(callId.ToString()))).Select(Guid.Parse).ToHashSet()
             : [];
@@ -97,7 +116,8 @@ public sealed class CallService(
             [.. participants.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, talking.Contains(p.UserId)))],
             [.. talking],
             owner,
-            await RecordedMsAsync(callId, cancellationToken));
+            await RecordedMsAsync(callId, cancellationToken),
+            [.. left.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, false, Utc(p.LeftAt!.Value)))]);
     }
 
     /// <summary>Ends a live call once (a concurrent second end finds it ended); every instance hangs up its legs.</summary>
@@ -160,10 +180,13 @@ public sealed class CallService(
 }
 
 /// <summary>A command every instance hears on <see cref="KeySpace.CallCommandsChannel"/>; the instance holding the legs acts.</summary>
-public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? DeviceId)
+public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? DeviceId, IReadOnlyList<Guid>? UserIds = null)
 {
     public const string End = "end";
     public const string Leave = "leave";
+
+    /// <summary>The call's owner (only) adopts the call and rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
+    public const string Ring = "ring";
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(CallCommand))]

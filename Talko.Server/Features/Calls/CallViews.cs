@@ -2,10 +2,12 @@ using Talko.Core.Conversations;
 
 namespace Talko.Server.Features.Calls;
 
-public sealed record CallParticipantView(Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking);
+/// <summary>One device's time in a call; <paramref name="LeftAt"/> is null while it is in.</summary>
+public sealed record CallParticipantView(Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking, DateTimeOffset? LeftAt = null);
 
 /// <summary>
-/// A call: State is "live" or "ended"; Talking lists users heard right now (the owner's talker detection);
+/// A call: State is "live" or "ended"; Participants are in it now, Left those who have left (latest first, at most
+/// <see cref="CallsOptions.MaxLeftInView"/>); Talking lists users heard right now (the owner's talker detection);
 /// RecordedMs is the recording's length so far; OwnerInstanceId is the instance running its mixer while live.
 /// </summary>
 public sealed record CallView(
@@ -19,7 +21,8 @@ public sealed record CallView(
     IReadOnlyList<CallParticipantView> Participants,
     IReadOnlyList<Guid> Talking,
     string? OwnerInstanceId,
-    long RecordedMs);
+    long RecordedMs,
+    IReadOnlyList<CallParticipantView>? Left = null);
 
 /// <summary>
 /// What a device needs to join: the conference URI on the owning instance, and which of its own SIP credentials

@@ -34,6 +34,13 @@ public static class CallsApi
             return Problems.NotFound("conversation");
         }
 
+        if (result.RetryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, "call_unavailable", "No instance can take a new call right now.",
+                "This instance is draining and no other instance is serving; try again shortly.");
+        }
+
         if (result.ExistingCallId is { } existing)
         {
             return Problems.Conflict("call_live", $"Call {existing} is already live in this conversation; join it.");

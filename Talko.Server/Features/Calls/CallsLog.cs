@@ -34,4 +34,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7110, Level = LogLevel.Warning, Message = "Call {CallId} could not be moved off this draining instance: {Reason}")]
     public static partial void MoveFailed(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Adopting call {CallId}: waited {WaitedMs} ms for the previous owner(s) {Instances} to close their segment (closed by them: {ClosedByOwner})")]
+    public static partial void HandoverAwaited(ILogger logger, Guid callId, string instances, long waitedMs, bool closedByOwner);
 }

@@ -20,6 +20,16 @@ public sealed class CallsOptions
     /// <summary>Largest recording segment copied into the blob store (4 GiB is 74 hours of 8 kHz 16-bit mono).</summary>
     public long MaxSegmentBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>Most departed participants listed in a call's view (the latest ones; the timeline has every leave).</summary>
+    public int MaxLeftInView { get; set; } = 100;
+
+    /// <summary>
+    /// An adopter of a call whose previous owner is still alive (a drain move) waits up to this long for that owner to
+    /// close its recording segment with its talker timeline (ADR 0610) before closing it from the file itself. A join
+    /// or INVITE arriving during a handover waits as long; keep it well under the claim time-to-live.
+    /// </summary>
+    public TimeSpan HandoverWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most live calls in one conversation at once.</summary>
     public int MaxLiveCallsPerConversation { get; set; } = 1;
 }

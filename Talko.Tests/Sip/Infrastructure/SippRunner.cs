@@ -24,9 +24,10 @@ internal static class SippRunner
             RedirectStandardInput = true,
             WorkingDirectory = work.FullName,
         };
+        // An empty remote runs a server (UAS) scenario, which waits for requests instead of sending to a peer.
         foreach (var a in new[] { remote, "-sf", Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", scenario), "-m", "1", "-l", "1",
                      "-timeout", "15s", "-timeout_error", "-recv_timeout", "10000", "-nostdin", "-trace_err", "-error_file", errorFile })
-            start.ArgumentList.Add(a);
+            if (a.Length > 0) start.ArgumentList.Add(a);
         foreach (var a in arguments) start.ArgumentList.Add(a);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
