@@ -15,6 +15,7 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     private readonly Socket listener = new(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
     private readonly ConcurrentDictionary<IPEndPoint, Connection> connections = new();
     private readonly CancellationTokenSource stopping = new();
+    private int disposed;
     private Task? acceptLoop;
 
     public override SipTransportProtocol Protocol => SipTransportProtocol.Tcp;
@@ -161,6 +162,12 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
     public override async ValueTask DisposeAsync()
     {
+        // The engine's stop and its disposal both close channels; the second close has nothing to do.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         listener.Dispose();
         foreach (var connection in connections.Values) connection.Close();

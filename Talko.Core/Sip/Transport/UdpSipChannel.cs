@@ -12,6 +12,7 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     private readonly Socket socket = new(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
     private readonly CancellationTokenSource stopping = new();
     private Task? receiveLoop;
+    private int disposed;
 
     public override SipTransportProtocol Protocol => SipTransportProtocol.Udp;
 
@@ -84,6 +85,12 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
     public override async ValueTask DisposeAsync()
     {
+        // The engine's stop and its disposal both close channels; the second close has nothing to do.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         socket.Dispose();
         if (receiveLoop is not null) await receiveLoop.ConfigureAwait(false);
