@@ -6,6 +6,7 @@ using Talko.Bench.Sip;
 return args.FirstOrDefault() switch
 {
     "mixer" => await MixerBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "clock" => await ClockBenchmark.RunAsync(args.Skip(1).ToArray()),
     "sip-server" => await SipServerMode.RunAsync(args.Skip(1).ToArray()),
     "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -15,6 +16,7 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- clock [--runs N] [--seconds N] [--conferences N] [--participants N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");

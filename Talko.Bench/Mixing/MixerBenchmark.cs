@@ -114,7 +114,7 @@ internal static class MixerBenchmark
 
     private static readonly string[] Scenarios = ["all-talking", "3-talkers", "all-talking+udp"];
 
-    private static ConferenceMixer Build(int size, short[] source, string scenario, UdpSink sockets)
+    internal static ConferenceMixer Build(int size, short[] source, string scenario, UdpSink sockets)
     {
         var allTalking = scenario.StartsWith("all-talking", StringComparison.Ordinal);
         var mixer = new ConferenceMixer(new ConferenceMixerOptions { MaxParticipants = size });
@@ -127,7 +127,7 @@ internal static class MixerBenchmark
     }
 
     /// <summary>For "+udp" scenarios: a real loopback send per participant per tick to a socket nobody reads.</summary>
-    private sealed class UdpSink : IDisposable
+    internal sealed class UdpSink : IDisposable
     {
         private readonly Socket? receiver;
 
@@ -156,7 +156,7 @@ internal static class MixerBenchmark
         }
     }
 
-    private static short[] Noise(int samples)
+    internal static short[] Noise(int samples)
     {
         // Speech-level noise (about -20 dBov): every sample differs, so no participant looks silent.
         var random = new Random(42);
@@ -169,7 +169,7 @@ internal static class MixerBenchmark
         return noise;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -181,13 +181,13 @@ internal static class MixerBenchmark
         }
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
 
-    private static int IntOption(string[] args, string name, int fallback) =>
+    internal static int IntOption(string[] args, string name, int fallback) =>
         StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
     private static string? StringOption(string[] args, string name)

@@ -24,6 +24,9 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
     private readonly RtpPortAllocator ports;
     private readonly IPAddress bindAddress;
 
+    /// <summary>Timing threads for the conferences' clocks; null with a test's fake clock or when configured off.</summary>
+    private readonly MixerClockThreads? clockThreads;
+
     public ConferenceMediaEngine(
         IOptions<MediaEngineOptions> options,
         TimeProvider timeProvider,
@@ -40,6 +43,11 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         this.observers = observers?.ToArray() ?? [];
         ports = new RtpPortAllocator(this.options.RtpPorts);
         bindAddress = IPAddress.Parse(this.options.BindAddress);
+        if (timeProvider == TimeProvider.System && this.options.Mixer.ClockThreads > 0)
+        {
+            clockThreads = new MixerClockThreads(this.options.Mixer.ClockThreads);
+        }
+
         WarmUp(this.options.Mixer);
     }
 
@@ -163,6 +171,8 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         {
             await RemoveLegAsync(leg).ConfigureAwait(false);
         }
+
+        clockThreads?.Dispose();
     }
 
     internal void SetOnHold(MediaLeg leg, bool onHold)
@@ -268,7 +278,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             var mixerOptions = engine.options.Mixer;
             Mixer = new ConferenceMixer(mixerOptions, engine.loggerFactory.CreateLogger<ConferenceMixer>());
             Clock = new MixerClock(
-                engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger, Mixer.Skip);
+                engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger, Mixer.Skip, engine.clockThreads);
             Mixer.TalkingStarted += (_, e) =>
             {
                 recording?.Timeline.Started(e.ParticipantId, e.Offset);

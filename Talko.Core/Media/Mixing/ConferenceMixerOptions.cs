@@ -15,11 +15,18 @@ public sealed class ConferenceMixerOptions
     /// </summary>
     public int MaxCatchUpTicks { get; set; } = 25;
 
+    /// <summary>
+    /// Dedicated threads that tick the conferences' clocks (each conference on one of them; about one per core is
+    /// right); 0 ticks each conference from the thread pool instead. Used only with the system clock: a test's fake
+    /// clock always uses the pool.
+    /// </summary>
+    public int ClockThreads { get; set; } = 4;
+
     public TalkerDetectionOptions Talker { get; set; } = new();
 
     internal void Validate()
     {
-        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0)
+        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads < 0)
         {
             throw new ArgumentException("Mixer options need a positive frame, tick interval and participant limit.");
         }

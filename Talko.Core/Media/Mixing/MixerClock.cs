@@ -4,8 +4,10 @@ namespace Talko.Core.Media.Mixing;
 
 /// <summary>
 /// Calls a tick action every interval on a schedule anchored at its start, so ticks average exactly one
-/// per interval however late the timer wakes: late wakes run the missed ticks back to back (up to a
+/// per interval however late the clock wakes: late wakes run the missed ticks back to back (up to a
 /// limit), and a longer stall skips ahead rather than bursting. Time comes from <see cref="TimeProvider"/>.
+/// It is driven either by <see cref="MixerClockThreads"/> (dedicated timing threads, in production) or, without
+/// them, by its own loop of <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> (so tests can drive time).
 /// </summary>
 public sealed class MixerClock : IAsyncDisposable
 {
@@ -15,16 +17,24 @@ public sealed class MixerClock : IAsyncDisposable
     private readonly Action tick;
     private readonly Action<long>? skipped;
     private readonly ILogger logger;
+    private readonly MixerClockThreads? threads;
     private readonly CancellationTokenSource stopping = new();
+    private readonly Lock stepping = new();
     private Task? loop;
+    private bool started;
+    private bool stopped;
+    private long start;
+    private long scheduled;
     private long lateTicks;
     private long skippedTicks;
 
     /// <summary>
     /// Creates a stopped clock. <paramref name="skipped"/> is told how many ticks were skipped after a stall,
-    /// so time-keeping (recording length, RTP timestamps) stays on the wall clock.
+    /// so time-keeping (recording length, RTP timestamps) stays on the wall clock. With <paramref name="threads"/>
+    /// the clock is ticked by one of those timing threads; without, by a loop on the thread pool.
     /// </summary>
-    public MixerClock(TimeProvider timeProvider, TimeSpan interval, int maxCatchUpTicks, Action tick, ILogger logger, Action<long>? skipped = null)
+    public MixerClock(
+        TimeProvider timeProvider, TimeSpan interval, int maxCatchUpTicks, Action tick, ILogger logger, Action<long>? skipped = null, MixerClockThreads? threads = null)
     {
         this.skipped = skipped;
         this.timeProvider = timeProvider;
@@ -32,6 +42,7 @@ public sealed class MixerClock : IAsyncDisposable
         this.maxCatchUpTicks = maxCatchUpTicks;
         this.tick = tick;
         this.logger = logger;
+        this.threads = threads;
     }
 
     /// <summary>Ticks that ran more than one interval after their scheduled time.</summary>
@@ -40,10 +51,39 @@ public sealed class MixerClock : IAsyncDisposable
     /// <summary>Ticks never run because the clock fell too far behind.</summary>
     public long SkippedTicks => Interlocked.Read(ref skippedTicks);
 
-    public void Start() => loop ??= Task.Run(() => RunAsync(stopping.Token));
+    public void Start()
+    {
+        lock (stepping)
+        {
+            if (started)
+            {
+                return;
+            }
 
+            started = true;
+            start = timeProvider.GetTimestamp();
+        }
+
+        if (threads is not null)
+        {
+            threads.Add(this);
+        }
+        else
+        {
+            loop = Task.Run(() => RunAsync(stopping.Token));
+        }
+    }
+
+    /// <summary>Stops the clock; once this returns, no tick is running or will run.</summary>
     public async ValueTask DisposeAsync()
     {
+        lock (stepping)
+        {
+            // A timing thread steps under this lock, so after it no step is in progress or to come.
+            stopped = true;
+        }
+
+        threads?.Remove(this);
         await stopping.CancelAsync().ConfigureAwait(false);
         if (loop is not null)
         {
@@ -53,28 +93,21 @@ public sealed class MixerClock : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>How long until the next tick is due (zero or less: due now).</summary>
+    internal TimeSpan DueIn() => interval * Volatile.Read(ref scheduled) - timeProvider.GetElapsedTime(start);
+
+    /// <summary>Runs the tick that is due (after skipping ahead if the clock fell too far behind). False once stopped.</summary>
+    internal bool Step()
     {
-        var start = timeProvider.GetTimestamp();
-        long scheduled = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        lock (stepping)
         {
-            var due = interval * scheduled;
-            var wait = due - timeProvider.GetElapsedTime(start);
-            if (wait > TimeSpan.Zero)
+            if (stopped)
             {
-                try
-                {
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                return false;
             }
 
-            var elapsed = timeProvider.GetElapsedTime(start);
-            var behind = (long)((elapsed - due) / interval);
+            var due = interval * scheduled;
+            var behind = (long)((timeProvider.GetElapsedTime(start) - due) / interval);
             if (behind > maxCatchUpTicks)
             {
                 Interlocked.Add(ref skippedTicks, behind - maxCatchUpTicks);
@@ -104,7 +137,32 @@ public sealed class MixerClock : IAsyncDisposable
                 MixingLog.TickFailed(logger, exception);
             }
 
-            scheduled++;
+            Volatile.Write(ref scheduled, scheduled + 1);
+            return true;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = DueIn();
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (!Step())
+            {
+                return;
+            }
         }
     }
 }
