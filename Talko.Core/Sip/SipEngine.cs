@@ -75,7 +75,7 @@ public sealed class SipEngine : IAsyncDisposable
         UserAgent = new SipUserAgent(transactions, options.UserAgent, loggers.CreateLogger("Talko.Core.Sip.Dialogs"));
         Authenticator = new SipDigestAuthenticator(options.Digest, credentials, time);
         var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"), RegistrationPolicy);
-        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"));
+        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"), time);
         Dialer = new ConferenceDialer(Conferences, Bindings, options.Domain);
         UserAgent.Map(SipMethods.Register, registrar);
         UserAgent.Map(SipMethods.Invite, Conferences);
