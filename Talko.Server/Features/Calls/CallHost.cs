@@ -26,7 +26,7 @@ namespace Talko.Server.Features.Calls;
 /// calls left empty, and adopts calls whose owner died (closing that owner's segment first, ADR 0601).
 /// Media callbacks only queue work; one worker applies it in order so a segment is indexed before its legs.
 /// </summary>
-public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
+public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, OwnedCall> owned = new();
     private readonly ConcurrentDictionary<string, LegInfo> legs = new(StringComparer.Ordinal);
@@ -140,9 +140,10 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     /// <summary>
     /// For blue/green past a drain deadline: hands a call to another serving instance. The claim is moved to
     /// <paramref name="targetInstanceId"/> (the registry's SIP address goes to clients in a <c>callMoved</c> event), then
-    /// the legs here are hung up so this segment closes; devices rejoin there and recording continues in a new segment.
+    /// each SIP leg here is referred there (<see cref="HandOverLegsAsync"/>) so this segment closes as they leave;
+    /// devices rejoin there and recording continues in a new segment.
     /// </summary>
-    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, CancellationToken cancellationToken = default)
+    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, ConferenceTransferTimings? transfer = null, CancellationToken cancellationToken = default)
     {
         if (!owned.TryRemove(callId, out var call))
         {
@@ -161,7 +162,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
         }
 
-        await HangUpLocalAsync(callId, _ => true);
+        await HandOverLegsAsync(callId, newOwner, targetSipAddress, transfer ?? DefaultTransfer, cancellationToken);
         services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
         return true;
     }

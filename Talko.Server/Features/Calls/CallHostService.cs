@@ -92,6 +92,9 @@ internal sealed class CallHostService(
             case { Kind: CallCommand.Leave, UserId: { } userId }:
                 await host.OnLeaveAsync(command.CallId, userId, command.DeviceId);
                 break;
+            case { Kind: CallCommand.Ring, UserId: { } ringUserId }:
+                await host.OnRingCommandAsync(command.CallId, ringUserId, command.DeviceId);
+                break;
             default:
                 CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);
                 break;

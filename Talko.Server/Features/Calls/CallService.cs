@@ -164,6 +164,9 @@ public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? D
 {
     public const string End = "end";
     public const string Leave = "leave";
+
+    /// <summary>The instance that owns the call rings the user's device (<see cref="CallCommand.DeviceId"/>, or all) into it: a moved call's fallback for devices that refused a transfer.</summary>
+    public const string Ring = "ring";
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(CallCommand))]

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Talko.Core.Eventing;
+using Talko.Core.Sip;
+using Talko.Core.Sip.Conferencing;
+using Talko.Core.Sip.Messages;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>
+/// Handing a moved call's SIP legs to the new owner (ADR 0710): each device is referred there (RFC 3515 blind
+/// transfer); one that refuses is hung up here and, when it has a registered binding, rung from the new owner.
+/// </summary>
+public sealed partial class CallHost
+{
+    /// <summary>Used when the caller gives no timings (the drain passes its own, Talko:Drain:CallTransfer*).</summary>
+    private static readonly ConferenceTransferTimings DefaultTransfer = new(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
+
+    /// <summary>Refers every SIP leg of the call here to the new owner, all at once, and returns when none is left.</summary>
+    private async Task HandOverLegsAsync(Guid callId, string newOwner, string targetSipAddress, ConferenceTransferTimings timings, CancellationToken cancellationToken)
+    {
+        if (Sip.Engine is not { } engine)
+        {
+            return;
+        }
+
+        var target = SipUri.Parse(CallPlacement.ConferenceUri(callId, targetSipAddress));
+        var conference = callId.ToString();
+        var here = engine.Conferences.Calls.Where(c => c.ConferenceId == conference).ToList();
+        await Task.WhenAll(here.Select(call => HandOverAsync(engine, call, callId, newOwner, target, timings, cancellationToken)));
+    }
+
+    private async Task HandOverAsync(SipEngine engine, ConferenceCall call, Guid callId, string newOwner, SipUri target, ConferenceTransferTimings timings, CancellationToken cancellationToken)
+    {
+        ConferenceTransferResult result;
+        try
+        {
+            result = await engine.Conferences.TransferAsync(call, target, timings, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            CallHandoverLog.TransferFailed(logger, callId, call.Leg.LegId, exception);
+            result = new ConferenceTransferResult(ConferenceTransferOutcome.Refused, 0, null);
+        }
+
+        CallHandoverLog.Transferred(logger, callId, call.Leg.LegId, newOwner, result.Outcome, result.ReferStatus);
+        if (result.Outcome != ConferenceTransferOutcome.Refused)
+        {
+            return;
+        }
+
+        // The device stays where it is unless told otherwise; this instance is leaving, so end its leg here first.
+        await engine.Conferences.HangUpAsync(call);
+        var (userId, deviceId) = legs.TryGetValue(call.Leg.LegId, out var leg) ? (leg.UserId, leg.DeviceId)
+            : Guid.TryParse(call.Caller?.UserId, out var caller) ? (caller, Guid.TryParse(call.Caller?.DeviceId, out var d) ? d : (Guid?)null)
+            : (Guid.Empty, null);
+        var reachable = userId != Guid.Empty
+            && (await engine.Bindings.GetByUserAsync(userId.ToString("D"), cancellationToken)).Any(b => deviceId is null || b.DeviceId == deviceId.Value.ToString("D"));
+        if (reachable)
+        {
+            var command = new CallCommand(CallCommand.Ring, callId, userId, deviceId);
+            await services.GetRequiredService<IEventBus>().PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(command, CallCommandJson.Default.CallCommand));
+        }
+
+        CallHandoverLog.FellBack(logger, callId, call.Leg.LegId, reachable ? "re-invited from the new owner" : "hung up; the app rejoins through callMoved");
+    }
+
+    /// <summary>
+    /// A <see cref="CallCommand.Ring"/>: if this instance holds the call's claim, it adopts the call and rings the
+    /// user's device (all of their devices without one) in the background; the gap since the move is logged on answer.
+    /// </summary>
+    internal async Task OnRingCommandAsync(Guid callId, Guid userId, Guid? deviceId)
+    {
+        if (Sip.Engine is not { } engine || await ownership.FindOwnerAsync(callId.ToString()) != InstanceId)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                if (!await EnsureOwnedAsync(callId, CancellationToken.None))
+                {
+                    return;
+                }
+
+                var targets = (await engine.Bindings.GetByUserAsync(userId.ToString("D")))
+                    .Where(b => deviceId is null || b.DeviceId == deviceId.Value.ToString("D")).ToList();
+                await Task.WhenAll(targets.Select(async binding =>
+                {
+                    if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } rung)
+                    {
+                        Guid? device = Guid.TryParse(binding.DeviceId, out var d) ? d : null;
+                        Enqueue(callId.ToString(), async () =>
+                        {
+                            await RecordJoinAsync(callId, rung.Leg.LegId, userId, device);
+                            await LogGapAfterMoveAsync(callId, userId);
+                        });
+                    }
+                }));
+            }
+            catch (Exception exception)
+            {
+                CallsLog.BookkeepingFailed(logger, callId.ToString(), exception);
+            }
+        });
+    }
+}
