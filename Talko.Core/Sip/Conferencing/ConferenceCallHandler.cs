@@ -176,15 +176,16 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         ConferenceLog.Referring(logger, call.Leg.LegId, call.ConferenceId, target.ToString());
         var transaction = agent.SendRequest(refer, call.Dialog.Target);
 
-        int status;
-        try
+        // A device that does not know REFER may just hang up: its BYE ends the wait as well as an answer does.
+        using (var answering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            status = (await transaction.FinalResponse.WaitAsync(timings.ResponseTimeout, time, cancellationToken)).StatusCode;
+            await Task.WhenAny(transaction.FinalResponse, call.Ended, Task.Delay(timings.ResponseTimeout, time, answering.Token));
+            await answering.CancelAsync();
         }
-        catch (TimeoutException)
-        {
-            status = SipStatusCodes.RequestTimeout;
-        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var status = transaction.FinalResponse.IsCompletedSuccessfully ? transaction.FinalResponse.Result.StatusCode
+            : call.Ended.IsCompleted ? 0 : SipStatusCodes.RequestTimeout;
 
         ConferenceTransferResult result;
         if (call.Ended.IsCompleted)
