@@ -9,8 +9,9 @@ namespace Talko.LoadClient;
 public sealed record CallLeg(Guid CallId, Guid UserId, string Host, int Port, string SipUsername, string SipSecret)
 {
     /// <summary>
-    /// A sipp injection file (-inf) for these legs, one line per leg: call id; SIP username; secret; owner host; owner port
-    /// ([field0] to [field4] in Talko.Tests/Sip/Scenarios/call-leg-transferable.xml).
+    /// These legs as CSV, one line per leg: call id;SIP username;secret;owner host;owner port (scripts/bluegreen.sh runs
+    /// one sipp per line, passing them as -s, -au, -ap and the remote host; sipp's own injection files cannot carry
+    /// per-call digest credentials). The first line is "SEQUENTIAL", as sipp's -inf files start.
     /// </summary>
     public static string ToSippCsv(IEnumerable<CallLeg> legs)
     {

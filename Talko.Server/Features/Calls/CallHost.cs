@@ -170,13 +170,16 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     /// <summary>Participants who have not rejoined a moved call by then are not counted as a gap but as gone.</summary>
     private static readonly TimeSpan MovedMarkerLifetime = TimeSpan.FromMinutes(2);
 
-    /// <summary>A participant's leg joined a call that another instance handed over: log how long they were without audio.</summary>
-    private async Task LogGapAfterMoveAsync(Guid callId, Guid userId)
+    /// <summary>
+    /// A participant's leg joined a call that another instance handed over: log how long they were without audio, from
+    /// the move to <paramref name="joinedAt"/> (when the media leg here started, not when the bookkeeping got to it).
+    /// </summary>
+    private async Task LogGapAfterMoveAsync(Guid callId, Guid userId, DateTimeOffset? joinedAt = null)
     {
         if (await store.GetAsync(keys.CallMovedAt(callId.ToString())) is { } movedAt
             && long.TryParse(movedAt, System.Globalization.CultureInfo.InvariantCulture, out var movedAtMs))
         {
-            var gap = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(movedAtMs);
+            var gap = (joinedAt ?? time.GetUtcNow()) - DateTimeOffset.FromUnixTimeMilliseconds(movedAtMs);
             CallsLog.RejoinedAfterMove(logger, callId, userId, (long)gap.TotalMilliseconds);
         }
     }
@@ -311,6 +314,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             return;
         }
 
+        var joinedAt = time.GetUtcNow();
         Enqueue(conferenceId, async () =>
         {
             // The signalling layer tracks its call right after the media leg exists; wait a moment for it.
@@ -327,7 +331,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             if (caller is not null && Guid.TryParse(caller.UserId, out var userId))
             {
                 await RecordJoinAsync(call.CallId, legId, userId, Guid.TryParse(caller.DeviceId, out var device) ? device : null);
-                await LogGapAfterMoveAsync(call.CallId, userId);
+                await LogGapAfterMoveAsync(call.CallId, userId, joinedAt);
             }
         });
     }

@@ -7,30 +7,39 @@ using Talko.Tests.Sip.Infrastructure;
 namespace Talko.Tests.Server.Drain;
 
 /// <summary>
-/// Many transferable call legs in one sipp process (Sip/Scenarios/call-leg-transferable.xml, one injection line per leg),
-/// each streaming audio; reports sipp's successful and failed call counts (a failed call is a dropped one).
+/// Transferable call legs (Sip/Scenarios/call-leg-transferable.xml), one sipp process each (sipp 3.6 takes digest
+/// credentials per process only), each streaming audio; reports how many ended well and how many failed (a failed
+/// leg is a dropped call: a BYE from the server, an unexpected message, a timeout).
 /// </summary>
 internal static partial class SippCallLegs
 {
-    public sealed record Result(int ExitCode, int Successful, int Failed, string Output, string ErrorLog)
+    public sealed record Leg(CallLeg Call, int ExitCode, int Successful, int Failed, string Output, string ErrorLog);
+
+    public sealed record Result(IReadOnlyList<Leg> Legs)
     {
-        public override string ToString() => $"exit {ExitCode}, {Successful} successful, {Failed} failed\n--- error log ---\n{ErrorLog}\n--- output (tail) ---\n{Output[Math.Max(0, Output.Length - 2500)..]}";
+        public int Successful => Legs.Count(l => l.ExitCode == 0 && l.Successful == 1 && l.Failed == 0);
+
+        public int Failed => Legs.Count - Successful;
+
+        public override string ToString() => $"{Successful} legs ended well, {Failed} failed" + string.Concat(Legs.Where(l => l.ExitCode != 0 || l.Successful != 1)
+            .Select(l => $"\n--- leg of {l.Call.SipUsername} in {l.Call.CallId}: exit {l.ExitCode}\n{l.ErrorLog}\n{l.Output[Math.Max(0, l.Output.Length - 1500)..]}"));
     }
 
     /// <param name="remote">The SIP address of the instance that owns the calls.</param>
     /// <param name="legs">The legs to dial, all at once.</param>
     /// <param name="ownLength">How long a leg waits for a REFER before it hangs up by itself.</param>
     /// <param name="afterMove">How long a referred leg talks on the new owner before it hangs up.</param>
-    /// <param name="mediaPort">sipp's first local RTP port (each process needs its own range).</param>
-    /// <param name="limit">Hard limit for the whole process.</param>
-    public static async Task<Result> RunAsync(string remote, IReadOnlyList<CallLeg> legs, TimeSpan ownLength, TimeSpan afterMove, int mediaPort, TimeSpan limit)
+    /// <param name="limit">Hard limit for each process.</param>
+    /// <param name="stop">Kills what is still running (a test that failed early).</param>
+    public static async Task<Result> RunAsync(string remote, IReadOnlyList<CallLeg> legs, TimeSpan ownLength, TimeSpan afterMove, TimeSpan limit, CancellationToken stop) =>
+        new(await Task.WhenAll(legs.Select(leg => RunLegAsync(remote, leg, ownLength, afterMove, limit, stop))));
+
+    private static async Task<Leg> RunLegAsync(string remote, CallLeg leg, TimeSpan ownLength, TimeSpan afterMove, TimeSpan limit, CancellationToken stop)
     {
         if (!File.Exists(SippRunner.Executable)) throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
         var scenarios = Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios");
-        var work = Directory.CreateTempSubdirectory("talko-sipp-legs-");
-        var csv = Path.Combine(work.FullName, "legs.csv");
+        var work = Directory.CreateTempSubdirectory("talko-sipp-leg-");
         var errorFile = Path.Combine(work.FullName, "errors.log");
-        await File.WriteAllTextAsync(csv, CallLeg.ToSippCsv(legs));
         var start = new ProcessStartInfo(SippRunner.Executable)
         {
             RedirectStandardOutput = true,
@@ -41,10 +50,10 @@ internal static partial class SippCallLegs
         string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         foreach (var argument in new[]
                  {
-                     remote, "-sf", Path.Combine(scenarios, "call-leg-transferable.xml"), "-inf", csv,
-                     "-m", legs.Count.ToString(CultureInfo.InvariantCulture), "-l", legs.Count.ToString(CultureInfo.InvariantCulture), "-r", "20",
+                     remote, "-sf", Path.Combine(scenarios, "call-leg-transferable.xml"), "-m", "1", "-l", "1",
+                     "-s", leg.CallId.ToString("D"), "-au", leg.SipUsername, "-ap", leg.SipSecret, "-set", "user", leg.SipUsername,
                      "-i", "127.0.0.1", "-p", FreePort.Find().ToString(CultureInfo.InvariantCulture), "-t", "u1",
-                     "-mp", mediaPort.ToString(CultureInfo.InvariantCulture), "-recv_timeout", Ms(ownLength), "-d", Ms(afterMove),
+                     "-mp", FreePort.Find().ToString(CultureInfo.InvariantCulture), "-recv_timeout", Ms(ownLength), "-d", Ms(afterMove),
                      "-nostdin", "-trace_err", "-error_file", errorFile,
                  })
         {
@@ -54,8 +63,9 @@ internal static partial class SippCallLegs
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using (var cancel = new CancellationTokenSource(limit))
+        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop))
         {
+            cancel.CancelAfter(limit);
             try
             {
                 await process.WaitForExitAsync(cancel.Token);
@@ -78,7 +88,7 @@ internal static partial class SippCallLegs
             // A leftover temporary folder is harmless.
         }
 
-        return new Result(process.ExitCode, LastCount(SuccessfulLine(), text), LastCount(FailedLine(), text), text, errorLog);
+        return new Leg(leg, process.ExitCode, LastCount(SuccessfulLine(), text), LastCount(FailedLine(), text), text, errorLog);
     }
 
     private static int LastCount(Regex line, string text) =>
