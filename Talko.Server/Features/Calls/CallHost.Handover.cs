@@ -26,7 +26,37 @@ public sealed partial class CallHost
         var target = SipUri.Parse(CallPlacement.ConferenceUri(callId, targetSipAddress));
         var conference = callId.ToString();
         var here = engine.Conferences.Calls.Where(c => c.ConferenceId == conference).ToList();
-        await Task.WhenAll(here.Select(call => HandOverAsync(engine, call, callId, newOwner, target, timings, cancellationToken)));
+        using var handingOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var keepClaim = KeepClaimForAsync(callId, newOwner, handingOver.Token);
+        try
+        {
+            await Task.WhenAll(here.Select(call => HandOverAsync(engine, call, callId, newOwner, target, timings, cancellationToken)));
+        }
+        finally
+        {
+            await handingOver.CancelAsync();
+            await keepClaim;
+        }
+    }
+
+    /// <summary>
+    /// The new owner renews its claim only once a leg reaches it and it adopts the call; until then (transfers can take
+    /// longer than the claim lives) this instance renews the claim on its behalf so that no sweep takes the call elsewhere.
+    /// </summary>
+    private async Task KeepClaimForAsync(Guid callId, string newOwner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.Value.RenewInterval, time, cancellationToken);
+                await ownership.RenewAsync(callId.ToString(), newOwner);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The hand-over is over; the new owner (or a sweep, if nobody reached it) holds the claim from here.
+        }
     }
 
     private async Task HandOverAsync(SipEngine engine, ConferenceCall call, Guid callId, string newOwner, SipUri target, ConferenceTransferTimings timings, CancellationToken cancellationToken)
