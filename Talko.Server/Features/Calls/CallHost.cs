@@ -244,8 +244,13 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         {
             if (!await ownership.RenewAsync(call.CallId.ToString(), InstanceId))
             {
+                // Moved away (MoveAwayAsync) or ended since this round began: handed over on purpose, not lost.
+                if (!owned.TryRemove(call.CallId, out _))
+                {
+                    continue;
+                }
+
                 CallsLog.OwnershipLost(logger, call.CallId);
-                owned.TryRemove(call.CallId, out _);
                 services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
                 await HangUpLocalAsync(call.CallId, _ => true);
                 continue;
