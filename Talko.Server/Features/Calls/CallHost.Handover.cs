@@ -96,7 +96,8 @@ public sealed partial class CallHost
 
     /// <summary>
     /// A <see cref="CallCommand.Ring"/>: if this instance holds the call's claim, it adopts the call and rings the
-    /// user's device (all of their devices without one) in the background; the gap since the move is logged on answer.
+    /// user's device (all of their devices without one) unless it is back in the call already, in the background;
+    /// the gap since the move is logged on answer.
     /// </summary>
     internal async Task OnRingCommandAsync(Guid callId, Guid userId, Guid? deviceId)
     {
@@ -114,8 +115,12 @@ public sealed partial class CallHost
                     return;
                 }
 
+                // An app that heard callMoved may have rejoined by itself meanwhile: do not ring a device that is back.
+                var conference = callId.ToString();
+                var back = engine.Conferences.Calls.Where(c => c.ConferenceId == conference && string.Equals(c.Caller?.UserId, userId.ToString("D"), StringComparison.OrdinalIgnoreCase))
+                    .Select(c => c.Caller!.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var targets = (await engine.Bindings.GetByUserAsync(userId.ToString("D")))
-                    .Where(b => deviceId is null || b.DeviceId == deviceId.Value.ToString("D")).ToList();
+                    .Where(b => (deviceId is null || b.DeviceId == deviceId.Value.ToString("D")) && !back.Contains(b.DeviceId)).ToList();
                 await Task.WhenAll(targets.Select(async binding =>
                 {
                     if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } rung)
