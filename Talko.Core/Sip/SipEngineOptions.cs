@@ -37,6 +37,13 @@ public sealed class SipEngineOptions
     /// <summary>Most live transactions; beyond it new requests get 503.</summary>
     public int MaxTransactions { get; set; } = 50_000;
 
+    /// <summary>
+    /// Hand new INVITEs to the conference handler off the channel's receive loop, so one slow INVITE (authentication,
+    /// admission, adoption of a moved call) does not hold up other calls' signalling (ADR 0110). Tests that inject
+    /// messages and read the answers at once turn it off.
+    /// </summary>
+    public bool ConcurrentInvites { get; set; } = true;
+
     public SipParserOptions Parser { get; set; } = new();
 
     public SipTransportOptions Transport { get; set; } = new();

@@ -1,8 +1,11 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Talko.Core.Eventing;
 using Talko.Core.Sip;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Messages;
+using Talko.Server.Data;
+using Talko.Server.Features.Calls.Entities;
 
 namespace Talko.Server.Features.Calls;
 
@@ -36,6 +39,47 @@ public sealed partial class CallHost
         {
             await handingOver.CancelAsync();
             await keepClaim;
+        }
+
+        await SettleAsync(callId, SettleLimit);
+    }
+
+    /// <summary>How long a moved call's bookkeeping here may take before the drain goes on without it.</summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Once the legs have left: lets this instance finish its bookkeeping of the call (participants left, its segment
+    /// closed and stored) before the drain may stop the process, which would cut that work off.
+    /// </summary>
+    private async Task SettleAsync(Guid callId, TimeSpan limit)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            while (time.GetElapsedTime(started) < limit)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+                if (!await db.Set<RecordingSegment>().AnyAsync(s => s.CallId == callId && s.InstanceId == InstanceId && s.State == SegmentState.Recording))
+                {
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+            }
+
+            // The work queue runs in order: once this runs, every leave queued before it has been recorded.
+            var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Enqueue(callId.ToString(), () =>
+            {
+                flushed.TrySetResult();
+                return Task.CompletedTask;
+            });
+            await flushed.Task.WaitAsync(limit, time);
+        }
+        catch (TimeoutException)
+        {
+            // Whatever is left is the new owner's to tidy when it adopts the call (ADR 0601).
         }
     }
 

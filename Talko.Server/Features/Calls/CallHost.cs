@@ -30,7 +30,9 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
 {
     private readonly ConcurrentDictionary<Guid, OwnedCall> owned = new();
     private readonly ConcurrentDictionary<string, LegInfo> legs = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim adoption = new(1, 1);
+    // Adoption is serialised per call (striped), not per instance: a drain moves many calls at once, and each
+    // adoption (closing the previous owner's segment) must not wait behind the others'.
+    private readonly SemaphoreSlim[] adoption = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly Channel<(string CallId, Func<Task> Work)> work = Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true });
     private readonly Task worker;
     private readonly IServiceScopeFactory scopes;
@@ -93,7 +95,8 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             return true;
         }
 
-        await adoption.WaitAsync(cancellationToken);
+        var gate = adoption[(callId.GetHashCode() & int.MaxValue) % adoption.Length];
+        await gate.WaitAsync(cancellationToken);
         try
         {
             if (owned.ContainsKey(callId))
@@ -127,7 +130,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         }
         finally
         {
-            adoption.Release();
+            gate.Release();
         }
     }
 
