@@ -44,7 +44,7 @@ public sealed partial class CallHost
         await SettleAsync(callId, SettleLimit);
     }
 
-    /// <summary>How long a moved call's bookkeeping here may take before the drain goes on without it.</summary>
+    /// <summary>How long a moved call's bookkeeping here may take, in all, before the drain goes on without it.</summary>
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -75,7 +75,8 @@ public sealed partial class CallHost
                 flushed.TrySetResult();
                 return Task.CompletedTask;
             });
-            await flushed.Task.WaitAsync(limit, time);
+            var left = limit - time.GetElapsedTime(started);
+            await flushed.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time);
         }
         catch (TimeoutException)
         {
