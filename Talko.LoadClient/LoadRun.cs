@@ -49,6 +49,10 @@ public sealed class LoadRun : IAsyncDisposable
         return run;
     }
 
+    /// <summary>Starts <paramref name="calls"/> calls (one per conversation) and joins <paramref name="legsPerCall"/> members to each: what sipp needs to dial in.</summary>
+    public Task<IReadOnlyList<CallLeg>> PlaceCallsAsync(int calls, int legsPerCall, CancellationToken cancellationToken = default) =>
+        new CallPlacer(picker, options).PlaceAsync(users, calls, legsPerCall, cancellationToken);
+
     /// <summary>Stops posting, lets events settle, resyncs every user and reports.</summary>
     public async Task<LoadReport> StopAsync()
     {
@@ -129,7 +133,12 @@ public sealed class LoadRun : IAsyncDisposable
         }
 
         var body = await verify.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return new LoadUser(name, body.GetProperty("userId").GetGuid(), body.GetProperty("tokens").GetProperty("accessToken").GetString()!, picker, options, counters);
+        var sip = body.GetProperty("sip");
+        return new LoadUser(name, body.GetProperty("userId").GetGuid(), body.GetProperty("tokens").GetProperty("accessToken").GetString()!, picker, options, counters)
+        {
+            SipUsername = sip.GetProperty("username").GetString(),
+            SipSecret = sip.TryGetProperty("secret", out var secret) ? secret.GetString() : null,
+        };
     }
 
     private async Task CreateConversationAsync(LoadUser[] members, CancellationToken cancellationToken)

@@ -43,6 +43,11 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
 
     public Guid ConversationId { get; set; }
 
+    /// <summary>This device's SIP credentials (from sign-up), for joining calls with sipp.</summary>
+    public string? SipUsername { get; set; }
+
+    public string? SipSecret { get; set; }
+
     public IReadOnlyDictionary<Guid, TimelineEntry> Seen => seen;
 
     public bool SawLive(Guid itemId) => seenLive.ContainsKey(itemId);

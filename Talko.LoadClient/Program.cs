@@ -5,10 +5,12 @@ using Talko.LoadClient;
 
 // Talko.LoadClient --url http://127.0.0.1:8080 [--url ...] --smtp-port 2525 [--users 50] [--per-conversation 5]
 //   [--post-interval-ms 1000] [--duration-s 600] [--ready-file path] [--report path]
-// Runs until SIGTERM or SIGINT (or the duration), then settles, resyncs and prints the report.
+//   [--calls 0 --legs-per-call 2 --calls-csv path]
+// Runs until SIGTERM or SIGINT (or the duration), then settles, resyncs and prints the report. With --calls, it
+// starts that many calls once the load runs and writes their legs as a sipp injection file before the ready file.
 var urls = new List<Uri>();
-int users = 20, perConversation = 5, postIntervalMs = 1000, smtpPort = 2525, durationSeconds = 600;
-string? readyFile = null, reportFile = null;
+int users = 20, perConversation = 5, postIntervalMs = 1000, smtpPort = 2525, durationSeconds = 600, calls = 0, legsPerCall = 2;
+string? readyFile = null, reportFile = null, callsCsv = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -23,6 +25,9 @@ for (var i = 0; i < args.Length; i++)
         case "--duration-s": durationSeconds = Int(); break;
         case "--ready-file": readyFile = Next(); break;
         case "--report": reportFile = Next(); break;
+        case "--calls": calls = Int(); break;
+        case "--legs-per-call": legsPerCall = Int(); break;
+        case "--calls-csv": callsCsv = Next(); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
@@ -51,6 +56,13 @@ void Log(string line) => Console.WriteLine($"[load {DateTimeOffset.UtcNow:HH:mm:
 
 await using var run = await LoadRun.StartAsync(options, codes, Log);
 Log("load running");
+if (calls > 0)
+{
+    var legs = await run.PlaceCallsAsync(calls, legsPerCall);
+    await File.WriteAllTextAsync(callsCsv ?? "calls.csv", CallLeg.ToSippCsv(legs));
+    Log($"{calls} calls started, {legs.Count} legs in {callsCsv ?? "calls.csv"}");
+}
+
 if (readyFile is not null)
 {
     await File.WriteAllTextAsync(readyFile, DateTimeOffset.UtcNow.ToString("O"));

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # A blue/green switch on loopback, without Docker: Redis, PostgreSQL and HAProxy (Debian packages,
 # installed when missing and running as root), a blue instance under load from realtime clients
-# (Talko.LoadClient: post items, receive them live, resync after reconnects), then the switch: start
-# green, wait until HAProxy sends it traffic, SIGTERM blue (it drains), wait for blue to exit. Prints the
-# load client's report and the switch timings. Bounded in time; kills everything it started.
+# (Talko.LoadClient: post items, receive them live, resync after reconnects) and calls (started through the
+# API by the load client; two sipp legs each, streaming audio, Talko.Tests/Sip/Scenarios/call-leg-transferable.xml),
+# then the switch: start green, wait until HAProxy sends it traffic, SIGTERM blue (it drains), wait for blue to
+# exit. The first SHORT_CALLS calls end by themselves during the drain; the rest are still live at blue's call
+# deadline and move to green (REFER; the legs re-INVITE green and talk on there). Prints the load client's
+# report, the calls (placed, dropped, moved, audio gaps) and the switch timings. Bounded in time; kills
+# everything it started.
 #
-#   scripts/bluegreen.sh                         # full size (docs/benchmarks.md)
-#   USERS=20 WARMUP_S=5 scripts/bluegreen.sh     # smaller
+#   scripts/bluegreen.sh                                  # full size (docs/benchmarks.md)
+#   USERS=20 CALLS=2 SHORT_CALLS=1 WARMUP_S=5 scripts/bluegreen.sh   # smaller
 #
-# Sizes and drain settings come from the environment (defaults below). Calls (sipp with audio) join the
-# load once the calls feature is merged; until then the report says so.
+# Sizes and drain settings come from the environment (defaults below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -24,6 +27,11 @@ DRAIN_WINDOW=${DRAIN_WINDOW:-00:00:20}
 DRAIN_JITTER=${DRAIN_JITTER:-00:00:01}
 DRAIN_CLOSE_AFTER=${DRAIN_CLOSE_AFTER:-00:00:05}
 DRAIN_HARD=${DRAIN_HARD:-00:01:50}
+DRAIN_CALL_DEADLINE=${DRAIN_CALL_DEADLINE:-00:00:30}
+CALLS=${CALLS:-20}                 # concurrent calls, two sipp legs each
+SHORT_CALLS=${SHORT_CALLS:-10}     # of which end by themselves (their legs hang up SHORT_CALL_S after joining)
+SHORT_CALL_S=${SHORT_CALL_S:-30}   # running when blue starts draining, ended (+ the 10 s empty-call grace) before its call deadline
+MOVED_TALK_S=${MOVED_TALK_S:-15}   # how long a moved leg talks on green before it hangs up
 BUILD=${BUILD:-1}
 
 state=${TALKO_BLUEGREEN_STATE:-/tmp/talko-bluegreen}
@@ -33,9 +41,13 @@ lb_port=${BG_LB_PORT:-18080}
 blue_port=${BG_BLUE_PORT:-18081}
 green_port=${BG_GREEN_PORT:-18082}
 smtp_port=${BG_SMTP_PORT:-12525}
+blue_sip=${BG_BLUE_SIP:-15071}
+green_sip=${BG_GREEN_SIP:-15072}
+scenarios="$root/Talko.Tests/Sip/Scenarios"
 admin_key=bluegreen-admin-key
 mkdir -p "$state"
-rm -f "$state"/*.log "$state/load-ready" "$state/load-report.json"
+rm -rf "$state"/*.log "$state/load-ready" "$state/load-report.json" "$state/calls.csv" "$state/sipp"
+mkdir -p "$state/sipp"
 
 log() { printf '[bluegreen %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 now() { date +%s.%N; }
@@ -69,6 +81,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -n "$pg_bin" ] || missing+=(postgresql)
 command -v haproxy >/dev/null || missing+=(haproxy)
+command -v sipp >/dev/null || missing+=(sip-tester)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing: ${missing[*]}"
@@ -109,8 +122,8 @@ psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qtAc "CREATE DATABASE t
 redis-cli -p "$redis_port" --scan --pattern 'bluegreen:*' | xargs -r redis-cli -p "$redis_port" del >/dev/null
 
 # --- instances -------------------------------------------------------------------------------------------
-start_instance() { # name port; sets instance_pid
-  local name=$1 port=$2
+start_instance() { # name port sip-port rtp-base; sets instance_pid
+  local name=$1 port=$2 sip=$3 rtp=$4
   ( export ASPNETCORE_URLS="http://127.0.0.1:$port" ASPNETCORE_ENVIRONMENT=Production \
       ConnectionStrings__Postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=talko_bluegreen;Maximum Pool Size=60" \
       ConnectionStrings__Redis="127.0.0.1:$redis_port" Talko__RedisPrefix=bluegreen \
@@ -121,8 +134,12 @@ start_instance() { # name port; sets instance_pid
       Talko__Accounts__AuthRequestsPerIp=100000 \
       Talko__Drain__LoadBalancerGrace="$DRAIN_GRACE" Talko__Drain__ReconnectWindow="$DRAIN_WINDOW" \
       Talko__Drain__ReconnectJitter="$DRAIN_JITTER" Talko__Drain__ReconnectCloseAfter="$DRAIN_CLOSE_AFTER" \
-      Talko__Drain__HardDeadline="$DRAIN_HARD" Serilog__MinimumLevel__Default=Warning
-    exec dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
+      Talko__Drain__HardDeadline="$DRAIN_HARD" Talko__Drain__CallDeadline="$DRAIN_CALL_DEADLINE" \
+      Talko__Sip__UdpPort="$sip" Talko__Sip__TcpPort="$sip" Talko__Sip__FallbackToFreePort=false \
+      Talko__Sip__Digest__OfferSha256=false Talko__Media__RtpPorts__MinPort="$rtp" Talko__Media__RtpPorts__MaxPort=$((rtp + 999)) \
+      Talko__Calls__EmptyCallGrace=00:00:10 Serilog__MinimumLevel__Default=Warning
+    # The calls feature at Information: moves, hand-overs and each moved participant's audio gap.
+    exec env "Serilog__MinimumLevel__Override__Talko.Server.Features.Calls=Information" dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
   instance_pid=$!
 }
 wait_ready() { # url what seconds
@@ -134,7 +151,7 @@ wait_ready() { # url what seconds
 }
 
 log "starting blue on 127.0.0.1:$blue_port"
-start_instance blue "$blue_port"; blue_pid=$instance_pid; pids+=("$blue_pid")
+start_instance blue "$blue_port" "$blue_sip" 40000; blue_pid=$instance_pid; pids+=("$blue_pid")
 wait_ready "http://127.0.0.1:$blue_port" blue 120
 
 # --- HAProxy: deploy/haproxy.cfg with loopback addresses and no Docker resolver -----------------------------
@@ -161,9 +178,10 @@ PY
 wait_ready "http://127.0.0.1:$lb_port" "HAProxy" 30
 
 # --- load ----------------------------------------------------------------------------------------------------
-log "load: $USERS realtime clients, $PER_CONVERSATION per conversation, a post every ~$POST_INTERVAL_MS ms each"
+log "load: $USERS realtime clients, $PER_CONVERSATION per conversation, a post every ~$POST_INTERVAL_MS ms each; $CALLS calls"
 dotnet "$load_dll" --url "http://127.0.0.1:$lb_port" --users "$USERS" --per-conversation "$PER_CONVERSATION" \
   --post-interval-ms "$POST_INTERVAL_MS" --smtp-port "$smtp_port" --duration-s 900 \
+  --calls "$CALLS" --legs-per-call 2 --calls-csv "$state/calls.csv" \
   --ready-file "$state/load-ready" --report "$state/load-report.json" >"$state/load.log" 2>&1 &
 load_pid=$!; pids+=("$load_pid")
 deadline=$((SECONDS + 300))
@@ -172,13 +190,30 @@ until [ -f "$state/load-ready" ]; do
   [ $SECONDS -lt $deadline ] || { log "load client not running after 300 s"; exit 1; }
   sleep 0.5
 done
+# --- calls: one sipp per leg (sipp takes digest credentials per process), all dialling blue -------------------
+sipp_pids=()
+leg=0
+while IFS=';' read -r call_id username secret host port; do
+  [ "$call_id" = SEQUENTIAL ] && continue
+  if [ $((leg / 2)) -lt "$SHORT_CALLS" ]; then own_ms=$((SHORT_CALL_S * 1000)); else own_ms=300000; fi
+  ( cd "$scenarios" && exec sipp "$host:$port" -sf call-leg-transferable.xml -m 1 -l 1 -s "$call_id" \
+      -au "$username" -ap "$secret" -set user "$username" -i 127.0.0.1 -p $((16000 + leg)) -t u1 \
+      -mp $((20000 + leg * 20)) -recv_timeout "$own_ms" -d $((MOVED_TALK_S * 1000)) -nostdin \
+      -trace_err -error_file "$state/sipp/leg-$leg-errors.log" ) >"$state/sipp/leg-$leg.log" 2>&1 &
+  sipp_pids+=($!); pids+=($!)
+  echo "$leg;$call_id" >>"$state/sipp/legs"
+  leg=$((leg + 1))
+done <"$state/calls.csv"
+calls_started=$(now)
+log "$leg sipp legs dialling blue ($SHORT_CALLS calls end after ${SHORT_CALL_S} s, the rest wait to be moved)"
+
 log "warm-up ${WARMUP_S} s"
 sleep "$WARMUP_S"
 
 # --- the switch -------------------------------------------------------------------------------------------------
 switch_start=$(now)
 log "starting green on 127.0.0.1:$green_port"
-start_instance green "$green_port"; green_pid=$instance_pid; pids+=("$green_pid")
+start_instance green "$green_port" "$green_sip" 42000; green_pid=$instance_pid; pids+=("$green_pid")
 wait_ready "http://127.0.0.1:$green_port" green 120
 deadline=$((SECONDS + 30))
 until [ "$(server_state green)" = UP ]; do
@@ -199,7 +234,17 @@ while kill -0 "$blue_pid" 2>/dev/null; do
 done
 switch_end=$(now)
 wait "$blue_pid" && blue_exit=0 || blue_exit=$?
-log "blue exited ($blue_exit); cool-down ${COOLDOWN_S} s"
+log "blue exited ($blue_exit); waiting for the call legs to hang up"
+deadline=$((SECONDS + MOVED_TALK_S + SHORT_CALL_S + 60))
+legs_ok=0; legs_failed=0; failed_calls=()
+i=0
+for pid in "${sipp_pids[@]}"; do
+  while kill -0 "$pid" 2>/dev/null; do [ $SECONDS -lt $deadline ] || { log "a sipp leg did not finish"; break; }; sleep 0.5; done
+  if wait "$pid" 2>/dev/null; then legs_ok=$((legs_ok + 1)); else legs_failed=$((legs_failed + 1)); failed_calls+=("$(sed -n "$((i + 1))p" "$state/sipp/legs" | cut -d';' -f2)"); fi
+  i=$((i + 1))
+done
+calls_dropped=$(printf '%s\n' "${failed_calls[@]}" | grep -c . || true)
+log "cool-down ${COOLDOWN_S} s"
 sleep "$COOLDOWN_S"
 # SIGTERM, not SIGINT: background jobs of a script ignore SIGINT.
 kill -TERM "$load_pid"
@@ -218,7 +263,39 @@ printf '  %-34s %s\n' "SIGTERM to blue exited (drain)" "$(seconds "$drain_start"
 printf '  %-34s %s\n' "whole switch (green start to exit)" "$(seconds "$switch_start" "$switch_end") s"
 printf '  %-34s %s\n' "blue exit code" "$blue_exit"
 printf '  %-34s %s\n' "HAProxy 5xx responses" "$haproxy_5xx"
-printf '  %-34s %s\n' "calls dropped / worst audio gap" "n/a: calls are not in this build yet (issue 7)"
+echo "calls (two sipp legs each, audio both ways)"
+python3 - "$state/blue.log" "$state/green.log" "$state/sipp/legs" "$SHORT_CALLS" "$CALLS" "$legs_ok" "$legs_failed" "$calls_dropped" <<'PY'
+import json, re, statistics, sys
+blue, green, legs_file, short, calls, legs_ok, legs_failed, dropped = sys.argv[1:9]
+legs = [l.strip().split(";") for l in open(legs_file) if l.strip()]
+short_ids = {c for i, c in legs if int(i) // 2 < int(short)}
+def entries(path):
+    for line in open(path, errors="replace"):
+        try: yield json.loads(line)
+        except ValueError: pass
+handed = {}
+for e in entries(blue):
+    if e.get("EventId", {}).get("Name") == "Transferred":
+        handed.setdefault(e["CallId"], []).append(e.get("Outcome"))
+gaps = [(e["CallId"], int(e["GapMs"])) for e in entries(green) if e.get("EventId", {}).get("Name") == "RejoinedAfterMove"]
+moved_gaps = sorted(g for c, g in gaps if c not in short_ids)
+short_gaps = [g for c, g in gaps if c in short_ids]
+def row(k, v): print(f"  {k:<34} {v}")
+row("calls placed (legs)", f"{calls} ({len(legs)})")
+row("legs ended by their own BYE / not", f"{legs_ok} / {legs_failed}")
+row("calls dropped", dropped)
+row("calls ended before the deadline", f"{short} (audio gap: none, never moved)" if not short_gaps else f"{short} (yet gaps were logged: {short_gaps})")
+referred = sum(1 for o in handed.values() if all(x == "Left" for x in o))
+row("calls moved (legs referred)", f"{len(handed)} ({sum(len(o) for o in handed.values())}; all legs left by REFER in {referred})")
+outcomes = {}
+for o in handed.values():
+    for x in o: outcomes[x] = outcomes.get(x, 0) + 1
+row("REFER outcomes", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none")
+if moved_gaps:
+    row("audio gap of moved participants", f"median {statistics.median(moved_gaps):.0f} ms, worst {moved_gaps[-1]} ms ({len(moved_gaps)} rejoins)")
+else:
+    row("audio gap of moved participants", "no rejoins logged")
+PY
 echo "blue's drain log"
 python3 - "$state/blue.log" <<'PY'
 import json, sys

@@ -72,11 +72,11 @@ public sealed class SipEngine : IAsyncDisposable
         var channels = channelFactory?.Invoke().ToList() ?? CreateChannels(transportLogger);
         transport = new SipTransport(channels, options.Parser, transportLogger);
         var transactions = new SipTransactionLayer(transport, options.Timers, time, loggers.CreateLogger("Talko.Core.Sip.Transactions"),
-            options.MaxTransactions, options.MaxCompletedTransactions);
+            options.MaxTransactions, options.MaxCompletedTransactions, options.ConcurrentInvites);
         UserAgent = new SipUserAgent(transactions, options.UserAgent, loggers.CreateLogger("Talko.Core.Sip.Dialogs"));
         Authenticator = new SipDigestAuthenticator(options.Digest, credentials, time);
         var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"), RegistrationPolicy);
-        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"));
+        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"), time);
         Dialer = new ConferenceDialer(Conferences, Bindings, options.Domain);
         UserAgent.Map(SipMethods.Register, registrar);
         UserAgent.Map(SipMethods.Invite, Conferences);

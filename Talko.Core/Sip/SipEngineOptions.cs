@@ -51,6 +51,13 @@ public sealed class SipEngineOptions
     /// </summary>
     public int MaxCompletedTransactions { get; set; } = DefaultMaxCompletedTransactions;
 
+    /// <summary>
+    /// Hand new INVITEs to the conference handler off the channel's receive loop, so one slow INVITE (authentication,
+    /// admission, adoption of a moved call) does not hold up other calls' signalling (ADR 0110). Tests that inject
+    /// messages and read the answers at once turn it off.
+    /// </summary>
+    public bool ConcurrentInvites { get; set; } = true;
+
     public SipParserOptions Parser { get; set; } = new();
 
     public SipTransportOptions Transport { get; set; } = new();

@@ -12,6 +12,7 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     /// <summary>The INVITE transaction whose 2xx awaits its ACK, so the ACK can stop its retransmission.</summary>
     internal Transactions.InviteServerTransaction? PendingInvite { get; set; }
 
+    private readonly TaskCompletionSource endedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int ended;
 
     public string ConferenceId { get; } = conferenceId;
@@ -32,6 +33,17 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     /// <summary>A re-INVITE is being answered; a second one gets 491 (RFC 3261 section 14.2).</summary>
     public int ReinviteInProgress;
 
+    /// <summary>Completes when the leg ends, from either side.</summary>
+    public Task Ended => endedSignal.Task;
+
+    /// <summary>The transfer (REFER) in progress on this leg, whose NOTIFYs report the referred INVITE.</summary>
+    internal ReferSubscription? Transfer { get; set; }
+
     /// <summary>True for the first caller only, so the leg is released exactly once.</summary>
-    internal bool TryEnd() => Interlocked.Exchange(ref ended, 1) == 0;
+    internal bool TryEnd()
+    {
+        if (Interlocked.Exchange(ref ended, 1) != 0) return false;
+        endedSignal.TrySetResult();
+        return true;
+    }
 }

@@ -16,7 +16,8 @@ namespace Talko.Core.Sip.Conferencing;
 /// Answers INVITEs to sip:{conference-id}@host: digest authentication (same credentials as REGISTER),
 /// admission, SDP offer/answer (488 without a common codec), a media leg from the
 /// <see cref="IConferenceMediaEngine"/>, 180 then 200. Inside the dialog: ACK, BYE, re-INVITE (hold via
-/// sendonly/inactive or 0.0.0.0, resume, new address), INFO; CANCEL before the 200 frees the leg.
+/// sendonly/inactive or 0.0.0.0, resume, new address), INFO, and the NOTIFYs of a transfer this side started
+/// (<see cref="TransferAsync"/>); CANCEL before the 200 frees the leg.
 /// </summary>
 public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandler
 {
@@ -27,10 +28,12 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
     private readonly IConferenceMediaEngine media;
     private readonly ConferencingOptions options;
     private readonly ILogger logger;
+    private readonly TimeProvider time;
 
     public ConferenceCallHandler(SipUserAgent agent, SipDigestAuthenticator authenticator, IConferenceAdmission admission,
-        IConferenceMediaEngine media, ConferencingOptions options, ILogger logger)
+        IConferenceMediaEngine media, ConferencingOptions options, ILogger logger, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
         this.agent = agent;
         this.authenticator = authenticator;
         this.admission = admission;
@@ -145,12 +148,97 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             case SipMethods.Info:
                 await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ok, dialog.Id.LocalTag));
                 break;
+            case SipMethods.Notify:
+                await OnNotifyAsync(call, transaction);
+                break;
             default:
                 var response = agent.CreateResponse(request, SipStatusCodes.MethodNotAllowed, dialog.Id.LocalTag);
                 response.Headers.Add(SipHeaderNames.Allow, agent.AllowHeader);
                 await transaction.SendResponseAsync(response);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Blind transfer (RFC 3515): REFER in the leg's dialog with Refer-To <paramref name="target"/> and Referred-By this
+    /// side (RFC 3892). After a 202 the device is expected to INVITE the target and BYE this leg; a leg still up after
+    /// <see cref="ConferenceTransferTimings.LeaveWait"/> is hung up. A refusal, no answer, or a NOTIFY reporting that
+    /// the referred INVITE failed leaves the leg up so the caller can fall back (re-invite from elsewhere, or hang up).
+    /// </summary>
+    public async Task<ConferenceTransferResult> TransferAsync(ConferenceCall call, SipUri target, ConferenceTransferTimings timings, CancellationToken cancellationToken = default)
+    {
+        if (call.Ended.IsCompleted) return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
+        var subscription = new ReferSubscription();
+        call.Transfer = subscription;
+        var refer = call.Dialog.CreateRequest(SipMethods.Refer);
+        refer.Headers.Add(SipHeaderNames.ReferTo, new SipNameAddress(target).ToString());
+        refer.Headers.Add(SipHeaderNames.ReferredBy, new SipNameAddress(call.Dialog.LocalParty.Uri).ToString());
+        ConferenceLog.Referring(logger, call.Leg.LegId, call.ConferenceId, target.ToString());
+        var transaction = agent.SendRequest(refer, call.Dialog.Target);
+
+        // A device that does not know REFER may just hang up: its BYE ends the wait as well as an answer does.
+        using (var answering = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            await Task.WhenAny(transaction.FinalResponse, call.Ended, Task.Delay(timings.ResponseTimeout, time, answering.Token));
+            await answering.CancelAsync();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var status = transaction.FinalResponse.IsCompletedSuccessfully ? transaction.FinalResponse.Result.StatusCode
+            : call.Ended.IsCompleted ? 0 : SipStatusCodes.RequestTimeout;
+
+        ConferenceTransferResult result;
+        if (call.Ended.IsCompleted)
+        {
+            result = new ConferenceTransferResult(ConferenceTransferOutcome.Left, status, subscription.LastStatus);
+        }
+        else if (status is < 200 or >= 300)
+        {
+            result = new ConferenceTransferResult(ConferenceTransferOutcome.Refused, status, subscription.LastStatus);
+        }
+        else
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var waited = Task.Delay(timings.LeaveWait, time, waiting.Token);
+            var first = await Task.WhenAny(call.Ended, subscription.Failed, waited);
+            await waiting.CancelAsync();
+            if (call.Ended.IsCompleted)
+            {
+                result = new ConferenceTransferResult(ConferenceTransferOutcome.Left, status, subscription.LastStatus);
+            }
+            else if (first == subscription.Failed)
+            {
+                result = new ConferenceTransferResult(ConferenceTransferOutcome.Refused, status, subscription.LastStatus);
+            }
+            else
+            {
+                await HangUpAsync(call);
+                result = new ConferenceTransferResult(ConferenceTransferOutcome.Stayed, status, subscription.LastStatus);
+            }
+        }
+
+        ConferenceLog.Referred(logger, call.Leg.LegId, call.ConferenceId, result.Outcome, result.ReferStatus, result.ReportedStatus);
+        return result;
+    }
+
+    /// <summary>
+    /// A NOTIFY in a leg's dialog: accepted only for the refer event package of a transfer this side started
+    /// (RFC 3515 section 2.4.4; others get 489 Bad Event, RFC 6665 section 8.2.1, or 481 with no subscription).
+    /// </summary>
+    private async ValueTask OnNotifyAsync(ConferenceCall call, SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        var eventPackage = request.Headers.Get(SipHeaderNames.Event)?.Split(';')[0].Trim();
+        var status = !string.Equals(eventPackage, "refer", StringComparison.OrdinalIgnoreCase) ? SipStatusCodes.BadEvent
+            : call.Transfer is null ? SipStatusCodes.CallDoesNotExist
+            : SipStatusCodes.Ok;
+        await transaction.SendResponseAsync(agent.CreateResponse(request, status, call.Dialog.Id.LocalTag));
+        if (status != SipStatusCodes.Ok) return;
+        var isSipfrag = request.ContentType?.Split(';')[0].Trim().Equals("message/sipfrag", StringComparison.OrdinalIgnoreCase) ?? false;
+        var reported = isSipfrag ? ReferSubscription.ParseSipfragStatus(request.Body) : null;
+        var terminated = request.Headers.Get(SipHeaderNames.SubscriptionState)?.TrimStart().StartsWith("terminated", StringComparison.OrdinalIgnoreCase) ?? false;
+        ConferenceLog.TransferProgress(logger, call.Leg.LegId, reported, terminated);
+        call.Transfer!.Report(reported, terminated);
     }
 
     public ValueTask OnAckAsync(SipDialog dialog, SipRequest ack, CancellationToken cancellationToken)

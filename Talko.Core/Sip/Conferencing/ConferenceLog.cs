@@ -18,4 +18,13 @@ internal static partial class ConferenceLog
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Information, Message = "INVITE to conference {ConferenceId} redirected to its owner {Owner}")]
     public static partial void Redirected(ILogger logger, string conferenceId, string owner);
+
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Referring leg {LegId} of conference {ConferenceId} to {Target}")]
+    public static partial void Referring(ILogger logger, string legId, string conferenceId, string target);
+
+    [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "Transfer of leg {LegId} of conference {ConferenceId}: {Outcome} (REFER {ReferStatus}, reported {ReportedStatus})")]
+    public static partial void Referred(ILogger logger, string legId, string conferenceId, ConferenceTransferOutcome outcome, int referStatus, int? reportedStatus);
+
+    [LoggerMessage(EventId = 1407, Level = LogLevel.Debug, Message = "Transfer of leg {LegId} reported {Status} (subscription terminated: {Terminated})")]
+    public static partial void TransferProgress(ILogger logger, string legId, int? status, bool terminated);
 }

@@ -9,7 +9,8 @@ namespace Talko.Core.Sip.Dialogs;
 /// <summary>
 /// The user agent core (RFC 3261 section 8): checks every request the way a UAS must (416, 483, 420, 415,
 /// 405/501), answers OPTIONS and CANCEL itself, routes requests inside dialogs to their handler (481 for
-/// unknown dialogs, 500 for old CSeqs) and out-of-dialog ones to the handler mapped for their method.
+/// unknown dialogs, 500 for old CSeqs; a dialog's handler answers REFER and NOTIFY there) and out-of-dialog ones to
+/// the handler mapped for their method (REFER and NOTIFY outside a dialog get 405).
 /// It also sends requests as a UAC, including the ACK for a 2xx (section 13.2.2.4).
 /// </summary>
 public sealed class SipUserAgent : ISipTransactionUser

@@ -37,6 +37,9 @@ public static class SipHeaderNames
     public const string Event = "Event";
     public const string RetryAfter = "Retry-After";
     public const string Reason = "Reason";
+    public const string ReferTo = "Refer-To";
+    public const string ReferredBy = "Referred-By";
+    public const string SubscriptionState = "Subscription-State";
 
     private static readonly FrozenDictionary<string, string> Canonical = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {

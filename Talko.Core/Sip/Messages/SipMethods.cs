@@ -11,4 +11,10 @@ public static class SipMethods
     public const string Register = "REGISTER";
     public const string Info = "INFO";
     public const string Update = "UPDATE";
+
+    /// <summary>RFC 3515: asks the peer to send a request (here: an INVITE) to another URI.</summary>
+    public const string Refer = "REFER";
+
+    /// <summary>RFC 6665; in a REFER's dialog it reports the referred request's progress as message/sipfrag (RFC 3515 section 2.4.4).</summary>
+    public const string Notify = "NOTIFY";
 }

@@ -6,6 +6,7 @@ public static class SipStatusCodes
     public const int Trying = 100;
     public const int Ringing = 180;
     public const int Ok = 200;
+    public const int Accepted = 202;
     public const int MovedTemporarily = 302;
     public const int BadRequest = 400;
     public const int Unauthorized = 401;
@@ -26,6 +27,7 @@ public static class SipStatusCodes
     public const int BusyHere = 486;
     public const int RequestTerminated = 487;
     public const int NotAcceptableHere = 488;
+    public const int BadEvent = 489;
     public const int RequestPending = 491;
     public const int ServerInternalError = 500;
     public const int NotImplemented = 501;
@@ -59,6 +61,7 @@ public static class SipStatusCodes
         483 => "Too Many Hops",
         486 => "Busy Here",
         487 => "Request Terminated",
+        489 => "Bad Event",
         488 => "Not Acceptable Here",
         491 => "Request Pending",
         500 => "Server Internal Error",

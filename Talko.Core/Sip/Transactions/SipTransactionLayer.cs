@@ -22,12 +22,15 @@ public sealed class SipTransactionLayer
 
     /// <summary>
     /// A layer over <paramref name="transport"/>: <paramref name="maxTransactions"/> caps live (full) server plus client
-    /// transactions, <paramref name="maxCompletedTransactions"/> the UDP non-INVITE ones held compactly for Timer J.
+    /// transactions, <paramref name="maxCompletedTransactions"/> the UDP non-INVITE ones held compactly for Timer J;
+    /// <paramref name="concurrentInvites"/> hands new INVITEs to the transaction user off the receive loop (ADR 0110).
     /// </summary>
-    public SipTransactionLayer(SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000)
+    public SipTransactionLayer(
+        SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000, bool concurrentInvites = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTransactions);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCompletedTransactions);
+        ConcurrentInvites = concurrentInvites;
         this.transport = transport;
         this.logger = logger;
         Timers = timers;
@@ -38,6 +41,9 @@ public sealed class SipTransactionLayer
     }
 
     public SipTimerOptions Timers { get; }
+
+    /// <summary>New INVITEs are handed to the transaction user off the receive loop (ADR 0110); off, every request is handled inline, in arrival order.</summary>
+    public bool ConcurrentInvites { get; }
 
     public TimeProvider Time { get; }
 
@@ -153,6 +159,22 @@ public sealed class SipTransactionLayer
             await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServiceUnavailable, SipIdentifiers.NewTag()));
             return;
         }
+
+        // A new INVITE (outside a dialog) can take long (authentication, admission, storage, media): it runs on its own
+        // so the channel's receive loop goes on with other calls' requests and responses (ADR 0110). It already has
+        // its transaction, so retransmissions and a CANCEL find it. In-dialog requests stay in order, inline.
+        if (ConcurrentInvites && transaction is InviteServerTransaction && request.To.Tag is null)
+        {
+            _ = Task.Run(() => DispatchAsync(tu, transaction).AsTask());
+            return;
+        }
+
+        await DispatchAsync(tu, transaction);
+    }
+
+    private async ValueTask DispatchAsync(ISipTransactionUser tu, SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
         try
         {
             await tu.OnRequestAsync(transaction);

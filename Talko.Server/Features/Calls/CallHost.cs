@@ -26,11 +26,13 @@ namespace Talko.Server.Features.Calls;
 /// calls left empty, and adopts calls whose owner died (closing that owner's segment first, ADR 0601).
 /// Media callbacks only queue work; one worker applies it in order so a segment is indexed before its legs.
 /// </summary>
-public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
+public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, OwnedCall> owned = new();
     private readonly ConcurrentDictionary<string, LegInfo> legs = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim adoption = new(1, 1);
+    // Adoption is serialised per call (striped), not per instance: a drain moves many calls at once, and each
+    // adoption (closing the previous owner's segment) must not wait behind the others'.
+    private readonly SemaphoreSlim[] adoption = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly Channel<(string CallId, Func<Task> Work)> work = Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true });
     private readonly Task worker;
     private readonly IServiceScopeFactory scopes;
@@ -96,7 +98,8 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             return true;
         }
 
-        await adoption.WaitAsync(cancellationToken);
+        var gate = adoption[(callId.GetHashCode() & int.MaxValue) % adoption.Length];
+        await gate.WaitAsync(cancellationToken);
         try
         {
             if (owned.ContainsKey(callId))
@@ -131,7 +134,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         }
         finally
         {
-            adoption.Release();
+            gate.Release();
         }
     }
 
@@ -144,9 +147,10 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     /// <summary>
     /// For blue/green past a drain deadline: hands a call to another serving instance. The claim is moved to
     /// <paramref name="targetInstanceId"/> (the registry's SIP address goes to clients in a <c>callMoved</c> event), then
-    /// the legs here are hung up so this segment closes; devices rejoin there and recording continues in a new segment.
+    /// each SIP leg here is referred there (<see cref="HandOverLegsAsync"/>) so this segment closes as they leave;
+    /// devices rejoin there and recording continues in a new segment.
     /// </summary>
-    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, CancellationToken cancellationToken = default)
+    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, ConferenceTransferTimings? transfer = null, CancellationToken cancellationToken = default)
     {
         if (!owned.TryRemove(callId, out var call))
         {
@@ -165,7 +169,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
         }
 
-        await HangUpLocalAsync(callId, _ => true);
+        await HandOverLegsAsync(callId, newOwner, targetSipAddress, transfer ?? DefaultTransfer, cancellationToken);
         services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
         return true;
     }
@@ -173,13 +177,16 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
     /// <summary>Participants who have not rejoined a moved call by then are not counted as a gap but as gone.</summary>
     private static readonly TimeSpan MovedMarkerLifetime = TimeSpan.FromMinutes(2);
 
-    /// <summary>A participant's leg joined a call that another instance handed over: log how long they were without audio.</summary>
-    private async Task LogGapAfterMoveAsync(Guid callId, Guid userId)
+    /// <summary>
+    /// A participant's leg joined a call that another instance handed over: log how long they were without audio, from
+    /// the move to <paramref name="joinedAt"/> (when the media leg here started, not when the bookkeeping got to it).
+    /// </summary>
+    private async Task LogGapAfterMoveAsync(Guid callId, Guid userId, DateTimeOffset? joinedAt = null)
     {
         if (await store.GetAsync(keys.CallMovedAt(callId.ToString())) is { } movedAt
             && long.TryParse(movedAt, System.Globalization.CultureInfo.InvariantCulture, out var movedAtMs))
         {
-            var gap = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(movedAtMs);
+            var gap = (joinedAt ?? time.GetUtcNow()) - DateTimeOffset.FromUnixTimeMilliseconds(movedAtMs);
             CallsLog.RejoinedAfterMove(logger, callId, userId, (long)gap.TotalMilliseconds);
         }
     }
@@ -244,8 +251,13 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
         {
             if (!await ownership.RenewAsync(call.CallId.ToString(), InstanceId))
             {
+                // Moved away (MoveAwayAsync) or ended since this round began: handed over on purpose, not lost.
+                if (!owned.TryRemove(call.CallId, out _))
+                {
+                    continue;
+                }
+
                 CallsLog.OwnershipLost(logger, call.CallId);
-                owned.TryRemove(call.CallId, out _);
                 services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
                 await HangUpLocalAsync(call.CallId, _ => true);
                 continue;
@@ -314,6 +326,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             return;
         }
 
+        var joinedAt = time.GetUtcNow();
         Enqueue(conferenceId, async () =>
         {
             // The signalling layer tracks its call right after the media leg exists; wait a moment for it.
@@ -330,7 +343,7 @@ public sealed class CallHost : IConferenceMediaObserver, IAsyncDisposable
             if (caller is not null && Guid.TryParse(caller.UserId, out var userId))
             {
                 await RecordJoinAsync(call.CallId, legId, userId, Guid.TryParse(caller.DeviceId, out var device) ? device : null);
-                await LogGapAfterMoveAsync(call.CallId, userId);
+                await LogGapAfterMoveAsync(call.CallId, userId, joinedAt);
             }
         });
     }

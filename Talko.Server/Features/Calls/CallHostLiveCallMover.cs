@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Talko.Core.Sip.Conferencing;
 using Talko.Core.Instances;
 using Talko.Server.Hosting.Drain;
 
@@ -6,10 +8,11 @@ namespace Talko.Server.Features.Calls;
 
 /// <summary>
 /// What the drain uses past its call deadline: hand each call this instance owns to the serving instance
-/// carrying the fewest calls. Each participant's audio gap is measured where they rejoin (the new owner
-/// logs it when their leg joins), so the result here lists no gaps of its own.
+/// carrying the fewest calls; SIP devices are referred there with the drain's transfer timings. Each participant's
+/// audio gap is measured where they rejoin (the new owner logs it when their leg joins), so the result here lists no
+/// gaps of its own.
 /// </summary>
-internal sealed class CallHostLiveCallMover(CallHost calls, InstanceRegistry registry, ILogger<CallHostLiveCallMover> logger) : ILiveCallMover
+internal sealed class CallHostLiveCallMover(CallHost calls, InstanceRegistry registry, IOptions<DrainOptions> drain, ILogger<CallHostLiveCallMover> logger) : ILiveCallMover
 {
     public IReadOnlyCollection<string> LiveCallIds => calls.OwnedCalls.Select(id => id.ToString("D", CultureInfo.InvariantCulture)).ToList();
 
@@ -30,7 +33,8 @@ internal sealed class CallHostLiveCallMover(CallHost calls, InstanceRegistry reg
             return new CallMoveResult(callId, null, [], "no serving instance with SIP to move to");
         }
 
-        return await calls.MoveAwayAsync(id, target.Id, target.SipAddress, cancellationToken)
+        var transfer = new ConferenceTransferTimings(drain.Value.CallTransferAnswerTimeout, drain.Value.CallTransferLeaveWait);
+        return await calls.MoveAwayAsync(id, target.Id, target.SipAddress, transfer, cancellationToken)
             ? new CallMoveResult(callId, target.Id, [])
             : new CallMoveResult(callId, null, [], "this instance no longer owns the call");
     }

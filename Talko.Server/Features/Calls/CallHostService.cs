@@ -131,6 +131,9 @@ internal sealed class CallHostService(
                 }
 
                 break;
+            case { Kind: CallCommand.RingBack, UserId: { } ringUserId }:
+                await host.OnRingCommandAsync(command.CallId, ringUserId, command.DeviceId);
+                break;
             default:
                 CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);
                 break;

@@ -187,6 +187,9 @@ public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? D
 
     /// <summary>The call's owner (only) adopts the call and rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
     public const string Ring = "ring";
+
+    /// <summary>The instance that owns a moved call rings the user's device (<see cref="CallCommand.DeviceId"/>, or all) into it: a moved call's fallback for devices that refused a transfer.</summary>
+    public const string RingBack = "ring-back";
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(CallCommand))]

@@ -24,6 +24,12 @@ public sealed class DrainOptions
     /// <summary>Live calls still going this long after the drain began are moved to another instance.</summary>
     public TimeSpan CallDeadline { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A moved call's SIP devices are referred to the new owner (REFER, RFC 3515); this long to answer it before the fallback (re-invite from the new owner, or hang up).</summary>
+    public TimeSpan CallTransferAnswerTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>After a device accepts the REFER, how long it has to leave this instance (its BYE) before its leg here is hung up.</summary>
+    public TimeSpan CallTransferLeaveWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The process stops at this point whatever is left. Keep the orchestrator's stop timeout (ECS stopTimeout, Kubernetes terminationGracePeriodSeconds, compose stop_grace_period) above it.</summary>
     public TimeSpan HardDeadline { get; set; } = TimeSpan.FromSeconds(110);
 

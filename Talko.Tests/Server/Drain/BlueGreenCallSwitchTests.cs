@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Talko.LoadClient;
+using Talko.Server.Features.Calls;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Media.Engine;
+using Talko.Tests.Sip.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Talko.Tests.Server.Drain;
+
+/// <summary>
+/// The blue/green switch with realtime clients and calls, all real processes on loopback: two calls (sipp legs with
+/// audio, two per call) end before blue's call deadline, one is still live at it and moves to green; blue refers its
+/// legs there (REFER), and they continue on green. Nothing is lost, no call is dropped, and green logs the audio gap
+/// each moved participant suffered.
+/// </summary>
+[Collection(RealtimeMediaCollection.Name)]
+public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
+    : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IDisposable
+{
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan Jitter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(7);
+    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"bluegreen-calls-{Guid.NewGuid():N}");
+    private static int nextRtpBase = 36000 + (Environment.ProcessId % 20 * 300);
+    private readonly CancellationTokenSource stopSipp = new();
+
+    [Fact]
+    public async Task Switching_with_calls_drops_none_and_the_live_call_moves_to_green_by_refer_with_each_gap_logged()
+    {
+        await using var codes = new SmtpCodeSink();
+        var blueSip = FreePort.Find();
+        await using var blue = await TalkoProcess.StartAsync(Options("blue", codes.Port, blueSip));
+        var load = new LoadOptions
+        {
+            Addresses = [blue.BaseAddress],
+            Users = 12,
+            UsersPerConversation = 4,
+            PostInterval = TimeSpan.FromMilliseconds(400),
+        };
+        await using var run = await LoadRun.StartAsync(load, codes, output.WriteLine).WaitAsync(TestTimeouts.Long);
+
+        // Three calls on blue, two members in each: the first two end by themselves, the last is live at the deadline.
+        var legs = await run.PlaceCallsAsync(3, 2).WaitAsync(TestTimeouts.Long);
+        var movedCall = legs[^1].CallId;
+        var endingEarly = legs.Where(l => l.CallId != movedCall).ToList();
+        var moving = legs.Where(l => l.CallId == movedCall).ToList();
+        Assert.All(legs, l => Assert.Equal(blueSip, l.Port));
+        var shortCalls = SippCallLegs.RunAsync($"127.0.0.1:{blueSip}", endingEarly, ownLength: TimeSpan.FromSeconds(5), afterMove: TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(90), stopSipp.Token);
+        var movedLegs = SippCallLegs.RunAsync($"127.0.0.1:{blueSip}", moving, ownLength: TimeSpan.FromSeconds(100), afterMove: TimeSpan.FromSeconds(10),
+            TimeSpan.FromSeconds(120), stopSipp.Token);
+
+        using var starter = Client(blue, run.Users.First(u => u.UserId == moving[0].UserId));
+        var joined = TestTimeouts.EventuallyAsync(async () => (await starter.GetFromJsonAsync<CallView>($"v1/calls/{movedCall}", TalkoJson.Options))!.Participants.Count == 2,
+            TestTimeouts.Default, "both legs of the call to move joined on blue");
+        if (await Task.WhenAny(joined, movedLegs) == movedLegs)
+        {
+            Assert.Fail("the legs of the call to move ended before they joined: " + await movedLegs + "\n" + blue.Output[Math.Max(0, blue.Output.Length - 4000)..]);
+        }
+
+        try
+        {
+            await joined;
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Sip", StringComparison.Ordinal) || l.Contains("Calls", StringComparison.Ordinal)).TakeLast(40)));
+            throw;
+        }
+
+        // Green joins the clients' "load balancer", then blue drains.
+        var greenSip = FreePort.Find();
+        await using var green = await TalkoProcess.StartAsync(Options("green", codes.Port, greenSip));
+        await WaitReadyAsync(green);
+        run.AddInstance(green.BaseAddress);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var drainStarted = DateTimeOffset.UtcNow;
+        await blue.TerminateAsync();
+        var blueExited = DateTimeOffset.UtcNow;
+        output.WriteLine($"blue exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM");
+        output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Hosting.Drain", StringComparison.Ordinal) || l.Contains("handed to", StringComparison.Ordinal))));
+
+        // The moved call: green owns it and both participants are back, there, while they talk on.
+        using var starterOnGreen = Client(green, run.Users.First(u => u.UserId == moving[0].UserId));
+        var onGreen = await CallsOnGreenAsync(starterOnGreen, movedCall, green.Options.InstanceId);
+        Assert.Equal(moving.Select(l => l.UserId).Order(), onGreen.Participants.Select(p => p.UserId).Order());
+
+        var early = await shortCalls.WaitAsync(TimeSpan.FromSeconds(100));
+        output.WriteLine($"calls ending before the deadline: {early}");
+        var moved = await movedLegs.WaitAsync(TimeSpan.FromSeconds(130));
+        output.WriteLine($"moved call: {moved}");
+        Assert.True(early.Successful == endingEarly.Count && early.Failed == 0, early.ToString());
+        Assert.True(moved.Successful == moving.Count && moved.Failed == 0, moved.ToString());
+
+        // Each moved participant's gap is logged by green; none for the calls that ended on blue.
+        var gaps = GapLine().Matches(green.Output).Select(m => (Call: Guid.Parse(m.Groups[2].Value), User: Guid.Parse(m.Groups[1].Value), Ms: long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))).ToList();
+        foreach (var gap in gaps)
+        {
+            output.WriteLine($"gap: user {gap.User} call {gap.Call}: {gap.Ms} ms");
+        }
+
+        Assert.Equal(moving.Select(l => l.UserId).Order(), gaps.Where(g => g.Call == movedCall).Select(g => g.User).Order());
+        Assert.DoesNotContain(gaps, g => g.Call != movedCall);
+        var worst = gaps.Max(g => g.Ms);
+        output.WriteLine($"worst audio gap of a moved participant: {worst} ms");
+        Assert.InRange(worst, 0, 10_000);
+
+        // The recording goes on in a second segment, green's.
+        using (var end = await starterOnGreen.PostAsync($"v1/calls/{movedCall}/end", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, end.StatusCode);
+        }
+
+        var timeline = await EventuallyAsync(() => starterOnGreen.GetFromJsonAsync<CallTimelineView>($"v1/calls/{movedCall}/timeline", TalkoJson.Options)!,
+            t => t!.Segments.Count >= 2 && t.Segments.All(s => s.State == "Complete"), "two complete segments");
+        output.WriteLine(string.Join("\n", timeline!.Segments.Select(s => $"segment {s.Index} {s.InstanceId} base {s.BaseOffsetMs} duration {s.DurationMs}")));
+        Assert.Equal([blue.Options.InstanceId, green.Options.InstanceId], timeline.Segments.Select(s => s.InstanceId));
+        Assert.All(timeline.Segments, s => Assert.True(s.DurationMs > 0, $"segment {s.Index} is empty"));
+
+        // And the realtime clients fared as in the switch without calls.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var report = await run.StopAsync().WaitAsync(TestTimeouts.Long);
+        output.WriteLine(report.ToText());
+        Assert.True(report.ItemsPosted > 50, $"only {report.ItemsPosted} items posted");
+        Assert.Equal(0, report.ItemsLost);
+        Assert.Equal(0, report.Duplicates);
+        Assert.Equal(0, report.PostsAbandoned);
+        Assert.Equal(0, report.HttpRequestsFailed);
+        Assert.Equal(0, report.UnexpectedDisconnects);
+        Assert.Equal(load.Users, report.ReconnectsAsked);
+        Assert.Equal(report.ReconnectsAsked, report.ClientsBack);
+        var slack = TimeSpan.FromSeconds(2);
+        Assert.True(report.LastClientBackAt <= drainStarted + Grace + Window + Jitter + CloseAfter + slack, $"last client back {(report.LastClientBackAt - drainStarted)?.TotalSeconds:F1} s into the drain");
+        Assert.True(blue.HasExited);
+    }
+
+    public void Dispose()
+    {
+        stopSipp.Cancel();
+        stopSipp.Dispose();
+        if (Directory.Exists(shared))
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
+    private static HttpClient Client(TalkoProcess instance, LoadUser user)
+    {
+        var client = instance.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", user.AccessToken);
+        return client;
+    }
+
+    private static async Task<CallView> CallsOnGreenAsync(HttpClient client, Guid callId, string green) =>
+        (await EventuallyAsync(() => client.GetFromJsonAsync<CallView>($"v1/calls/{callId}", TalkoJson.Options)!,
+            c => c!.OwnerInstanceId == green && c.Participants.Count == 2, "the moved call on green with both participants"))!;
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        T last;
+        do
+        {
+            last = await read().WaitAsync(TestTimeouts.Short);
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"Timed out waiting for {what}; last: {System.Text.Json.JsonSerializer.Serialize(last)}");
+    }
+
+    private TalkoHostOptions Options(string name, int smtpPort, int sipPort)
+    {
+        var rtpBase = Interlocked.Add(ref nextRtpBase, 100);
+        return TalkoHostOptions.ScaledOut(postgres, redis) with
+        {
+            InstanceId = $"{name}-{Guid.NewGuid():N}"[..12],
+            Settings = new Dictionary<string, string?>
+            {
+                ["Talko:Accounts:Smtp:Host"] = "127.0.0.1",
+                ["Talko:Accounts:Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+                ["Talko:Accounts:Smtp:EnableTls"] = "false",
+                ["Talko:Accounts:AuthRequestsPerIp"] = "10000",
+                ["Talko:Drain:LoadBalancerGrace"] = Grace.ToString(),
+                ["Talko:Drain:ReconnectWindow"] = Window.ToString(),
+                ["Talko:Drain:ReconnectJitter"] = Jitter.ToString(),
+                ["Talko:Drain:ReconnectCloseAfter"] = CloseAfter.ToString(),
+                ["Talko:Drain:CallDeadline"] = CallDeadline.ToString(),
+                ["Talko:Drain:HardDeadline"] = "00:00:40",
+                ["Talko:Sip:UdpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
+                ["Talko:Sip:TcpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
+                ["Talko:Sip:FallbackToFreePort"] = "false",
+                // sipp answers MD5 challenges only.
+                ["Talko:Sip:Digest:OfferSha256"] = "false",
+                ["Talko:Media:RtpPorts:MinPort"] = rtpBase.ToString(CultureInfo.InvariantCulture),
+                ["Talko:Media:RtpPorts:MaxPort"] = (rtpBase + 99).ToString(CultureInfo.InvariantCulture),
+                ["Talko:Media:Recording:Directory"] = Path.Combine(shared, "recordings"),
+                ["Talko:Blobs:Directory"] = Path.Combine(shared, "blobs"),
+                // Calls whose legs hung up end soon, so only the live one is left to move at the deadline.
+                ["Talko:Calls:EmptyCallGrace"] = "00:00:04",
+            },
+        };
+    }
+
+    private static Task WaitReadyAsync(TalkoProcess process) =>
+        TestTimeouts.EventuallyAsync(async () =>
+        {
+            using var client = process.CreateClient();
+            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+        }, TestTimeouts.Long, "green ready");
+
+    [GeneratedRegex(@"User ([0-9a-f-]{36}) rejoined moved call ([0-9a-f-]{36}) after an audio gap of (\d+) ms")]
+    private static partial Regex GapLine();
+}
