@@ -403,7 +403,12 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
         // A leg hung up because the call moved away or ended leaves at the end of this instance's recording so far.
         var offset = leg.Call?.OffsetAt(now);
-        owned.TryGetValue(leg.CallId, out var call);
+        var stillOwned = owned.TryGetValue(leg.CallId, out var call);
+        if (offset is { } unclamped && !stillOwned)
+        {
+            offset = await ClampToClosedSegmentAsync(db, leg.CallId, unclamped);
+        }
+
         await db.Set<CallParticipant>().Where(p => p.Id == leg.ParticipantId)
             .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, now.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offset));
         if (leg.Talking)
@@ -418,6 +423,20 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         }
 
         await PublishUpdatedAsync(scope.ServiceProvider, leg.CallId);
+    }
+
+    /// <summary>
+    /// A leg that lingers after its call moved away (a transfer being answered) cannot leave past this instance's
+    /// segment once the new owner has closed it: what was mixed here after that is not in the recording.
+    /// </summary>
+    private async Task<long> ClampToClosedSegmentAsync(TalkoDbContext db, Guid callId, long offset)
+    {
+        var end = await db.Set<RecordingSegment>()
+            .Where(s => s.CallId == callId && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.DurationMs != null)
+            .OrderByDescending(s => s.Index)
+            .Select(s => (long?)(s.BaseOffsetMs + s.DurationMs!.Value))
+            .FirstOrDefaultAsync();
+        return end is { } closedAt ? Math.Min(offset, closedAt) : offset;
     }
 
     private async Task SetTalkingAsync(string legId, bool talking)
