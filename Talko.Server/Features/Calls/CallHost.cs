@@ -24,7 +24,8 @@ namespace Talko.Server.Features.Calls;
 /// The owner's side of live calls on this instance: holds and renews their claims, hears the media engine
 /// (joins, leaves, talkers, recordings) and turns it into participants, recording segments and awareness, ends
 /// calls left empty, and adopts calls whose owner died (closing that owner's segment first, ADR 0601).
-/// Media callbacks only queue work; one worker applies it in order so a segment is indexed before its legs.
+/// Media callbacks only queue work; a call's work runs in order on one of a few workers (a segment is indexed before
+/// its legs), and a talker flip that is already stale when its turn comes costs nothing.
 /// </summary>
 public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposable
 {
@@ -33,8 +34,10 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     // Adoption is serialised per call (striped), not per instance: a drain moves many calls at once, and each
     // adoption (closing the previous owner's segment) must not wait behind the others'.
     private readonly SemaphoreSlim[] adoption = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
-    private readonly Channel<(string CallId, Func<Task> Work)> work = Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true });
-    private readonly Task worker;
+    private readonly Channel<(string CallId, Func<Task> Work)>[] lanes;
+    private readonly Task[] workers;
+    // The engine's latest talking state per leg; queued flips apply whatever it is when they run.
+    private readonly ConcurrentDictionary<string, bool> talkingNow = new(StringComparer.Ordinal);
     private readonly IServiceScopeFactory scopes;
     private readonly IServiceProvider services;
     private readonly CallOwnership ownership;
@@ -77,7 +80,9 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         this.ownershipOptions = ownershipOptions;
         this.time = time;
         this.logger = logger;
-        worker = Task.Run(WorkAsync);
+        lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.BookkeepingWorkers))
+            .Select(_ => Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true }))];
+        workers = [.. lanes.Select(lane => Task.Run(() => WorkAsync(lane)))];
     }
 
     public string InstanceId => lifecycle.InstanceId;
@@ -352,18 +357,42 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         Enqueue(conferenceId, () => RecordLeaveAsync(legId));
 
     void IConferenceMediaObserver.OnTalkingStarted(string conferenceId, string legId, TimeSpan offset) =>
-        Enqueue(conferenceId, () => SetTalkingAsync(legId, true));
+        QueueTalking(conferenceId, legId, true);
 
     void IConferenceMediaObserver.OnTalkingStopped(string conferenceId, string legId, TimeSpan offset) =>
-        Enqueue(conferenceId, () => SetTalkingAsync(legId, false));
+        QueueTalking(conferenceId, legId, false);
 
     void IConferenceMediaObserver.OnRecordingCompleted(RecordingResult recording) =>
         Enqueue(recording.ConferenceId, () => CompleteSegmentAsync(recording));
 
     public async ValueTask DisposeAsync()
     {
-        work.Writer.TryComplete();
-        await worker.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var lane in lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// Talker awareness is a state, not a history (the recording's timeline keeps the history): when the queue is behind,
+    /// flips that a later one has already overtaken are dropped when their turn comes.
+    /// </summary>
+    private void QueueTalking(string conferenceId, string legId, bool talking)
+    {
+        talkingNow[legId] = talking;
+        Enqueue(conferenceId, () =>
+        {
+            if (!legs.ContainsKey(legId))
+            {
+                // Not (or no longer) a participant here: nothing to show, and nothing to keep for it.
+                talkingNow.TryRemove(legId, out _);
+                return Task.CompletedTask;
+            }
+
+            return talkingNow.TryGetValue(legId, out var latest) ? SetTalkingAsync(legId, latest) : Task.CompletedTask;
+        });
     }
 
     private async Task RecordJoinAsync(Guid callId, string legId, Guid userId, Guid? deviceId)
@@ -393,6 +422,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
 
     private async Task RecordLeaveAsync(string legId)
     {
+        talkingNow.TryRemove(legId, out _);
         if (!legs.TryRemove(legId, out var leg))
         {
             return;
@@ -617,11 +647,13 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         return Guid.TryParse(conferenceId, out var id) && owned.TryGetValue(id, out call!);
     }
 
-    private void Enqueue(string callId, Func<Task> action) => work.Writer.TryWrite((callId, action));
+    /// <summary>Queues work for a call on its lane: the same call always lands on the same worker, so its work stays in order.</summary>
+    private void Enqueue(string callId, Func<Task> action) =>
+        lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(callId) % (uint)lanes.Length)].Writer.TryWrite((callId, action));
 
-    private async Task WorkAsync()
+    private async Task WorkAsync(Channel<(string CallId, Func<Task> Work)> lane)
     {
-        await foreach (var (callId, action) in work.Reader.ReadAllAsync())
+        await foreach (var (callId, action) in lane.Reader.ReadAllAsync())
         {
             try
             {

@@ -30,6 +30,12 @@ public sealed class CallsOptions
     /// </summary>
     public TimeSpan HandoverWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Workers applying the media engine's events (joins, leaves, talkers, segments) to the database and awareness. Each
+    /// call's events stay in order on one worker; more workers keep one busy call from delaying the others.
+    /// </summary>
+    public int BookkeepingWorkers { get; set; } = 4;
+
     /// <summary>Most live calls in one conversation at once.</summary>
     public int MaxLiveCallsPerConversation { get; set; } = 1;
 }
