@@ -252,9 +252,11 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     public async Task RenewAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var call in owned.Values.ToList())
+        // Claims first and all at once: a claim that lapses while this round waits on other work costs a call.
+        var rounds = await Task.WhenAll(owned.Values.ToList().Select(async call => (Call: call, Kept: await RenewOrReclaimAsync(call.CallId))));
+        foreach (var (call, kept) in rounds)
         {
-            if (!await ownership.RenewAsync(call.CallId.ToString(), InstanceId))
+            if (!kept)
             {
                 // Moved away (MoveAwayAsync) or ended since this round began: handed over on purpose, not lost.
                 if (!owned.TryRemove(call.CallId, out _))
@@ -285,9 +287,10 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             }
         }
 
-        foreach (var leg in legs.Values.ToList())
+        var current = legs.Values.ToList();
+        await Task.WhenAll(current.Select(leg => awareness.HeartbeatAsync(leg.AwarenessConnectionId, TimeSpan.Zero)));
+        foreach (var leg in current)
         {
-            await awareness.HeartbeatAsync(leg.AwarenessConnectionId, TimeSpan.Zero);
             var onHold = Sip.Engine?.Conferences.Calls.FirstOrDefault(c => c.Leg.LegId == leg.LegId)?.OnHold ?? false;
             if (onHold != leg.Muted)
             {
@@ -295,6 +298,27 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
                 await SetActivityAsync(leg);
             }
         }
+    }
+
+    /// <summary>
+    /// Renews this instance's claim on a call. A claim that lapsed (a renewal came late: a stalled process, a slow
+    /// Redis) while nobody else took it is claimed again rather than given up: its legs are still here and mixing.
+    /// </summary>
+    private async Task<bool> RenewOrReclaimAsync(Guid callId)
+    {
+        var key = callId.ToString();
+        if (await ownership.RenewAsync(key, InstanceId))
+        {
+            return true;
+        }
+
+        if (!owned.ContainsKey(callId) || await ownership.ClaimOrFindOwnerAsync(key, InstanceId) != InstanceId)
+        {
+            return false;
+        }
+
+        CallsLog.ClaimReclaimed(logger, callId);
+        return true;
     }
 
     void IConferenceMediaObserver.OnRecordingStarted(string conferenceId, string wavPath)

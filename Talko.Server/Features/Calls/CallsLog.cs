@@ -37,4 +37,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Adopting call {CallId}: waited {WaitedMs} ms for the previous owner(s) {Instances} to close their segment (closed by them: {ClosedByOwner})")]
     public static partial void HandoverAwaited(ILogger logger, Guid callId, string instances, long waitedMs, bool closedByOwner);
+
+    [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "The claim on call {CallId} lapsed before its renewal (a stall here or in Redis); nobody had taken it, so it was claimed again")]
+    public static partial void ClaimReclaimed(ILogger logger, Guid callId);
 }
