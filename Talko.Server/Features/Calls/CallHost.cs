@@ -179,6 +179,9 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         return true;
     }
 
+    /// <summary>Longest wait for the signalling layer to name the caller of a new media leg.</summary>
+    private static readonly TimeSpan CallerWait = TimeSpan.FromSeconds(5);
+
     /// <summary>Participants who have not rejoined a moved call by then are not counted as a gap but as gone.</summary>
     private static readonly TimeSpan MovedMarkerLifetime = TimeSpan.FromMinutes(2);
 
@@ -358,21 +361,23 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         var joinedAt = time.GetUtcNow();
         Enqueue(conferenceId, async () =>
         {
-            // The signalling layer tracks its call right after the media leg exists; wait a moment for it.
+            // The signalling layer tracks its call right after the media leg exists; wait a moment for it (on a loaded
+            // machine that moment can be long, so the wait is by the clock, not by a number of polls).
             SipCredential? caller = null;
-            for (var attempt = 0; attempt < 50 && caller is null; attempt++)
+            var waiting = System.Diagnostics.Stopwatch.StartNew();
+            while ((caller = Sip.Engine?.Conferences.Calls.FirstOrDefault(c => c.Leg.LegId == legId)?.Caller) is null && waiting.Elapsed < CallerWait)
             {
-                caller = Sip.Engine?.Conferences.Calls.FirstOrDefault(c => c.Leg.LegId == legId)?.Caller;
-                if (caller is null)
-                {
-                    await Task.Delay(20);
-                }
+                await Task.Delay(20);
             }
 
             if (caller is not null && Guid.TryParse(caller.UserId, out var userId))
             {
                 await RecordJoinAsync(call.CallId, legId, userId, Guid.TryParse(caller.DeviceId, out var device) ? device : null);
                 await LogGapAfterMoveAsync(call.CallId, userId, joinedAt);
+            }
+            else if (caller is null && services.GetService<ConferenceMediaEngine>()?.FindLeg(conferenceId, legId) is not null)
+            {
+                CallsLog.JoinUnattributed(logger, call.CallId, legId, (long)waiting.Elapsed.TotalMilliseconds);
             }
         });
     }
