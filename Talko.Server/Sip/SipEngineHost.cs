@@ -5,6 +5,7 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Sip;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
+using Talko.Core.Sip.Transport;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Hosting;
 
@@ -52,7 +53,7 @@ public sealed class SipEngineHost(
             Engine = await TryStartAsync(options, cancellationToken);
             if (Engine is null && settings.FallbackToFreePort)
             {
-                var port = FreePortForBoth(options.BindAddresses[0]);
+                var port = FreeSipPort.Find(options.BindAddresses[0]) ?? 0;
                 Engine = await TryStartAsync(EngineOptions(settings, port, port), cancellationToken) ?? throw new SocketException((int)SocketError.AddressAlreadyInUse);
             }
         }
@@ -132,28 +133,5 @@ public sealed class SipEngineHost(
         options.Realm = accounts.Value.SipRealm;
         options.Domain = settings.Domain ?? settings.AdvertisedHost ?? options.BindAddresses[0].ToString();
         return options;
-    }
-
-    /// <summary>A port free for UDP and TCP at once, so a device may use either transport on one address.</summary>
-    private static int FreePortForBoth(IPAddress address)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(address, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            try
-            {
-                using var tcp = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(address, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP; try another.
-            }
-        }
-
-        return 0;
     }
 }

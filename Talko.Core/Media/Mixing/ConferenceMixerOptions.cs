@@ -26,9 +26,9 @@ public sealed class ConferenceMixerOptions
 
     internal void Validate()
     {
-        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads < 0)
+        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads is < 0 or > 64)
         {
-            throw new ArgumentException("Mixer options need a positive frame, tick interval and participant limit.");
+            throw new ArgumentException("Mixer options need a positive frame, tick interval and participant limit, and 0-64 clock threads.");
         }
 
         Talker.Validate();

@@ -80,7 +80,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         this.ownershipOptions = ownershipOptions;
         this.time = time;
         this.logger = logger;
-        lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.BookkeepingWorkers))
+        lanes = [.. Enumerable.Range(0, options.Value.BookkeepingWorkers)
             .Select(_ => Channel.CreateUnbounded<(string, Func<Task>)>(new() { SingleReader = true }))];
         workers = [.. lanes.Select(lane => Task.Run(() => WorkAsync(lane)))];
     }

@@ -21,7 +21,8 @@ public static class CallsExtensions
         var services = builder.Services;
         services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
             .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
-                && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero, "Talko:Calls limits must be positive.")
+                && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
+                && o.BookkeepingWorkers is > 0 and <= 64, "Talko:Calls limits must be positive (BookkeepingWorkers 1-64).")
             .ValidateOnStart();
         services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
         services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
