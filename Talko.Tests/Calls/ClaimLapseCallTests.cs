@@ -19,29 +19,18 @@ namespace Talko.Tests.Calls;
 public sealed class ClaimLapseCallTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
     : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private readonly CapturedLogs logs = new();
     private TalkoHost a = null!;
     private int sipPort;
 
     public Task InitializeAsync()
     {
-        sipPort = FreePort.Find();
-        a = new TalkoHost(
-            TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "lapse-a", Settings = CallsTestKit.InstanceSettings(shared, sipPort) },
-            services => services.AddSingleton<Serilog.Core.ILogEventSink>(logs));
-        a.CreateClient().Dispose();
+        (a, sipPort) = instances.StartHost("lapse-a", logs: logs);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task An_owner_whose_claim_lapsed_with_nobody_taking_it_claims_it_again_and_keeps_the_legs()

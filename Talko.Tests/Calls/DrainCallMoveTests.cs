@@ -26,35 +26,21 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
 {
     private const double BeforeTone = 1000;
     private const double AfterTone = 1500;
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private readonly CapturedLogs logsB = new();
     private TalkoHost a = null!;
     private TalkoHost b = null!;
     private int sipPortA;
     private int sipPortB;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        sipPortB = FreePort.Find();
-        a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "move-a", Settings = CallsTestKit.InstanceSettings(shared, sipPortA) });
-        b = new TalkoHost(
-            TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "move-b", Settings = CallsTestKit.InstanceSettings(shared, sipPortB) },
-            services => services.AddSingleton<Serilog.Core.ILogEventSink>(logsB));
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
-        await Task.CompletedTask;
+        (a, sipPortA) = instances.StartHost("move-a");
+        (b, sipPortB) = instances.StartHost("move-b", logs: logsB);
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task Moving_a_live_call_off_A_gives_it_to_B_tells_the_client_and_the_participant_rejoins_there_with_audio_and_a_second_segment()

@@ -25,32 +25,20 @@ namespace Talko.Tests.Calls;
 public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
     : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private TalkoHost a = null!;
     private TalkoHost b = null!;
     private int sipPortA;
     private int sipPortB;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        sipPortB = FreePort.Find();
-        a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "place-a", Settings = Settings(sipPortA) });
-        b = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "place-b", Settings = Settings(sipPortB) });
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
-        await Task.CompletedTask;
+        (a, sipPortA) = instances.StartHost("place-a", DrainMovesNothing);
+        (b, sipPortB) = instances.StartHost("place-b", DrainMovesNothing);
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task A_draining_instance_places_new_calls_on_a_serving_one_redirects_their_INVITEs_keeps_its_own_and_refuses_when_none_serves()
@@ -157,13 +145,11 @@ public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixtu
         }
     }
 
-    private Dictionary<string, string?> Settings(int sipPort)
+    private static void DrainMovesNothing(Dictionary<string, string?> settings)
     {
-        var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         // The drain must not move or end calls, nor stop the process, while the test looks at it.
         settings["Talko:Drain:CallDeadline"] = "00:10:00";
         settings["Talko:Drain:HardDeadline"] = "00:15:00";
         settings["Talko:Drain:ExitWhenDrained"] = "false";
-        return settings;
     }
 }

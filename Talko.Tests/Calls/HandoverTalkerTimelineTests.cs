@@ -23,32 +23,12 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
 {
     private const double BeforeTone = 1000;
     private const double AfterTone = 1500;
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private readonly CapturedLogs logsB = new();
-    private TalkoHost? a;
-    private TalkoHost? b;
-    private int sipPortA;
-    private int sipPortB;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (a is not null)
-        {
-            await a.DisposeAsync();
-        }
-
-        if (b is not null)
-        {
-            await b.DisposeAsync();
-        }
-
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     /// <summary>
     /// With the default wait B waits for A to close its segment; with none B closes it from the file at once and A,
@@ -59,16 +39,8 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
     [InlineData("00:00:00")]
     public async Task A_new_owner_adopting_before_the_old_one_closed_its_segment_keeps_the_talkers_of_both_segments(string handoverWait)
     {
-        sipPortA = FreePort.Find();
-        sipPortB = FreePort.Find();
-        var settingsB = CallsTestKit.InstanceSettings(shared, sipPortB);
-        settingsB["Talko:Calls:HandoverWait"] = handoverWait;
-        var a = this.a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "handover-a", Settings = CallsTestKit.InstanceSettings(shared, sipPortA) });
-        var b = this.b = new TalkoHost(
-            TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "handover-b", Settings = settingsB },
-            services => services.AddSingleton<Serilog.Core.ILogEventSink>(logsB));
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
+        var (a, sipPortA) = instances.StartHost("handover-a");
+        var (b, sipPortB) = instances.StartHost("handover-b", settings => settings["Talko:Calls:HandoverWait"] = handoverWait, logsB);
 
         using var alice = await a.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
         var group = await alice.Client.CreateGroupAsync("Crew");

@@ -20,7 +20,7 @@ namespace Talko.Tests.Calls;
 public sealed class OwnerDeathCallTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
     : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private TalkoProcess a = null!;
     private TalkoHost b = null!;
     private int sipPortA;
@@ -28,22 +28,11 @@ public sealed class OwnerDeathCallTests(PostgresFixture postgres, RedisFixture r
 
     public async Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        sipPortB = FreePort.Find();
-        b = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "death-b", Settings = CallsTestKit.InstanceSettings(shared, sipPortB) });
-        b.CreateClient().Dispose();
-        a = await TalkoProcess.StartAsync(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "death-a", Settings = CallsTestKit.InstanceSettings(shared, sipPortA) });
+        (b, sipPortB) = instances.StartHost("death-b");
+        (a, sipPortA) = await instances.StartProcessAsync("death-a");
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task Killing_the_owner_lets_the_call_be_rejoined_on_the_other_instance_with_the_recording_continuing_in_a_second_segment()

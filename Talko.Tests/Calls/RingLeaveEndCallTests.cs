@@ -23,32 +23,20 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
     private const double AliceTone = 1000;
     private const double BobTone = 1500;
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private TalkoHost a = null!;
     private TalkoHost b = null!;
     private int sipPortA;
     private int sipPortB;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        sipPortB = FreePort.Find();
-        a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "ring-a", Settings = Settings(sipPortA) });
-        b = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "ring-b", Settings = Settings(sipPortB) });
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
-        await Task.CompletedTask;
+        (a, sipPortA) = instances.StartHost("ring-a", ShortGrace);
+        (b, sipPortB) = instances.StartHost("ring-b", ShortGrace);
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task A_device_registered_at_B_is_rung_by_the_owner_A_hears_the_call_is_hung_up_when_its_user_leaves_and_the_empty_call_ends_by_itself()
@@ -132,10 +120,5 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
         Assert.Contains(timeline.Markers, m => m.Kind == "leave" && m.UserId == bob.UserId);
     }
 
-    private Dictionary<string, string?> Settings(int sipPort)
-    {
-        var settings = CallsTestKit.InstanceSettings(shared, sipPort);
-        settings["Talko:Calls:EmptyCallGrace"] = "00:00:02";
-        return settings;
-    }
+    private static void ShortGrace(Dictionary<string, string?> settings) => settings["Talko:Calls:EmptyCallGrace"] = "00:00:02";
 }

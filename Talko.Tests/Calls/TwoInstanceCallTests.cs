@@ -21,30 +21,19 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
 {
     private const double AliceTone = 1000;
     private const double BobTone = 1500;
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis);
     private TalkoHost a = null!;
     private TalkoHost b = null!;
     private int sipPortA;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "calls-a", Settings = CallsTestKit.InstanceSettings(shared, sipPortA) });
-        b = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "calls-b", Settings = CallsTestKit.InstanceSettings(shared, FreePort.Find()) });
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
-        await Task.CompletedTask;
+        (a, sipPortA) = instances.StartHost("calls-a");
+        (b, _) = instances.StartHost("calls-b");
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task A_call_started_on_A_is_joined_on_A_and_through_B_each_hears_the_other_and_the_recording_offsets_and_talkers_match()

@@ -19,7 +19,7 @@ namespace Talko.Tests.Server.Drain;
 public sealed class CallMoveFallbackTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
     : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"fallback-{Guid.NewGuid():N}");
+    private readonly CallInstances instances = new(postgres, redis, "fallback");
     private readonly CapturedLogs logsB = new();
     private TalkoHost a = null!;
     private TalkoHost b = null!;
@@ -27,29 +27,17 @@ public sealed class CallMoveFallbackTests(PostgresFixture postgres, RedisFixture
 
     public Task InitializeAsync()
     {
-        sipPortA = FreePort.Find();
-        var settingsA = CallsTestKit.InstanceSettings(shared, sipPortA);
-        settingsA["Talko:Drain:CallTransferAnswerTimeout"] = "00:00:01";
-        // A must not ring the phone when the call starts: only B's ring after the move may reach it.
-        settingsA["Talko:Calls:RingDevices"] = "false";
-        a = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "fallback-a", Settings = settingsA });
-        b = new TalkoHost(
-            TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "fallback-b", Settings = CallsTestKit.InstanceSettings(shared, FreePort.Find()) },
-            services => services.AddSingleton<Serilog.Core.ILogEventSink>(logsB));
-        a.CreateClient().Dispose();
-        b.CreateClient().Dispose();
+        (a, sipPortA) = instances.StartHost("fallback-a", settings =>
+        {
+            settings["Talko:Drain:CallTransferAnswerTimeout"] = "00:00:01";
+            // A must not ring the phone when the call starts: only B's ring after the move may reach it.
+            settings["Talko:Calls:RingDevices"] = "false";
+        });
+        (b, _) = instances.StartHost("fallback-b", logs: logsB);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await a.DisposeAsync();
-        await b.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task A_registered_device_that_ignores_the_refer_is_rung_from_the_new_owner()
