@@ -78,7 +78,7 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
         // Green joins the clients' "load balancer", then blue drains.
         var greenSip = FreePort.Find();
         await using var green = await TalkoProcess.StartAsync(Options("green", codes.Port, greenSip));
-        await WaitReadyAsync(green);
+        await SwitchInstances.WaitReadyAsync(green);
         run.AddInstance(green.BaseAddress);
         await Task.Delay(TimeSpan.FromSeconds(1));
         var drainStarted = DateTimeOffset.UtcNow;
@@ -186,18 +186,9 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
         return TalkoHostOptions.ScaledOut(postgres, redis) with
         {
             InstanceId = $"{name}-{Guid.NewGuid():N}"[..12],
-            Settings = new Dictionary<string, string?>
+            Settings = new Dictionary<string, string?>(SwitchInstances.Settings(smtpPort, Grace, Window, Jitter, CloseAfter))
             {
-                ["Talko:Accounts:Smtp:Host"] = "127.0.0.1",
-                ["Talko:Accounts:Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
-                ["Talko:Accounts:Smtp:EnableTls"] = "false",
-                ["Talko:Accounts:AuthRequestsPerIp"] = "10000",
-                ["Talko:Drain:LoadBalancerGrace"] = Grace.ToString(),
-                ["Talko:Drain:ReconnectWindow"] = Window.ToString(),
-                ["Talko:Drain:ReconnectJitter"] = Jitter.ToString(),
-                ["Talko:Drain:ReconnectCloseAfter"] = CloseAfter.ToString(),
                 ["Talko:Drain:CallDeadline"] = CallDeadline.ToString(),
-                ["Talko:Drain:HardDeadline"] = "00:00:40",
                 ["Talko:Sip:UdpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
                 ["Talko:Sip:TcpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
                 ["Talko:Sip:FallbackToFreePort"] = "false",
@@ -212,13 +203,6 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
             },
         };
     }
-
-    private static Task WaitReadyAsync(TalkoProcess process) =>
-        TestTimeouts.EventuallyAsync(async () =>
-        {
-            using var client = process.CreateClient();
-            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-        }, TestTimeouts.Long, "green ready");
 
     [GeneratedRegex(@"User ([0-9a-f-]{36}) rejoined moved call ([0-9a-f-]{36}) after an audio gap of (\d+) ms")]
     private static partial Regex GapLine();

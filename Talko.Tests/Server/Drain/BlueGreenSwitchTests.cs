@@ -35,7 +35,7 @@ public sealed class BlueGreenSwitchTests(PostgresFixture postgres, RedisFixture 
 
         // Green joins the clients' "load balancer" (they probe readiness), then blue drains.
         await using var green = await TalkoProcess.StartAsync(Options("green", codes.Port));
-        await WaitReadyAsync(green);
+        await SwitchInstances.WaitReadyAsync(green);
         run.AddInstance(green.BaseAddress);
         await Task.Delay(TimeSpan.FromSeconds(1));
         var drainStarted = DateTimeOffset.UtcNow;
@@ -68,24 +68,6 @@ public sealed class BlueGreenSwitchTests(PostgresFixture postgres, RedisFixture 
         TalkoHostOptions.ScaledOut(postgres, redis) with
         {
             InstanceId = $"{name}-{Guid.NewGuid():N}"[..12],
-            Settings = new Dictionary<string, string?>
-            {
-                ["Talko:Accounts:Smtp:Host"] = "127.0.0.1",
-                ["Talko:Accounts:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Talko:Accounts:Smtp:EnableTls"] = "false",
-                ["Talko:Accounts:AuthRequestsPerIp"] = "10000",
-                ["Talko:Drain:LoadBalancerGrace"] = Grace.ToString(),
-                ["Talko:Drain:ReconnectWindow"] = Window.ToString(),
-                ["Talko:Drain:ReconnectJitter"] = Jitter.ToString(),
-                ["Talko:Drain:ReconnectCloseAfter"] = CloseAfter.ToString(),
-                ["Talko:Drain:HardDeadline"] = "00:00:40",
-            },
+            Settings = SwitchInstances.Settings(smtpPort, Grace, Window, Jitter, CloseAfter),
         };
-
-    private static Task WaitReadyAsync(TalkoProcess process) =>
-        TestTimeouts.EventuallyAsync(async () =>
-        {
-            using var client = process.CreateClient();
-            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-        }, TestTimeouts.Long, "green ready");
 }
