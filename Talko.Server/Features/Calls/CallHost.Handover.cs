@@ -15,9 +15,6 @@ namespace Talko.Server.Features.Calls;
 /// </summary>
 public sealed partial class CallHost
 {
-    /// <summary>Used when the caller gives no timings (the drain passes its own, Talko:Drain:CallTransfer*).</summary>
-    private static readonly ConferenceTransferTimings DefaultTransfer = new(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5));
-
     /// <summary>Refers every SIP leg of the call here to the new owner, all at once, and returns when none is left.</summary>
     private async Task HandOverLegsAsync(Guid callId, string newOwner, string targetSipAddress, ConferenceTransferTimings timings, CancellationToken cancellationToken)
     {
@@ -164,20 +161,7 @@ public sealed partial class CallHost
                 var conference = callId.ToString();
                 var back = engine.Conferences.Calls.Where(c => c.ConferenceId == conference && string.Equals(c.Caller?.UserId, userId.ToString("D"), StringComparison.OrdinalIgnoreCase))
                     .Select(c => c.Caller!.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var targets = (await engine.Bindings.GetByUserAsync(userId.ToString("D")))
-                    .Where(b => (deviceId is null || b.DeviceId == deviceId.Value.ToString("D")) && !back.Contains(b.DeviceId)).ToList();
-                await Task.WhenAll(targets.Select(async binding =>
-                {
-                    if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } rung)
-                    {
-                        Guid? device = Guid.TryParse(binding.DeviceId, out var d) ? d : null;
-                        Enqueue(callId.ToString(), async () =>
-                        {
-                            await RecordJoinAsync(callId, rung.Leg.LegId, userId, device);
-                            await LogGapAfterMoveAsync(callId, userId);
-                        });
-                    }
-                }));
+                await RingUserAsync(engine, callId, userId, b => (deviceId is null || b.DeviceId == deviceId.Value.ToString("D")) && !back.Contains(b.DeviceId), afterMove: true);
             }
             catch (Exception exception)
             {

@@ -12,6 +12,7 @@ using Talko.Core.Ephemeral;
 using Talko.Core.Instances;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Recording;
+using Talko.Core.Sip;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Server.Data;
@@ -155,7 +156,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     /// each SIP leg here is referred there (<see cref="HandOverLegsAsync"/>) so this segment closes as they leave;
     /// devices rejoin there and recording continues in a new segment.
     /// </summary>
-    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, ConferenceTransferTimings? transfer = null, CancellationToken cancellationToken = default)
+    public async Task<bool> MoveAwayAsync(Guid callId, string targetInstanceId, string targetSipAddress, ConferenceTransferTimings transfer, CancellationToken cancellationToken = default)
     {
         if (!owned.TryRemove(callId, out var call))
         {
@@ -174,7 +175,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             await events.PublishAsync(new CallMoved(call.ConversationId, new CallMovedView(callId, call.ConversationId, newOwner, CallPlacement.ConferenceUri(callId, targetSipAddress))), cancellationToken);
         }
 
-        await HandOverLegsAsync(callId, newOwner, targetSipAddress, transfer ?? DefaultTransfer, cancellationToken);
+        await HandOverLegsAsync(callId, newOwner, targetSipAddress, transfer, cancellationToken);
         services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
         return true;
     }
@@ -230,18 +231,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             {
                 try
                 {
-                    var targets = await engine.Bindings.GetByUserAsync(userId.ToString("D"));
-                    var answered = 0;
-                    await Task.WhenAll(targets.Select(async binding =>
-                    {
-                        if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } leg)
-                        {
-                            Interlocked.Increment(ref answered);
-                            Guid? device = Guid.TryParse(binding.DeviceId, out var d) ? d : null;
-                            Enqueue(callId.ToString(), () => RecordJoinAsync(callId, leg.Leg.LegId, userId, device));
-                        }
-                    }));
-                    CallsLog.Rang(logger, callId, userId, answered);
+                    await RingUserAsync(engine, callId, userId, _ => true, afterMove: false);
                 }
                 catch (Exception exception)
                 {
@@ -249,6 +239,33 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// Rings the user's registered devices that <paramref name="which"/> picks into the call and records each one that
+    /// answers as a participant (after a move, with the audio gap it suffered). Returns when every ring has ended.
+    /// </summary>
+    private async Task RingUserAsync(SipEngine engine, Guid callId, Guid userId, Func<SipBinding, bool> which, bool afterMove)
+    {
+        var targets = (await engine.Bindings.GetByUserAsync(userId.ToString("D"))).Where(which).ToList();
+        var answered = 0;
+        await Task.WhenAll(targets.Select(async binding =>
+        {
+            if (await engine.Dialer.RingAsync(callId.ToString(), binding) is { } leg)
+            {
+                Interlocked.Increment(ref answered);
+                Guid? device = Guid.TryParse(binding.DeviceId, out var d) ? d : null;
+                Enqueue(callId.ToString(), async () =>
+                {
+                    await RecordJoinAsync(callId, leg.Leg.LegId, userId, device);
+                    if (afterMove)
+                    {
+                        await LogGapAfterMoveAsync(callId, userId);
+                    }
+                });
+            }
+        }));
+        CallsLog.Rang(logger, callId, userId, answered);
     }
 
     /// <summary>One heartbeat: renew claims (a lost one hangs up its legs), keep SIP legs' awareness alive, end calls left empty.</summary>
