@@ -26,7 +26,7 @@ namespace Talko.Server.Features.Calls;
 /// (joins, leaves, talkers, recordings) and turns it into participants, recording segments and awareness, ends
 /// calls left empty, and adopts calls whose owner died (closing that owner's segment first, ADR 0601).
 /// Media callbacks only queue work; a call's work runs in order on one of a few workers (a segment is indexed before
-/// its legs), and a talker flip that is already stale when its turn comes costs nothing.
+/// its legs), and each leg has at most one talker update waiting, which applies its latest state.
 /// </summary>
 public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposable
 {
@@ -39,6 +39,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     private readonly Task[] workers;
     // The engine's latest talking state per leg; queued flips apply whatever it is when they run.
     private readonly ConcurrentDictionary<string, bool> talkingNow = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> talkingQueued = new(StringComparer.Ordinal);
     private readonly IServiceScopeFactory scopes;
     private readonly IServiceProvider services;
     private readonly CallOwnership ownership;
@@ -422,14 +423,22 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     }
 
     /// <summary>
-    /// Talker awareness is a state, not a history (the recording's timeline keeps the history): when the queue is behind,
-    /// flips that a later one has already overtaken are dropped when their turn comes.
+    /// Talker awareness is a state, not a history (the recording's timeline keeps the history): a leg has at most one
+    /// talker update queued, which applies the latest state when its turn comes, so a queue that is behind does not
+    /// grow with every flip.
     /// </summary>
     private void QueueTalking(string conferenceId, string legId, bool talking)
     {
         talkingNow[legId] = talking;
+        if (!talkingQueued.TryAdd(legId, 0))
+        {
+            return;
+        }
+
         Enqueue(conferenceId, () =>
         {
+            // Removed before reading the state: a flip from here on queues its own update.
+            talkingQueued.TryRemove(legId, out _);
             if (!legs.ContainsKey(legId))
             {
                 // Not (or no longer) a participant here: nothing to show, and nothing to keep for it.
@@ -550,10 +559,18 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         if (segment is null)
         {
             // An adopter that gave up waiting (ADR 0610) closed it from the file; its length is what later segments
-            // are based on, so only the talker timeline, which only this instance has, is added.
-            await db.Set<RecordingSegment>()
-                .Where(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(s => s.TalkersJson, talkersJson));
+            // are based on, so only the talker timeline, which only this instance has, is added, cut to that length
+            // (the adopter copied the file as far as it had been written).
+            var closed = await db.Set<RecordingSegment>()
+                .SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null);
+            if (closed is not null)
+            {
+                var length = closed.DurationMs ?? 0;
+                var kept = talkers.Where(t => t.StartMs < length).Select(t => t with { EndMs = Math.Min(t.EndMs, length) }).ToList();
+                closed.TalkersJson = JsonSerializer.Serialize(kept, CallsJson.Default.ListTalkerSpurt);
+                await db.SaveChangesAsync();
+            }
+
             TryDelete(recording.WavPath);
             TryDelete(recording.TimelinePath);
             return;

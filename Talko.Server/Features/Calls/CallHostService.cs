@@ -24,6 +24,7 @@ internal sealed class CallHostService(
     KeySpace keys,
     IServiceScopeFactory scopes,
     IOptions<CallsOptions> options,
+    IOptions<CallOwnershipOptions> ownershipOptions,
     TimeProvider time,
     ILogger<CallHostService> logger) : BackgroundService
 {
@@ -65,12 +66,16 @@ internal sealed class CallHostService(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).Select(c => c.Id).Take(1000).ToListAsync(cancellationToken);
-        foreach (var callId in live.Where(id => !host.OwnedCalls.Contains(id)))
+        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).Select(c => new { c.Id, c.StartedAt }).Take(1000).ToListAsync(cancellationToken);
+        // A call younger than a claim's lifetime with no owner is most likely being placed by the instance that started it
+        // (the row is written before the claim): taking it would steal the call, not heal it. A dead starter's call is
+        // adopted one lifetime later, when it would have been anyway.
+        var placing = time.GetUtcNow().UtcDateTime - ownershipOptions.Value.ClaimTimeToLive;
+        foreach (var (callId, startedAt) in live.Where(c => !host.OwnedCalls.Contains(c.Id)).Select(c => (c.Id, c.StartedAt)))
         {
             var owner = await ownership.FindOwnerAsync(callId.ToString());
             if (owner == lifecycle.InstanceId
-                || (owner is null && !lifecycle.IsDraining
+                || (owner is null && !lifecycle.IsDraining && startedAt < placing
                     && await ownership.ClaimOrFindOwnerAsync(callId.ToString(), lifecycle.InstanceId) == lifecycle.InstanceId))
             {
                 // In the background: an adoption may wait for a live previous owner (ADR 0610), and this loop renews claims.
