@@ -45,8 +45,15 @@ public sealed class KeySpace
     /// <summary>Marks a device whose access tokens must be refused (signed out, deleted); lives as long as an access token.</summary>
     public string RevokedDevice(Guid deviceId) => $"{Prefix}:acct:revoked-device:{deviceId:N}";
 
-    /// <summary>Fixed-window count of one-time codes requested for one identifier (by its lookup key).</summary>
-    public string CodeRequests(string identifierLookupKey) => $"{Prefix}:acct:code-requests:{identifierLookupKey}";
+    /// <summary>Fixed-window count of one-time codes one requester (a source address, or a signed-in user) asked for, any identifier.</summary>
+    public string CodeRequestsBy(string requester) => $"{Prefix}:acct:code-requests:by:{Digest(requester)}";
+
+    /// <summary>Fixed-window count of one-time codes one requester asked for one identifier (by its lookup key).</summary>
+    public string CodeRequestsByFor(string requester, string identifierLookupKey) =>
+        $"{Prefix}:acct:code-requests:by:{Digest(requester)}:for:{identifierLookupKey}";
+
+    /// <summary>Present while a code was just sent to an identifier: no further code goes to it until it expires.</summary>
+    public string CodeCooldown(string identifierLookupKey) => $"{Prefix}:acct:code-cooldown:{identifierLookupKey}";
 
     /// <summary>Fixed-window count of address-book entries one user has matched (the enumeration quota).</summary>
     public string ContactMatchQuota(Guid userId) => $"{Prefix}:acct:contact-quota:{userId:N}";
@@ -87,6 +94,9 @@ public sealed class KeySpace
 
     /// <summary>Conversation membership changes, so every instance moves its realtime connections into or out of conversation groups.</summary>
     public string ConversationMembershipChannel => $"{Prefix}:chan:conversation-membership";
+
+    /// <summary>Devices that lost access (signed out, deleted, token reuse, account deleted), so every instance closes their realtime connections.</summary>
+    public string DeviceRevocationsChannel => $"{Prefix}:chan:device-revocations";
 
     /// <summary>The channel prefix of the SignalR Redis backplane.</summary>
     public string SignalRChannelPrefix => $"{Prefix}:signalr";

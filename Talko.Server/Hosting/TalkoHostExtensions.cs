@@ -29,6 +29,7 @@ public static class TalkoHostExtensions
         builder.AddTalkoLogging(instance)
             .AddTalkoProblemDetails(instance)
             .AddTalkoApi()
+            .AddTalkoForwardedHeaders()
             .AddTalkoPersistence(mode)
             .AddTalkoEphemeralState(mode)
             .AddTalkoBlobs()
@@ -46,6 +47,8 @@ public static class TalkoHostExtensions
 
     public static WebApplication UseTalko(this WebApplication app)
     {
+        // First, so every later piece (rate limits, logs) sees the client's address, not the load balancer's.
+        app.UseForwardedHeaders();
         app.UseTalkoProblemDetails();
         app.UseRouting();
         // Before request logging, so its log context carries the authenticated user's id.

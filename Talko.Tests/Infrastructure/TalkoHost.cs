@@ -42,6 +42,7 @@ public sealed class TalkoHost : WebApplicationFactory<Program>
 
         // Codes are captured, not delivered, so tests (and AccountsTestExtensions.SignUpAsync) can read them.
         builder.ConfigureServices(services => services.AddSingleton<Talko.Server.Features.Accounts.Codes.IVerificationCodeSender, CapturingCodeSender>());
+        builder.ConfigureServices(services => services.AddTransient<IStartupFilter, TestClientAddress.StartupFilter>());
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);

@@ -32,6 +32,11 @@ public sealed record TalkoHostOptions
         // Shared by every host of a test run, so several instances on one database agree on tokens and hashes.
         yield return new("Talko:Auth:SigningKey", "dGFsa28tdGVzdC1zaWduaW5nLWtleS0wMTIzNDU2Nzg5YWJjZGVm");
         yield return new("Talko:Accounts:IdentifierHashKey", "dGFsa28tdGVzdC1pZGVudGlmaWVyLWtleS0wMTIzNDU2Nzg5YWI=");
+        // Tests sign the same identifier in many times in a row from one test client; the code abuse limits have
+        // their own tests, which set them back (Settings come last and win).
+        yield return new("Talko:Accounts:CodeResendCooldown", "00:00:00");
+        yield return new("Talko:Accounts:CodeRequestsPerRequester", "100000");
+        yield return new("Talko:Accounts:CodeRequestsPerRequesterAndIdentifier", "100000");
         foreach (var setting in Settings)
         {
             yield return setting;

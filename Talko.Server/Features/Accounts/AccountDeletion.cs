@@ -30,7 +30,7 @@ public sealed class AccountDeletion(TalkoDbContext db, DeviceSessions sessions, 
             await transaction.CommitAsync(cancellationToken);
             return devices;
         });
-        await sessions.RevokeAsync(deviceIds);
+        await sessions.RevokeAsync(userId, deviceIds, DeviceRevocationReason.AccountDeleted);
         AccountsLog.AccountDeleted(logger, userId);
     }
 }

@@ -14,7 +14,8 @@ public static class AccountsExtensions
     {
         var services = builder.Services;
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section)
-            .Validate(o => o.MaxCodeAttempts > 0 && o.CodeRequestsPerIdentifier > 0 && o.AuthRequestsPerIp > 0
+            .Validate(o => o.MaxCodeAttempts > 0 && o.MaxOutstandingCodes > 0 && o.CodeRequestsPerRequester > 0 && o.CodeRequestsPerRequesterAndIdentifier > 0
+                && o.CodeResendCooldown >= TimeSpan.Zero && o.CodeRequestWindow > TimeSpan.Zero && o.AuthRequestsPerIp > 0
                 && o.ContactMatchMaxEntries > 0 && o.ContactMatchQuota > 0 && o.MaxDevicesPerUser > 0 && o.MaxIdentifiersPerUser > 0,
                 "Talko:Accounts limits must be positive.")
             .ValidateOnStart();
@@ -23,6 +24,7 @@ public static class AccountsExtensions
         services.AddSingleton<IdentifierNormalizer>();
         services.AddTalkoAuthentication();
         services.AddScoped<VerificationService>();
+        services.AddSingleton<CodeRequestThrottle>();
         services.AddScoped<SessionService>();
         services.AddScoped<AccountDeletion>();
         services.AddScoped<SipCredentialLookup>();

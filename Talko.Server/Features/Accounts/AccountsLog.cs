@@ -17,9 +17,15 @@ internal static partial class AccountsLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reuse for device {DeviceId} of user {UserId}: the device's token family is revoked")]
     public static partial void RefreshTokenReused(ILogger logger, Guid userId, Guid deviceId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} of user {UserId} removed")]
-    public static partial void DeviceRemoved(ILogger logger, Guid userId, Guid deviceId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device {DeviceId} of user {UserId} revoked ({Reason}): its tokens and realtime connections end")]
+    public static partial void DeviceRevoked(ILogger logger, Guid userId, Guid deviceId, Auth.DeviceRevocationReason reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Account {UserId} deleted")]
     public static partial void AccountDeleted(ILogger logger, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Code requests limited for requester {Requester} (identifier {IdentifierHint}): too many in the window")]
+    public static partial void CodeRequestsLimited(ILogger logger, string requester, string identifierHint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No new code for {IdentifierHint}: one was sent moments ago and still works")]
+    public static partial void CodeCoolingDown(ILogger logger, string identifierHint);
 }

@@ -13,8 +13,20 @@ public sealed class AccountsOptions
     /// <summary>Wrong guesses allowed per code; then the code is dead and a new one must be requested.</summary>
     public int MaxCodeAttempts { get; set; } = 5;
 
-    /// <summary>Codes that may be requested for one identifier per <see cref="CodeRequestWindow"/>, across all instances.</summary>
-    public int CodeRequestsPerIdentifier { get; set; } = 5;
+    /// <summary>
+    /// At most one code is sent to an identifier per cool-down; a request within it is answered as usual but sends
+    /// nothing (the code sent before still works). Protects the owner's inbox without ever refusing the owner.
+    /// </summary>
+    public TimeSpan CodeResendCooldown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Codes valid at once for one identifier; a new code retires the oldest beyond this, so a stranger's request does not void the owner's code.</summary>
+    public int MaxOutstandingCodes { get; set; } = 3;
+
+    /// <summary>Codes one requester (source address; signed-in user when adding an identifier) may ask for one identifier per <see cref="CodeRequestWindow"/>; beyond it, 429.</summary>
+    public int CodeRequestsPerRequesterAndIdentifier { get; set; } = 5;
+
+    /// <summary>Codes one requester may ask for, any identifiers, per <see cref="CodeRequestWindow"/>; beyond it, 429.</summary>
+    public int CodeRequestsPerRequester { get; set; } = 20;
 
     public TimeSpan CodeRequestWindow { get; set; } = TimeSpan.FromHours(1);
 

@@ -39,12 +39,12 @@ public static class AuthApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        if (await verification.StartAsync(identifier, ChallengePurpose.SignIn, null, http.RequestAborted) is { } retryAfter)
+        if (await verification.StartAsync(identifier, ChallengePurpose.SignIn, null, Requesters.Address(http), http.RequestAborted) is { } retryAfter)
         {
-            return AccountsProblems.TooManyRequests(http, retryAfter, "Too many codes were requested for this identifier; try again later.");
+            return AccountsProblems.TooManyRequests(http, retryAfter, "Too many codes were requested from this address; try again later.");
         }
 
-        return TypedResults.Accepted((string?)null, new StartResponse((int)options.Value.CodeLifetime.TotalSeconds, VerificationCodes.Length));
+        return TypedResults.Accepted((string?)null, new StartResponse((int)options.Value.CodeLifetime.TotalSeconds, VerificationCodes.Length, (int)options.Value.CodeResendCooldown.TotalSeconds));
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ValidationProblem, ProblemHttpResult>> Verify(
@@ -101,7 +101,7 @@ public static class AuthApi
 
     private static async Task<NoContent> Logout(HttpContext http, SessionService sessions)
     {
-        await sessions.RemoveDevicesAsync(http.User.GetUserId(), [http.User.GetDeviceId()], http.RequestAborted);
+        await sessions.RemoveDevicesAsync(http.User.GetUserId(), [http.User.GetDeviceId()], DeviceRevocationReason.LoggedOut, http.RequestAborted);
         return TypedResults.NoContent();
     }
 

@@ -7,9 +7,11 @@ namespace Talko.Server.Features.Accounts;
 /// <param name="Region">The client's default region (ISO 3166-1 alpha-2, e.g. "GB") for national phone numbers.</param>
 public sealed record StartRequest(string? Identifier, string? Region);
 
+/// <summary>The answer to a code request; the same whether or not the identifier is known or was asked for before.</summary>
 /// <param name="ExpiresInSeconds">How long the code is valid.</param>
 /// <param name="CodeLength">Digits in the code.</param>
-public sealed record StartResponse(int ExpiresInSeconds, int CodeLength);
+/// <param name="ResendAfterSeconds">When to offer "send again": a request within this cool-down is accepted but sends nothing (the code already sent still works).</param>
+public sealed record StartResponse(int ExpiresInSeconds, int CodeLength, int ResendAfterSeconds);
 
 public sealed record DeviceRegistration(DevicePlatform? Platform, string? Name, string? PushToken);
 

@@ -77,7 +77,7 @@ public static class MeApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteDevice(Guid id, HttpContext http, SessionService sessions) =>
-        await sessions.RemoveDevicesAsync(http.User.GetUserId(), [id], http.RequestAborted) > 0
+        await sessions.RemoveDevicesAsync(http.User.GetUserId(), [id], DeviceRevocationReason.Deleted, http.RequestAborted) > 0
             ? TypedResults.NoContent()
             : AccountsProblems.NotFound("device");
 
@@ -112,12 +112,12 @@ public static class MeApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        if (await verification.StartAsync(identifier, ChallengePurpose.AddIdentifier, http.User.GetUserId(), http.RequestAborted) is { } retryAfter)
+        if (await verification.StartAsync(identifier, ChallengePurpose.AddIdentifier, http.User.GetUserId(), Requesters.User(http.User.GetUserId()), http.RequestAborted) is { } retryAfter)
         {
             return AccountsProblems.TooManyRequests(http, retryAfter, "Too many codes were requested for this identifier; try again later.");
         }
 
-        return TypedResults.Accepted((string?)null, new StartResponse((int)options.Value.CodeLifetime.TotalSeconds, Core.Accounts.VerificationCodes.Length));
+        return TypedResults.Accepted((string?)null, new StartResponse((int)options.Value.CodeLifetime.TotalSeconds, Core.Accounts.VerificationCodes.Length, (int)options.Value.CodeResendCooldown.TotalSeconds));
     }
 
     private static async Task<Results<Ok<IdentifierView>, ValidationProblem, ProblemHttpResult>> VerifyAddIdentifier(

@@ -21,6 +21,10 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();
         builder.Services.AddSingleton<RealtimeConnections>();
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section)
+            .Validate(o => o.AccessCheckInterval > TimeSpan.Zero, "Talko:Realtime:AccessCheckInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<RealtimeAccessGuard>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
         builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
 

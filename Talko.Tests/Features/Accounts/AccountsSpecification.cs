@@ -168,21 +168,90 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
     }
 
     [Fact]
-    public async Task Codes_per_identifier_are_limited_with_retry_after()
+    public async Task A_stranger_asking_for_codes_cannot_lock_the_owner_out_or_learn_when_the_owner_asked()
+    {
+        var host = fixture.CreateHost(new Dictionary<string, string?>
+        {
+            ["Talko:Accounts:CodeResendCooldown"] = "00:00:30",
+            ["Talko:Accounts:CodeRequestsPerRequesterAndIdentifier"] = "5",
+            ["Talko:Accounts:CodeRequestsPerRequester"] = "20",
+        });
+        var victim = NewEmail("victim");
+        var sentBefore = host.Codes().Sent;
+        using var attacker = host.CreateClient().From("198.51.100.66");
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add(await PostAsync(attacker, "/v1/auth/start", new StartRequest(victim, null)));
+        }
+
+        Assert.All(answers.Take(5), answer => Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode));
+        // The sixth is refused for the attacker's own address: it learns only about its own requests.
+        await AssertProblemAsync(answers[5], (HttpStatusCode)429, "rate_limited");
+        Assert.True(answers[5].Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        // The cool-down spared the victim's inbox: one code went out for six requests.
+        Assert.Equal(sentBefore + 1, host.Codes().Sent);
+
+        // The owner, from their own address, is answered exactly as if nobody had asked, and signs in with the code they got.
+        using var owner = host.CreateClient().From("203.0.113.7");
+        var ownerAnswer = await PostAsync(owner, "/v1/auth/start", new StartRequest(victim, null));
+        Assert.Equal(HttpStatusCode.Accepted, ownerAnswer.StatusCode);
+        Assert.Null(ownerAnswer.Headers.RetryAfter);
+        using var fresh = host.CreateClient().From("203.0.113.8");
+        var untouched = await PostAsync(fresh, "/v1/auth/start", new StartRequest(NewEmail("nobody"), null));
+        Assert.Equal(await untouched.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default), await ownerAnswer.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default));
+        var code = host.Codes().LastCodeFor(victim);
+        var verify = await PostAsync(owner, "/v1/auth/verify", new VerifyRequest(victim, null, code, Phone));
+        Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_code_does_not_void_the_one_sent_before_and_a_used_code_retires_the_others()
     {
         var email = NewEmail();
         using var client = Host.CreateClient();
-        for (var i = 0; i < 5; i++)
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        var first = Host.Codes().LastCodeFor(email);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        var second = Host.Codes().LastCodeFor(email);
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/v1/auth/verify", new VerifyRequest(email, null, first, Phone))).StatusCode);
+        if (second != first)
         {
-            Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+            await AssertProblemAsync(await PostAsync(client, "/v1/auth/verify", new VerifyRequest(email, null, second, Phone)), HttpStatusCode.BadRequest, "expired_code");
+        }
+    }
+
+    [Fact]
+    public async Task Codes_per_address_are_limited_across_identifiers_and_other_addresses_are_unaffected()
+    {
+        var host = fixture.CreateHost(new Dictionary<string, string?> { ["Talko:Accounts:CodeRequestsPerRequester"] = "3" });
+        using var busy = host.CreateClient().From("198.51.100.1");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(busy, "/v1/auth/start", new StartRequest(NewEmail(), null))).StatusCode);
         }
 
-        var sixth = await PostAsync(client, "/v1/auth/start", new StartRequest(email.ToUpperInvariant(), null));
+        await AssertProblemAsync(await PostAsync(busy, "/v1/auth/start", new StartRequest(NewEmail(), null)), (HttpStatusCode)429, "rate_limited");
+        using var other = host.CreateClient().From("198.51.100.2");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(other, "/v1/auth/start", new StartRequest(NewEmail(), null))).StatusCode);
+    }
 
-        await AssertProblemAsync(sixth, (HttpStatusCode)429, "rate_limited");
-        Assert.True(sixth.Headers.RetryAfter?.Delta > TimeSpan.Zero);
-        // Another identifier is unaffected.
-        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(client, "/v1/auth/start", new StartRequest(NewEmail(), null))).StatusCode);
+    [Fact]
+    public async Task Deleting_another_users_device_answers_404_and_leaves_that_device_signed_in()
+    {
+        using var mallory = await Host.SignUpAsync(NewEmail("mallory"));
+        using var victim = await Host.SignUpAsync(NewEmail("victim"));
+
+        await AssertProblemAsync(await mallory.Client.DeleteAsync($"/v1/me/devices/{victim.DeviceId}").WaitAsync(TestTimeouts.Default), HttpStatusCode.NotFound, "not_found");
+
+        Assert.Equal(HttpStatusCode.OK, (await victim.Client.GetAsync("/v1/me").WaitAsync(TestTimeouts.Default)).StatusCode);
+        using var anonymous = Host.CreateClient();
+        var refreshed = await PostAsync(anonymous, "/v1/auth/refresh", new RefreshRequest(victim.Tokens.RefreshToken));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var tokens = (await refreshed.Content.ReadFromJsonAsync<RefreshResponse>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!;
+        using var renewed = Host.CreateClient(tokens.Tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await renewed.GetAsync("/v1/me").WaitAsync(TestTimeouts.Default)).StatusCode);
     }
 
     [Fact]

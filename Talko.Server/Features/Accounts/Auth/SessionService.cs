@@ -55,7 +55,7 @@ public sealed class SessionService(
             .ToListAsync(cancellationToken);
         if (surplus.Count > 0)
         {
-            await RemoveDevicesAsync(userId, surplus, cancellationToken);
+            await RemoveDevicesAsync(userId, surplus, DeviceRevocationReason.Evicted, cancellationToken);
         }
 
         return (device, tokens, sip);
@@ -84,7 +84,7 @@ public sealed class SessionService(
         if (claimed == 0)
         {
             AccountsLog.RefreshTokenReused(logger, device.UserId, device.Id);
-            await RemoveDevicesAsync(device.UserId, [device.Id], cancellationToken);
+            await RemoveDevicesAsync(device.UserId, [device.Id], DeviceRevocationReason.RefreshTokenReused, cancellationToken);
             return (RefreshOutcome.Reused, device.UserId, device.Id, null);
         }
 
@@ -101,18 +101,26 @@ public sealed class SessionService(
         return (RefreshOutcome.Refreshed, device.UserId, device.Id, issued);
     }
 
-    /// <summary>Signs devices out: deletes them (and their refresh tokens) and refuses their access tokens from now on.</summary>
-    public async Task<int> RemoveDevicesAsync(Guid userId, IReadOnlyCollection<Guid> deviceIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs devices out: deletes those of <paramref name="userId"/> among <paramref name="deviceIds"/> (with their
+    /// refresh tokens) and revokes exactly those, on every instance. An id that is not this user's device is left
+    /// alone: revoking it would let anyone who saw a device id (co-members see them in calls) sign its owner out.
+    /// </summary>
+    public async Task<int> RemoveDevicesAsync(Guid userId, IReadOnlyCollection<Guid> deviceIds, DeviceRevocationReason reason, CancellationToken cancellationToken)
     {
-        var removed = await db.Set<Device>()
+        var owned = await db.Set<Device>()
             .Where(d => d.UserId == userId && deviceIds.Contains(d.Id))
-            .ExecuteDeleteAsync(cancellationToken);
-        await sessions.RevokeAsync(deviceIds);
-        foreach (var deviceId in deviceIds)
+            .Select(d => d.Id)
+            .ToListAsync(cancellationToken);
+        if (owned.Count == 0)
         {
-            AccountsLog.DeviceRemoved(logger, userId, deviceId);
+            return 0;
         }
 
+        var removed = await db.Set<Device>()
+            .Where(d => d.UserId == userId && owned.Contains(d.Id))
+            .ExecuteDeleteAsync(cancellationToken);
+        await sessions.RevokeAsync(userId, owned, reason);
         return removed;
     }
 
