@@ -33,6 +33,7 @@ public static class AwarenessExtensions
         services.AddSingleton<AwarenessTracker>();
         services.AddSingleton<AwarenessReaper>();
         services.AddSingleton<AwarenessSnapshots>();
+        services.AddScoped<ActivityGuard>();
         services.AddHostedService<AwarenessBackgroundService>();
         return builder;
     }

@@ -45,6 +45,9 @@ public static class CallsExtensions
         services.AddHostedService<CallHostService>();
         services.AddScoped<CallService>();
         services.AddScoped<ILiveCallClock, LiveCallClock>();
+        services.AddScoped<CallRecords>();
+        services.AddScoped<ICallRecords>(provider => provider.GetRequiredService<CallRecords>());
+        services.AddScoped<Awareness.ICallAttendance>(provider => provider.GetRequiredService<CallRecords>());
         return builder;
     }
 

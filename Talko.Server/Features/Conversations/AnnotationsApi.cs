@@ -46,10 +46,10 @@ public static class AnnotationsApi
     }
 
     private static async Task<Results<Created<TagView>, ProblemHttpResult>> AddTag(
-        Guid conversationId, AddTagRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, TimeProvider time, CancellationToken cancellationToken)
+        Guid conversationId, AddTagRequest request, HttpContext http, TalkoDbContext db, CallReferences callReferences, IConversationEventPublisher events, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        if (await Target(db, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
+        if (await Target(db, callReferences, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -125,11 +125,11 @@ public static class AnnotationsApi
     }
 
     private static async Task<Results<Created<BookmarkView>, ProblemHttpResult>> AddBookmark(
-        Guid conversationId, AddBookmarkRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, ConversationNotifications notifications,
+        Guid conversationId, AddBookmarkRequest request, HttpContext http, TalkoDbContext db, CallReferences callReferences, IConversationEventPublisher events, ConversationNotifications notifications,
         TimeProvider time, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        if (await Target(db, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
+        if (await Target(db, callReferences, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -212,10 +212,10 @@ public static class AnnotationsApi
     }
 
     private static async Task<Results<Created<FlagView>, ProblemHttpResult>> AddFlag(
-        Guid conversationId, AddFlagRequest request, HttpContext http, TalkoDbContext db, IConversationEventPublisher events, TimeProvider time, CancellationToken cancellationToken)
+        Guid conversationId, AddFlagRequest request, HttpContext http, TalkoDbContext db, CallReferences callReferences, IConversationEventPublisher events, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
-        if (await Target(db, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
+        if (await Target(db, callReferences, conversationId, userId, request.ItemId, request.CallId, request.CallOffsetMs, cancellationToken) is { } problem)
         {
             return problem;
         }
@@ -269,8 +269,8 @@ public static class AnnotationsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Member check, and that a referenced item belongs to this conversation.</summary>
-    private static async Task<ProblemHttpResult?> Target(TalkoDbContext db, Guid conversationId, Guid userId, Guid? itemId, Guid? callId, long? callOffsetMs, CancellationToken cancellationToken)
+    /// <summary>Member check, and that a referenced item or call belongs to this conversation.</summary>
+    private static async Task<ProblemHttpResult?> Target(TalkoDbContext db, CallReferences callReferences, Guid conversationId, Guid userId, Guid? itemId, Guid? callId, long? callOffsetMs, CancellationToken cancellationToken)
     {
         if (await ConversationAccess.FindAsync(db, conversationId, userId, cancellationToken) is null)
         {
@@ -282,8 +282,6 @@ public static class AnnotationsApi
             return Problems.NotFound("item");
         }
 
-        return (callOffsetMs is not null && callId is null) || callOffsetMs < 0
-            ? Problems.Invalid("callOffsetMs needs a callId and must not be negative.")
-            : null;
+        return await callReferences.CheckAsync(conversationId, callId, callOffsetMs, cancellationToken);
     }
 }

@@ -30,6 +30,7 @@ public static class ConversationsExtensions
         builder.Services.AddScoped<GroupMembership>();
         builder.Services.AddScoped<IIdentifierVerifiedListener, ClaimInvitesOnVerification>();
         builder.Services.AddScoped<MediaUpload>();
+        builder.Services.AddScoped<CallReferences>();
         builder.AddRealtime();
         return builder;
     }

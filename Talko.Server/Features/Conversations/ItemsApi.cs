@@ -80,7 +80,7 @@ public static class ItemsApi
     }
 
     private static async Task<Results<Created<TimelineItem>, Ok<TimelineItem>, ProblemHttpResult>> PostText(
-        Guid conversationId, PostTextRequest request, HttpContext http, TalkoDbContext db, Timeline timeline, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
+        Guid conversationId, PostTextRequest request, HttpContext http, TalkoDbContext db, Timeline timeline, CallReferences callReferences, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var userId = http.User.GetUserId();
@@ -99,7 +99,7 @@ public static class ItemsApi
             return badText;
         }
 
-        if (ValidCallReference(request.CallId, request.CallOffsetMs) is { } badCall)
+        if (await callReferences.CheckAsync(conversationId, request.CallId, request.CallOffsetMs, cancellationToken) is { } badCall)
         {
             return badCall;
         }
@@ -110,17 +110,17 @@ public static class ItemsApi
 
     private static Task<Results<Created<TimelineItem>, Ok<TimelineItem>, ProblemHttpResult>> PostPhoto(
         Guid conversationId, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, string? caption, Guid? callId, long? callOffsetMs,
-        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, IOptions<ConversationsOptions> options, CancellationToken cancellationToken) =>
-        PostMediaAsync(ItemKind.Photo, conversationId, idempotencyKey, caption, callId, callOffsetMs, http, db, timeline, upload, options.Value, cancellationToken);
+        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, CallReferences callReferences, IOptions<ConversationsOptions> options, CancellationToken cancellationToken) =>
+        PostMediaAsync(ItemKind.Photo, conversationId, idempotencyKey, caption, callId, callOffsetMs, http, db, timeline, upload, callReferences, options.Value, cancellationToken);
 
     private static Task<Results<Created<TimelineItem>, Ok<TimelineItem>, ProblemHttpResult>> PostVoiceClip(
         Guid conversationId, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, Guid? callId, long? callOffsetMs,
-        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, IOptions<ConversationsOptions> options, CancellationToken cancellationToken) =>
-        PostMediaAsync(ItemKind.VoiceClip, conversationId, idempotencyKey, null, callId, callOffsetMs, http, db, timeline, upload, options.Value, cancellationToken);
+        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, CallReferences callReferences, IOptions<ConversationsOptions> options, CancellationToken cancellationToken) =>
+        PostMediaAsync(ItemKind.VoiceClip, conversationId, idempotencyKey, null, callId, callOffsetMs, http, db, timeline, upload, callReferences, options.Value, cancellationToken);
 
     private static async Task<Results<Created<TimelineItem>, Ok<TimelineItem>, ProblemHttpResult>> PostMediaAsync(
         ItemKind kind, Guid conversationId, string? idempotencyKey, string? caption, Guid? callId, long? callOffsetMs,
-        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, ConversationsOptions settings, CancellationToken cancellationToken)
+        HttpContext http, TalkoDbContext db, Timeline timeline, MediaUpload upload, CallReferences callReferences, ConversationsOptions settings, CancellationToken cancellationToken)
     {
         var userId = http.User.GetUserId();
         if (await Writable(db, conversationId, userId, cancellationToken) is { } problem)
@@ -138,7 +138,7 @@ public static class ItemsApi
             return badCaption;
         }
 
-        if (ValidCallReference(callId, callOffsetMs) is { } badCall)
+        if (await callReferences.CheckAsync(conversationId, callId, callOffsetMs, cancellationToken) is { } badCall)
         {
             return badCall;
         }
@@ -258,9 +258,4 @@ public static class ItemsApi
             ? Problems.Invalid($"A text is at most {settings.MaxTextLength} characters; this one has {text.Length}.")
             : null;
     }
-
-    private static ProblemHttpResult? ValidCallReference(Guid? callId, long? callOffsetMs) =>
-        (callOffsetMs is not null && callId is null) || callOffsetMs < 0
-            ? Problems.Invalid("callOffsetMs needs a callId and must not be negative.")
-            : null;
 }

@@ -15,7 +15,7 @@ namespace Talko.Server.Features.Realtime;
 /// as long as it does. Other features add their methods here.
 /// </summary>
 [Authorize]
-public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots) : Hub
+public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard) : Hub
 {
     public const string Path = "/hubs/talko";
 
@@ -45,17 +45,13 @@ public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, 
     public async Task Heartbeat(int idleSeconds) =>
         await tracker.HeartbeatAsync(Context.ConnectionId, TimeSpan.FromSeconds(Math.Max(0, idleSeconds)));
 
-    /// <summary>Sets this device's activity (in a conversation the user belongs to).</summary>
+    /// <summary>Sets this device's activity: in a conversation the user belongs to, and "in a call" only while in that call.</summary>
     public async Task SetActivity(ActivityView activity)
     {
         var value = activity.ToActivity();
         await Guard(async () =>
         {
-            if (value.ConversationId is { } conversationId)
-            {
-                await snapshots.RequireMemberAsync(conversationId, UserId, Context.ConnectionAborted);
-            }
-
+            await activityGuard.RequireAllowedAsync(value, Context.User!.GetUserId(), Context.ConnectionAborted);
             await tracker.SetActivityAsync(Context.ConnectionId, value);
         });
     }

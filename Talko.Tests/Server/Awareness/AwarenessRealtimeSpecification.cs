@@ -41,7 +41,9 @@ public abstract class AwarenessRealtimeSpecification : IAsyncLifetime
         await device.Connection.InvokeAsync("SetTyping", conversation).WaitAsync(TestTimeouts.Default);
         var typing = await watcher.NextAboutAsync(alice.UserId);
         var stoppedTyping = await watcher.NextAboutAsync(alice.UserId);
-        var call = new ActivityView(ActivityKind.InCall, conversation, "call-1", Muted: true, Talking: false, PositionMs: null);
+        var callId = Guid.NewGuid();
+        Audience.AddCall(conversation, callId, alice.UserId);
+        var call = new ActivityView(ActivityKind.InCall, conversation, callId.ToString(), Muted: true, Talking: false, PositionMs: null);
         await device.Connection.InvokeAsync("SetActivity", call).WaitAsync(TestTimeouts.Default);
         var inCall = await watcher.NextAboutAsync(alice.UserId);
         await device.Connection.InvokeAsync("SetStatus", "driving").WaitAsync(TestTimeouts.Default);
@@ -103,6 +105,38 @@ public abstract class AwarenessRealtimeSpecification : IAsyncLifetime
         Assert.Contains("statusText", tooLong.Message, StringComparison.Ordinal);
         Assert.Contains("positionMs", noPosition.Message, StringComparison.Ordinal);
         Assert.Equal(HubConnectionState.Connected, device.Connection.State);
+    }
+
+    [Fact]
+    public async Task Nobody_can_claim_to_be_in_a_call_that_is_not_there_or_that_they_are_not_in()
+    {
+        var (alice, bob, _, conversation) = await PeopleAsync();
+        var bobsCall = Guid.NewGuid();
+        Audience.AddCall(conversation, bobsCall, bob.UserId);
+        var elsewhere = Guid.NewGuid().ToString();
+        var callElsewhere = Guid.NewGuid();
+        Audience.Add(elsewhere, bob.UserId);
+        Audience.AddCall(elsewhere, callElsewhere, bob.UserId);
+        await using var watcher = await AwarenessTestKit.ConnectAsync(WatcherHost, bob);
+        await using var device = await AwarenessTestKit.ConnectAsync(UserHost, alice);
+        await watcher.NextAboutAsync(alice.UserId);
+
+        var made_up = await Assert.ThrowsAsync<HubException>(() => device.Connection.InvokeAsync("SetActivity",
+            new ActivityView(ActivityKind.InCall, conversation, Guid.NewGuid().ToString(), false, true, null)).WaitAsync(TestTimeouts.Default));
+        var notIn = await Assert.ThrowsAsync<HubException>(() => device.Connection.InvokeAsync("SetActivity",
+            new ActivityView(ActivityKind.InCall, conversation, bobsCall.ToString(), false, true, null)).WaitAsync(TestTimeouts.Default));
+        var foreignCall = await Assert.ThrowsAsync<HubException>(() => device.Connection.InvokeAsync("SetActivity",
+            new ActivityView(ActivityKind.Listening, conversation, callElsewhere.ToString(), false, false, 1000)).WaitAsync(TestTimeouts.Default));
+        // Listening to a call of the conversation is fine without having been in it.
+        await device.Connection.InvokeAsync("SetActivity", new ActivityView(ActivityKind.Listening, conversation, bobsCall.ToString(), false, false, 1000)).WaitAsync(TestTimeouts.Default);
+        var listening = await watcher.NextAboutAsync(alice.UserId);
+
+        Assert.Contains("No such call", made_up.Message, StringComparison.Ordinal);
+        Assert.Contains("not in that call", notIn.Message, StringComparison.Ordinal);
+        Assert.Contains("No such call", foreignCall.Message, StringComparison.Ordinal);
+        Assert.Equal((ActivityKind.Listening, bobsCall.ToString()), (listening.Activity.Kind, listening.Activity.CallId));
+        // The refused claims never reached the watcher: the only change it saw was the listening one.
+        Assert.DoesNotContain(watcher.All, v => v.UserId == alice.UserId && v.Activity.Kind == ActivityKind.InCall);
     }
 
     /// <summary>Alice and Bob share a conversation; Carol shares none with them.</summary>

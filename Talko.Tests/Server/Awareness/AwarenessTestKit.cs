@@ -15,9 +15,18 @@ using Talko.Tests.Infrastructure;
 namespace Talko.Tests.Server.Awareness;
 
 /// <summary>Conversation membership set by the test, shared by every in-process host of a test.</summary>
-internal sealed class TestAudience : IAwarenessAudience
+internal sealed class TestAudience : IAwarenessAudience, ICallAttendance
 {
     private readonly ConcurrentDictionary<string, HashSet<string>> conversations = new();
+    private readonly ConcurrentDictionary<(Guid Conversation, Guid Call), HashSet<Guid>> calls = new();
+
+    /// <summary>A live call of <paramref name="conversationId"/> with these users in it.</summary>
+    public void AddCall(string conversationId, Guid callId, params string[] inCall) =>
+        calls[(Guid.Parse(conversationId), callId)] = inCall.Select(Guid.Parse).ToHashSet();
+
+    public Task<CallAttendance> CheckAsync(Guid conversationId, Guid callId, Guid userId, CancellationToken cancellationToken) =>
+        Task.FromResult(!calls.TryGetValue((conversationId, callId), out var users) ? CallAttendance.NoSuchCall
+            : users.Contains(userId) ? CallAttendance.InCall : CallAttendance.NotInCall);
 
     public void Add(string conversationId, params string[] members) => conversations[conversationId] = members.ToHashSet(StringComparer.Ordinal);
 
@@ -68,6 +77,7 @@ internal static class AwarenessTestKit
     public static Action<IServiceCollection> Services(TestAudience audience, CodeCapture codes) => services =>
     {
         services.AddSingleton<IAwarenessAudience>(audience);
+        services.AddSingleton<ICallAttendance>(audience);
         services.AddSingleton<IVerificationCodeSender>(codes);
     };
 
