@@ -27,6 +27,8 @@ public sealed class ConfigurationDocsTests
         ("Talko:Admin", typeof(AdminOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
         (AccountsOptions.Section, typeof(AccountsOptions)),
+        (ProxyOptions.Section, typeof(ProxyOptions)),
+        (Talko.Server.Features.Realtime.RealtimeOptions.Section, typeof(Talko.Server.Features.Realtime.RealtimeOptions)),
         (ConversationsOptions.Section, typeof(ConversationsOptions)),
         ("Talko:Imaging", typeof(ImagingOptions)),
         (AwarenessOptions.Section, typeof(AwarenessOptions)),

@@ -52,6 +52,8 @@ public static class AccountsExtensions
             {
                 var http = context.HttpContext;
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+                AccountsLog.AuthRequestsLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthApi)),
+                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown", http.Request.Path);
                 var problem = AccountsProblems.TooManyRequests(http, retryAfter, "Too many requests from this address; try again later.");
                 await problem.ExecuteAsync(http);
             };

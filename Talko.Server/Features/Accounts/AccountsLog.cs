@@ -28,4 +28,7 @@ internal static partial class AccountsLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No new code for {IdentifierHint}: one was sent moments ago and still works")]
     public static partial void CodeCoolingDown(ILogger logger, string identifierHint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth requests from {Address} rate limited ({Path})")]
+    public static partial void AuthRequestsLimited(ILogger logger, string address, string path);
 }
