@@ -46,11 +46,13 @@ public static class TalkoHostExtensions
 
     public static WebApplication UseTalko(this WebApplication app)
     {
+        // Outermost, so each request's line shows the status the client got.
+        app.UseTalkoRequestLogging();
         app.UseTalkoProblemDetails();
         app.UseRouting();
-        // Before request logging, so its log context carries the authenticated user's id.
+        // Before the log context, so it carries the authenticated user's id.
         app.UseAccounts();
-        app.UseTalkoRequestLogging();
+        app.UseTalkoLogContext();
         app.MapTalkoHealth();
         app.MapTalkoApiDocs();
         app.MapAdminApi();
