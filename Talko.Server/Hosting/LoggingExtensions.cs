@@ -3,6 +3,7 @@ using Serilog;
 using Serilog.Context;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Hosting;
 
@@ -32,6 +33,8 @@ public static class LoggingExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 // Sinks registered as ILogEventSink services (tests capture lines this way) join the console.
                 .ReadFrom.Services(services)
+                // A hub method's deliberate refusal is logged once, at Information, by the hub filter.
+                .Filter.ByExcluding(RefusedHubCallFilter.IsDispatcherReportOfRefusal)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("InstanceId", instance.Id);
             if (development)
@@ -47,19 +50,37 @@ public static class LoggingExtensions
     }
 
     /// <summary>
-    /// One log line per request, and the user, conversation and call ids pushed onto the log context so
-    /// every line written while handling the request carries them.
+    /// One log line per request, written when the response is final: first in the pipeline, so a client's
+    /// mistake that a later middleware turns into a 400 is logged as that 400 (see <see cref="RequestLogLevels"/>),
+    /// not as the exception on its way out.
     /// </summary>
     public static WebApplication UseTalkoRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
+        {
+            options.GetLevel = (http, _, exception) => RequestLogLevels.For(http.Response.StatusCode, exception);
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 if (UserIdOf(http) is { } userId)
                 {
                     diagnostics.Set("UserId", userId);
                 }
-            });
+
+                foreach (var (routeKey, property) in ScopedRouteValues)
+                {
+                    if (http.Request.RouteValues.TryGetValue(routeKey, out var value) && value is not null)
+                    {
+                        diagnostics.Set(property, value);
+                    }
+                }
+            };
+        });
+        return app;
+    }
+
+    /// <summary>Pushes the user, conversation and call ids onto the log context, so every line written while handling the request carries them.</summary>
+    public static WebApplication UseTalkoLogContext(this WebApplication app)
+    {
         app.Use(async (http, next) =>
         {
             var scopes = new List<IDisposable>();

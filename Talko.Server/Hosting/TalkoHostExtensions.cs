@@ -49,11 +49,13 @@ public static class TalkoHostExtensions
     {
         // First, so every later piece (rate limits, logs) sees the client's address, not the load balancer's.
         app.UseForwardedHeaders();
+        // Outermost, so each request's line shows the status the client got.
+        app.UseTalkoRequestLogging();
         app.UseTalkoProblemDetails();
         app.UseRouting();
-        // Before request logging, so its log context carries the authenticated user's id.
+        // Before the log context, so it carries the authenticated user's id.
         app.UseAccounts();
-        app.UseTalkoRequestLogging();
+        app.UseTalkoLogContext();
         app.MapTalkoHealth();
         app.MapTalkoApiDocs();
         app.MapAdminApi();

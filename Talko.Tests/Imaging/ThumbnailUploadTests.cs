@@ -82,4 +82,21 @@ public sealed class ThumbnailUploadTests : IAsyncLifetime
         Assert.Equal((67, 45), (photo.Media!.Width, photo.Media.Height));
         Assert.Null(photo.Thumbnail);
     }
+
+    [Fact]
+    public async Task A_header_that_declares_a_size_beyond_the_limits_leaves_the_photo_without_dimensions()
+    {
+        using var alice = await host.SignUpAsync("alice@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site photos");
+
+        // Neither decodes (no image data to speak of), and 65500 x 65500 is far over Talko:Imaging:MaxPixels.
+        foreach (var (content, type) in new[] { (TestMedia.Png(65_500, 65_500), "image/png"), (TestMedia.Jpeg(65_500, 65_500), "image/jpeg") })
+        {
+            var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
+                await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/photos", content, type), HttpStatusCode.Created);
+
+            Assert.True(photo.Media!.Width is null && photo.Media.Height is null, $"{type}: stored as {photo.Media.Width}x{photo.Media.Height}");
+        }
+    }
 }

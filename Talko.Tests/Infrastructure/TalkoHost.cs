@@ -33,7 +33,7 @@ public sealed class TalkoHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Options.Environment);
         builder.UseSetting("Talko:DataDirectory", dataDirectory);
         foreach (var (key, value) in Options.ToConfiguration())
         {

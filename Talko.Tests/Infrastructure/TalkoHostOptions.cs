@@ -13,6 +13,9 @@ public sealed record TalkoHostOptions
 
     public string AdminKey { get; init; } = "test-admin-key";
 
+    /// <summary>The hosting environment; "Development" is how `dotnet run` starts the server.</summary>
+    public string Environment { get; init; } = "Testing";
+
     /// <summary>Extra configuration, as "Section:Key" = value.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 

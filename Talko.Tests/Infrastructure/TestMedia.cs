@@ -52,17 +52,23 @@ public static class TestMedia
     public static byte[] Jpeg(int width, int height) => JpegWithExifThumbnail(width, height, [0xFF, 0xD8, 0xFF, 0xD9]);
 
     /// <summary>16-bit mono PCM at 8 kHz, silent.</summary>
-    public static byte[] Wav(TimeSpan duration)
+    public static byte[] Wav(TimeSpan duration) => Wav(new WavShape(), (int)(duration.TotalSeconds * 8000) * 2);
+
+    /// <summary>A WAV whose format chunk says what <paramref name="shape"/> says (true or not), with <paramref name="dataBytes"/> of silence.</summary>
+    public static byte[] Wav(WavShape shape, int dataBytes, uint? declaredDataBytes = null)
     {
-        const int rate = 8000;
-        var dataLength = (int)(duration.TotalSeconds * rate) * 2;
         using var wav = new MemoryStream();
         var w = new BinaryWriter(wav);
-        w.Write("RIFF"u8); w.Write(36 + dataLength); w.Write("WAVE"u8);
-        w.Write("fmt "u8); w.Write(16); w.Write((ushort)1); w.Write((ushort)1); w.Write(rate); w.Write(rate * 2); w.Write((ushort)2); w.Write((ushort)16);
-        w.Write("data"u8); w.Write(dataLength); w.Write(new byte[dataLength]);
+        w.Write("RIFF"u8); w.Write(36 + dataBytes); w.Write("WAVE"u8);
+        w.Write("fmt "u8); w.Write(16); w.Write(shape.Format); w.Write(shape.Channels); w.Write(shape.SampleRate);
+        w.Write(shape.ByteRate ?? shape.SampleRate * shape.Channels * shape.BitsPerSample / 8);
+        w.Write(shape.BlockAlign ?? (ushort)(shape.Channels * shape.BitsPerSample / 8)); w.Write(shape.BitsPerSample);
+        w.Write("data"u8); w.Write(declaredDataBytes ?? (uint)dataBytes); w.Write(new byte[dataBytes]);
         return wav.ToArray();
     }
+
+    /// <summary>The fields of a WAV format chunk; byte rate and block align follow from the others unless given.</summary>
+    public sealed record WavShape(ushort Format = 1, ushort Channels = 1, uint SampleRate = 8000, ushort BitsPerSample = 16, uint? ByteRate = null, ushort? BlockAlign = null);
 
     /// <summary>Ogg Opus (RFC 7845): OpusHead page, OpusTags page, one audio page whose granule ends the stream.</summary>
     public static byte[] OggOpus(TimeSpan duration, ushort preSkip = 312)

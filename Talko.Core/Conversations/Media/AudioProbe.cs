@@ -38,12 +38,15 @@ public static class AudioProbe
         }
     }
 
-    /// <summary>RIFF chunks: 'fmt ' gives the byte rate, 'data' the size of the samples.</summary>
+    /// <summary>
+    /// RIFF chunks: 'fmt ' describes the samples (checked by <see cref="WavSampleFormat"/>), 'data' holds them. The
+    /// duration is the sample frames actually present, so a header cannot claim more than the file holds.
+    /// </summary>
     private static async Task<AudioProbeResult> ProbeWavAsync(Stream stream, CancellationToken cancellationToken)
     {
         stream.Position = 12;
         var chunkHeader = new byte[8];
-        uint? byteRate = null;
+        WavSampleFormat? format = null;
         while (stream.Position + 8 <= stream.Length)
         {
             await stream.ReadExactlyAsync(chunkHeader, cancellationToken);
@@ -58,20 +61,42 @@ public static class AudioProbe
 
                 var fmt = new byte[16];
                 await stream.ReadExactlyAsync(fmt, cancellationToken);
-                byteRate = BinaryPrimitives.ReadUInt32LittleEndian(fmt.AsSpan(8));
+                format = WavSampleFormat.Read(fmt);
+                if (format.Problem() is { } problem)
+                {
+                    return AudioProbeResult.Invalid(problem);
+                }
+
                 stream.Position += size - 16 + (size & 1);
             }
             else if (id == "data")
             {
-                if (byteRate is not > 0)
+                if (format is null)
                 {
-                    return AudioProbeResult.Invalid("The WAV file has no usable format chunk before its data.");
+                    return AudioProbeResult.Invalid("The WAV file has no format chunk before its data.");
                 }
 
                 // Recorders that stream a WAV may leave the size unset (0 or 0xFFFFFFFF): the data runs to the end.
                 var available = stream.Length - stream.Position;
-                var dataBytes = size is 0 or uint.MaxValue || size > available ? available : size;
-                return AudioProbeResult.Valid(TimeSpan.FromSeconds((double)dataBytes / byteRate.Value));
+                var streamed = size is 0 or uint.MaxValue;
+                if (!streamed && size > available)
+                {
+                    return AudioProbeResult.Invalid($"The WAV data is truncated: {size} bytes declared, {available} present.");
+                }
+
+                var dataBytes = streamed ? available : size;
+                var frames = dataBytes / format.BlockAlign;
+                if (frames == 0)
+                {
+                    return AudioProbeResult.Invalid("The WAV file holds no samples.");
+                }
+
+                if (!streamed && dataBytes % format.BlockAlign != 0)
+                {
+                    return AudioProbeResult.Invalid($"The WAV data ends inside a sample frame ({format.BlockAlign} bytes each).");
+                }
+
+                return AudioProbeResult.Valid(TimeSpan.FromSeconds((double)frames / format.SampleRate));
             }
             else
             {

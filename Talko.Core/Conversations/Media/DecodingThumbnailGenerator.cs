@@ -29,7 +29,7 @@ public sealed class DecodingThumbnailGenerator(IOptions<ImagingOptions> options,
                 var started = time.GetTimestamp();
                 var thumbnail = new Thumbnailer(settings).Create(new BufferedStream(seekableImage, 64 * 1024), known, linked.Token);
                 ThumbnailLog.Made(logger, format, thumbnail.SourceWidth, thumbnail.SourceHeight, thumbnail.Width, thumbnail.Height, time.GetElapsedTime(started).TotalMilliseconds);
-                return new GeneratedThumbnail(thumbnail.Jpeg, MediaFormat.Jpeg);
+                return new GeneratedThumbnail(thumbnail.Jpeg, MediaFormat.Jpeg, thumbnail.SourceWidth, thumbnail.SourceHeight);
             }
             catch (ImageDecodingException exception)
             {

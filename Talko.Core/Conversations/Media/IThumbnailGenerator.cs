@@ -11,7 +11,8 @@ public interface IThumbnailGenerator
     Task<GeneratedThumbnail?> GenerateAsync(Stream seekableImage, MediaFormat format, ImageProbeResult probe, CancellationToken cancellationToken = default);
 }
 
-public sealed record GeneratedThumbnail(ReadOnlyMemory<byte> Content, MediaFormat Format);
+/// <summary><c>DecodedWidth</c>, <c>DecodedHeight</c>: the photo's size when the thumbnail was made by decoding all of it; null otherwise.</summary>
+public sealed record GeneratedThumbnail(ReadOnlyMemory<byte> Content, MediaFormat Format, int? DecodedWidth = null, int? DecodedHeight = null);
 
 /// <summary>Uses the EXIF thumbnail of a JPEG (most phone cameras write one, about 160x120); nothing otherwise.</summary>
 public sealed class EmbeddedThumbnailGenerator : IThumbnailGenerator

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Talko.Core.Blobs;
 using Talko.Core.Conversations;
 using Talko.Core.Conversations.Media;
+using Talko.Core.Imaging;
 using Talko.Server.Features.Conversations.Entities;
 
 namespace Talko.Server.Features.Conversations;
@@ -16,7 +17,8 @@ public sealed record StoredMedia(MediaBlob Media, MediaBlob? Thumbnail, long? Du
 /// the format from the first bytes (whatever the label or name says), the structure and duration from
 /// the stored file. Anything refused is deleted before answering, so nothing is left behind.
 /// </summary>
-public sealed class MediaUpload(IBlobStore blobs, IThumbnailGenerator thumbnails, IOptions<ConversationsOptions> options, ILogger<MediaUpload> logger)
+public sealed class MediaUpload(
+    IBlobStore blobs, IThumbnailGenerator thumbnails, IOptions<ConversationsOptions> options, IOptions<ImagingOptions> imaging, ILogger<MediaUpload> logger)
 {
     public async Task<(StoredMedia? Stored, ProblemHttpResult? Problem)> StoreAsync(HttpRequest request, ItemKind kind, Guid conversationId, CancellationToken cancellationToken)
     {
@@ -99,14 +101,16 @@ public sealed class MediaUpload(IBlobStore blobs, IThumbnailGenerator thumbnails
         }
 
         MediaBlob? thumbnail = null;
-        if (await thumbnails.GenerateAsync(content, format, probe, cancellationToken) is { } generated)
+        var generated = await thumbnails.GenerateAsync(content, format, probe, cancellationToken);
+        if (generated is not null)
         {
             using var thumbnailContent = new MemoryStream(generated.Content.ToArray(), writable: false);
             var thumb = await blobs.PutAsync(thumbnailContent, options.Value.MaxPhotoBytes, cancellationToken);
             thumbnail = new MediaBlob { BlobId = thumb.Id, ContentType = generated.Format.ContentType(), Length = thumb.Length, Sha256 = thumb.Sha256 };
         }
 
-        var media = new MediaBlob { BlobId = stored.Id, ContentType = format.ContentType(), Length = stored.Length, Sha256 = stored.Sha256, Width = probe.Width, Height = probe.Height };
+        var (width, height) = PhotoDimensions.Trusted(generated, probe, imaging.Value);
+        var media = new MediaBlob { BlobId = stored.Id, ContentType = format.ContentType(), Length = stored.Length, Sha256 = stored.Sha256, Width = width, Height = height };
         return (new StoredMedia(media, thumbnail, null), null);
     }
 

@@ -16,7 +16,7 @@ public static class RealtimeExtensions
     /// </summary>
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSignalR()
+        builder.Services.AddSignalR(options => options.AddFilter<RefusedHubCallFilter>())
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();

@@ -38,6 +38,37 @@ public sealed class MediaTests
         Assert.False((await Probe(TestMedia.M4a(TimeSpan.FromSeconds(3))[..40], MediaFormat.M4a)).IsValid);
     }
 
+    public static TheoryData<string, byte[]> ImpossibleWavs => new()
+    {
+        { "sample rate 0", TestMedia.Wav(new TestMedia.WavShape(SampleRate: 0, ByteRate: 16_000), 16_000) },
+        { "no channels", TestMedia.Wav(new TestMedia.WavShape(Channels: 0, ByteRate: 16_000, BlockAlign: 2), 16_000) },
+        { "a sample rate of 10 MHz", TestMedia.Wav(new TestMedia.WavShape(SampleRate: 10_000_000), 16_000) },
+        { "a byte rate that disagrees with the samples", TestMedia.Wav(new TestMedia.WavShape(ByteRate: 1), 16_000) },
+        { "a block size that disagrees with the samples", TestMedia.Wav(new TestMedia.WavShape(BlockAlign: 7), 16_000) },
+        { "7-bit samples", TestMedia.Wav(new TestMedia.WavShape(BitsPerSample: 7), 16_000) },
+        { "an unknown coding", TestMedia.Wav(new TestMedia.WavShape(Format: 0x55), 16_000) },
+        { "data shorter than declared", TestMedia.Wav(new TestMedia.WavShape(), 100, declaredDataBytes: 16_000) },
+        { "no samples", TestMedia.Wav(new TestMedia.WavShape(), 0) },
+        { "half a sample frame", TestMedia.Wav(new TestMedia.WavShape(Channels: 2), 3) },
+    };
+
+    [Theory]
+    [MemberData(nameof(ImpossibleWavs))]
+    public async Task A_wav_with_an_impossible_format_is_refused(string what, byte[] wav)
+    {
+        var result = await Probe(wav, MediaFormat.Wav);
+        Assert.False(result.IsValid, $"{what}: accepted with duration {result.Duration}");
+        Assert.Null(result.Duration);
+    }
+
+    [Fact]
+    public async Task Plausible_wavs_are_accepted_including_a_streamed_one_with_no_size()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), await Duration(TestMedia.Wav(new TestMedia.WavShape(Channels: 2, SampleRate: 48_000, BitsPerSample: 24), 48_000 * 6), MediaFormat.Wav));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), await Duration(TestMedia.Wav(new TestMedia.WavShape(Format: 7, BitsPerSample: 8), 4_000), MediaFormat.Wav));
+        Assert.Equal(TimeSpan.FromSeconds(0.25), await Duration(TestMedia.Wav(new TestMedia.WavShape(), 4_000, declaredDataBytes: uint.MaxValue), MediaFormat.Wav));
+    }
+
     [Fact]
     public async Task Images_report_their_size_and_a_jpeg_its_embedded_thumbnail()
     {

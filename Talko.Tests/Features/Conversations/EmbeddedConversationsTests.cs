@@ -137,6 +137,8 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal(61_000L, m4a.DurationMs);
         Assert.Equal(HttpStatusCode.UnprocessableEntity,
             (await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/voice-clips", TestMedia.Wav(TimeSpan.FromMinutes(10.5)), "audio/wav")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity,
+            (await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/voice-clips", TestMedia.Wav(new TestMedia.WavShape(SampleRate: 0, ByteRate: 16_000), 8_000), "audio/wav")).StatusCode);
 
         var export = await alice.Client.GetAsync($"/v1/conversations/{conversation.Id}/export");
         Assert.Equal("application/zip", export.Content.Headers.ContentType?.MediaType);

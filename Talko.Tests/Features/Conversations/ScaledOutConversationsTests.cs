@@ -191,6 +191,7 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
             (await alice.Client.UploadAsync(photos, TestMedia.Png(3, 2)[..20], "image/png"), HttpStatusCode.UnprocessableEntity),
             (await alice.Client.UploadAsync(clips, TestMedia.Png(3, 2), "audio/wav"), HttpStatusCode.UnsupportedMediaType),
             (await alice.Client.UploadAsync(clips, TestMedia.Wav(TimeSpan.FromSeconds(3)), "audio/wav"), HttpStatusCode.UnprocessableEntity),
+            (await alice.Client.UploadAsync(clips, TestMedia.Wav(new TestMedia.WavShape(SampleRate: 0, ByteRate: 16_000), 8_000), "audio/wav"), HttpStatusCode.UnprocessableEntity),
         };
         foreach (var (response, expected) in refusals)
         {
