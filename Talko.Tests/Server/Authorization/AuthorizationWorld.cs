@@ -51,6 +51,12 @@ public sealed class AuthorizationWorld : IAsyncDisposable
     /// <summary>A live call in a conversation of another group, which none of the actors is in.</summary>
     public Guid ForeignCallId { get; private set; }
 
+    /// <summary>A text in that other group's conversation.</summary>
+    public Guid ForeignItemId { get; private set; }
+
+    /// <summary>The user who owns that other group: registered, but in no group of the world.</summary>
+    public Guid OutsiderId { get; private set; }
+
     /// <summary>The member's second device, an iOS phone (push tokens are for phones only).</summary>
     public Guid MemberPhoneId { get; private set; }
 
@@ -93,7 +99,10 @@ public sealed class AuthorizationWorld : IAsyncDisposable
 
         var outsider = await world.NewUserAsync("outsider");
         var elsewhere = await outsider.Client.CreateGroupAsync("Elsewhere");
-        world.ForeignCallId = await StartCallAsync(outsider.Client, (await outsider.Client.CreateConversationAsync(elsewhere.Id, "Not yours")).Id);
+        var foreign = (await outsider.Client.CreateConversationAsync(elsewhere.Id, "Not yours")).Id;
+        world.OutsiderId = outsider.UserId;
+        world.ForeignItemId = (await outsider.Client.PostTextOkAsync(foreign, "not for you")).Id;
+        world.ForeignCallId = await StartCallAsync(outsider.Client, foreign);
 
         world.MemberPhoneId = (await world.NewMemberDeviceAsync(DevicePlatform.Ios)).DeviceId;
         await TestTimeouts.EventuallyAsync(async () =>

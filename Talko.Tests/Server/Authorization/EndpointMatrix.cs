@@ -27,6 +27,7 @@ public static class EndpointMatrix
 {
     private const string Conversation = "/v1/conversations/{conversationId}";
     private const string Call = "/v1/calls/{callId}";
+    private const string ForeignItem = "an item of another conversation";
 
     public static IReadOnlyList<EndpointRow> Rows { get; } =
     [
@@ -143,7 +144,18 @@ public static class EndpointMatrix
         yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 204), async c => Send("DELETE", $"{G(c)}/members/{await JoinerAsync(c)}"));
         yield return new("POST", Group + "/invites", InGroup(403, admin: 200), c =>
             Task.FromResult(Json("POST", G(c) + "/invites", new { identifier = AuthorizationWorld.Email("invitee"), role = "Member" })));
+
+        // Admins add plain members only; only owners hand out admin (or owner).
+        yield return new("POST", Group + "/members", InGroup(403, admin: 403, owner: 200), async c =>
+            Json("POST", G(c) + "/members", new { userId = c.SignedIn ? (await c.World.NewUserAsync("promoted")).UserId : Guid.NewGuid(), role = "Admin" }))
+        { Variant = "as an admin" };
+        yield return new("POST", Group + "/invites", InGroup(403, admin: 403, owner: 200), c =>
+            Task.FromResult(Json("POST", G(c) + "/invites", new { identifier = AuthorizationWorld.Email("invitee"), role = "Admin" })))
+        { Variant = "as an admin" };
         yield return new("POST", Group + "/conversations", InGroup(201), c => Task.FromResult(Json("POST", G(c) + "/conversations", new { title = "Side" })));
+        yield return new("POST", Group + "/conversations", InGroup(400), c =>
+            Task.FromResult(Json("POST", G(c) + "/conversations", new { title = "Side", memberIds = new[] { c.World.OutsiderId } })))
+        { Variant = "with someone from outside the group" };
         yield return new("GET", Group + "/conversations", InGroup(200), c => Task.FromResult(Get(G(c) + "/conversations")));
     }
 
@@ -165,6 +177,8 @@ public static class EndpointMatrix
 
             return Json("POST", C(c) + "/members", new { userId });
         });
+        yield return new("POST", Conversation + "/members", InGroup(403, admin: 400), c => Task.FromResult(Json("POST", C(c) + "/members", new { userId = c.World.OutsiderId })))
+        { Variant = "someone from outside the group" };
         yield return new("DELETE", Conversation + "/members/{userId}", InGroup(403, admin: 204), async c =>
             Send("DELETE", $"{C(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync()).UserId : Guid.NewGuid())}"));
         yield return new("POST", Conversation + "/read", InGroup(200), c => Task.FromResult(Json("POST", C(c) + "/read", new { seq = 1 })));
@@ -193,6 +207,12 @@ public static class EndpointMatrix
         yield return new("PATCH", Conversation + "/items/{itemId}", InGroup(200, admin: 403), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.MemberItemId}", new { text = "edited" })));
         yield return new("DELETE", Conversation + "/items/{itemId}", InGroup(200, admin: 403), async c =>
             Send("DELETE", $"{C(c)}/items/{(c.SignedIn ? await c.World.NewMemberItemAsync() : Guid.NewGuid())}"));
+
+        // An item is reached only through its own conversation.
+        yield return new("PATCH", Conversation + "/items/{itemId}", InGroup(404), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.ForeignItemId}", new { text = "edited" })))
+        { Variant = ForeignItem };
+        yield return new("DELETE", Conversation + "/items/{itemId}", InGroup(404), c => Task.FromResult(Send("DELETE", $"{C(c)}/items/{c.World.ForeignItemId}")))
+        { Variant = ForeignItem };
     }
 
     private static IEnumerable<EndpointRow> Annotations()
@@ -203,6 +223,12 @@ public static class EndpointMatrix
         yield return new("POST", Conversation + "/bookmarks", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.MemberItemId })));
         yield return new("GET", Conversation + "/flags", InGroup(200), c => Task.FromResult(Get(C(c) + "/flags")));
         yield return new("POST", Conversation + "/flags", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.MemberItemId })));
+        yield return new("POST", Conversation + "/tags", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent", itemId = c.World.ForeignItemId })))
+        { Variant = ForeignItem };
+        yield return new("POST", Conversation + "/bookmarks", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.ForeignItemId })))
+        { Variant = ForeignItem };
+        yield return new("POST", Conversation + "/flags", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.ForeignItemId })))
+        { Variant = ForeignItem };
         foreach (var (variant, call) in CallsNotHere())
         {
             yield return new("POST", Conversation + "/tags", BadCallReference(), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent", callId = call(c), callOffsetMs = 0 })))
@@ -255,6 +281,12 @@ public static class EndpointMatrix
             Send("POST", $"/v1/calls/{(c.SignedIn ? await c.World.NewCallAsync() : c.World.CallId)}/end"));
         yield return new("GET", Call + "/recording", InGroup(200), c => Task.FromResult(Get(K(c) + "/recording")));
         yield return new("GET", Call + "/timeline", InGroup(200), c => Task.FromResult(Get(K(c) + "/timeline")));
+
+        // A call is reached only by members of its own conversation, whatever their role elsewhere.
+        yield return new("GET", Call, InGroup(404), c => Task.FromResult(Get($"/v1/calls/{c.World.ForeignCallId}")))
+        { Variant = "another group's call" };
+        yield return new("POST", Call + "/join", InGroup(404), c => Task.FromResult(Send("POST", $"/v1/calls/{c.World.ForeignCallId}/join")))
+        { Variant = "another group's call" };
     }
 
     private static IEnumerable<EndpointRow> Admin()

@@ -6,7 +6,8 @@ namespace Talko.Tests.Server.Authorization;
 /// <summary>
 /// One hub method called with arguments from the world: the actors for whom it must succeed (for everyone else it
 /// must throw a HubException), and optionally what an accepted call shows in the owner's awareness snapshot of
-/// the world's conversation (a refused one must not show it).
+/// the world's conversation (a refused one must not show it). Rows run one after another on the same connections,
+/// so what a row shows names the activity kind and ids it set, never what an earlier row may have left.
 /// </summary>
 public sealed record HubRow(string Method, IReadOnlySet<Actor> Allowed, Func<AuthorizationWorld, object?[]> Arguments)
 {
@@ -54,12 +55,17 @@ public static class HubMatrix
         new("SetActivity", Nobody, w => [Activity(ActivityKind.InCall, w.ConversationId, w.ForeignCallId)])
         {
             Variant = "in a call of another conversation",
-            Shows = (w, a) => a.CallId == w.ForeignCallId.ToString(),
+            Shows = (w, a) => a.Kind == ActivityKind.InCall && a.CallId == w.ForeignCallId.ToString(),
+        },
+        new("SetActivity", Nobody, w => [Activity(ActivityKind.Listening, w.ConversationId, w.ForeignCallId) with { PositionMs = 0 }])
+        {
+            Variant = "listening to a call of another conversation",
+            Shows = (w, a) => a.Kind == ActivityKind.Listening && a.CallId == w.ForeignCallId.ToString(),
         },
         new("SetActivity", Nobody, w => [Activity(ActivityKind.InCall, w.ConversationId, NoCall)])
         {
             Variant = "in a call that does not exist",
-            Shows = (_, a) => a.CallId == NoCall.ToString(),
+            Shows = (_, a) => a.Kind == ActivityKind.InCall && a.CallId == NoCall.ToString(),
         },
 
         new("SetTyping", Members, w => [w.ConversationId.ToString()])

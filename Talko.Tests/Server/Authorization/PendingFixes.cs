@@ -38,6 +38,7 @@ public static class PendingFixes
         // Hub: SetActivity accepted a call the user is not in.
         ["hub SetActivity [in a call of another conversation]"] = Members,
         ["hub SetActivity [in a call that does not exist]"] = Members,
+        ["hub SetActivity [listening to a call of another conversation]"] = Members,
     };
 
     public static bool Covers(string key, Actor actor) => Cells.TryGetValue(key, out var actors) && actors.Contains(actor);
