@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Talko.Core.Conversations;
 using Talko.Server.Features.Realtime;
+using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -90,6 +93,60 @@ public abstract class AuthorizationMatrixSpecification(AuthorizationWorldFixture
             .Build();
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync().WaitAsync(TestTimeouts.Default));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Live_events_of_the_conversation_reach_members_only_and_stop_when_one_is_removed()
+    {
+        var leaver = await World.NewGroupMemberAsync();
+        var received = new Dictionary<string, ConcurrentQueue<string>>();
+        var connections = new List<HubConnection>();
+        try
+        {
+            foreach (var (name, user) in new[] { ("stranger", World.UserOf(Actor.Stranger)), ("removed", World.UserOf(Actor.Removed)), ("member", World.Member), ("leaver", leaver) })
+            {
+                var texts = received[name] = new ConcurrentQueue<string>();
+                var hub = World.Host.CreateHubConnection(user);
+                connections.Add(hub);
+                hub.On<TimelineItem>("itemCreated", item =>
+                {
+                    if (item.ConversationId == World.ConversationId && item.Text is { } text)
+                    {
+                        texts.Enqueue(text);
+                    }
+                });
+                await hub.StartAndWaitUntilReadyAsync();
+            }
+
+            await World.Owner.Client.PostTextOkAsync(World.ConversationId, "before the removal");
+            await TestTimeouts.EventuallyAsync(() => Task.FromResult(received["leaver"].Contains("before the removal")), TestTimeouts.Default, "the leaver, still a member, gets the text");
+            using (var removal = await World.Owner.Client.DeleteAsync($"/v1/groups/{World.GroupId}/members/{leaver.UserId}").WaitAsync(TestTimeouts.Default))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, removal.StatusCode);
+            }
+
+            // The removal reaches the connection through the instances' membership channel: allow it a moment, then nothing more.
+            var stopped = false;
+            for (var attempt = 0; attempt < 20 && !stopped; attempt++)
+            {
+                var text = $"after the removal {attempt}";
+                await World.Owner.Client.PostTextOkAsync(World.ConversationId, text);
+                await TestTimeouts.EventuallyAsync(() => Task.FromResult(received["member"].Contains(text)), TestTimeouts.Default, "the member gets the text");
+                await Task.Delay(300);
+                stopped = !received["leaver"].Contains(text);
+            }
+
+            Assert.True(stopped, "the removed member's open connection kept receiving the conversation's texts");
+            Assert.Empty(received["stranger"]);
+            Assert.Empty(received["removed"]);
+        }
+        finally
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     private void Report(MatrixRunner runner)
