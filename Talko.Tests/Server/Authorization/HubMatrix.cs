@@ -45,9 +45,11 @@ public static class HubMatrix
             Variant = "viewing the conversation",
             Shows = (w, a) => a.Kind == ActivityKind.Viewing && a.ConversationId == w.ConversationId.ToString(),
         },
-        new("SetActivity", Members, w => [Activity(ActivityKind.InCall, w.ConversationId, w.CallId)])
+        // "In a call" needs a leg in it (docs/security.md); nobody in the world has one, so nobody may claim it. The
+        // accepted case, with a leg, is in Server/Trust/MembershipBoundWritesSpecification.
+        new("SetActivity", Nobody, w => [Activity(ActivityKind.InCall, w.ConversationId, w.CallId)])
         {
-            Variant = "in the conversation's call",
+            Variant = "in the conversation's call without a leg in it",
             Shows = (w, a) => a.Kind == ActivityKind.InCall && a.CallId == w.CallId.ToString(),
         },
 
