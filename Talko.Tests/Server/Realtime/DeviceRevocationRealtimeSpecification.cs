@@ -13,12 +13,12 @@ using Xunit.Abstractions;
 namespace Talko.Tests.Server.Realtime;
 
 /// <summary>
-/// Every way a device loses access closes its realtime connections on every instance: two instances share PostgreSQL
-/// and Redis, the device's hub connection sits on one, the access ends through the other. The periodic access check is
-/// set to an hour, so only the cross-instance revocation can close the connection in time.
+/// Every way a device loses access closes its realtime connections on every instance: scaled out, two instances share
+/// PostgreSQL and Redis, the device's hub connection sits on one and the access ends through the other; embedded, one
+/// instance plays both parts. The periodic access check is set to an hour, so only the revocation message can close
+/// the connection in time.
 /// </summary>
-public sealed class DeviceRevocationRealtimeTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
-    : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
+public abstract class DeviceRevocationRealtimeSpecification(ITestOutputHelper output) : IAsyncLifetime
 {
     public enum Revocation
     {
@@ -33,10 +33,10 @@ public sealed class DeviceRevocationRealtimeTests(PostgresFixture postgres, Redi
 
     public Task InitializeAsync()
     {
-        one = new TalkoHost(Options("one"));
-        two = new TalkoHost(Options("two"));
+        one = new TalkoHost(WithHourlyCheck(Options("one")));
         // Start one first so it applies the migrations; the second finds them applied.
         one.CreateClient().Dispose();
+        two = TwoInstances ? new TalkoHost(WithHourlyCheck(Options("two"))) : one;
         two.CreateClient().Dispose();
         return Task.CompletedTask;
     }
@@ -44,8 +44,15 @@ public sealed class DeviceRevocationRealtimeTests(PostgresFixture postgres, Redi
     public async Task DisposeAsync()
     {
         await one.DisposeAsync();
-        await two.DisposeAsync();
+        if (TwoInstances)
+        {
+            await two.DisposeAsync();
+        }
     }
+
+    protected abstract bool TwoInstances { get; }
+
+    protected abstract TalkoHostOptions Options(string instance);
 
     [Theory]
     [InlineData(Revocation.Logout)]
@@ -121,9 +128,22 @@ public sealed class DeviceRevocationRealtimeTests(PostgresFixture postgres, Redi
         }
     }
 
-    private TalkoHostOptions Options(string instance) => TalkoHostOptions.ScaledOut(postgres, redis) with
-    {
-        InstanceId = $"{instance}-{Guid.NewGuid():N}"[..12],
-        Settings = new Dictionary<string, string?> { ["Talko:Realtime:AccessCheckInterval"] = "01:00:00" },
-    };
+    private static TalkoHostOptions WithHourlyCheck(TalkoHostOptions options) =>
+        options with { Settings = new Dictionary<string, string?> { ["Talko:Realtime:AccessCheckInterval"] = "01:00:00" } };
+}
+
+public sealed class EmbeddedDeviceRevocationRealtimeTests(ITestOutputHelper output) : DeviceRevocationRealtimeSpecification(output)
+{
+    protected override bool TwoInstances => false;
+
+    protected override TalkoHostOptions Options(string instance) => TalkoHostOptions.Embedded();
+}
+
+public sealed class ScaledOutDeviceRevocationRealtimeTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
+    : DeviceRevocationRealtimeSpecification(output), IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
+{
+    protected override bool TwoInstances => true;
+
+    protected override TalkoHostOptions Options(string instance) =>
+        TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = $"{instance}-{Guid.NewGuid():N}"[..12] };
 }
