@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Talko.Core.Accounts;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
@@ -39,6 +38,9 @@ public sealed class AuthorizationWorld : IAsyncDisposable
     public Guid GroupId { get; private set; }
 
     public Guid ConversationId { get; private set; }
+
+    /// <summary>A conversation of the group for the owner and the admin only: the member is in the group, not in it.</summary>
+    public Guid PrivateConversationId { get; private set; }
 
     public Guid OwnerItemId { get; private set; }
 
@@ -84,6 +86,8 @@ public sealed class AuthorizationWorld : IAsyncDisposable
         await owner.AddMemberAsync(group.Id, world.Member.UserId);
         await owner.AddMemberAsync(group.Id, users[Actor.Removed].UserId);
         world.ConversationId = (await owner.CreateConversationAsync(group.Id, "Matrix")).Id;
+        var picked = await owner.PostAsJsonAsync($"/v1/groups/{group.Id}/conversations", new { title = "Leads", memberIds = new[] { users[Actor.Admin].UserId } }).WaitAsync(TestTimeouts.Default);
+        world.PrivateConversationId = (await ReadJsonAsync(picked, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         world.OwnerItemId = (await owner.PostTextOkAsync(world.ConversationId, "hello from the owner")).Id;
         world.MemberItemId = (await world.Member.Client.PostTextOkAsync(world.ConversationId, "hello from a member")).Id;
         var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
@@ -130,11 +134,11 @@ public sealed class AuthorizationWorld : IAsyncDisposable
         return user;
     }
 
-    /// <summary>A new user the owner added to the group as a plain member (so also to its whole-group conversations).</summary>
-    public async Task<TestUser> NewGroupMemberAsync()
+    /// <summary>A new user the owner added to the group (so also to its whole-group conversations), as a plain member unless told.</summary>
+    public async Task<TestUser> NewGroupMemberAsync(GroupRole role = GroupRole.Member)
     {
         var user = await NewUserAsync("joiner");
-        await Owner.Client.AddMemberAsync(GroupId, user.UserId);
+        await Owner.Client.AddMemberAsync(GroupId, user.UserId, role);
         return user;
     }
 

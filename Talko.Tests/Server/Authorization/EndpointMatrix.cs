@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Talko.Core.Accounts;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Infrastructure;
@@ -31,7 +30,7 @@ public static class EndpointMatrix
 
     public static IReadOnlyList<EndpointRow> Rows { get; } =
     [
-        .. Auth(), .. Me(), .. Notifications(), .. Groups(), .. Conversations(), .. Timeline(), .. Annotations(), .. Reading(), .. Calls(), .. Admin(),
+        .. Auth(), .. Me(), .. Notifications(), .. Groups(), .. Conversations(), .. PrivateConversation(), .. Timeline(), .. Annotations(), .. Reading(), .. Calls(), .. Admin(),
     ];
 
     private static string C(RowCall c) => $"/v1/conversations/{c.World.ConversationId}";
@@ -142,6 +141,9 @@ public static class EndpointMatrix
         yield return new("PATCH", Group + "/members/{userId}", InGroup(403, admin: 403, owner: 200), async c =>
             Json("PATCH", $"{G(c)}/members/{await JoinerAsync(c)}", new { role = "Admin" }));
         yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 204), async c => Send("DELETE", $"{G(c)}/members/{await JoinerAsync(c)}"));
+        yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 403, owner: 204), async c =>
+            Send("DELETE", $"{G(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync(Talko.Core.Conversations.GroupRole.Admin)).UserId : Guid.NewGuid())}"))
+        { Variant = "an admin" };
         yield return new("POST", Group + "/invites", InGroup(403, admin: 200), c =>
             Task.FromResult(Json("POST", G(c) + "/invites", new { identifier = AuthorizationWorld.Email("invitee"), role = "Member" })));
 
@@ -182,6 +184,25 @@ public static class EndpointMatrix
         yield return new("DELETE", Conversation + "/members/{userId}", InGroup(403, admin: 204), async c =>
             Send("DELETE", $"{C(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync()).UserId : Guid.NewGuid())}"));
         yield return new("POST", Conversation + "/read", InGroup(200), c => Task.FromResult(Json("POST", C(c) + "/read", new { seq = 1 })));
+    }
+
+    /// <summary>
+    /// Being in the group is not being in each of its conversations: in one picked for the owner and the admin, the
+    /// member is an outsider like any other.
+    /// </summary>
+    private static IEnumerable<EndpointRow> PrivateConversation()
+    {
+        const string Variant = "a conversation of the group the member is not in";
+        static string P(RowCall c) => $"/v1/conversations/{c.World.PrivateConversationId}";
+        var outsiders = InGroup(404, admin: 200, owner: 200);
+        yield return new("GET", Conversation, outsiders, c => Task.FromResult(Get(P(c)))) { Variant = Variant };
+        yield return new("GET", Conversation + "/members", outsiders, c => Task.FromResult(Get(P(c) + "/members"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/items", outsiders, c => Task.FromResult(Get(P(c) + "/items?after=0"))) { Variant = Variant };
+        yield return new("POST", Conversation + "/items", InGroup(404, admin: 201, owner: 201), c => Task.FromResult(Json("POST", P(c) + "/items", Text()))) { Variant = Variant };
+        yield return new("GET", Conversation + "/tags", outsiders, c => Task.FromResult(Get(P(c) + "/tags"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/export", outsiders, c => Task.FromResult(Get(P(c) + "/export"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/awareness", outsiders, c => Task.FromResult(Get(P(c) + "/awareness"))) { Variant = Variant };
+        yield return new("POST", Conversation + "/read", outsiders, c => Task.FromResult(Json("POST", P(c) + "/read", new { seq = 1 }))) { Variant = Variant };
     }
 
     private static IEnumerable<EndpointRow> Timeline()

@@ -34,6 +34,9 @@ public static class HubMatrix
     private static readonly HashSet<Actor> Members = [Actor.Member, Actor.Admin, Actor.Owner];
     private static readonly HashSet<Actor> Nobody = [];
 
+    /// <summary>Those in the world's private conversation (owner and admin; the member is only in the group).</summary>
+    private static readonly HashSet<Actor> Leads = [Actor.Admin, Actor.Owner];
+
     public static IReadOnlyList<HubRow> Rows { get; } =
     [
         // About the caller's own connection: no conversation involved, anyone connected.
@@ -73,6 +76,8 @@ public static class HubMatrix
             Shows = (w, a) => a.Kind == ActivityKind.Typing && a.ConversationId == w.ConversationId.ToString(),
         },
         new("GetAwareness", Members, w => [w.ConversationId.ToString()]),
+        new("GetAwareness", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
+        new("SetTyping", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
     ];
 
     private static readonly Guid NoCall = Guid.Parse("0badca11-0000-4000-8000-00000000000f");
