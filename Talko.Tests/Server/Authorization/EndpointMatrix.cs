@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Infrastructure;
@@ -43,7 +44,8 @@ public static class EndpointMatrix
         {
             var email = AuthorizationWorld.Email("verify");
             using var anonymous = c.World.Host.CreateClient();
-            (await anonymous.SendAsync(Json("POST", "/v1/auth/start", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+            using var start = await anonymous.SendAsync(Json("POST", "/v1/auth/start", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default);
+            start.EnsureSuccessStatusCode();
             return Json("POST", "/v1/auth/verify", new VerifyRequest(email, null, c.World.CodeFor(email), new DeviceRegistration(DevicePlatform.Web, "matrix", null)));
         });
         yield return new("POST", "/v1/auth/refresh", Public(200), async c =>
@@ -91,7 +93,8 @@ public static class EndpointMatrix
             if (c.SignedIn)
             {
                 using var caller = c.World.Host.CreateClient(c.Token!);
-                (await caller.SendAsync(Json("POST", "/v1/me/identifiers", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+                using var start = await caller.SendAsync(Json("POST", "/v1/me/identifiers", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default);
+                start.EnsureSuccessStatusCode();
                 code = c.World.CodeFor(email);
             }
 
@@ -142,7 +145,7 @@ public static class EndpointMatrix
             Json("PATCH", $"{G(c)}/members/{await JoinerAsync(c)}", new { role = "Admin" }));
         yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 204), async c => Send("DELETE", $"{G(c)}/members/{await JoinerAsync(c)}"));
         yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 403, owner: 204), async c =>
-            Send("DELETE", $"{G(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync(Talko.Core.Conversations.GroupRole.Admin)).UserId : Guid.NewGuid())}"))
+            Send("DELETE", $"{G(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync(GroupRole.Admin)).UserId : Guid.NewGuid())}"))
         { Variant = "an admin" };
         yield return new("POST", Group + "/invites", InGroup(403, admin: 200), c =>
             Task.FromResult(Json("POST", G(c) + "/invites", new { identifier = AuthorizationWorld.Email("invitee"), role = "Member" })));
@@ -174,7 +177,8 @@ public static class EndpointMatrix
             {
                 // In the group but not (any longer) in the conversation: the one kind of user that may be added.
                 userId = (await c.World.NewGroupMemberAsync()).UserId;
-                (await c.World.Owner.Client.DeleteAsync($"{C(c)}/members/{userId}").WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+                using var removal = await c.World.Owner.Client.DeleteAsync($"{C(c)}/members/{userId}").WaitAsync(TestTimeouts.Default);
+                removal.EnsureSuccessStatusCode();
             }
 
             return Json("POST", C(c) + "/members", new { userId });
