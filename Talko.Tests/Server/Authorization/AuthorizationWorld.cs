@@ -11,7 +11,8 @@ namespace Talko.Tests.Server.Authorization;
 
 /// <summary>
 /// What the matrix calls endpoints on, built once per run mode: a group with an owner (who created its conversation
-/// and started its live call), an admin, a member, a removed member and a stranger; in the conversation an item by
+/// and started its live call), an admin, a member, a member removed from the group, one removed from the conversation
+/// only, and a stranger; in the conversation an item by
 /// each of owner and member, a photo, a tag, a bookmark and a flag by the member; the member's phone and a
 /// notification of theirs; and elsewhere (another group) a conversation with a live call, for references that
 /// must not cross conversations. Rows that destroy what they touch ask for fresh resources here.
@@ -73,7 +74,7 @@ public sealed class AuthorizationWorld : IAsyncDisposable
     public static async Task<AuthorizationWorld> BuildAsync(TalkoHost host, Func<Task<TalkoHost>> spareHost)
     {
         var users = new Dictionary<Actor, TestUser>();
-        foreach (var actor in new[] { Actor.Owner, Actor.Admin, Actor.Member, Actor.Removed, Actor.Stranger })
+        foreach (var actor in new[] { Actor.Owner, Actor.Admin, Actor.Member, Actor.Removed, Actor.Dropped, Actor.Stranger })
         {
             users[actor] = await host.SignUpAsync(Email(actor.ToString().ToLowerInvariant()), actor.ToString());
         }
@@ -85,7 +86,9 @@ public sealed class AuthorizationWorld : IAsyncDisposable
         await owner.AddMemberAsync(group.Id, users[Actor.Admin].UserId, GroupRole.Admin);
         await owner.AddMemberAsync(group.Id, world.Member.UserId);
         await owner.AddMemberAsync(group.Id, users[Actor.Removed].UserId);
+        await owner.AddMemberAsync(group.Id, users[Actor.Dropped].UserId);
         world.ConversationId = (await owner.CreateConversationAsync(group.Id, "Matrix")).Id;
+        await ExpectAsync(await owner.DeleteAsync($"/v1/conversations/{world.ConversationId}/members/{users[Actor.Dropped].UserId}").WaitAsync(TestTimeouts.Default), HttpStatusCode.NoContent);
         var picked = await owner.PostAsJsonAsync($"/v1/groups/{group.Id}/conversations", new { title = "Leads", memberIds = new[] { users[Actor.Admin].UserId } }).WaitAsync(TestTimeouts.Default);
         world.PrivateConversationId = (await ReadJsonAsync(picked, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         world.OwnerItemId = (await owner.PostTextOkAsync(world.ConversationId, "hello from the owner")).Id;

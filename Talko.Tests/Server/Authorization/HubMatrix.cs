@@ -28,7 +28,7 @@ public sealed record HubRow(string Method, IReadOnlySet<Actor> Allowed, Func<Aut
 public static class HubMatrix
 {
     /// <summary>The actors that can hold a connection (a token of a user); anonymous and operator cannot connect.</summary>
-    public static readonly Actor[] Connected = [Actor.Stranger, Actor.Removed, Actor.Member, Actor.Admin, Actor.Owner];
+    public static readonly Actor[] Connected = [Actor.Stranger, Actor.Removed, Actor.Dropped, Actor.Member, Actor.Admin, Actor.Owner];
 
     private static readonly HashSet<Actor> Everyone = [.. Connected];
     private static readonly HashSet<Actor> Members = [Actor.Member, Actor.Admin, Actor.Owner];

@@ -9,8 +9,8 @@ namespace Talko.Tests.Server.Authorization;
 public static class PendingFixes
 {
     private static readonly Actor[] Members = [Actor.Member, Actor.Admin, Actor.Owner];
-    private static readonly Actor[] Outsiders = [Actor.Stranger, Actor.Removed];
-    private static readonly Actor[] NotTheDevicesOwner = [Actor.Stranger, Actor.Removed, Actor.Admin, Actor.Owner];
+    private static readonly Actor[] Outsiders = [Actor.Stranger, Actor.Removed, Actor.Dropped];
+    private static readonly Actor[] NotTheDevicesOwner = [Actor.Stranger, Actor.Removed, Actor.Dropped, Actor.Admin, Actor.Owner];
 
     public static IReadOnlyDictionary<string, Actor[]> Cells { get; } = new Dictionary<string, Actor[]>
     {
