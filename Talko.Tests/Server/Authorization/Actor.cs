@@ -18,6 +18,9 @@ public enum Actor
     /// <summary>Was a member of the group and its conversation, then was removed; the token still works.</summary>
     Removed,
 
+    /// <summary>Still in the group, but removed from its conversation (whose membership row stays, marked removed).</summary>
+    Dropped,
+
     /// <summary>A plain member of the group and its conversation; neither the conversation's creator nor the call's starter.</summary>
     Member,
 

@@ -103,7 +103,7 @@ public abstract class AuthorizationMatrixSpecification(AuthorizationWorldFixture
         var connections = new List<HubConnection>();
         try
         {
-            foreach (var (name, user) in new[] { ("stranger", World.UserOf(Actor.Stranger)), ("removed", World.UserOf(Actor.Removed)), ("member", World.Member), ("leaver", leaver) })
+            foreach (var (name, user) in new[] { ("stranger", World.UserOf(Actor.Stranger)), ("removed", World.UserOf(Actor.Removed)), ("dropped", World.UserOf(Actor.Dropped)), ("member", World.Member), ("leaver", leaver) })
             {
                 var texts = received[name] = new ConcurrentQueue<string>();
                 var hub = World.Host.CreateHubConnection(user);
@@ -139,6 +139,7 @@ public abstract class AuthorizationMatrixSpecification(AuthorizationWorldFixture
             Assert.True(stopped, "the removed member's open connection kept receiving the conversation's texts");
             Assert.Empty(received["stranger"]);
             Assert.Empty(received["removed"]);
+            Assert.Empty(received["dropped"]);
         }
         finally
         {

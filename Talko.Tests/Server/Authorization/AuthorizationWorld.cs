@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Talko.Core.Accounts;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
@@ -12,7 +11,8 @@ namespace Talko.Tests.Server.Authorization;
 
 /// <summary>
 /// What the matrix calls endpoints on, built once per run mode: a group with an owner (who created its conversation
-/// and started its live call), an admin, a member, a removed member and a stranger; in the conversation an item by
+/// and started its live call), an admin, a member, a member removed from the group, one removed from the conversation
+/// only, and a stranger; in the conversation an item by
 /// each of owner and member, a photo, a tag, a bookmark and a flag by the member; the member's phone and a
 /// notification of theirs; and elsewhere (another group) a conversation with a live call, for references that
 /// must not cross conversations. Rows that destroy what they touch ask for fresh resources here.
@@ -39,6 +39,9 @@ public sealed class AuthorizationWorld : IAsyncDisposable
     public Guid GroupId { get; private set; }
 
     public Guid ConversationId { get; private set; }
+
+    /// <summary>A conversation of the group for the owner and the admin only: the member is in the group, not in it.</summary>
+    public Guid PrivateConversationId { get; private set; }
 
     public Guid OwnerItemId { get; private set; }
 
@@ -71,7 +74,7 @@ public sealed class AuthorizationWorld : IAsyncDisposable
     public static async Task<AuthorizationWorld> BuildAsync(TalkoHost host, Func<Task<TalkoHost>> spareHost)
     {
         var users = new Dictionary<Actor, TestUser>();
-        foreach (var actor in new[] { Actor.Owner, Actor.Admin, Actor.Member, Actor.Removed, Actor.Stranger })
+        foreach (var actor in new[] { Actor.Owner, Actor.Admin, Actor.Member, Actor.Removed, Actor.Dropped, Actor.Stranger })
         {
             users[actor] = await host.SignUpAsync(Email(actor.ToString().ToLowerInvariant()), actor.ToString());
         }
@@ -83,7 +86,11 @@ public sealed class AuthorizationWorld : IAsyncDisposable
         await owner.AddMemberAsync(group.Id, users[Actor.Admin].UserId, GroupRole.Admin);
         await owner.AddMemberAsync(group.Id, world.Member.UserId);
         await owner.AddMemberAsync(group.Id, users[Actor.Removed].UserId);
+        await owner.AddMemberAsync(group.Id, users[Actor.Dropped].UserId);
         world.ConversationId = (await owner.CreateConversationAsync(group.Id, "Matrix")).Id;
+        await ExpectAsync(await owner.DeleteAsync($"/v1/conversations/{world.ConversationId}/members/{users[Actor.Dropped].UserId}").WaitAsync(TestTimeouts.Default), HttpStatusCode.NoContent);
+        var picked = await owner.PostAsJsonAsync($"/v1/groups/{group.Id}/conversations", new { title = "Leads", memberIds = new[] { users[Actor.Admin].UserId } }).WaitAsync(TestTimeouts.Default);
+        world.PrivateConversationId = (await ReadJsonAsync(picked, HttpStatusCode.Created)).GetProperty("id").GetGuid();
         world.OwnerItemId = (await owner.PostTextOkAsync(world.ConversationId, "hello from the owner")).Id;
         world.MemberItemId = (await world.Member.Client.PostTextOkAsync(world.ConversationId, "hello from a member")).Id;
         var photo = await ConversationsTestExtensions.ReadAsync<TimelineItem>(
@@ -130,11 +137,11 @@ public sealed class AuthorizationWorld : IAsyncDisposable
         return user;
     }
 
-    /// <summary>A new user the owner added to the group as a plain member (so also to its whole-group conversations).</summary>
-    public async Task<TestUser> NewGroupMemberAsync()
+    /// <summary>A new user the owner added to the group (so also to its whole-group conversations), as a plain member unless told.</summary>
+    public async Task<TestUser> NewGroupMemberAsync(GroupRole role = GroupRole.Member)
     {
         var user = await NewUserAsync("joiner");
-        await Owner.Client.AddMemberAsync(GroupId, user.UserId);
+        await Owner.Client.AddMemberAsync(GroupId, user.UserId, role);
         return user;
     }
 

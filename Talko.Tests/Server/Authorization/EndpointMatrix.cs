@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Talko.Core.Accounts;
+using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Infrastructure;
@@ -15,7 +15,7 @@ namespace Talko.Tests.Server.Authorization;
 /// To add an endpoint: add a row with the method and template exactly as the OpenAPI document spells them; build a
 /// valid request from the world (<see cref="AuthorizationWorld"/>: ids of the group, conversation, items, call...)
 /// so that the only reason for a refusal is who calls; pick the expectation by whose resource it is
-/// (<see cref="Expectation.InGroup"/> for the group's and conversation's things, <see cref="Expectation.MembersOwn"/>
+/// (<see cref="Expectation.InConversation"/> and <see cref="Expectation.InGroup"/> for the conversation's and the group's things, <see cref="Expectation.MembersOwn"/>
 /// for a user's own things, <see cref="Expectation.SignedIn"/> for "mine" lists, <see cref="Expectation.Public"/>,
 /// <see cref="Expectation.AdminKey"/>) and state role differences with its arguments or <c>With</c>. A row that
 /// deletes or spends what it touches makes a fresh resource per call (the <c>New*</c> methods of the world, or
@@ -31,7 +31,7 @@ public static class EndpointMatrix
 
     public static IReadOnlyList<EndpointRow> Rows { get; } =
     [
-        .. Auth(), .. Me(), .. Notifications(), .. Groups(), .. Conversations(), .. Timeline(), .. Annotations(), .. Reading(), .. Calls(), .. Admin(),
+        .. Auth(), .. Me(), .. Notifications(), .. Groups(), .. Conversations(), .. PrivateConversation(), .. Timeline(), .. Annotations(), .. Reading(), .. Calls(), .. Admin(),
     ];
 
     private static string C(RowCall c) => $"/v1/conversations/{c.World.ConversationId}";
@@ -44,7 +44,8 @@ public static class EndpointMatrix
         {
             var email = AuthorizationWorld.Email("verify");
             using var anonymous = c.World.Host.CreateClient();
-            (await anonymous.SendAsync(Json("POST", "/v1/auth/start", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+            using var start = await anonymous.SendAsync(Json("POST", "/v1/auth/start", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default);
+            start.EnsureSuccessStatusCode();
             return Json("POST", "/v1/auth/verify", new VerifyRequest(email, null, c.World.CodeFor(email), new DeviceRegistration(DevicePlatform.Web, "matrix", null)));
         });
         yield return new("POST", "/v1/auth/refresh", Public(200), async c =>
@@ -92,7 +93,8 @@ public static class EndpointMatrix
             if (c.SignedIn)
             {
                 using var caller = c.World.Host.CreateClient(c.Token!);
-                (await caller.SendAsync(Json("POST", "/v1/me/identifiers", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+                using var start = await caller.SendAsync(Json("POST", "/v1/me/identifiers", new StartRequest(email, null))).WaitAsync(TestTimeouts.Default);
+                start.EnsureSuccessStatusCode();
                 code = c.World.CodeFor(email);
             }
 
@@ -114,7 +116,7 @@ public static class EndpointMatrix
         yield return new("POST", "/v1/notifications/read", SignedIn(200), _ => Task.FromResult(Json("POST", "/v1/notifications/read", new { })));
         yield return new("GET", "/v1/notifications/mutes", SignedIn(200), _ => Task.FromResult(Get("/v1/notifications/mutes")));
         // Finding (issue 13): muting a conversation one is not in, or that does not exist, was accepted.
-        yield return new("PUT", "/v1/notifications/mutes/{conversationId}", InGroup(204), c =>
+        yield return new("PUT", "/v1/notifications/mutes/{conversationId}", InConversation(204), c =>
             Task.FromResult(Json("PUT", $"/v1/notifications/mutes/{c.World.ConversationId}", new { until = (DateTime?)null })));
         yield return new("PUT", "/v1/notifications/mutes/{conversationId}", SignedIn(404), _ =>
             Task.FromResult(Json("PUT", $"/v1/notifications/mutes/{Guid.NewGuid()}", new { until = (DateTime?)null })))
@@ -142,6 +144,9 @@ public static class EndpointMatrix
         yield return new("PATCH", Group + "/members/{userId}", InGroup(403, admin: 403, owner: 200), async c =>
             Json("PATCH", $"{G(c)}/members/{await JoinerAsync(c)}", new { role = "Admin" }));
         yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 204), async c => Send("DELETE", $"{G(c)}/members/{await JoinerAsync(c)}"));
+        yield return new("DELETE", Group + "/members/{userId}", InGroup(403, admin: 403, owner: 204), async c =>
+            Send("DELETE", $"{G(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync(GroupRole.Admin)).UserId : Guid.NewGuid())}"))
+        { Variant = "an admin" };
         yield return new("POST", Group + "/invites", InGroup(403, admin: 200), c =>
             Task.FromResult(Json("POST", G(c) + "/invites", new { identifier = AuthorizationWorld.Email("invitee"), role = "Member" })));
 
@@ -162,34 +167,54 @@ public static class EndpointMatrix
     private static IEnumerable<EndpointRow> Conversations()
     {
         yield return new("GET", "/v1/conversations", SignedIn(200), _ => Task.FromResult(Get("/v1/conversations")));
-        yield return new("GET", Conversation, InGroup(200), c => Task.FromResult(Get(C(c))));
-        yield return new("PATCH", Conversation, InGroup(403, admin: 200), c => Task.FromResult(Json("PATCH", C(c), new { title = "Matrix" })));
-        yield return new("GET", Conversation + "/members", InGroup(200), c => Task.FromResult(Get(C(c) + "/members")));
-        yield return new("POST", Conversation + "/members", InGroup(403, admin: 204), async c =>
+        yield return new("GET", Conversation, InConversation(200), c => Task.FromResult(Get(C(c))));
+        yield return new("PATCH", Conversation, InConversation(403, admin: 200), c => Task.FromResult(Json("PATCH", C(c), new { title = "Matrix" })));
+        yield return new("GET", Conversation + "/members", InConversation(200), c => Task.FromResult(Get(C(c) + "/members")));
+        yield return new("POST", Conversation + "/members", InConversation(403, admin: 204), async c =>
         {
             var userId = Guid.NewGuid();
             if (c.SignedIn)
             {
                 // In the group but not (any longer) in the conversation: the one kind of user that may be added.
                 userId = (await c.World.NewGroupMemberAsync()).UserId;
-                (await c.World.Owner.Client.DeleteAsync($"{C(c)}/members/{userId}").WaitAsync(TestTimeouts.Default)).EnsureSuccessStatusCode();
+                using var removal = await c.World.Owner.Client.DeleteAsync($"{C(c)}/members/{userId}").WaitAsync(TestTimeouts.Default);
+                removal.EnsureSuccessStatusCode();
             }
 
             return Json("POST", C(c) + "/members", new { userId });
         });
-        yield return new("POST", Conversation + "/members", InGroup(403, admin: 400), c => Task.FromResult(Json("POST", C(c) + "/members", new { userId = c.World.OutsiderId })))
+        yield return new("POST", Conversation + "/members", InConversation(403, admin: 400), c => Task.FromResult(Json("POST", C(c) + "/members", new { userId = c.World.OutsiderId })))
         { Variant = "someone from outside the group" };
-        yield return new("DELETE", Conversation + "/members/{userId}", InGroup(403, admin: 204), async c =>
+        yield return new("DELETE", Conversation + "/members/{userId}", InConversation(403, admin: 204), async c =>
             Send("DELETE", $"{C(c)}/members/{(c.SignedIn ? (await c.World.NewGroupMemberAsync()).UserId : Guid.NewGuid())}"));
-        yield return new("POST", Conversation + "/read", InGroup(200), c => Task.FromResult(Json("POST", C(c) + "/read", new { seq = 1 })));
+        yield return new("POST", Conversation + "/read", InConversation(200), c => Task.FromResult(Json("POST", C(c) + "/read", new { seq = 1 })));
+    }
+
+    /// <summary>
+    /// Being in the group is not being in each of its conversations: in one picked for the owner and the admin, the
+    /// member is an outsider like any other.
+    /// </summary>
+    private static IEnumerable<EndpointRow> PrivateConversation()
+    {
+        const string Variant = "a conversation of the group the member is not in";
+        static string P(RowCall c) => $"/v1/conversations/{c.World.PrivateConversationId}";
+        var outsiders = InConversation(404, admin: 200, owner: 200);
+        yield return new("GET", Conversation, outsiders, c => Task.FromResult(Get(P(c)))) { Variant = Variant };
+        yield return new("GET", Conversation + "/members", outsiders, c => Task.FromResult(Get(P(c) + "/members"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/items", outsiders, c => Task.FromResult(Get(P(c) + "/items?after=0"))) { Variant = Variant };
+        yield return new("POST", Conversation + "/items", InConversation(404, admin: 201, owner: 201), c => Task.FromResult(Json("POST", P(c) + "/items", Text()))) { Variant = Variant };
+        yield return new("GET", Conversation + "/tags", outsiders, c => Task.FromResult(Get(P(c) + "/tags"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/export", outsiders, c => Task.FromResult(Get(P(c) + "/export"))) { Variant = Variant };
+        yield return new("GET", Conversation + "/awareness", outsiders, c => Task.FromResult(Get(P(c) + "/awareness"))) { Variant = Variant };
+        yield return new("POST", Conversation + "/read", outsiders, c => Task.FromResult(Json("POST", P(c) + "/read", new { seq = 1 }))) { Variant = Variant };
     }
 
     private static IEnumerable<EndpointRow> Timeline()
     {
-        yield return new("GET", Conversation + "/items", InGroup(200), c => Task.FromResult(Get(C(c) + "/items?after=0")));
-        yield return new("POST", Conversation + "/items", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/items", Text())));
-        yield return new("POST", Conversation + "/photos", InGroup(201), c => Task.FromResult(Upload(C(c) + "/photos", TestMedia.Png(3, 2), "image/png")));
-        yield return new("POST", Conversation + "/voice-clips", InGroup(201), c => Task.FromResult(Upload(C(c) + "/voice-clips", TestMedia.Wav(TimeSpan.FromSeconds(1)), "audio/wav")));
+        yield return new("GET", Conversation + "/items", InConversation(200), c => Task.FromResult(Get(C(c) + "/items?after=0")));
+        yield return new("POST", Conversation + "/items", InConversation(201), c => Task.FromResult(Json("POST", C(c) + "/items", Text())));
+        yield return new("POST", Conversation + "/photos", InConversation(201), c => Task.FromResult(Upload(C(c) + "/photos", TestMedia.Png(3, 2), "image/png")));
+        yield return new("POST", Conversation + "/voice-clips", InConversation(201), c => Task.FromResult(Upload(C(c) + "/voice-clips", TestMedia.Wav(TimeSpan.FromSeconds(1)), "audio/wav")));
 
         // Finding (issue 13): items, tags, bookmarks and flags accepted a callId of another conversation's call, or of no call.
         foreach (var (variant, call) in CallsNotHere())
@@ -204,30 +229,30 @@ public static class EndpointMatrix
         }
 
         // Only the author edits or deletes an item; owning the group gives no right over others' words.
-        yield return new("PATCH", Conversation + "/items/{itemId}", InGroup(200, admin: 403), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.MemberItemId}", new { text = "edited" })));
-        yield return new("DELETE", Conversation + "/items/{itemId}", InGroup(200, admin: 403), async c =>
+        yield return new("PATCH", Conversation + "/items/{itemId}", InConversation(200, admin: 403), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.MemberItemId}", new { text = "edited" })));
+        yield return new("DELETE", Conversation + "/items/{itemId}", InConversation(200, admin: 403), async c =>
             Send("DELETE", $"{C(c)}/items/{(c.SignedIn ? await c.World.NewMemberItemAsync() : Guid.NewGuid())}"));
 
         // An item is reached only through its own conversation.
-        yield return new("PATCH", Conversation + "/items/{itemId}", InGroup(404), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.ForeignItemId}", new { text = "edited" })))
+        yield return new("PATCH", Conversation + "/items/{itemId}", InConversation(404), c => Task.FromResult(Json("PATCH", $"{C(c)}/items/{c.World.ForeignItemId}", new { text = "edited" })))
         { Variant = ForeignItem };
-        yield return new("DELETE", Conversation + "/items/{itemId}", InGroup(404), c => Task.FromResult(Send("DELETE", $"{C(c)}/items/{c.World.ForeignItemId}")))
+        yield return new("DELETE", Conversation + "/items/{itemId}", InConversation(404), c => Task.FromResult(Send("DELETE", $"{C(c)}/items/{c.World.ForeignItemId}")))
         { Variant = ForeignItem };
     }
 
     private static IEnumerable<EndpointRow> Annotations()
     {
-        yield return new("GET", Conversation + "/tags", InGroup(200), c => Task.FromResult(Get(C(c) + "/tags")));
-        yield return new("POST", Conversation + "/tags", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent" })));
-        yield return new("GET", Conversation + "/bookmarks", InGroup(200), c => Task.FromResult(Get(C(c) + "/bookmarks")));
-        yield return new("POST", Conversation + "/bookmarks", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.MemberItemId })));
-        yield return new("GET", Conversation + "/flags", InGroup(200), c => Task.FromResult(Get(C(c) + "/flags")));
-        yield return new("POST", Conversation + "/flags", InGroup(201), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.MemberItemId })));
-        yield return new("POST", Conversation + "/tags", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent", itemId = c.World.ForeignItemId })))
+        yield return new("GET", Conversation + "/tags", InConversation(200), c => Task.FromResult(Get(C(c) + "/tags")));
+        yield return new("POST", Conversation + "/tags", InConversation(201), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent" })));
+        yield return new("GET", Conversation + "/bookmarks", InConversation(200), c => Task.FromResult(Get(C(c) + "/bookmarks")));
+        yield return new("POST", Conversation + "/bookmarks", InConversation(201), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.MemberItemId })));
+        yield return new("GET", Conversation + "/flags", InConversation(200), c => Task.FromResult(Get(C(c) + "/flags")));
+        yield return new("POST", Conversation + "/flags", InConversation(201), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.MemberItemId })));
+        yield return new("POST", Conversation + "/tags", InConversation(404), c => Task.FromResult(Json("POST", C(c) + "/tags", new { tag = "urgent", itemId = c.World.ForeignItemId })))
         { Variant = ForeignItem };
-        yield return new("POST", Conversation + "/bookmarks", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.ForeignItemId })))
+        yield return new("POST", Conversation + "/bookmarks", InConversation(404), c => Task.FromResult(Json("POST", C(c) + "/bookmarks", new { note = "here", itemId = c.World.ForeignItemId })))
         { Variant = ForeignItem };
-        yield return new("POST", Conversation + "/flags", InGroup(404), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.ForeignItemId })))
+        yield return new("POST", Conversation + "/flags", InConversation(404), c => Task.FromResult(Json("POST", C(c) + "/flags", new { itemId = c.World.ForeignItemId })))
         { Variant = ForeignItem };
         foreach (var (variant, call) in CallsNotHere())
         {
@@ -240,17 +265,17 @@ public static class EndpointMatrix
         }
 
         // Tags and bookmarks: whoever added one, or a group owner or admin, removes it. Flags are private to their owner.
-        yield return new("DELETE", Conversation + "/tags/{tagId}", InGroup(204), async c =>
+        yield return new("DELETE", Conversation + "/tags/{tagId}", InConversation(204), async c =>
             Send("DELETE", $"{C(c)}/tags/{(c.SignedIn ? await c.World.NewTagAsync() : Guid.NewGuid())}"));
-        yield return new("DELETE", Conversation + "/tags/{tagId}", InGroup(403, admin: 204), async c =>
+        yield return new("DELETE", Conversation + "/tags/{tagId}", InConversation(403, admin: 204), async c =>
             Send("DELETE", $"{C(c)}/tags/{(c.SignedIn ? await c.World.NewTagAsync(c.World.Owner) : Guid.NewGuid())}"))
         { Variant = "the owner's tag" };
-        yield return new("DELETE", Conversation + "/bookmarks/{bookmarkId}", InGroup(204), async c =>
+        yield return new("DELETE", Conversation + "/bookmarks/{bookmarkId}", InConversation(204), async c =>
             Send("DELETE", $"{C(c)}/bookmarks/{(c.SignedIn ? await c.World.NewBookmarkAsync() : Guid.NewGuid())}"));
-        yield return new("DELETE", Conversation + "/bookmarks/{bookmarkId}", InGroup(403, admin: 204), async c =>
+        yield return new("DELETE", Conversation + "/bookmarks/{bookmarkId}", InConversation(403, admin: 204), async c =>
             Send("DELETE", $"{C(c)}/bookmarks/{(c.SignedIn ? await c.World.NewBookmarkAsync(c.World.Owner) : Guid.NewGuid())}"))
         { Variant = "the owner's bookmark" };
-        yield return new("DELETE", Conversation + "/flags/{flagId}", InGroup(204, admin: 404), async c =>
+        yield return new("DELETE", Conversation + "/flags/{flagId}", InConversation(204, admin: 404), async c =>
             Send("DELETE", $"{C(c)}/flags/{(c.SignedIn ? await c.World.NewFlagAsync() : Guid.NewGuid())}"));
     }
 
@@ -261,9 +286,9 @@ public static class EndpointMatrix
         { Verify = (c, response) => SeesConversationItemsAsync(c, response) };
         yield return new("GET", "/v1/sync", SignedIn(200), _ => Task.FromResult(Get("/v1/sync")))
         { Verify = (c, response) => SeesConversationItemsAsync(c, response) };
-        yield return new("GET", Conversation + "/export", InGroup(200), c => Task.FromResult(Get(C(c) + "/export")));
-        yield return new("GET", "/v1/blobs/{blobId}", InGroup(200), c => Task.FromResult(Get($"/v1/blobs/{c.World.PhotoBlobId}")));
-        yield return new("GET", Conversation + "/awareness", InGroup(200), c => Task.FromResult(Get(C(c) + "/awareness")));
+        yield return new("GET", Conversation + "/export", InConversation(200), c => Task.FromResult(Get(C(c) + "/export")));
+        yield return new("GET", "/v1/blobs/{blobId}", InConversation(200), c => Task.FromResult(Get($"/v1/blobs/{c.World.PhotoBlobId}")));
+        yield return new("GET", Conversation + "/awareness", InConversation(200), c => Task.FromResult(Get(C(c) + "/awareness")));
     }
 
     private static IEnumerable<EndpointRow> Calls()
@@ -271,21 +296,22 @@ public static class EndpointMatrix
         static string K(RowCall c) => $"/v1/calls/{c.World.CallId}";
 
         // A conversation holds one live call at a time, so each start gets a new conversation.
-        yield return new("POST", Conversation + "/calls", InGroup(201), async c =>
+        // (The new conversation is for the whole group, so whoever was dropped from the world's one is in it.)
+        yield return new("POST", Conversation + "/calls", InConversation(201).With(Actor.Dropped, 201), async c =>
             Send("POST", $"/v1/conversations/{(c.SignedIn ? await c.World.NewConversationAsync() : c.World.ConversationId)}/calls"));
-        yield return new("GET", Call, InGroup(200), c => Task.FromResult(Get(K(c))));
-        yield return new("POST", Call + "/join", InGroup(200), c => Task.FromResult(Send("POST", K(c) + "/join")));
-        yield return new("POST", Call + "/leave", InGroup(202), c => Task.FromResult(Send("POST", K(c) + "/leave")));
+        yield return new("GET", Call, InConversation(200), c => Task.FromResult(Get(K(c))));
+        yield return new("POST", Call + "/join", InConversation(200), c => Task.FromResult(Send("POST", K(c) + "/join")));
+        yield return new("POST", Call + "/leave", InConversation(202), c => Task.FromResult(Send("POST", K(c) + "/leave")));
         // Its starter (the owner) or whoever manages the conversation ends a call for everyone; others leave.
-        yield return new("POST", Call + "/end", InGroup(403, admin: 200), async c =>
+        yield return new("POST", Call + "/end", InConversation(403, admin: 200).With(Actor.Dropped, 403), async c =>
             Send("POST", $"/v1/calls/{(c.SignedIn ? await c.World.NewCallAsync() : c.World.CallId)}/end"));
-        yield return new("GET", Call + "/recording", InGroup(200), c => Task.FromResult(Get(K(c) + "/recording")));
-        yield return new("GET", Call + "/timeline", InGroup(200), c => Task.FromResult(Get(K(c) + "/timeline")));
+        yield return new("GET", Call + "/recording", InConversation(200), c => Task.FromResult(Get(K(c) + "/recording")));
+        yield return new("GET", Call + "/timeline", InConversation(200), c => Task.FromResult(Get(K(c) + "/timeline")));
 
         // A call is reached only by members of its own conversation, whatever their role elsewhere.
-        yield return new("GET", Call, InGroup(404), c => Task.FromResult(Get($"/v1/calls/{c.World.ForeignCallId}")))
+        yield return new("GET", Call, InConversation(404), c => Task.FromResult(Get($"/v1/calls/{c.World.ForeignCallId}")))
         { Variant = "another group's call" };
-        yield return new("POST", Call + "/join", InGroup(404), c => Task.FromResult(Send("POST", $"/v1/calls/{c.World.ForeignCallId}/join")))
+        yield return new("POST", Call + "/join", InConversation(404), c => Task.FromResult(Send("POST", $"/v1/calls/{c.World.ForeignCallId}/join")))
         { Variant = "another group's call" };
     }
 
@@ -310,7 +336,7 @@ public static class EndpointMatrix
     }
 
     /// <summary>A reference to a call outside the conversation is refused: 400 or 404 both keep the call's existence hidden.</summary>
-    private static Expectation BadCallReference() => InGroup(404).ForMembers(400, 404);
+    private static Expectation BadCallReference() => InConversation(404).ForMembers(400, 404);
 
     /// <summary>Members find the world's items in the answer; those outside find none of them.</summary>
     private static async Task<string?> SeesConversationItemsAsync(RowCall c, HttpResponseMessage response)

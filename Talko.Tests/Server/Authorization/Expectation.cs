@@ -15,19 +15,24 @@ public sealed class Expectation
     public bool Allows(Actor actor, int status) => statuses[actor].Contains(status);
 
     /// <summary>
-    /// A resource of the world's group or conversation: no token 401; whoever is not (or no longer) in it 404, so its
-    /// existence is not revealed; members <paramref name="member"/>; admin and owner the same unless given.
+    /// A resource of the world's conversation: no token 401; whoever is not (or no longer) in the conversation 404, so
+    /// its existence is not revealed; members <paramref name="member"/>; admin and owner the same unless given.
     /// </summary>
-    public static Expectation InGroup(int member, int? admin = null, int? owner = null) => new(new()
+    public static Expectation InConversation(int member, int? admin = null, int? owner = null) => new(new()
     {
         [Actor.Anonymous] = [401],
         [Actor.Operator] = [401],
         [Actor.Stranger] = [404],
         [Actor.Removed] = [404],
+        [Actor.Dropped] = [404],
         [Actor.Member] = [member],
         [Actor.Admin] = [admin ?? member],
         [Actor.Owner] = [owner ?? admin ?? member],
     });
+
+    /// <summary>A resource of the world's group: as <see cref="InConversation"/>, but whoever is still in the group counts as a plain member.</summary>
+    public static Expectation InGroup(int member, int? admin = null, int? owner = null) =>
+        InConversation(member, admin, owner).With(Actor.Dropped, member);
 
     /// <summary>A personal resource of <see cref="Actor.Member"/>: only they reach it; group roles give no power over it (404 for all others).</summary>
     public static Expectation MembersOwn(int member) => new(new()
@@ -36,6 +41,7 @@ public sealed class Expectation
         [Actor.Operator] = [401],
         [Actor.Stranger] = [404],
         [Actor.Removed] = [404],
+        [Actor.Dropped] = [404],
         [Actor.Member] = [member],
         [Actor.Admin] = [404],
         [Actor.Owner] = [404],
@@ -48,6 +54,7 @@ public sealed class Expectation
         [Actor.Operator] = [401],
         [Actor.Stranger] = [status],
         [Actor.Removed] = [status],
+        [Actor.Dropped] = [status],
         [Actor.Member] = [status],
         [Actor.Admin] = [status],
         [Actor.Owner] = [status],

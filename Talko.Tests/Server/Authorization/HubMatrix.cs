@@ -28,11 +28,14 @@ public sealed record HubRow(string Method, IReadOnlySet<Actor> Allowed, Func<Aut
 public static class HubMatrix
 {
     /// <summary>The actors that can hold a connection (a token of a user); anonymous and operator cannot connect.</summary>
-    public static readonly Actor[] Connected = [Actor.Stranger, Actor.Removed, Actor.Member, Actor.Admin, Actor.Owner];
+    public static readonly Actor[] Connected = [Actor.Stranger, Actor.Removed, Actor.Dropped, Actor.Member, Actor.Admin, Actor.Owner];
 
     private static readonly HashSet<Actor> Everyone = [.. Connected];
     private static readonly HashSet<Actor> Members = [Actor.Member, Actor.Admin, Actor.Owner];
     private static readonly HashSet<Actor> Nobody = [];
+
+    /// <summary>Those in the world's private conversation (owner and admin; the member is only in the group).</summary>
+    private static readonly HashSet<Actor> Leads = [Actor.Admin, Actor.Owner];
 
     public static IReadOnlyList<HubRow> Rows { get; } =
     [
@@ -75,6 +78,8 @@ public static class HubMatrix
             Shows = (w, a) => a.Kind == ActivityKind.Typing && a.ConversationId == w.ConversationId.ToString(),
         },
         new("GetAwareness", Members, w => [w.ConversationId.ToString()]),
+        new("GetAwareness", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
+        new("SetTyping", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
     ];
 
     private static readonly Guid NoCall = Guid.Parse("0badca11-0000-4000-8000-00000000000f");
