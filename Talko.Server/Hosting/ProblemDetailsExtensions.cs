@@ -15,6 +15,7 @@ public static class ProblemDetailsExtensions
                 context.ProblemDetails.Extensions["instanceId"] = instance.Id;
             });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         return builder;
     }
 

@@ -42,6 +42,12 @@ public sealed class AccountsOptions
     /// <summary>How long this instance trusts that a device still exists before asking the database again.</summary>
     public TimeSpan DeviceCheckCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a request waits for the revocation marker in the ephemeral store; past it (Redis away) the device is
+    /// checked in the database instead, so signed-in requests keep working while Redis is down.
+    /// </summary>
+    public TimeSpan RevocationMarkerTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public int MaxDevicesPerUser { get; set; } = 20;
 
     public int MaxIdentifiersPerUser { get; set; } = 4;

@@ -14,6 +14,9 @@ public sealed class RealtimeConnections(IHubContext<TalkoHub> hub)
     /// <summary>Tells a client to reconnect (through the load balancer, so to another instance), then resync.</summary>
     public const string ReconnectEvent = "reconnect";
 
+    /// <summary>Tells a client that live events may have been lost (a backplane outage): sync now.</summary>
+    public const string ResyncEvent = "resync";
+
     /// <summary>Tells a client its access ended (signed out, revoked, token expired) just before the server closes the connection.</summary>
     public const string AccessEndedEvent = "accessEnded";
 
@@ -50,6 +53,21 @@ public sealed class RealtimeConnections(IHubContext<TalkoHub> hub)
 
         await hub.Clients.Client(connectionId).SendAsync(ReconnectEvent, request, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Sends <see cref="ResyncEvent"/> to every connection of this instance, each written locally (not through the
+    /// backplane, which may still be reconnecting); returns how many were asked.
+    /// </summary>
+    public async Task<int> AskAllToResyncAsync(RealtimeResync request, CancellationToken cancellationToken)
+    {
+        var ids = Ids;
+        foreach (var id in ids)
+        {
+            await hub.Clients.Client(id).SendAsync(ResyncEvent, request, cancellationToken);
+        }
+
+        return ids.Count;
     }
 
     /// <summary>Closes the connection from the server side; false if it had already gone.</summary>
@@ -104,6 +122,9 @@ public sealed record OpenConnection(HubCallerContext Context, Guid UserId, Guid?
 /// <paramref name="CloseAfterMs"/>.
 /// </summary>
 public sealed record RealtimeReconnect(string Reason, string InstanceId, int CloseAfterMs);
+
+/// <summary>The payload of "resync": live events may have been missed (<paramref name="Reason"/>); sync from the stored token.</summary>
+public sealed record RealtimeResync(string Reason);
 
 /// <summary>
 /// The payload of "accessEnded": "revoked" (the device was signed out or removed: sign in again) or "expired"

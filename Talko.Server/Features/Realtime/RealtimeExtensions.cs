@@ -25,6 +25,7 @@ public static class RealtimeExtensions
             .Validate(o => o.AccessCheckInterval > TimeSpan.Zero, "Talko:Realtime:AccessCheckInterval must be positive.")
             .ValidateOnStart();
         builder.Services.AddHostedService<RealtimeAccessGuard>();
+        builder.Services.AddHostedService<ResyncAfterBackplaneOutage>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ConnectionGroups>());
         builder.Services.AddSingleton<IConversationEventPublisher, ConversationEventPublisher>();
 

@@ -27,7 +27,32 @@ public sealed class DeviceSessions(
 {
     public async Task<bool> IsActiveAsync(Guid userId, Guid deviceId, TalkoDbContext db, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(keys.RevokedDevice(deviceId)) is not null)
+        // After a failure the store is left alone for a moment, so an outage costs each request one database query
+        // instead of a timeout.
+        if (Environment.TickCount64 - Interlocked.Read(ref lastStoreFailure) < StoreRetryAfterMs)
+        {
+            return await ExistsAsync(userId, deviceId, db, cancellationToken);
+        }
+
+        string? marker;
+        try
+        {
+            marker = await store.GetAsync(keys.RevokedDevice(deviceId)).WaitAsync(options.Value.RevocationMarkerTimeout, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The ephemeral store is away (Redis down): the database is the authority, since a revoked device's row is
+            // gone. Asked directly, not through the cache, because a revocation elsewhere may be newer than the cache.
+            Interlocked.Exchange(ref lastStoreFailure, Environment.TickCount64);
+            if (ShouldLogDegraded())
+            {
+                AccountsLog.DeviceCheckDegraded(logger, exception.GetType().Name, exception.Message);
+            }
+
+            return await ExistsAsync(userId, deviceId, db, cancellationToken);
+        }
+
+        if (marker is not null)
         {
             return false;
         }
@@ -38,7 +63,7 @@ public sealed class DeviceSessions(
             return owner == userId;
         }
 
-        var exists = await db.Set<Device>().AnyAsync(d => d.Id == deviceId && d.UserId == userId, cancellationToken);
+        var exists = await ExistsAsync(userId, deviceId, db, cancellationToken);
         if (exists)
         {
             cache.Set(cacheKey, userId, options.Value.DeviceCheckCacheDuration);
@@ -61,14 +86,43 @@ public sealed class DeviceSessions(
         foreach (var deviceId in deviceIds)
         {
             cache.Remove(CacheKey(deviceId));
-            // A marker must outlive every access token issued before the revocation.
-            await store.SetAsync(keys.RevokedDevice(deviceId), "1", options.Value.AccessTokenLifetime + TimeSpan.FromMinutes(5));
             AccountsLog.DeviceRevoked(logger, userId, deviceId, reason);
         }
 
-        var message = JsonSerializer.Serialize(new DeviceRevocation(userId, [.. deviceIds], reason), DeviceRevocationJson.Default.DeviceRevocation);
-        await bus.PublishAsync(keys.DeviceRevocationsChannel, message);
+        try
+        {
+            foreach (var deviceId in deviceIds)
+            {
+                // A marker must outlive every access token issued before the revocation.
+                await store.SetAsync(keys.RevokedDevice(deviceId), "1", options.Value.AccessTokenLifetime + TimeSpan.FromMinutes(5));
+            }
+
+            var message = JsonSerializer.Serialize(new DeviceRevocation(userId, [.. deviceIds], reason), DeviceRevocationJson.Default.DeviceRevocation);
+            await bus.PublishAsync(keys.DeviceRevocationsChannel, message);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The rows are gone, which is what counts: other instances refuse the device once their cache of it lapses,
+            // and their periodic access check closes its connections.
+            AccountsLog.RevocationNotPublished(logger, userId, exception.GetType().Name, exception.Message);
+        }
     }
 
+    private static Task<bool> ExistsAsync(Guid userId, Guid deviceId, TalkoDbContext db, CancellationToken cancellationToken) =>
+        db.Set<Device>().AnyAsync(d => d.Id == deviceId && d.UserId == userId, cancellationToken);
+
     private static string CacheKey(Guid deviceId) => $"talko:device-owner:{deviceId:N}";
+
+    private const long StoreRetryAfterMs = 2_000;
+
+    private long lastDegradedLog;
+    private long lastStoreFailure = long.MinValue / 2;
+
+    /// <summary>One line per ten seconds while the store is away, not one per request.</summary>
+    private bool ShouldLogDegraded()
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastDegradedLog);
+        return now - last >= 10_000 && Interlocked.CompareExchange(ref lastDegradedLog, now, last) == last;
+    }
 }
