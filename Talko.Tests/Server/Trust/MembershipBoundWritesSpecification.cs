@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Awareness;
+using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Calls;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Notifications.InApp;
@@ -48,12 +50,8 @@ public abstract class MembershipBoundWritesSpecification : IAsyncLifetime
     [Fact]
     public async Task Items_tags_flags_and_bookmarks_refuse_another_conversations_call_a_made_up_call_and_an_offset_past_the_end()
     {
-        using var alice = await Host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
-        var group = await alice.Client.CreateGroupAsync("Crew");
-        var here = await alice.Client.CreateConversationAsync(group.Id, "Here");
-        var there = await alice.Client.CreateConversationAsync(group.Id, "There");
-        var callHere = await alice.Client.StartCallAsync(here.Id).WaitAsync(TestTimeouts.Default);
-        var callThere = await alice.Client.StartCallAsync(there.Id).WaitAsync(TestTimeouts.Default);
+        var (alice, here, callHere, callThere) = await TwoConversationsWithLiveCallsAsync();
+        using var _ = alice;
 
         foreach (var (callId, offset, status) in new (Guid, long?, HttpStatusCode)[]
         {
@@ -104,12 +102,8 @@ public abstract class MembershipBoundWritesSpecification : IAsyncLifetime
     [Fact]
     public async Task Awareness_shows_in_a_call_only_for_a_call_of_that_conversation_the_caller_is_in()
     {
-        using var alice = await Host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
-        var group = await alice.Client.CreateGroupAsync("Crew");
-        var here = await alice.Client.CreateConversationAsync(group.Id, "Here");
-        var there = await alice.Client.CreateConversationAsync(group.Id, "There");
-        var callHere = await alice.Client.StartCallAsync(here.Id).WaitAsync(TestTimeouts.Default);
-        var callThere = await alice.Client.StartCallAsync(there.Id).WaitAsync(TestTimeouts.Default);
+        var (alice, here, callHere, callThere) = await TwoConversationsWithLiveCallsAsync();
+        using var _ = alice;
         await using var hub = Host.CreateHubConnection(alice);
         await hub.StartAndWaitUntilReadyAsync();
 
@@ -135,6 +129,18 @@ public abstract class MembershipBoundWritesSpecification : IAsyncLifetime
 
         await SetAsync(ActivityKind.InCall, here.Id, callHere.Id);
         Assert.Equal(HubConnectionState.Connected, hub.State);
+    }
+
+    /// <summary>Alice with two conversations in one group, each with a live call she started (and has no leg in).</summary>
+    private async Task<(TestUser Alice, ConversationView Here, CallView CallHere, CallView CallThere)> TwoConversationsWithLiveCallsAsync()
+    {
+        var alice = await Host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var here = await alice.Client.CreateConversationAsync(group.Id, "Here");
+        var there = await alice.Client.CreateConversationAsync(group.Id, "There");
+        var callHere = await alice.Client.StartCallAsync(here.Id).WaitAsync(TestTimeouts.Default);
+        var callThere = await alice.Client.StartCallAsync(there.Id).WaitAsync(TestTimeouts.Default);
+        return (alice, here, callHere, callThere);
     }
 
     /// <summary>A text, a tag, a flag and a bookmark, each pointing into <paramref name="callId"/> at <paramref name="offset"/>.</summary>
