@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Talko.Server.Hosting;
@@ -40,16 +41,17 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         }
 
         http.Response.StatusCode = badRequest.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "The request could not be read.",
-                Detail = badRequest.Message,
-            },
-        });
+        var problem = badRequest.InnerException is JsonException { Path: { } path } json
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [FieldOf(path)] = [FirstSentence(json.Message)] }) { Detail = json.Message }
+            : new ProblemDetails { Detail = badRequest.Message };
+        problem.Status = badRequest.StatusCode;
+        problem.Title = "The request could not be read.";
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, Exception = exception, ProblemDetails = problem });
     }
+
+    /// <summary>"$.device.platform" names the field "device.platform"; "$" (the body as a whole) "body".</summary>
+    private static string FieldOf(string jsonPath) => jsonPath is "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
+
+    /// <summary>The reader appends where it was ("Path: ... | LineNumber: ..."); the field already says that.</summary>
+    private static string FirstSentence(string message) => message.Split(" Path: ", 2)[0];
 }
