@@ -29,7 +29,12 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
             services.AddSingleton<IStartupFilter, FailingMiddleware>();
         });
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync()
+    {
+        // Start the host (migrations and all) outside every test's timing.
+        using var client = host.CreateClient();
+        (await client.GetAsync("/health/live").WaitAsync(TestTimeouts.Long)).EnsureSuccessStatusCode();
+    }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
@@ -43,6 +48,8 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), problem.ToString());
         await AssertLoggedOnceAsInformation("/v1/groups", 400);
     }
 
@@ -59,6 +66,8 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _), problem.ToString());
         await AssertLoggedOnceAsInformation(path, 400);
     }
 
