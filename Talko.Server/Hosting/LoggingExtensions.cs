@@ -58,6 +58,8 @@ public static class LoggingExtensions
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the static Log.Logger: several hosts in one process (tests) each keep their lines.
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (http, _, exception) => RequestLogLevels.For(http.Response.StatusCode, exception);
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {

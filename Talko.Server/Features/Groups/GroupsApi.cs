@@ -217,7 +217,7 @@ public static class GroupsApi
 
         if (!normalizer.TryNormalize(request.Identifier, request.Region, out var identifier, out var error))
         {
-            return Problems.Invalid(error);
+            return FieldProblems.Invalid("identifier", error);
         }
 
         var lookupKey = keys.Identifiers.LookupKey(identifier!);

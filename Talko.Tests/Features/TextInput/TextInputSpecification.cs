@@ -46,6 +46,7 @@ public abstract class TextInputSpecification : IAsyncLifetime
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Plans");
         var item = await alice.Client.PostTextOkAsync(conversation.Id, "hello");
+        using var anonymous = Host.CreateClient();
 
         var attempts = new (string Field, Task<HttpResponseMessage> Response)[]
         {
@@ -57,6 +58,8 @@ public abstract class TextInputSpecification : IAsyncLifetime
             ("note", alice.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/bookmarks", new { note = bad, itemId = item.Id })),
             ("tag", alice.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/tags", new { tag = bad })),
             ("q", alice.Client.GetAsync($"/v1/search?q={Uri.EscapeDataString(bad)}")),
+            ("identifier", alice.Client.PostAsJsonAsync($"/v1/groups/{group.Id}/invites", new { identifier = $"carol{bad}@example.com" })),
+            ("identifier", anonymous.PostAsJsonAsync("/v1/auth/start", new { identifier = $"da{bad}ve@example.com" })),
         };
         foreach (var (field, response) in attempts)
         {
