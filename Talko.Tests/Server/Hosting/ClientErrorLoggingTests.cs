@@ -89,6 +89,21 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hub_call_with_an_undefined_enum_value_is_refused_without_an_error()
+    {
+        using var alice = await host.SignUpAsync("alice@example.com");
+        await using var hub = host.CreateHubConnection(alice);
+        await hub.StartAndWaitUntilReadyAsync();
+        logs.Clear();
+
+        await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("SetActivity", new { kind = 42, conversationId = Guid.NewGuid().ToString() }).WaitAsync(TestTimeouts.Default));
+
+        // The connection survives the refusal.
+        await hub.InvokeAsync("SetStatus", "back").WaitAsync(TestTimeouts.Default);
+        AssertNothingAboveInformation();
+    }
+
+    [Fact]
     public async Task An_authorization_refusal_is_a_warning()
     {
         using var client = host.CreateClient();
