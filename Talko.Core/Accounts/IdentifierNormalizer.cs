@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using PhoneNumbers;
+using Talko.Core.Text;
 
 namespace Talko.Core.Accounts;
 
@@ -27,6 +28,13 @@ public sealed class IdentifierNormalizer
         if (text.Length == 0)
         {
             error = "An email address or phone number is required.";
+            return false;
+        }
+
+        // Only refused here, not rewritten: lookup keys are hashes of the identifier as normalised below.
+        if (HumanText.Check(text, TextRule.Name(int.MaxValue, int.MaxValue)).Error is { } refused)
+        {
+            error = $"The email address or phone number {refused}";
             return false;
         }
 

@@ -1,3 +1,5 @@
+using Talko.Core.Text;
+
 namespace Talko.Core.Awareness;
 
 /// <summary>Checks what a client sends before anything is stored; failures name the field and the rule.</summary>
@@ -16,21 +18,11 @@ public static class AwarenessValidation
         }
     }
 
-    /// <summary>Returns the status text to store: trimmed, null when empty.</summary>
+    /// <summary>Returns the status text to store (a name by <see cref="HumanText"/>: one line, NFC, trimmed), null when empty.</summary>
     public static string? StatusText(string? text, AwarenessOptions options)
     {
-        var trimmed = text?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            return null;
-        }
-
-        if (trimmed.Length > options.MaxStatusTextLength || trimmed.Any(char.IsControl))
-        {
-            throw new ArgumentException($"statusText must be at most {options.MaxStatusTextLength} characters without control characters.", "statusText");
-        }
-
-        return trimmed;
+        var check = HumanText.Check(text, TextRule.Name(options.MaxStatusTextLength, options.MaxStatusTextLength * 4, required: false));
+        return check.IsValid ? check.Value : throw new ArgumentException($"statusText {check.Error}", "statusText");
     }
 
     /// <summary>Each kind carries exactly what it needs: a conversation, plus a call for calls and recordings, plus a position for listening.</summary>

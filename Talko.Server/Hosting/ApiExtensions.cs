@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using Talko.Server.Input;
 
 namespace Talko.Server.Hosting;
 
@@ -7,8 +8,10 @@ public static class ApiExtensions
     public static IHostApplicationBuilder AddTalkoApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi("v1");
-        builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new DefinedEnumConverterFactory()));
+        // An unreadable body or parameter always raises BadHttpRequestException (not only in Development), so
+        // every environment answers it the same way: a problem naming what was wrong (BadRequestExceptionHandler).
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return builder;
     }
 

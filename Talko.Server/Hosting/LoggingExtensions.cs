@@ -45,7 +45,11 @@ public static class LoggingExtensions
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }
-        });
+        },
+        // Each host logs through its own logger. Otherwise the static Log.Logger is shared: with several hosts
+        // in one process (the tests) the last one built takes every host's lines, and the first disposed
+        // silences them all.
+        preserveStaticLogger: true);
         return builder;
     }
 
@@ -58,6 +62,8 @@ public static class LoggingExtensions
     {
         app.UseSerilogRequestLogging(options =>
         {
+            // This host's logger, not the static Log.Logger (see AddTalkoLogging).
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (http, _, exception) => RequestLogLevels.For(http.Response.StatusCode, exception);
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {

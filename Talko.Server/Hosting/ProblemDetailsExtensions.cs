@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Talko.Server.Hosting;
 
@@ -24,33 +23,5 @@ public static class ProblemDetailsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;
-    }
-}
-
-/// <summary>
-/// Malformed JSON, a missing body or an unbindable parameter is the client's fault: answer 400 with
-/// what was wrong instead of the generic 500 the exception handler would give.
-/// </summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not BadHttpRequestException badRequest)
-        {
-            return false;
-        }
-
-        http.Response.StatusCode = badRequest.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = badRequest.StatusCode,
-                Title = "The request could not be read.",
-                Detail = badRequest.Message,
-            },
-        });
     }
 }

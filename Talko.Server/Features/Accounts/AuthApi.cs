@@ -62,7 +62,7 @@ public static class AuthApi
         var validation = new Validation();
         var identifier = validation.Identifier(normalizer, request.Identifier, request.Region);
         validation.Code(request.Code);
-        validation.Device(request.Device);
+        var device = validation.Device(request.Device);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -76,13 +76,13 @@ public static class AuthApi
         }
 
         var (userId, created) = await FindOrCreateUserAsync(db, keys, identifier!, time.GetUtcNow().UtcDateTime, cancellationToken);
-        var (device, tokens, sip) = await sessions.SignInDeviceAsync(userId, request.Device!, created, cancellationToken);
+        var (signedIn, tokens, sip) = await sessions.SignInDeviceAsync(userId, device!, created, cancellationToken);
         if (created)
         {
             await IdentifierVerifiedListeners.NotifyAsync(listeners, userId, logger, cancellationToken);
         }
 
-        return TypedResults.Ok(new VerifyResponse(userId, device.Id, created, tokens, sip));
+        return TypedResults.Ok(new VerifyResponse(userId, signedIn.Id, created, tokens, sip));
     }
 
     private static async Task<Results<Ok<RefreshResponse>, ValidationProblem, ProblemHttpResult>> Refresh(

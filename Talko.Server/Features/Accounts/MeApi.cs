@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Server.Data;
+using Talko.Server.Input;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
@@ -33,11 +34,7 @@ public static class MeApi
     private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> UpdateMe(UpdateMeRequest request, HttpContext http, TalkoDbContext db)
     {
         var validation = new Validation();
-        var name = request.DisplayName?.Trim();
-        if (request.DisplayName is not null && (name!.Length == 0 || name.Length > User.DisplayNameMaxLength || name.Any(char.IsControl)))
-        {
-            validation.Add("displayName", $"The display name is 1 to {User.DisplayNameMaxLength} printable characters.");
-        }
+        var name = request.DisplayName is null ? null : validation.Text("displayName", request.DisplayName, TextRules.DisplayName(User.DisplayNameMaxLength));
 
         if (!validation.IsValid)
         {

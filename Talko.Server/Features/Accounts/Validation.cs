@@ -1,5 +1,7 @@
 using Talko.Core.Accounts;
+using Talko.Core.Text;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Accounts;
 
@@ -32,12 +34,25 @@ internal sealed class Validation
         }
     }
 
-    public void Device(DeviceRegistration? device)
+    /// <summary>Checks a human-entered text by <see cref="HumanText"/>; returns what to store (null when refused or absent).</summary>
+    public string? Text(string field, string? raw, TextRule rule)
+    {
+        var check = HumanText.Check(raw, rule);
+        if (!check.IsValid)
+        {
+            Add(field, $"{field} {check.Error}");
+        }
+
+        return check.Value;
+    }
+
+    /// <summary>Checks the device being signed in; returns it with its name as stored (null when refused).</summary>
+    public DeviceRegistration? Device(DeviceRegistration? device)
     {
         if (device is null)
         {
             Add("device", "The device being signed in is required (platform, name).");
-            return;
+            return null;
         }
 
         if (device.Platform is null || !Enum.IsDefined(device.Platform.Value))
@@ -45,14 +60,13 @@ internal sealed class Validation
             Add("device.platform", "The platform is one of ios, android, web, sip.");
         }
 
-        if (string.IsNullOrWhiteSpace(device.Name) || device.Name.Trim().Length > Entities.Device.NameMaxLength)
-        {
-            Add("device.name", $"The device name is 1 to {Entities.Device.NameMaxLength} characters.");
-        }
+        var name = Text("device.name", device.Name, TextRules.DeviceName(Entities.Device.NameMaxLength));
 
         if (device.PushToken is { Length: > Entities.Device.PushTokenMaxLength })
         {
             Add("device.pushToken", $"The push token is at most {Entities.Device.PushTokenMaxLength} characters.");
         }
+
+        return device with { Name = name };
     }
 }

@@ -6,6 +6,7 @@ using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
 using Talko.Server.Features.Notifications.Routing;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -54,9 +55,14 @@ public static class AnnotationsApi
             return problem;
         }
 
-        if (Hashtags.Normalize(request.Tag) is not { } name)
+        if (FieldProblems.CheckText("tag", request.Tag, TextRules.Tag, out var raw) is { } badTag)
         {
-            return Problems.Invalid($"A tag is letters, digits, '_' or '-', at most {Hashtags.MaxLength} characters.");
+            return badTag;
+        }
+
+        if (Hashtags.Normalize(raw) is not { } name)
+        {
+            return FieldProblems.Invalid("tag", $"A tag is letters, digits, '_' or '-', at most {Hashtags.MaxLength} characters.");
         }
 
         var tag = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: false, stamp =>
@@ -139,9 +145,9 @@ public static class AnnotationsApi
             return Problems.Invalid("A bookmark points at an item or a moment of a call.");
         }
 
-        if (request.Note?.Length > options.Value.MaxBookmarkNoteLength)
+        if (FieldProblems.CheckText("note", request.Note, TextRules.BookmarkNote(options.Value), out var note) is { } badNote)
         {
-            return Problems.Invalid($"A bookmark note is at most {options.Value.MaxBookmarkNoteLength} characters.");
+            return badNote;
         }
 
         var bookmark = await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: false, async stamp =>
@@ -149,7 +155,7 @@ public static class AnnotationsApi
             var bookmark = new Bookmark
             {
                 Id = Guid.CreateVersion7(), ConversationId = conversationId, ItemId = request.ItemId, CallId = request.CallId, CallOffsetMs = request.CallOffsetMs,
-                Note = request.Note, AuthorId = userId, CreatedAt = time.GetUtcNow().UtcDateTime, Version = stamp.Version,
+                Note = note, AuthorId = userId, CreatedAt = time.GetUtcNow().UtcDateTime, Version = stamp.Version,
             };
             db.Add(bookmark);
             await notifications.BookmarkAddedAsync(db, bookmark, cancellationToken);

@@ -7,6 +7,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
 using Talko.Server.Features.Notifications.Routing;
 using Talko.Server.Features.Groups;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -50,7 +51,7 @@ public static class ConversationsApi
             return Problems.NotFound("group");
         }
 
-        if (ValidTitle(request.Title, options.Value) is { } problem)
+        if (FieldProblems.CheckText("title", request.Title, TextRules.ConversationTitle(options.Value), out var title) is { } problem)
         {
             return problem;
         }
@@ -72,7 +73,7 @@ public static class ConversationsApi
         {
             Id = Guid.CreateVersion7(),
             GroupId = groupId,
-            Title = request.Title.Trim(),
+            Title = title!,
             CreatedBy = userId,
             CreatedAt = now,
             IncludesWholeGroup = request.MemberIds is null,
@@ -147,7 +148,8 @@ public static class ConversationsApi
             return Problems.Forbidden("Only the conversation's creator or a group owner or admin changes it.");
         }
 
-        if (request.Title is not null && ValidTitle(request.Title, options.Value) is { } problem)
+        string? title = null;
+        if (request.Title is not null && FieldProblems.CheckText("title", request.Title, TextRules.ConversationTitle(options.Value), out title) is { } problem)
         {
             return problem;
         }
@@ -155,7 +157,7 @@ public static class ConversationsApi
         await ConversationTransaction.ExecuteAsync(db, conversationId, appendsItem: false, async _ =>
         {
             var conversation = await db.Set<Conversation>().SingleAsync(c => c.Id == conversationId, cancellationToken);
-            conversation.Title = request.Title?.Trim() ?? conversation.Title;
+            conversation.Title = title ?? conversation.Title;
             conversation.ArchivedAt = request.Archived switch
             {
                 true => conversation.ArchivedAt ?? time.GetUtcNow().UtcDateTime,
@@ -277,9 +279,4 @@ public static class ConversationsApi
         join m in db.Set<ConversationMember>().AsNoTracking() on c.Id equals m.ConversationId
         where m.UserId == userId && m.RemovedAt == null
         select c;
-
-    private static ProblemHttpResult? ValidTitle(string? title, ConversationsOptions options) =>
-        string.IsNullOrWhiteSpace(title) || title.Trim().Length > options.MaxConversationTitleLength
-            ? Problems.Invalid($"A title is 1 to {options.MaxConversationTitleLength} characters.")
-            : null;
 }

@@ -6,6 +6,7 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -94,7 +95,7 @@ public static class ItemsApi
             return badKey;
         }
 
-        if (ValidText(request.Text, settings, required: true) is { } badText)
+        if (FieldProblems.CheckText("text", request.Text, TextRules.ItemText(settings, required: true), out var text) is { } badText)
         {
             return badText;
         }
@@ -104,7 +105,7 @@ public static class ItemsApi
             return badCall;
         }
 
-        var result = await timeline.AppendAsync(conversationId, new NewItem(ItemKind.Text, userId, request.IdempotencyKey, request.Text, CallId: request.CallId, CallOffsetMs: request.CallOffsetMs), cancellationToken);
+        var result = await timeline.AppendAsync(conversationId, new NewItem(ItemKind.Text, userId, request.IdempotencyKey, text, CallId: request.CallId, CallOffsetMs: request.CallOffsetMs), cancellationToken);
         return Answer(result);
     }
 
@@ -133,7 +134,7 @@ public static class ItemsApi
             return badKey;
         }
 
-        if (ValidText(caption, settings, required: false) is { } badCaption)
+        if (FieldProblems.CheckText("caption", caption, TextRules.ItemText(settings, required: false), out caption) is { } badCaption)
         {
             return badCaption;
         }
@@ -182,12 +183,12 @@ public static class ItemsApi
             return problem;
         }
 
-        if (ValidText(request.Text, options.Value, required: item!.Kind == ItemKind.Text) is { } badText)
+        if (FieldProblems.CheckText("text", request.Text, TextRules.ItemText(options.Value, required: item!.Kind == ItemKind.Text), out var text) is { } badText)
         {
             return badText;
         }
 
-        var edited = await timeline.EditAsync(item, request.Text, cancellationToken);
+        var edited = await timeline.EditAsync(item, text, cancellationToken);
         return edited is null ? Problems.NotFound("item") : TypedResults.Ok(edited);
     }
 
@@ -246,16 +247,4 @@ public static class ItemsApi
         string.IsNullOrWhiteSpace(key) || key.Length > settings.MaxIdempotencyKeyLength || key.Any(c => c < 0x21 || c > 0x7E)
             ? Problems.Invalid($"An idempotency key (printable ASCII, 1 to {settings.MaxIdempotencyKeyLength} characters) is required; reuse it when retrying.")
             : null;
-
-    private static ProblemHttpResult? ValidText(string? text, ConversationsOptions settings, bool required)
-    {
-        if (required && string.IsNullOrWhiteSpace(text))
-        {
-            return Problems.Invalid("The text is empty.");
-        }
-
-        return text is not null && text.Length > settings.MaxTextLength
-            ? Problems.Invalid($"A text is at most {settings.MaxTextLength} characters; this one has {text.Length}.")
-            : null;
-    }
 }

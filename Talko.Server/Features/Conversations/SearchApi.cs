@@ -5,6 +5,7 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Conversations;
 
@@ -28,7 +29,11 @@ public static class SearchApi
         string? q, string? tag, Guid? conversationId, HttpContext http, TalkoDbContext db, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var text = q?.Trim();
+        if (FieldProblems.CheckText("q", q, TextRules.SearchQuery(settings), out var text) is { } badQuery)
+        {
+            return badQuery;
+        }
+
         var tagName = tag is null ? null : Hashtags.Normalize(tag);
         if (tag is not null && tagName is null)
         {
@@ -38,11 +43,6 @@ public static class SearchApi
         if (string.IsNullOrEmpty(text) && tagName is null)
         {
             return Problems.Invalid("Give q (text), tag, or both.");
-        }
-
-        if (text?.Length > settings.MaxSearchQueryLength)
-        {
-            return Problems.Invalid($"q is at most {settings.MaxSearchQueryLength} characters.");
         }
 
         var userId = http.User.GetUserId();

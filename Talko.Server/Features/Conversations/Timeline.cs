@@ -137,7 +137,7 @@ public sealed partial class Timeline(
     }
 
     /// <summary>Replaces the text of an item (and the hashtags typed in it). Null if it does not exist.</summary>
-    public async Task<TimelineItem?> EditAsync(Item existing, string text, CancellationToken cancellationToken)
+    public async Task<TimelineItem?> EditAsync(Item existing, string? text, CancellationToken cancellationToken)
     {
         var result = await ConversationTransaction.ExecuteAsync(db, existing.ConversationId, appendsItem: false, async stamp =>
         {

@@ -56,7 +56,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
     public void Configure(EntityTypeBuilder<Group> group)
     {
         group.ToTable("groups");
-        group.Property(g => g.Name).HasMaxLength(200);
+        group.Property(g => g.Name).HasMaxLength(Input.TextRules.GroupNameColumn);
         group.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.GroupId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -8,6 +8,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Input;
 using Problems = Talko.Server.Features.Conversations.Problems;
 
 namespace Talko.Server.Features.Groups;
@@ -49,14 +50,14 @@ public static class GroupsApi
     private static async Task<Results<Created<GroupView>, ProblemHttpResult>> Create(
         CreateGroupRequest request, HttpContext http, TalkoDbContext db, TimeProvider time, IOptions<ConversationsOptions> options, CancellationToken cancellationToken)
     {
-        if (ValidName(request.Name, options.Value) is { } problem)
+        if (FieldProblems.CheckText("name", request.Name, TextRules.GroupName(options.Value), out var name) is { } problem)
         {
             return problem;
         }
 
         var userId = http.User.GetUserId();
         var now = time.GetUtcNow().UtcDateTime;
-        var group = new Group { Id = Guid.CreateVersion7(), Name = request.Name.Trim(), CreatedBy = userId, CreatedAt = now };
+        var group = new Group { Id = Guid.CreateVersion7(), Name = name!, CreatedBy = userId, CreatedAt = now };
         group.Members.Add(new GroupMember { GroupId = group.Id, UserId = userId, Role = GroupRole.Owner, JoinedAt = now });
         db.Add(group);
         await db.SaveChangesAsync(cancellationToken);
@@ -95,12 +96,12 @@ public static class GroupsApi
             return Problems.Forbidden("Only owners and admins rename a group.");
         }
 
-        if (ValidName(request.Name, options.Value) is { } problem)
+        if (FieldProblems.CheckText("name", request.Name, TextRules.GroupName(options.Value), out var name) is { } problem)
         {
             return problem;
         }
 
-        group.Name = request.Name.Trim();
+        group.Name = name!;
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(View(group, userId));
     }
@@ -216,7 +217,7 @@ public static class GroupsApi
 
         if (!normalizer.TryNormalize(request.Identifier, request.Region, out var identifier, out var error))
         {
-            return Problems.Invalid(error);
+            return FieldProblems.Invalid("identifier", error);
         }
 
         var lookupKey = keys.Identifiers.LookupKey(identifier!);
@@ -242,11 +243,6 @@ public static class GroupsApi
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(new InviteView(invite.Id, invite.Hint, invite.Role, null));
     }
-
-    private static ProblemHttpResult? ValidName(string? name, ConversationsOptions options) =>
-        string.IsNullOrWhiteSpace(name) || name.Trim().Length > options.MaxGroupNameLength
-            ? Problems.Invalid($"A group name is 1 to {options.MaxGroupNameLength} characters.")
-            : null;
 
     private static GroupView View(Group group, Guid viewer) => new(
         group.Id,

@@ -1,8 +1,8 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -17,7 +17,7 @@ public static class RealtimeExtensions
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR(options => options.AddFilter<RefusedHubCallFilter>())
-            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new DefinedEnumConverterFactory()));
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();
         builder.Services.AddSingleton<RealtimeConnections>();

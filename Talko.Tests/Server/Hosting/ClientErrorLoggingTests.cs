@@ -29,7 +29,12 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
             services.AddSingleton<IStartupFilter, FailingMiddleware>();
         });
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync()
+    {
+        // Start the host (migrations and all) outside every test's timing.
+        using var client = host.CreateClient();
+        (await client.GetAsync("/health/live").WaitAsync(TestTimeouts.Long)).EnsureSuccessStatusCode();
+    }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
@@ -43,6 +48,8 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _), problem.ToString());
         await AssertLoggedOnceAsInformation("/v1/groups", 400);
     }
 
@@ -59,6 +66,8 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default)).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("limit", out _), problem.ToString());
         await AssertLoggedOnceAsInformation(path, 400);
     }
 
@@ -76,6 +85,21 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
         await TestTimeouts.EventuallyAsync(() => Task.FromResult(logs.With("HubMethod", "SetStatus").Count > 0), TestTimeouts.Default, "the refusal's log line");
         var lines = logs.With("HubMethod", "SetStatus");
         Assert.True(lines.Count == 1 && lines[0].Level == LogEventLevel.Information && lines[0].Exception is null, CapturedLogEvents.Describe(lines));
+        AssertNothingAboveInformation();
+    }
+
+    [Fact]
+    public async Task A_hub_call_with_an_undefined_enum_value_is_refused_without_an_error()
+    {
+        using var alice = await host.SignUpAsync("alice@example.com");
+        await using var hub = host.CreateHubConnection(alice);
+        await hub.StartAndWaitUntilReadyAsync();
+        logs.Clear();
+
+        await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("SetActivity", new { kind = 42, conversationId = Guid.NewGuid().ToString() }).WaitAsync(TestTimeouts.Default));
+
+        // The connection survives the refusal.
+        await hub.InvokeAsync("SetStatus", "back").WaitAsync(TestTimeouts.Default);
         AssertNothingAboveInformation();
     }
 

@@ -85,7 +85,7 @@ internal sealed class TagConfiguration : IEntityTypeConfiguration<Tag>
     public void Configure(EntityTypeBuilder<Tag> tag)
     {
         tag.ToTable("conversation_tags");
-        tag.Property(t => t.Name).HasMaxLength(256);
+        tag.Property(t => t.Name).HasMaxLength(Input.TextRules.TagColumn);
         tag.HasIndex(t => new { t.ConversationId, t.Version });
         tag.HasIndex(t => t.Name);
         tag.HasIndex(t => t.ItemId);
@@ -98,7 +98,7 @@ internal sealed class BookmarkConfiguration : IEntityTypeConfiguration<Bookmark>
     public void Configure(EntityTypeBuilder<Bookmark> bookmark)
     {
         bookmark.ToTable("conversation_bookmarks");
-        bookmark.Property(b => b.Note).HasMaxLength(4000);
+        bookmark.Property(b => b.Note).HasMaxLength(Input.TextRules.BookmarkNoteColumn);
         bookmark.HasIndex(b => new { b.ConversationId, b.Version });
         bookmark.HasOne<Conversation>().WithMany().HasForeignKey(b => b.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }

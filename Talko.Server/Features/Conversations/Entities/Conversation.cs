@@ -53,7 +53,7 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
     public void Configure(EntityTypeBuilder<Conversation> conversation)
     {
         conversation.ToTable("conversations");
-        conversation.Property(c => c.Title).HasMaxLength(500);
+        conversation.Property(c => c.Title).HasMaxLength(Input.TextRules.ConversationTitleColumn);
         conversation.HasIndex(c => c.GroupId);
         conversation.HasOne<Group>().WithMany().HasForeignKey(c => c.GroupId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -72,7 +72,7 @@ internal sealed class ItemConfiguration : IEntityTypeConfiguration<Item>
     {
         item.ToTable("conversation_items");
         item.Property(i => i.Kind).HasConversion<string>().HasMaxLength(16);
-        item.Property(i => i.Text).HasMaxLength(16_000);
+        item.Property(i => i.Text).HasMaxLength(Input.TextRules.ItemTextColumn);
         item.Property(i => i.MediaBlobId).HasMaxLength(64);
         item.Property(i => i.ThumbnailBlobId).HasMaxLength(64);
         item.Property(i => i.SystemEvent).HasMaxLength(32);
