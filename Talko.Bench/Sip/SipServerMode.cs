@@ -31,7 +31,6 @@ internal static class SipServerMode
             MaxTransactions = maxTransactions,
             MaxCompletedTransactions = maxCompleted,
         };
-        options.Digest.OfferSha256 = false;
         // The benchmark registers one account from many call-ids at high rates; failures are not expected
         // but a source block would turn one glitch into a run of 403s and hide the real capacity.
         options.Digest.MaxFailuresPerSource = int.MaxValue;
