@@ -3,6 +3,7 @@ namespace Talko.Core.Sip.Registrar;
 /// <summary>Digest authentication settings (RFC 3261 section 22, RFC 8760) and the brute-force brake.</summary>
 public sealed class SipDigestOptions
 {
+    /// <summary>The digest realm. The server always uses Talko:Accounts:SipRealm instead, so stored H(A1) values match.</summary>
     public string Realm { get; set; } = "talko";
 
     /// <summary>How long a nonce is accepted; after that the client is re-challenged with stale=true.</summary>
