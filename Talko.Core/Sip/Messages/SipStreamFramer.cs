@@ -46,7 +46,8 @@ public sealed class SipStreamFramer(SipParserOptions options)
             if (length > options.MaxMessageSize) IsBroken = true;
             return false;
         }
-        if (!TryReadContentLength(span[..headEnd], out var contentLength) || headEnd + 4 + contentLength > options.MaxMessageSize)
+        // In long: a Content-Length near int.MaxValue must not wrap around and pass the size check.
+        if (!TryReadContentLength(span[..headEnd], out var contentLength) || headEnd + 4L + contentLength > options.MaxMessageSize)
         {
             IsBroken = true;
             return false;

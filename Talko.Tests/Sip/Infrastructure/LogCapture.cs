@@ -6,9 +6,9 @@ namespace Talko.Tests.Sip.Infrastructure;
 /// <summary>Keeps every log entry at or above Information, so a test can count what a flood made the server write.</summary>
 internal sealed class LogCapture : ILoggerProvider, ILoggerFactory
 {
-    private readonly ConcurrentQueue<(LogLevel Level, EventId Event, string Message)> entries = new();
+    private readonly ConcurrentQueue<(LogLevel Level, EventId Event, string Message, Exception? Exception)> entries = new();
 
-    public IReadOnlyList<(LogLevel Level, EventId Event, string Message)> Entries => [.. entries];
+    public IReadOnlyList<(LogLevel Level, EventId Event, string Message, Exception? Exception)> Entries => [.. entries];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -26,7 +26,7 @@ internal sealed class LogCapture : ILoggerProvider, ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) capture.entries.Enqueue((logLevel, eventId, formatter(state, exception)));
+            if (IsEnabled(logLevel)) capture.entries.Enqueue((logLevel, eventId, formatter(state, exception), exception));
         }
     }
 }
