@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: brings up Redis and PostgreSQL on loopback (installing them, sipp and baresip, with apt-get
+# The test command: brings up Redis and PostgreSQL on loopback (installing them, sipp, baresip and linphonec, with apt-get
 # when missing and running as root), then runs `dotnet test Talko.sln` and prints
 # "N passed, N failed[, N skipped]" as its last line. Exits non-zero on any failure.
 #
@@ -23,6 +23,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v sipp >/dev/null || missing+=(sip-tester)
 command -v sox >/dev/null || missing+=(sox)
 command -v baresip >/dev/null || missing+=(baresip-core) # the softphone interop tests (g711, ausine, sndfile, ctrl_tcp, menu)
+command -v linphonec >/dev/null || missing+=(linphone-cli) # the linphonec interop tests
 command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -7,8 +7,8 @@ namespace Talko.Bench.Sip;
 
 /// <summary>
 /// Hosts Talko's SIP engine on loopback for scripts/bench-sip.sh: in-memory credentials (one user),
-/// in-memory bindings and no-op media. Digest offers MD5 only because sipp 3.6 cannot answer SHA-256
-/// (RFC 8760) and reads only the first challenge. Runs until stdin closes, SIGTERM or --seconds elapse.
+/// in-memory bindings and no-op media. Digest runs with its defaults (MD5 challenge first, which sipp 3.6 answers;
+/// ADR 0162). Runs until stdin closes, SIGTERM or --seconds elapse.
 /// </summary>
 internal static class SipServerMode
 {
@@ -31,7 +31,6 @@ internal static class SipServerMode
             MaxTransactions = maxTransactions,
             MaxCompletedTransactions = maxCompleted,
         };
-        options.Digest.OfferSha256 = false;
         // The benchmark registers one account from many call-ids at high rates; failures are not expected
         // but a source block would turn one glitch into a run of 403s and hide the real capacity.
         options.Digest.MaxFailuresPerSource = int.MaxValue;

@@ -5,13 +5,16 @@ namespace Talko.Core.Media;
 /// <summary>
 /// What one SIP leg needs from the media side of a conference: the address its RTP comes from,
 /// the codec negotiated in SDP, and the payload type of telephone-event (RFC 4733), if offered.
+/// <paramref name="SourcePolicy"/> builds the leg's source policy from the signalled RTP address; by default strict
+/// RTP source learning (ADR 0164). WebRTC legs will pass one that follows ICE consent.
 /// </summary>
 public sealed record MediaLegOptions(
     string ConferenceId,
     string LegId,
     IPEndPoint RemoteRtp,
     AudioCodec Codec,
-    int? TelephoneEventPayloadType);
+    int? TelephoneEventPayloadType,
+    Func<System.Net.SocketAddress, Talko.Core.Media.Rtp.IMediaSourcePolicy>? SourcePolicy = null);
 
 /// <summary>
 /// The seam between SIP signalling and media. Signalling negotiates; the engine allocates an RTP/RTCP

@@ -18,7 +18,7 @@ namespace Talko.Server.Sip;
 /// </summary>
 public sealed class SipEngineHost(
     IOptions<SipHostOptions> hostOptions,
-    IConfiguration configuration,
+    SipEngineSections sections,
     IOptions<AccountsOptions> accounts,
     IOptions<InstanceAddressOptions> addressOptions,
     InstanceAddresses addresses,
@@ -122,14 +122,7 @@ public sealed class SipEngineHost(
             MaxTransactions = settings.MaxTransactions,
             MaxCompletedTransactions = settings.MaxCompletedTransactions,
         };
-        var section = configuration.GetSection(SipHostOptions.Section);
-        section.GetSection(nameof(SipEngineOptions.Timers)).Bind(options.Timers);
-        section.GetSection(nameof(SipEngineOptions.Registrar)).Bind(options.Registrar);
-        section.GetSection(nameof(SipEngineOptions.Transport)).Bind(options.Transport);
-        section.GetSection(nameof(SipEngineOptions.Parser)).Bind(options.Parser);
-        section.GetSection(nameof(SipEngineOptions.UserAgent)).Bind(options.UserAgent);
-        section.GetSection(nameof(SipEngineOptions.Conferencing)).Bind(options.Conferencing);
-        section.GetSection(nameof(SipEngineOptions.Digest)).Bind(options.Digest);
+        sections.ApplyTo(options);
         options.Realm = accounts.Value.SipRealm;
         options.Domain = settings.Domain ?? settings.AdvertisedHost ?? options.BindAddresses[0].ToString();
         return options;

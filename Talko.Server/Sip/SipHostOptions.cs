@@ -3,8 +3,8 @@ namespace Talko.Server.Sip;
 /// <summary>
 /// How this instance runs its SIP engine (configuration section Talko:Sip). The deeper engine limits bind from
 /// sub-sections of the same name as <see cref="Talko.Core.Sip.SipEngineOptions"/>'s properties (Timers, Registrar,
-/// Transport, Parser, UserAgent, Conferencing); the digest realm is always the accounts' Talko:Accounts:SipRealm so
-/// stored H(A1) values match.
+/// Transport, Parser, UserAgent, Conferencing, Digest; see <see cref="SipEngineSections"/>); the digest realm is always
+/// the accounts' Talko:Accounts:SipRealm so stored H(A1) values match.
 /// </summary>
 public sealed class SipHostOptions
 {

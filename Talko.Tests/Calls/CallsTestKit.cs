@@ -30,8 +30,6 @@ internal static class CallsTestKit
             ["Talko:Calls:RenewInterval"] = "00:00:00.500",
             ["Talko:Calls:SweepInterval"] = "00:00:01",
             ["Talko:Calls:EmptyCallGrace"] = "00:01:00",
-            // sipp answers MD5 challenges only.
-            ["Talko:Sip:Digest:OfferSha256"] = "false",
         };
     }
 

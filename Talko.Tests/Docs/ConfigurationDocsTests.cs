@@ -18,33 +18,11 @@ namespace Talko.Tests.Docs;
 /// <summary>docs/configuration.md lists every setting with its real default; this test keeps it true.</summary>
 public sealed class ConfigurationDocsTests
 {
-    /// <summary>Every options class and the configuration section it is bound from.</summary>
-    internal static readonly (string Section, Type Options)[] Sections =
-    [
-        (TalkoOptions.Section, typeof(TalkoOptions)),
-        ("Talko:Instance", typeof(InstanceRegistryOptions)),
-        ("Talko:Instance", typeof(InstanceAddressOptions)),
-        ("Talko:Admin", typeof(AdminOptions)),
-        (AuthOptions.Section, typeof(AuthOptions)),
-        (AccountsOptions.Section, typeof(AccountsOptions)),
-        (ProxyOptions.Section, typeof(ProxyOptions)),
-        (Talko.Server.Features.Realtime.RealtimeOptions.Section, typeof(Talko.Server.Features.Realtime.RealtimeOptions)),
-        (ConversationsOptions.Section, typeof(ConversationsOptions)),
-        ("Talko:Imaging", typeof(ImagingOptions)),
-        (AwarenessOptions.Section, typeof(AwarenessOptions)),
-        (NotificationsOptions.Section, typeof(NotificationsOptions)),
-        (SipHostOptions.Section, typeof(SipHostOptions)),
-        ("Talko:Media", typeof(MediaEngineOptions)),
-        (CallsOptions.Section, typeof(CallsOptions)),
-        ("Talko:Calls:Ownership", typeof(CallOwnershipOptions)),
-        (DrainOptions.Section, typeof(DrainOptions)),
-    ];
-
     [Fact]
     public void Configuration_reference_matches_the_options_classes()
     {
         var path = Path.Combine(SolutionDirectory(), "docs", "configuration.md");
-        var expected = ConfigurationReference.Render(Sections);
+        var expected = ConfigurationReference.Render(BoundOptionsDiscovery.Discover());
         if (Environment.GetEnvironmentVariable("TALKO_UPDATE_DOCS") == "1")
         {
             File.WriteAllText(path, expected);
@@ -52,6 +30,20 @@ public sealed class ConfigurationDocsTests
 
         Assert.True(File.Exists(path), "docs/configuration.md is missing: run with TALKO_UPDATE_DOCS=1 to generate it.");
         Assert.True(expected == File.ReadAllText(path), "docs/configuration.md is out of date: run `TALKO_UPDATE_DOCS=1 dotnet test --filter ConfigurationDocs` and commit it.");
+    }
+
+    /// <summary>The discovery itself: sections bound in different ways (BindConfiguration, Bind, the SIP sub-sections) are found.</summary>
+    [Fact]
+    public void Discovery_finds_options_bound_in_every_way_the_application_binds_them()
+    {
+        var found = BoundOptionsDiscovery.Discover();
+        Assert.Contains(("Talko:Sip:Digest", typeof(Talko.Core.Sip.Registrar.SipDigestOptions)), found);
+        Assert.Contains(("Talko:Sip:Transport", typeof(Talko.Core.Sip.Transport.SipTransportOptions)), found);
+        Assert.Contains(("Talko:Sip:Parser", typeof(Talko.Core.Sip.Messages.SipParserOptions)), found);
+        Assert.Contains(("Talko:Media", typeof(MediaEngineOptions)), found);
+        Assert.Contains((NotificationsOptions.Section, typeof(NotificationsOptions)), found);
+        Assert.Contains(("Talko:Instance", typeof(InstanceAddressOptions)), found);
+        Assert.Contains(("Talko:Instance", typeof(InstanceRegistryOptions)), found);
     }
 
     private static string SolutionDirectory()

@@ -22,11 +22,8 @@ public sealed class MediaEngineOptions
     /// <summary>Mean RTCP report interval; each report is sent after 0.5-1.5 times this (RFC 3550 section 6.2).</summary>
     public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How long the latched RTP source must be silent before packets from another address may take over
-    /// (symmetric RTP after a NAT rebinding). Until then packets from other addresses are dropped.
-    /// </summary>
-    public TimeSpan SourceRelatchAfter { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Which RTP/RTCP sources a leg accepts and when another may take over (ADR 0164).</summary>
+    public RtpSourceOptions Sources { get; set; } = new();
 
     /// <summary>Largest datagram read; larger ones are truncated by the socket and dropped as malformed.</summary>
     public int MaxDatagramSize { get; set; } = 1500;
@@ -41,11 +38,12 @@ public sealed class MediaEngineOptions
             throw new ArgumentException($"Media:BindAddress '{BindAddress}' is not an IP address.");
         }
 
-        if (RtcpInterval <= TimeSpan.Zero || SourceRelatchAfter < TimeSpan.Zero || MaxDatagramSize < 64 || MaxLegsPerConference < 1)
+        if (RtcpInterval <= TimeSpan.Zero || MaxDatagramSize < 64 || MaxLegsPerConference < 1)
         {
             throw new ArgumentException("Media options need a positive RTCP interval, datagram size >= 64 and at least one leg per conference.");
         }
 
+        Sources.Validate();
         if (Jitter.FrameSamples != Mixer.FrameSamples)
         {
             throw new ArgumentException("Media:Jitter:FrameSamples must equal Media:Mixer:FrameSamples.");

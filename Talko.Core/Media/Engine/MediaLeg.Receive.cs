@@ -5,7 +5,7 @@ using Talko.Core.Media.Rtp;
 
 namespace Talko.Core.Media.Engine;
 
-/// <summary>The receiving half of a leg: validation, the source policy (ADR 0151), decoding into the jitter buffer.</summary>
+/// <summary>The receiving half of a leg: validation, the source policy (ADR 0164), decoding into the jitter buffer.</summary>
 public sealed partial class MediaLeg
 {
     /// <summary>Handles one datagram that arrived on the RTP socket from <paramref name="from"/>.</summary>
@@ -19,7 +19,7 @@ public sealed partial class MediaLeg
             return;
         }
 
-        if (!AcceptSource(from))
+        if (!AcceptSource(from, header))
         {
             Interlocked.Increment(ref droppedUnknownSource);
             return;
@@ -91,38 +91,19 @@ public sealed partial class MediaLeg
         }
     }
 
-    private bool AcceptSource(SocketAddress from)
+    private bool AcceptSource(SocketAddress from, RtpHeader header)
     {
-        var now = timeProvider.GetTimestamp();
-        var target = Volatile.Read(ref rtpTarget);
-        if (from.Equals(target))
-        {
-            latched = true;
-            lastSourcePacket = now;
-            return true;
-        }
-
-        // The address signalled in SDP may always take over; anyone else only once the latched source
-        // has been silent for a while, so a stray sender cannot hijack a live call.
-        var fromSignalled = from.Equals(Volatile.Read(ref signalledTarget));
-        if (!fromSignalled && latched && timeProvider.GetElapsedTime(lastSourcePacket, now) < options.SourceRelatchAfter)
+        var changesBefore = sources.SourceChanges;
+        if (!sources.AcceptRtp(from, header.Ssrc, header.SequenceNumber))
         {
             return false;
         }
 
-        // Symmetric RTP: answer where the packets really come from (the peer may be behind a NAT).
-        var copy = new SocketAddress(from.Family, from.Size);
-        from.Buffer.Span[..from.Size].CopyTo(copy.Buffer.Span);
-        lock (rtcpGate)
+        if (sources.SourceChanges != changesBefore)
         {
-            Volatile.Write(ref rtpTarget, copy);
-            rtcpTarget = null;
-            latched = true;
+            MediaEngineLog.SourceLatched(logger, LegId, CurrentRemote);
         }
 
-        lastSourcePacket = now;
-        Interlocked.Increment(ref sourceLatches);
-        MediaEngineLog.SourceLatched(logger, LegId, ToEndPoint(copy));
         return true;
     }
 

@@ -45,15 +45,16 @@ public sealed partial class MediaLeg
             return;
         }
 
+        // A stranger's report must neither redirect our reports nor feed the quality figures (ADR 0164).
+        if (!sources.AcceptRtcp(from, compound.Reports.Count > 0 ? compound.Reports[0].Ssrc : null))
+        {
+            Interlocked.Increment(ref rtcpDroppedUnknownSource);
+            return;
+        }
+
         Interlocked.Increment(ref rtcpReceived);
         lock (rtcpGate)
         {
-            if (rtcpTarget is null || !from.Equals(rtcpTarget))
-            {
-                var copy = new SocketAddress(from.Family, from.Size);
-                from.Buffer.Span[..from.Size].CopyTo(copy.Buffer.Span);
-                rtcpTarget = copy;
-            }
 
             foreach (var report in compound.Reports)
             {
@@ -126,7 +127,7 @@ public sealed partial class MediaLeg
                 }
 
                 length = RtcpPacket.WriteReport(packet, ssrc, senderInfo, blocks[..blockCount], canonicalName);
-                target = rtcpTarget ?? RtcpFor(Volatile.Read(ref rtpTarget));
+                target = sources.RtcpTarget;
             }
 
             sockets.Rtcp.SendTo(packet[..length], SocketFlags.None, target);
@@ -145,11 +146,5 @@ public sealed partial class MediaLeg
         {
             ScheduleRtcp();
         }
-    }
-
-    private static SocketAddress RtcpFor(SocketAddress rtp)
-    {
-        var endPoint = ToEndPoint(rtp);
-        return new IPEndPoint(endPoint.Address, endPoint.Port + 1).Serialize();
     }
 }

@@ -35,11 +35,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private readonly Lock rtcpGate = new();
     private readonly long startedAt;
 
-    private SocketAddress rtpTarget;
-    private SocketAddress signalledTarget;
-    private SocketAddress? rtcpTarget;
-    private bool latched;
-    private long lastSourcePacket;
+    private readonly IMediaSourcePolicy sources;
     private bool onHold;
     private bool markNext = true;
     private long framesSent;
@@ -60,10 +56,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private long droppedUnknownPayloadType;
     private long telephoneEventPackets;
     private long ssrcChanges;
-    private long sourceLatches;
     private long rtcpReceived;
     private long rtcpSent;
     private long rtcpMalformed;
+    private long rtcpDroppedUnknownSource;
 
     internal MediaLeg(
         ConferenceMediaEngine engine,
@@ -86,16 +82,15 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         jitterBuffer = new JitterBuffer(options.Jitter, timeProvider);
         sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
         decoded = new short[options.MaxDatagramSize];
-        rtpTarget = ToSocketAddress(legOptions.RemoteRtp);
-        signalledTarget = rtpTarget;
+        var signalled = ToSocketAddress(legOptions.RemoteRtp);
+        sources = legOptions.SourcePolicy?.Invoke(signalled) ?? new StrictRtpSourcePolicy(signalled, options.Sources, timeProvider);
 
         // Random SSRC, sequence and timestamp origins (RFC 3550 sections 5.1 and 8.1).
         ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         initialSequence = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
         initialTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         canonicalName = $"talko-{LegId}@{sockets.RtpEndPoint.Address}";
-        lastSourcePacket = timeProvider.GetTimestamp();
-        startedAt = lastSourcePacket;
+        startedAt = timeProvider.GetTimestamp();
     }
 
     public string ConferenceId { get; }
@@ -110,8 +105,8 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     public uint Ssrc => ssrc;
 
-    /// <summary>Where RTP is sent now: the signalled address until packets arrive, then their source.</summary>
-    public IPEndPoint CurrentRemote => ToEndPoint(Volatile.Read(ref rtpTarget));
+    /// <summary>Where RTP is sent now: the signalled address until another source proves itself (ADR 0164).</summary>
+    public IPEndPoint CurrentRemote => ToEndPoint(sources.RtpTarget);
 
     public bool IsOnHold => Volatile.Read(ref onHold);
 
@@ -123,14 +118,15 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         Interlocked.Read(ref droppedUnknownPayloadType),
         Interlocked.Read(ref telephoneEventPackets),
         Interlocked.Read(ref ssrcChanges),
-        Interlocked.Read(ref sourceLatches),
+        sources.SourceChanges,
         ReadSourceLost(),
         ReadJitterMilliseconds(),
         Interlocked.Read(ref rtcpReceived),
         Interlocked.Read(ref rtcpSent),
         Interlocked.Read(ref rtcpMalformed),
         remoteFractionLost,
-        jitterBuffer.Statistics);
+        jitterBuffer.Statistics,
+        Interlocked.Read(ref rtcpDroppedUnknownSource));
 
     internal long JoinedAtTick { get; set; }
 
@@ -139,15 +135,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     public void UpdateRemote(IPEndPoint remoteRtp)
     {
         ArgumentNullException.ThrowIfNull(remoteRtp);
-        lock (rtcpGate)
-        {
-            signalledTarget = ToSocketAddress(remoteRtp);
-            Volatile.Write(ref rtpTarget, signalledTarget);
-            rtcpTarget = null;
-
-            // The re-INVITE names a new address: let the first packet from wherever the peer now sends latch again.
-            latched = false;
-        }
+        sources.Renegotiate(ToSocketAddress(remoteRtp));
     }
 
     public void SetOnHold(bool hold)
@@ -179,7 +167,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         markNext = false;
         try
         {
-            sockets.Rtp.SendTo(sendBuffer.AsSpan(0, length), SocketFlags.None, Volatile.Read(ref rtpTarget));
+            sockets.Rtp.SendTo(sendBuffer.AsSpan(0, length), SocketFlags.None, sources.RtpTarget);
             Interlocked.Increment(ref framesSent);
             octetsSent += encoded.Length;
         }

@@ -18,4 +18,5 @@ public sealed record MediaLegStatistics(
     long RtcpSent,
     long RtcpMalformed,
     byte? RemoteFractionLost,
-    JitterBufferStatistics JitterBuffer);
+    JitterBufferStatistics JitterBuffer,
+    long RtcpDroppedUnknownSource = 0);

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace Talko.Core.Media.Rtp;
 
 /// <summary>
-/// Hands out RTP/RTCP socket pairs from an even-port range. Ports are handed out round-robin so a
-/// freed pair is not reused at once (late packets of the old call would land in the new one), and a
-/// port another process holds is skipped.
+/// Hands out RTP/RTCP socket pairs from an even-port range, picked at random (ADR 0164): a stranger who sees one leg's
+/// port learns nothing about the next one's. The pair freed last is passed over while others are free (late packets
+/// of the old call would land in the new one), and a port another process holds is skipped.
 /// </summary>
 public sealed class RtpPortAllocator
 {
@@ -14,7 +14,7 @@ public sealed class RtpPortAllocator
     private readonly int minPort;
     private readonly int maxPort;
     private readonly bool[] inUse;
-    private int next;
+    private int lastReleased = -1;
     private int pairsInUse;
 
     public RtpPortAllocator(RtpPortAllocatorOptions options)
@@ -51,27 +51,47 @@ public sealed class RtpPortAllocator
         ArgumentNullException.ThrowIfNull(bindAddress);
         lock (gate)
         {
-            for (var attempt = 0; attempt < inUse.Length; attempt++)
+            // Walk the pairs in a random order: a random start and a random stride coprime with the count visit every
+            // pair once without building a permutation per call.
+            var count = inUse.Length;
+            var start = System.Security.Cryptography.RandomNumberGenerator.GetInt32(count);
+            var stride = RandomStride(count);
+            for (var pass = 0; pass < 2; pass++)
             {
-                var index = (next + attempt) % inUse.Length;
-                if (inUse[index])
+                for (var attempt = 0; attempt < count; attempt++)
                 {
-                    continue;
-                }
+                    var index = (int)((start + ((long)attempt * stride)) % count);
+                    if (inUse[index] || (pass == 0 && index == lastReleased && pairsInUse < count - 1))
+                    {
+                        continue;
+                    }
 
-                var port = minPort + (2 * index);
-                if (TryBind(bindAddress, port, out var pair))
-                {
-                    inUse[index] = true;
-                    pairsInUse++;
-                    next = (index + 1) % inUse.Length;
-                    return pair;
+                    if (TryBind(bindAddress, minPort + (2 * index), out var pair))
+                    {
+                        inUse[index] = true;
+                        pairsInUse++;
+                        return pair;
+                    }
                 }
             }
 
             throw new RtpPortRangeExhaustedException(minPort, maxPort, pairsInUse);
         }
     }
+
+    private static int RandomStride(int count)
+    {
+        while (true)
+        {
+            var stride = 1 + System.Security.Cryptography.RandomNumberGenerator.GetInt32(Math.Max(1, count - 1));
+            if (GreatestCommonDivisor(stride, count) == 1)
+            {
+                return stride;
+            }
+        }
+    }
+
+    private static int GreatestCommonDivisor(int a, int b) => b == 0 ? a : GreatestCommonDivisor(b, a % b);
 
     internal void Release(int rtpPort)
     {
@@ -82,6 +102,7 @@ public sealed class RtpPortAllocator
             {
                 inUse[index] = false;
                 pairsInUse--;
+                lastReleased = index;
             }
         }
     }

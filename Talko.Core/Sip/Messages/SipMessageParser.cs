@@ -42,12 +42,12 @@ public static class SipMessageParser
         var count = 0;
         while (reader.TryNext(out var line, options.MaxLineLength))
         {
-            if (++count > options.MaxHeaderCount)
+            // Via fields have their own, larger bound (MaxViaValues): a request that crossed many proxies is legal.
+            if (!state.ParseHeaderLine(line) && ++count > options.MaxHeaderCount)
             {
                 state.Error(SipParseErrorKind.HeaderLimitExceeded, "too many header fields");
                 break;
             }
-            state.ParseHeaderLine(line);
         }
         if (reader.LineTooLong) state.Error(SipParseErrorKind.HeaderLimitExceeded, "header line too long");
         if (headEnd < 0) state.Error(SipParseErrorKind.BadSyntax, "no blank line after the headers");
@@ -65,6 +65,11 @@ public static class SipMessageParser
         }
         if (headBytes.Length + 4 + bodyBytes.Length > options.MaxMessageSize) state.Error(SipParseErrorKind.MessageTooLarge, "message too large");
 
+        if (state.ErrorKind == SipParseErrorKind.TooManyVias)
+            return new(null, new SipParseError(state.ErrorKind, state.ErrorDetail!, isRequest, isRequest ? state.Malformed() : null)
+            {
+                ReasonPhrase = $"Too Many Via Values (limit {options.MaxViaValues})",
+            });
         if (state.ErrorKind != SipParseErrorKind.None)
             return Fail(state.ErrorKind, state.ErrorDetail!, isRequest, isRequest ? state.Malformed() : null);
 
@@ -131,6 +136,7 @@ public static class SipMessageParser
         private int statusCode;
         private string? reason;
         private readonly List<SipVia> vias = [];
+        private readonly List<string> rawVias = [];
         private bool viaBroken;
         private SipNameAddress? from, to;
         private string? rawFrom, rawTo, callId, rawCSeq;
@@ -205,12 +211,13 @@ public static class SipMessageParser
             return dot > 0 && dot < v.Length - 1 && SipGrammar.TryParseBoundedNumber(v[..dot], 999, out _) && SipGrammar.TryParseBoundedNumber(v[(dot + 1)..], 999, out _);
         }
 
-        public void ParseHeaderLine(string line)
+        /// <summary>Reads one header field; true when it was a Via field.</summary>
+        public bool ParseHeaderLine(string line)
         {
             var colon = line.IndexOf(':');
-            if (colon <= 0) { Error(SipParseErrorKind.BadSyntax, "header line without a colon"); return; }
+            if (colon <= 0) { Error(SipParseErrorKind.BadSyntax, "header line without a colon"); return false; }
             var nameSpan = line.AsSpan(0, colon).TrimEnd(" \t"); // HCOLON allows whitespace before ':'
-            if (!SipGrammar.IsToken(nameSpan)) { Error(SipParseErrorKind.BadSyntax, "header name is not a token"); return; }
+            if (!SipGrammar.IsToken(nameSpan)) { Error(SipParseErrorKind.BadSyntax, "header name is not a token"); return false; }
             var name = SipHeaderNames.Canonicalize(nameSpan);
             var value = SipGrammar.TrimLws(line.AsSpan(colon + 1)).ToString();
             switch (name)
@@ -235,26 +242,29 @@ public static class SipMessageParser
                     others.Add(new(name, value));
                     break;
             }
+            return name == SipHeaderNames.Via;
         }
 
         private void ParseVia(string value)
         {
             scratch.Clear();
-            if (!SipGrammar.TrySplitList(value, scratch, options.MaxListValues))
-            {
-                Error(SipParseErrorKind.HeaderLimitExceeded, "too many Via values");
-                viaBroken = true;
-                return;
-            }
+            // Every value is kept raw so any answer echoes the whole chain; the header section's size bounds the count.
+            SipGrammar.TrySplitList(value, scratch, int.MaxValue);
             foreach (var v in scratch)
             {
-                if (SipVia.TryParse(v, out var via) && vias.Count < options.MaxListValues) vias.Add(via);
+                rawVias.Add(v);
+                if (rawVias.Count > options.MaxViaValues)
+                {
+                    Error(SipParseErrorKind.TooManyVias, $"more than {options.MaxViaValues} Via values");
+                    continue;
+                }
+                if (viaBroken || vias.Count < rawVias.Count - 1) continue; // an earlier value was broken: already reported
+                if (SipVia.TryParse(v, out var via)) vias.Add(via);
                 else
                 {
                     // A broken value after a good top Via still lets us answer through the top one.
                     if (vias.Count == 0) viaBroken = true;
-                    Error(SipParseErrorKind.BadSyntax, "malformed Via");
-                    return;
+                    Error(SipParseErrorKind.BadSyntax, vias.Count == 0 ? "malformed top Via" : "malformed Via");
                 }
             }
         }
@@ -339,7 +349,8 @@ public static class SipMessageParser
         }
 
         public SipMalformedRequest? Malformed() =>
-            method is null || vias.Count == 0 ? null : new SipMalformedRequest(method, vias, rawFrom, rawTo, callId, rawCSeq);
+            method is null || rawVias.Count == 0 ? null
+                : new SipMalformedRequest(method, viaBroken ? null : vias[0], rawVias, rawFrom, rawTo, callId, rawCSeq);
 
         public SipMessage Build()
         {

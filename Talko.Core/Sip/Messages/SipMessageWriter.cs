@@ -27,11 +27,13 @@ public static class SipMessageWriter
     }
 
     /// <summary>A stateless answer to a request that could not be parsed fully (RFC 3261 section 8.2.6.2).</summary>
-    public static byte[] ErrorResponse(SipMalformedRequest request, int statusCode, string toTag, IEnumerable<SipHeaderField>? extraHeaders = null)
+    /// <remarks>Via values are echoed as received, except a parsed top Via, which carries received/rport (RFC 3581).</remarks>
+    public static byte[] ErrorResponse(SipMalformedRequest request, int statusCode, string toTag, IEnumerable<SipHeaderField>? extraHeaders = null, string? reasonPhrase = null)
     {
         var sb = new StringBuilder(384);
-        sb.Append("SIP/2.0 ").Append(statusCode).Append(' ').Append(SipStatusCodes.ReasonPhrase(statusCode)).Append("\r\n");
-        foreach (var via in request.Vias) Line(sb, SipHeaderNames.Via, via.ToString());
+        sb.Append("SIP/2.0 ").Append(statusCode).Append(' ').Append(reasonPhrase ?? SipStatusCodes.ReasonPhrase(statusCode)).Append("\r\n");
+        for (var i = 0; i < request.RawVias.Count; i++)
+            Line(sb, SipHeaderNames.Via, i == 0 && request.TopVia is { } top ? top.ToString() : request.RawVias[i]);
         if (request.From is not null) Line(sb, SipHeaderNames.From, request.From);
         if (request.To is not null) Line(sb, SipHeaderNames.To, request.To.Contains("tag=", StringComparison.OrdinalIgnoreCase) ? request.To : request.To + ";tag=" + toTag);
         if (request.CallId is not null) Line(sb, SipHeaderNames.CallId, request.CallId);

@@ -22,6 +22,8 @@ public enum SipParseErrorKind
     CSeqMethodMismatch,
     /// <summary>SIP version other than 2.0 (505, RFC 4475 3.1.2.16).</summary>
     UnsupportedVersion,
+    /// <summary>More Via values than <see cref="SipParserOptions.MaxViaValues"/>: more hops than we accept (483, ADR 0165).</summary>
+    TooManyVias,
 }
 
 /// <summary>
@@ -35,14 +37,20 @@ public sealed record SipParseError(SipParseErrorKind Kind, string Detail, bool I
     {
         SipParseErrorKind.MessageTooLarge or SipParseErrorKind.HeaderLimitExceeded => SipStatusCodes.RequestEntityTooLarge,
         SipParseErrorKind.UnsupportedVersion => SipStatusCodes.VersionNotSupported,
+        SipParseErrorKind.TooManyVias => SipStatusCodes.TooManyHops,
         SipParseErrorKind.Unrecognisable or SipParseErrorKind.None => 0,
         _ => SipStatusCodes.BadRequest,
     };
+
+    /// <summary>A reason phrase more precise than the status code's own (it names the limit), or null for the standard one.</summary>
+    public string? ReasonPhrase { get; init; }
 }
 
 /// <summary>
 /// The fields of a malformed request needed to answer it statelessly (RFC 3261 section 8.2.6.2), kept raw
-/// because a broken From or To must still be echoed back. Only a usable Via is required: it says where the
-/// answer goes; missing fields are left out of the answer (RFC 4475 section 3.3.1 still wants a 400).
+/// because a broken From or To must still be echoed back. <see cref="RawVias"/> holds every Via value as received;
+/// <see cref="TopVia"/> is the parsed top one, or null when it could not be parsed: the answer then goes back only
+/// where the request came from (the same TCP connection, or the datagram's source). Missing fields are left out of
+/// the answer (RFC 4475 section 3.3.1 still wants a 400).
 /// </summary>
-public sealed record SipMalformedRequest(string Method, IReadOnlyList<SipVia> Vias, string? From, string? To, string? CallId, string? CSeq);
+public sealed record SipMalformedRequest(string Method, SipVia? TopVia, IReadOnlyList<string> RawVias, string? From, string? To, string? CallId, string? CSeq);

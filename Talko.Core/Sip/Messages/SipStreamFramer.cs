@@ -10,6 +10,9 @@ public sealed class SipStreamFramer(SipParserOptions options)
     private byte[] buffer = new byte[4096];
     private int length;
 
+    /// <summary>Bytes of a message that has begun but not yet completed (keep-alive CRLFs are skipped once seen by <see cref="TryTake"/>).</summary>
+    public int BufferedBytes => length;
+
     /// <summary>Set when the stream can no longer be framed (oversized or missing/invalid Content-Length).</summary>
     public bool IsBroken { get; private set; }
 
@@ -43,7 +46,8 @@ public sealed class SipStreamFramer(SipParserOptions options)
             if (length > options.MaxMessageSize) IsBroken = true;
             return false;
         }
-        if (!TryReadContentLength(span[..headEnd], out var contentLength) || headEnd + 4 + contentLength > options.MaxMessageSize)
+        // In long: a Content-Length near int.MaxValue must not wrap around and pass the size check.
+        if (!TryReadContentLength(span[..headEnd], out var contentLength) || headEnd + 4L + contentLength > options.MaxMessageSize)
         {
             IsBroken = true;
             return false;

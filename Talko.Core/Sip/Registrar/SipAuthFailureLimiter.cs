@@ -1,55 +1,50 @@
-using System.Collections.Concurrent;
 using System.Net;
 
 namespace Talko.Core.Sip.Registrar;
 
 /// <summary>
-/// Counts failed authentications per source address and blocks a source that fails too often, so that a
-/// scanner cannot try passwords at line rate. Memory is bounded by <see cref="SipDigestOptions.MaxTrackedSources"/>.
+/// The brute-force brake (ADR 0163). Failures are counted per (address, username), per username and per address, so a
+/// guesser is stopped without refusing the honest users that share its address (a NAT): a correct credential is refused
+/// only for its own pair's failures, for an address that itself failed against an attacked username, or, when
+/// <see cref="SipDigestOptions.SourceBlockSparesKnownUsers"/> is off, for an address over its (higher) ceiling.
 /// </summary>
-public sealed class SipAuthFailureLimiter(SipDigestOptions options, TimeProvider time)
+public sealed class SipAuthFailureLimiter
 {
-    private readonly ConcurrentDictionary<IPAddress, Entry> sources = new();
+    private readonly SipDigestOptions options;
+    private readonly FailureTally<(IPAddress Source, string User)> pairs;
+    private readonly FailureTally<string> users;
+    private readonly FailureTally<IPAddress> sources;
 
-    public bool IsBlocked(IPAddress source)
+    public SipAuthFailureLimiter(SipDigestOptions options, TimeProvider time)
     {
-        if (!sources.TryGetValue(source, out var entry)) return false;
-        lock (entry) return entry.BlockedUntil > time.GetUtcNow();
+        this.options = options;
+        pairs = new(options.MaxTrackedEntries, options.FailureWindow, options.KnownUserMemory, time);
+        users = new(options.MaxTrackedEntries, options.FailureWindow, TimeSpan.Zero, time);
+        sources = new(options.MaxTrackedEntries, options.FailureWindow, TimeSpan.Zero, time);
     }
 
-    public void RecordFailure(IPAddress source)
+    /// <summary>Whether an attempt for <paramref name="username"/> from <paramref name="source"/> is refused without a check.</summary>
+    public bool IsBlocked(IPAddress source, string username)
     {
-        var now = time.GetUtcNow();
-        if (sources.Count >= options.MaxTrackedSources) Prune(now);
-        var entry = sources.GetOrAdd(source, _ => new Entry { WindowStart = now });
-        lock (entry)
-        {
-            if (now - entry.WindowStart > options.FailureWindow)
-            {
-                entry.WindowStart = now;
-                entry.Failures = 0;
-            }
-            if (++entry.Failures >= options.MaxFailuresPerSource) entry.BlockedUntil = now + options.BlockDuration;
-        }
+        var pair = (Normalize(source), Normalize(username));
+        if (pairs.IsBlocked(pair)) return true;
+        if (users.IsBlocked(pair.Item2) && pairs.Failures(pair) > 0) return true;
+        return sources.IsBlocked(pair.Item1) && !(options.SourceBlockSparesKnownUsers && pairs.SucceededRecently(pair));
     }
 
-    private void Prune(DateTimeOffset now)
+    public void RecordFailure(IPAddress source, string username)
     {
-        foreach (var (address, entry) in sources)
-        {
-            bool stale;
-            lock (entry) stale = entry.BlockedUntil <= now && now - entry.WindowStart > options.FailureWindow;
-            if (stale) sources.TryRemove(address, out _);
-        }
-        // Still full of live entries: forget a tenth rather than grow without bound or prune on every failure.
-        foreach (var address in sources.Keys.Take(Math.Max(0, sources.Count - options.MaxTrackedSources * 9 / 10)))
-            sources.TryRemove(address, out _);
+        var (address, user) = (Normalize(source), Normalize(username));
+        pairs.RecordFailure((address, user), options.MaxFailuresPerSourceAndUser, options.BlockDuration);
+        users.RecordFailure(user, options.MaxFailuresPerUser, options.BlockDuration);
+        sources.RecordFailure(address, options.MaxFailuresPerSource, options.BlockDuration);
     }
 
-    private sealed class Entry
-    {
-        public DateTimeOffset WindowStart;
-        public int Failures;
-        public DateTimeOffset BlockedUntil;
-    }
+    public void RecordSuccess(IPAddress source, string username) => pairs.RecordSuccess((Normalize(source), Normalize(username)));
+
+    // One phone seen over IPv4 and as an IPv4-mapped IPv6 address is one source.
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    // Digest usernames compare case-sensitively, but a guesser must not get a fresh allowance by changing case.
+    private static string Normalize(string username) => username.ToLowerInvariant();
 }

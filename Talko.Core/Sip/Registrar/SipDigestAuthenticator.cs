@@ -15,7 +15,7 @@ public enum SipAuthOutcome
     Stale,
     /// <summary>Wrong password, unknown user, replayed nonce-count or broken parameters: 403.</summary>
     Failed,
-    /// <summary>The source failed too often recently: 403 without checking anything.</summary>
+    /// <summary>The source, the user or the pair failed too often recently (ADR 0163): 403 without checking anything.</summary>
     Blocked,
 }
 
@@ -45,15 +45,17 @@ public sealed class SipDigestAuthenticator
     public SipAuthFailureLimiter Limiter { get; }
 
     /// <summary>
-    /// WWW-Authenticate values in preference order, one per algorithm (RFC 8760 section 2.4); MD5 alone for a
-    /// <paramref name="userAgent"/> listed in <see cref="SipDigestOptions.Md5OnlyUserAgents"/>.
+    /// WWW-Authenticate values in preference order, one per algorithm (RFC 8760 section 2.4): MD5 first unless
+    /// <see cref="SipDigestOptions.PreferSha256"/> (ADR 0162); MD5 alone for a <paramref name="userAgent"/> listed in
+    /// <see cref="SipDigestOptions.Md5OnlyUserAgents"/>.
     /// </summary>
     public IEnumerable<string> CreateChallenges(bool stale, string? userAgent = null)
     {
         var nonce = NewNonce();
-        var md5Only = options.OfferMd5 && IsMd5Only(userAgent);
-        if (options.OfferSha256 && !md5Only) yield return Challenge("SHA-256", nonce, stale);
+        var sha256 = options.OfferSha256 && !(options.OfferMd5 && IsMd5Only(userAgent));
+        if (sha256 && options.PreferSha256) yield return Challenge("SHA-256", nonce, stale);
         if (options.OfferMd5) yield return Challenge("MD5", nonce, stale);
+        if (sha256 && !options.PreferSha256) yield return Challenge("SHA-256", nonce, stale);
     }
 
     private bool IsMd5Only(string? userAgent) =>
@@ -65,8 +67,6 @@ public sealed class SipDigestAuthenticator
     public async ValueTask<SipAuthResult> AuthenticateAsync(SipRequest request, CancellationToken cancellationToken = default)
     {
         var source = request.Source?.Remote.Address;
-        if (source is not null && Limiter.IsBlocked(source)) return new(SipAuthOutcome.Blocked);
-
         DigestResponse? response = null;
         foreach (var header in request.Headers.GetAll(SipHeaderNames.Authorization))
         {
@@ -78,8 +78,10 @@ public sealed class SipDigestAuthenticator
         }
         if (response is null) return new(SipAuthOutcome.Challenge); // includes unknown schemes (RFC 4475 3.3.5)
 
+        if (source is not null && Limiter.IsBlocked(source, response.Username)) return new(SipAuthOutcome.Blocked);
         var result = await VerifyAsync(request, response, cancellationToken);
-        if (result.Outcome == SipAuthOutcome.Failed && source is not null) Limiter.RecordFailure(source);
+        if (source is not null && result.Outcome == SipAuthOutcome.Failed) Limiter.RecordFailure(source, response.Username);
+        if (source is not null && result.Outcome == SipAuthOutcome.Authenticated) Limiter.RecordSuccess(source, response.Username);
         return result;
     }
 

@@ -20,6 +20,7 @@ public sealed class SipTransport : IAsyncDisposable
     public SipTransport(IEnumerable<SipChannel> channels, SipParserOptions parserOptions, ILogger logger)
     {
         this.channels = [.. channels];
+        parserOptions.Validate();
         this.parserOptions = parserOptions;
         this.logger = logger;
         foreach (var channel in this.channels) channel.Received = OnReceivedAsync;
@@ -156,12 +157,19 @@ public sealed class SipTransport : IAsyncDisposable
             SipTransportLog.Malformed(logger, source.Remote, error.Kind, error.Detail, 0);
             return;
         }
-        StampReceived(request.Vias[0], source.Remote);
+        if (request.TopVia is { } topVia) StampReceived(topVia, source.Remote);
         var bytes = SipMessageWriter.ErrorResponse(request, status, SipIdentifiers.NewTag(),
-            [new SipHeaderField(SipHeaderNames.Reason, $"SIP;cause={status};text=\"{error.Detail.Replace('"', '\'')}\"")]);
+            [new SipHeaderField(SipHeaderNames.Reason, $"SIP;cause={status};text=\"{error.Detail.Replace('"', '\'')}\"")], error.ReasonPhrase);
         Stats.CountMalformedAnswered();
         SipTransportLog.Malformed(logger, source.Remote, error.Kind, error.Detail, status);
-        await SendResponseBytesAsync(request.Vias[0], source, bytes, CancellationToken.None);
+        if (request.TopVia is { } via)
+        {
+            await SendResponseBytesAsync(via, source, bytes, CancellationToken.None);
+            return;
+        }
+        // No usable top Via: the only place known to reach the sender is where the request came from, the same TCP
+        // connection or the datagram's source address and port (ADR 0165).
+        if (FindChannel(source) is { } channel) await channel.SendAsync(source.Remote, bytes, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

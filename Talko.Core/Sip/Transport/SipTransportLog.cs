@@ -20,8 +20,10 @@ internal static partial class SipTransportLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "SIP {Protocol} listening on {Local}")]
     public static partial void Listening(ILogger logger, string protocol, IPEndPoint local);
 
-    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "TCP connection from {Remote} refused: {MaxConnections} connections open")]
-    public static partial void TooManyConnections(ILogger logger, IPEndPoint remote, int maxConnections);
+    internal const int TcpRefusalsEventId = 1007;
+
+    [LoggerMessage(EventId = TcpRefusalsEventId, Level = LogLevel.Warning, Message = "SIP TCP in the last {Interval}: refused {PerAddress} connections over the per-address limit ({PerAddressLimit}) and {Global} over the global limit ({GlobalLimit}); closed {Deadline} that did not complete a message in {MessageTimeout}; latest from {Remote}")]
+    public static partial void TcpRefusals(ILogger logger, TimeSpan interval, long perAddress, int perAddressLimit, long global, int globalLimit, long deadline, TimeSpan messageTimeout, IPEndPoint remote);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "TCP stream from {Remote} cannot be framed; closing it")]
     public static partial void StreamBroken(ILogger logger, IPEndPoint remote);

@@ -9,12 +9,17 @@ namespace Talko.Core.Sip.Transport;
 /// <summary>
 /// SIP over TCP on one IPv4 or IPv6 endpoint. Each connection is framed by Content-Length
 /// (RFC 3261 section 18.3); responses go back on the connection the request came on (section 18.2.2).
+/// Inbound connections are capped per source address below the global cap, each message must arrive within
+/// <see cref="SipTransportOptions.TcpMessageTimeout"/>, and refusals are counted and logged once per interval.
 /// </summary>
 public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options, SipParserOptions parserOptions, TimeProvider time, ILogger logger) : SipChannel
 {
     private readonly Socket listener = new(bindTo.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
     private readonly ConcurrentDictionary<IPEndPoint, Connection> connections = new();
     private readonly CancellationTokenSource stopping = new();
+    private readonly Dictionary<IPAddress, int> inboundPerAddress = new();
+    private readonly Lock countGate = new();
+    private readonly TcpRefusalLog refusals = new(options, time, logger);
     private int disposed;
     private Task? acceptLoop;
 
@@ -24,8 +29,18 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
     public int ConnectionCount => connections.Count;
 
+    /// <summary>Inbound connections refused because their address already held its share.</summary>
+    public long RefusedPerAddress => refusals.PerAddressTotal;
+
+    /// <summary>Inbound connections refused because every slot was taken.</summary>
+    public long RefusedGlobal => refusals.GlobalTotal;
+
+    /// <summary>Connections closed because a message did not arrive in full within the message timeout.</summary>
+    public long ClosedAtMessageDeadline => refusals.DeadlineTotal;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        options.Validate();
         if (bindTo.AddressFamily == AddressFamily.InterNetworkV6) listener.DualMode = false;
         listener.Bind(bindTo);
         listener.Listen(128);
@@ -51,19 +66,48 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
                 continue;
             }
             var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            if (connections.Count >= options.MaxTcpConnections)
+            if (TryAdmit(remote) is { } refusal)
             {
-                SipTransportLog.TooManyConnections(logger, remote, options.MaxTcpConnections);
+                refusals.Record(refusal, remote);
                 socket.Dispose();
                 continue;
             }
-            Track(socket, remote);
+            Track(socket, remote, inbound: true);
         }
     }
 
-    private Connection Track(Socket socket, IPEndPoint remote)
+    /// <summary>Counts an inbound connection against its address, or says which limit refuses it.</summary>
+    private TcpRefusal? TryAdmit(IPEndPoint remote)
     {
-        var connection = new Connection(socket, remote);
+        if (connections.Count >= options.MaxTcpConnections) return TcpRefusal.GlobalLimit;
+        var address = SourceOf(remote);
+        lock (countGate)
+        {
+            var open = inboundPerAddress.GetValueOrDefault(address);
+            if (open >= options.MaxTcpConnectionsPerAddress) return TcpRefusal.PerAddressLimit;
+            inboundPerAddress[address] = open + 1;
+            return null;
+        }
+    }
+
+    private void Release(Connection connection)
+    {
+        if (!connection.Inbound || Interlocked.Exchange(ref connection.Released, 1) == 1) return;
+        var address = SourceOf(connection.Remote);
+        lock (countGate)
+        {
+            var open = inboundPerAddress.GetValueOrDefault(address) - 1;
+            if (open <= 0) inboundPerAddress.Remove(address);
+            else inboundPerAddress[address] = open;
+        }
+    }
+
+    // One host seen over IPv4 and as an IPv4-mapped IPv6 address is one source.
+    private static IPAddress SourceOf(IPEndPoint remote) => remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+
+    private Connection Track(Socket socket, IPEndPoint remote, bool inbound = false)
+    {
+        var connection = new Connection(socket, remote, inbound);
         if (connections.TryRemove(remote, out var previous)) previous.Close();
         connections[remote] = connection;
         connection.ReadLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
@@ -75,6 +119,13 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
         var framer = new SipStreamFramer(parserOptions);
         var buffer = new byte[8192];
         using var idle = time.CreateTimer(_ => connection.Close(), null, options.TcpIdleTimeout, Timeout.InfiniteTimeSpan);
+        // Runs only while part of a message is buffered; trickled bytes do not restart it (unlike the idle timer).
+        using var messageDeadline = time.CreateTimer(_ =>
+        {
+            refusals.Record(TcpRefusal.MessageDeadline, connection.Remote);
+            connection.Close();
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var deadlineRunning = false;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -91,8 +142,10 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
                 if (read == 0) break;
                 idle.Change(options.TcpIdleTimeout, Timeout.InfiniteTimeSpan);
                 framer.Append(buffer.AsSpan(0, read));
+                var tookMessage = false;
                 while (framer.TryTake(out var message))
                 {
+                    tookMessage = true;
                     try
                     {
                         await OnReceivedAsync(connection.Remote, message);
@@ -107,12 +160,24 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
                     SipTransportLog.StreamBroken(logger, connection.Remote);
                     break;
                 }
+                if (framer.BufferedBytes == 0)
+                {
+                    if (deadlineRunning) messageDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    deadlineRunning = false;
+                }
+                else if (!deadlineRunning || tookMessage)
+                {
+                    // A new message has begun (the first bytes, or the rest after a complete one): its clock starts now.
+                    messageDeadline.Change(options.TcpMessageTimeout, Timeout.InfiniteTimeSpan);
+                    deadlineRunning = true;
+                }
             }
         }
         finally
         {
             connections.TryRemove(new KeyValuePair<IPEndPoint, Connection>(connection.Remote, connection));
             connection.Close();
+            Release(connection);
         }
     }
 
@@ -177,10 +242,12 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
         stopping.Dispose();
     }
 
-    private sealed class Connection(Socket socket, IPEndPoint remote)
+    private sealed class Connection(Socket socket, IPEndPoint remote, bool inbound)
     {
+        public int Released;
         public Socket Socket { get; } = socket;
         public IPEndPoint Remote { get; } = remote;
+        public bool Inbound { get; } = inbound;
         public SemaphoreSlim SendLock { get; } = new(1, 1);
         public Task? ReadLoop { get; set; }
 

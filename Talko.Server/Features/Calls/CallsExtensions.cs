@@ -26,6 +26,7 @@ public static class CallsExtensions
             .ValidateOnStart();
         services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
         services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
+        SipEngineSections.Register(services);
 
         services.AddConferenceMedia();
         services.AddOptions<MediaEngineOptions>().BindConfiguration("Talko:Media");

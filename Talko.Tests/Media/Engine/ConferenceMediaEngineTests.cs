@@ -47,7 +47,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var c = new RtpTestPeer(AudioCodec.Pcmu);
         var tones = new Dictionary<RtpTestPeer, double> { [a] = 440, [b] = 770, [c] = 1210 };
 
-        // c's SDP names a port nobody listens on: symmetric RTP must latch onto where c really sends from.
+        // c's SDP names a port nobody listens on: c's real source is learned once it proves itself (ADR 0164).
         var wrongForC = new IPEndPoint(IPAddress.Loopback, c.EndPoint.Port == 65535 ? 65534 : c.EndPoint.Port + 1);
         var legA = await engine.AddLegAsync(new MediaLegOptions("conf-3", "a", a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
         var legB = await engine.AddLegAsync(new MediaLegOptions("conf-3", "b", b.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
@@ -87,7 +87,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var statisticsC = engine.FindLeg("conf-3", "c")!.Statistics;
         Assert.True(statisticsC.SourceLatches >= 1);
         Assert.Equal(c.EndPoint, engine.FindLeg("conf-3", "c")!.CurrentRemote);
-        Assert.Equal(0, statisticsC.DroppedMalformed + statisticsC.DroppedUnknownSource);
+        Assert.Equal(0, statisticsC.DroppedMalformed);
+        Assert.Equal(new RtpSourceOptions().LearningPackets - 1, statisticsC.DroppedUnknownSource); // the run that proved c
 
         var sequences = a.Headers.Select(h => h.SequenceNumber).ToArray();
         for (var i = 1; i < sequences.Length; i++)
@@ -217,6 +218,87 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         Assert.True(b.PacketsReceived > 20);
         Assert.All(b.Heard, s => Assert.Equal(0, s));
         await legA.DisposeAsync().AsTask().WaitAsync(Timeout);
+    }
+
+    /// <summary>
+    /// Regression (issue 14, RTP Bleed class): before the leg's phone spoke, and again after 2 s of its silence, the first
+    /// packet from anyone took the leg over and that sender received the conference mix.
+    /// </summary>
+    [Fact]
+    public async Task AStrangerSendingRtpBeforeThePhoneSpeaksOrAfterItsSilenceReceivesNothing()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var phone = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var other = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var stranger = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "phone", phone.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var learning = new RtpSourceOptions().LearningPackets;
+
+        // Probes as a scanner sends them: a short in-sequence burst and a spray of single packets.
+        async Task ProbeAsync()
+        {
+            await stranger.SendAsync(leg.LocalRtp, learning - 1, _ => 1000).WaitAsync(Timeout);
+            for (var i = 0; i < 20; i++)
+            {
+                await stranger.SendAsync(leg.LocalRtp, 1, _ => 1000, ssrcOverride: (uint)Random.Shared.Next()).WaitAsync(Timeout);
+            }
+        }
+
+        await ProbeAsync();
+        await Task.Delay(300);
+        Assert.Equal(0, stranger.PacketsReceived);
+        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", "phone")!.CurrentRemote);
+        Assert.True(phone.PacketsReceived > 0, "the phone gets the mix at its signalled address before it speaks");
+
+        await phone.SendAsync(leg.LocalRtp, 25, _ => 600).WaitAsync(Timeout);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var phoneBefore = phone.PacketsReceived;
+        await ProbeAsync();
+        await Task.Delay(300);
+        Assert.Equal(0, stranger.PacketsReceived);
+        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", "phone")!.CurrentRemote);
+        Assert.True(phone.PacketsReceived > phoneBefore + 10, "the phone still gets the mix");
+        Assert.Equal(0, engine.FindLeg("conf-x", "phone")!.Statistics.SourceLatches);
+        Assert.Equal(2 * (learning - 1 + 20), engine.FindLeg("conf-x", "phone")!.Statistics.DroppedUnknownSource);
+        Assert.DoesNotContain(ChunkAmplitudes(other.Heard, 1000), a => a > 300); // nothing of the stranger was mixed
+    }
+
+    /// <summary>Symmetric RTP for phones behind NAT: the phone's NAT binding changes mid-call (issue 14).</summary>
+    [Fact]
+    public async Task APhoneThatMovesToANewNatBindingKeepsItsAudioAfterTheLearningPeriod()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
+        await using var firstBinding = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var secondBinding = new RtpTestPeer(AudioCodec.Pcmu);
+        await using var other = new RtpTestPeer(AudioCodec.Pcmu);
+
+        // The SDP names the phone's private address, where nobody listens; it really sends from its NAT binding.
+        var privateAddress = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "phone", privateAddress, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        const uint PhoneSsrc = 0x5EED;
+
+        await firstBinding.SendAsync(leg.LocalRtp, 50, _ => 600, ssrcOverride: PhoneSsrc).WaitAsync(Timeout);
+        Assert.Equal(firstBinding.EndPoint, engine.FindLeg("conf-n", "phone")!.CurrentRemote);
+        Assert.True(firstBinding.PacketsReceived >= 20, $"the first binding received {firstBinding.PacketsReceived} packets");
+
+        // The binding changes: the same stream now arrives from a new port. Quiet period (2 s) plus a wide margin.
+        await secondBinding.SendAsync(leg.LocalRtp, 200, _ => 900, ssrcOverride: PhoneSsrc).WaitAsync(Timeout);
+        Assert.Equal(secondBinding.EndPoint, engine.FindLeg("conf-n", "phone")!.CurrentRemote);
+        Assert.True(secondBinding.PacketsReceived >= 50, $"the new binding received only {secondBinding.PacketsReceived} packets");
+        Assert.Equal(2, engine.FindLeg("conf-n", "phone")!.Statistics.SourceLatches);
+        var fullChunks = ChunkAmplitudes(other.Heard, 900).Count(a => a > 6500);
+        Assert.True(fullChunks >= 5, $"the phone's audio from its new binding reached the other leg in only {fullChunks} chunks");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
     [Fact]

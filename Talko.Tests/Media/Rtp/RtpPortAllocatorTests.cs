@@ -55,8 +55,46 @@ public class RtpPortAllocatorTests
         squatter.Bind(new IPEndPoint(IPAddress.Loopback, min + 1)); // the first pair's RTCP port
 
         var allocator = new RtpPortAllocator(new RtpPortAllocatorOptions { MinPort = min, MaxPort = min + 5 });
-        using var pair = allocator.Allocate(IPAddress.Loopback);
-        Assert.Equal(min + 2, pair.RtpEndPoint.Port);
+        using var one = allocator.Allocate(IPAddress.Loopback);
+        using var two = allocator.Allocate(IPAddress.Loopback);
+        Assert.Equal([min + 2, min + 4], new[] { one.RtpEndPoint.Port, two.RtpEndPoint.Port }.Order());
+        Assert.Throws<RtpPortRangeExhaustedException>(() => allocator.Allocate(IPAddress.Loopback));
+    }
+
+    /// <summary>Regression (issue 14): pairs came in sequence, so one leg's port told a stranger the next leg's.</summary>
+    [Fact]
+    public void PairsArePickedAtRandomFromTheRange()
+    {
+        var min = FreeEvenBase();
+        var allocator = new RtpPortAllocator(new RtpPortAllocatorOptions { MinPort = min, MaxPort = min + 1999 });
+        var pairs = Enumerable.Range(0, 10).Select(_ => allocator.Allocate(IPAddress.Loopback)).ToList();
+        try
+        {
+            var ports = pairs.Select(p => p.RtpEndPoint.Port).ToList();
+            var steps = ports.Zip(ports.Skip(1), (a, b) => b - a).ToList();
+            // In sequence every step would be +2; at random from 1000 pairs nearly none is.
+            Assert.True(steps.Count(step => step == 2) <= 2, $"ports came in sequence: {string.Join(", ", ports)}");
+            Assert.True(ports.Max() - ports.Min() > 40, $"ports are bunched: {string.Join(", ", ports)}");
+        }
+        finally
+        {
+            pairs.ForEach(p => p.Dispose());
+        }
+    }
+
+    [Fact]
+    public void TheLastFreedPairIsNotReusedWhileOthersAreFree()
+    {
+        var min = FreeEvenBase();
+        var allocator = new RtpPortAllocator(new RtpPortAllocatorOptions { MinPort = min, MaxPort = min + 5 });
+        for (var i = 0; i < 20; i++)
+        {
+            var first = allocator.Allocate(IPAddress.Loopback);
+            var freed = first.RtpEndPoint.Port;
+            first.Dispose();
+            using var next = allocator.Allocate(IPAddress.Loopback);
+            Assert.NotEqual(freed, next.RtpEndPoint.Port);
+        }
     }
 
     [Theory]

@@ -192,8 +192,6 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
                 ["Talko:Sip:UdpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
                 ["Talko:Sip:TcpPort"] = sipPort.ToString(CultureInfo.InvariantCulture),
                 ["Talko:Sip:FallbackToFreePort"] = "false",
-                // sipp answers MD5 challenges only.
-                ["Talko:Sip:Digest:OfferSha256"] = "false",
                 ["Talko:Media:RtpPorts:MinPort"] = rtpBase.ToString(CultureInfo.InvariantCulture),
                 ["Talko:Media:RtpPorts:MaxPort"] = (rtpBase + 99).ToString(CultureInfo.InvariantCulture),
                 ["Talko:Media:Recording:Directory"] = Path.Combine(shared, "recordings"),

@@ -20,7 +20,7 @@ internal sealed class RealSipEngineHost : IAsyncDisposable
     public int Port { get; }
     public IPAddress Address { get; }
 
-    public static async Task<RealSipEngineHost> StartAsync(IPAddress? address = null, Action<SipEngineOptions>? configure = null)
+    public static async Task<RealSipEngineHost> StartAsync(IPAddress? address = null, Action<SipEngineOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         address ??= IPAddress.Loopback;
         var port = FreePort.Find(address);
@@ -29,7 +29,7 @@ internal sealed class RealSipEngineHost : IAsyncDisposable
         var credentials = new InMemorySipCredentialStore();
         credentials.Add(SipCredential.FromSecret(SipTestHost.Username, "user-1", "device-1", options.Realm, SipTestHost.Password));
         var media = new FakeConferenceMediaEngine();
-        var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media);
+        var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media, loggers: loggers);
         await engine.StartAsync();
         return new RealSipEngineHost(engine, media, port, address);
     }

@@ -26,7 +26,7 @@ internal sealed class SipTestHost : IAsyncDisposable
     public FakeConferenceMediaEngine Media { get; }
     public InMemorySipBindingStore Bindings { get; }
 
-    public static async Task<SipTestHost> StartAsync(Action<SipEngineOptions>? configure = null, Talko.Core.Sip.Conferencing.IConferenceAdmission? admission = null, SipTransportProtocol protocol = SipTransportProtocol.Udp, ISipRegistrationPolicy? registrationPolicy = null)
+    public static async Task<SipTestHost> StartAsync(Action<SipEngineOptions>? configure = null, Talko.Core.Sip.Conferencing.IConferenceAdmission? admission = null, SipTransportProtocol protocol = SipTransportProtocol.Udp, ISipRegistrationPolicy? registrationPolicy = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         // Handled inline, so a test reads the answers as soon as its injection returns.
         var options = new SipEngineOptions { Realm = "talko.test", ConcurrentInvites = false };
@@ -38,7 +38,7 @@ internal sealed class SipTestHost : IAsyncDisposable
         var bindings = new InMemorySipBindingStore(time);
         var media = new FakeConferenceMediaEngine();
         var channel = new FakeSipChannel(protocol, FakeSipChannel.DefaultLocal);
-        var engine = new SipEngine(options, credentials, bindings, media, admission, time, null, () => [channel]);
+        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers, () => [channel]);
         if (registrationPolicy is not null) engine.RegistrationPolicy = registrationPolicy;
         await engine.StartAsync();
         return new SipTestHost(engine, channel, time, media, bindings);

@@ -34,7 +34,6 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         BaresipPeer.EnsureInstalled();
         sipPort = FreePort.Find();
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
-        settings.Remove("Talko:Sip:Digest:OfferSha256");
         host = new TalkoHost(TalkoHostOptions.Embedded() with { Settings = settings });
         host.CreateClient().Dispose();
         return Task.CompletedTask;

@@ -123,6 +123,12 @@ public sealed class SipMessageTests
         Assert.False(framer.TryTake(out _));
         Assert.True(framer.IsBroken);
 
+        // Found by the fuzzer (issue 14): header length + a Content-Length near int.MaxValue overflowed and threw.
+        var huge = new SipStreamFramer(new SipParserOptions());
+        huge.Append(Encoding.UTF8.GetBytes("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2147483647\r\n\r\n"));
+        Assert.False(huge.TryTake(out _));
+        Assert.True(huge.IsBroken);
+
         var noLength = new SipStreamFramer(new SipParserOptions());
         noLength.Append(Encoding.UTF8.GetBytes("OPTIONS sip:a@b SIP/2.0\r\nVia: x\r\n\r\n"));
         Assert.False(noLength.TryTake(out _));

@@ -38,8 +38,11 @@ public sealed class SipRegistrarTests
         return Assert.Single(host.Channel.SentResponses());
     }
 
-    private static string Challenge(SipResponse response, string algorithm) =>
-        response.Headers.GetAll(SipHeaderNames.WwwAuthenticate).Single(c => c.Contains("algorithm=" + algorithm, StringComparison.Ordinal));
+    private static string Challenge(SipResponse response, string algorithm)
+    {
+        Assert.True(response.StatusCode == 401, $"expected a 401 challenge, got {response.StatusCode} {response.ReasonPhrase}");
+        return response.Headers.GetAll(SipHeaderNames.WwwAuthenticate).Single(c => c.Contains("algorithm=" + algorithm, StringComparison.Ordinal));
+    }
 
     [Theory]
     [InlineData("SHA-256")]
@@ -51,8 +54,9 @@ public sealed class SipRegistrarTests
         Assert.Equal(401, challenge.StatusCode);
         var offered = challenge.Headers.GetAll(SipHeaderNames.WwwAuthenticate).ToList();
         Assert.Equal(2, offered.Count);
-        Assert.Contains("algorithm=SHA-256", offered[0]); // preferred first (RFC 8760 section 2.4)
-        Assert.Contains("qop=\"auth\"", offered[0]);
+        Assert.Contains("algorithm=MD5", offered[0]); // first by default, for clients that read only the first (ADR 0162)
+        Assert.Contains("algorithm=SHA-256", offered[1]);
+        Assert.All(offered, c => Assert.Contains("qop=\"auth\"", c));
 
         var auth = DigestClient.Authorization(Challenge(challenge, algorithm), "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password);
         var ok = await SendAsync(host, Register(2, auth));
@@ -85,13 +89,26 @@ public sealed class SipRegistrarTests
     }
 
     [Fact]
-    public async Task Other_clients_still_get_SHA_256_first()
+    public async Task Other_clients_get_MD5_then_SHA_256()
     {
         await using var host = await SipTestHost.StartAsync();
         var challenge = await SendAsync(host, Register(1, userAgent: "baresip v2.12.0 (x86_64/linux)"));
         var offered = challenge.Headers.GetAll(SipHeaderNames.WwwAuthenticate).ToList();
         Assert.Equal(2, offered.Count);
+        Assert.Contains("algorithm=MD5", offered[0], StringComparison.Ordinal);
+        Assert.Contains("algorithm=SHA-256", offered[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SHA_256_comes_first_when_preferred()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.Digest.PreferSha256 = true);
+        var challenge = await SendAsync(host, Register(1));
+        var offered = challenge.Headers.GetAll(SipHeaderNames.WwwAuthenticate).ToList();
+        Assert.Equal(2, offered.Count);
         Assert.Contains("algorithm=SHA-256", offered[0], StringComparison.Ordinal);
+        var auth = DigestClient.Authorization(offered[0], "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password);
+        Assert.Equal(200, (await SendAsync(host, Register(2, auth))).StatusCode);
     }
 
     [Fact]
@@ -137,22 +154,89 @@ public sealed class SipRegistrarTests
         Assert.Equal(403, (await SendAsync(host, Register(2, auth))).StatusCode);
     }
 
-    [Fact]
-    public async Task Repeated_failures_from_one_source_are_blocked_even_with_the_right_password()
+    private static int nextCSeq = 1000;
+
+    /// <summary>A fresh CSeq for every attempt: a repeated From tag, Call-ID and CSeq would be a merged request (482).</summary>
+    private static int NextCSeq() => Interlocked.Increment(ref nextCSeq);
+
+    private static async Task FailAsync(SipTestHost host, string user, int times, System.Net.IPEndPoint? from = null)
     {
-        await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerSource = 3);
-        var challenge = Challenge(await SendAsync(host, Register(1)), "MD5");
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < times; i++)
         {
-            var bad = DigestClient.Authorization(challenge, "REGISTER", RequestUri, SipTestHost.Username, "guess" + i, nc: i + 1);
-            Assert.Equal(403, (await SendAsync(host, Register(10 + i, bad))).StatusCode);
+            host.Channel.Clear();
+            await host.Channel.InjectAsync(Register(NextCSeq(), user: user), from).WaitAsync(Timeout10s);
+            var challenge = Challenge(Assert.Single(host.Channel.SentResponses()), "MD5");
+            var bad = DigestClient.Authorization(challenge, "REGISTER", RequestUri, user, "guess" + i);
+            host.Channel.Clear();
+            await host.Channel.InjectAsync(Register(NextCSeq(), bad, user: user), from).WaitAsync(Timeout10s);
+            Assert.Equal(403, Assert.Single(host.Channel.SentResponses()).StatusCode);
         }
-        var good = DigestClient.Authorization(challenge, "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password, nc: 10);
-        Assert.Equal(403, (await SendAsync(host, Register(20, good))).StatusCode);
+    }
+
+    private static async Task<int> RegisterWithPasswordAsync(SipTestHost host, string user, string password, System.Net.IPEndPoint? from = null)
+    {
+        host.Channel.Clear();
+        await host.Channel.InjectAsync(Register(NextCSeq(), user: user), from).WaitAsync(Timeout10s);
+        var challenge = Challenge(Assert.Single(host.Channel.SentResponses()), "MD5");
+        var auth = DigestClient.Authorization(challenge, "REGISTER", RequestUri, user, password);
+        host.Channel.Clear();
+        await host.Channel.InjectAsync(Register(NextCSeq(), auth, user: user), from).WaitAsync(Timeout10s);
+        return Assert.Single(host.Channel.SentResponses()).StatusCode;
+    }
+
+    /// <summary>Regression (issue 14): ten failures by one user blocked every user behind the same address (a NAT).</summary>
+    [Fact]
+    public async Task A_bad_password_from_one_user_does_not_lock_out_another_user_at_the_same_address()
+    {
+        await using var host = await SipTestHost.StartAsync();
+        await FailAsync(host, "bob", 30);
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password));
+    }
+
+    [Fact]
+    public async Task Repeated_failures_for_one_user_from_one_address_block_that_pair_for_the_block_duration()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerSourceAndUser = 3);
+        await FailAsync(host, SipTestHost.Username, 3);
+        Assert.Equal(403, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password));
+        // The same user from another address, and another user from this one, are still checked.
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password, new(System.Net.IPAddress.Parse("198.51.100.7"), 5060)));
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
         host.Time.Advance(TimeSpan.FromMinutes(5.1));
-        var fresh = Challenge(await SendAsync(host, Register(21)), "MD5");
-        var after = DigestClient.Authorization(fresh, "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password);
-        Assert.Equal(200, (await SendAsync(host, Register(22, after))).StatusCode);
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password));
+    }
+
+    [Fact]
+    public async Task A_user_guessed_at_from_many_addresses_refuses_those_addresses_but_not_a_clean_one()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerUser = 4);
+        var attackers = Enumerable.Range(1, 4).Select(i => new System.Net.IPEndPoint(System.Net.IPAddress.Parse($"203.0.113.{i}"), 5060)).ToList();
+        foreach (var attacker in attackers) await FailAsync(host, "bob", 1, attacker);
+        Assert.Equal(403, await RegisterWithPasswordAsync(host, "bob", "bobs-pw", attackers[0]));
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
+    }
+
+    [Fact]
+    public async Task An_address_over_its_ceiling_is_refused_for_new_users_but_spares_users_that_already_authenticated_there()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerSource = 6);
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
+        foreach (var user in new[] { "carol", "dave", "erin" }) await FailAsync(host, user, 2);
+        Assert.Equal(403, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password));
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
+    }
+
+    [Fact]
+    public async Task An_address_over_its_ceiling_is_refused_for_everyone_when_known_users_are_not_spared()
+    {
+        await using var host = await SipTestHost.StartAsync(o =>
+        {
+            o.Digest.MaxFailuresPerSource = 6;
+            o.Digest.SourceBlockSparesKnownUsers = false;
+        });
+        Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
+        foreach (var user in new[] { "carol", "dave", "erin" }) await FailAsync(host, user, 2);
+        Assert.Equal(403, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
     }
 
     [Fact]
