@@ -37,4 +37,7 @@ internal static partial class AccountsLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation of devices of user {UserId} not shared through the ephemeral store ({ExceptionType}: {Reason}); other instances refuse them once their device cache lapses")]
     public static partial void RevocationNotPublished(ILogger logger, Guid userId, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} tried to sign out device {DeviceId} of user {OwnerId}; refused (404), the device stays signed in")]
+    public static partial void ForeignDeviceRemovalRefused(ILogger logger, Guid userId, Guid deviceId, Guid ownerId);
 }

@@ -206,6 +206,28 @@ public abstract class AccountsSpecification(AccountsHostFixture fixture)
     }
 
     [Fact]
+    public async Task A_second_device_signing_in_right_after_the_first_gets_a_code_despite_the_cool_down()
+    {
+        var host = fixture.CreateHost(new Dictionary<string, string?> { ["Talko:Accounts:CodeResendCooldown"] = "00:05:00" });
+        var email = NewEmail();
+        using var phone = host.CreateClient().From("203.0.113.20");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(phone, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(phone, "/v1/auth/verify", new VerifyRequest(email, null, host.Codes().LastCodeFor(email), Phone))).StatusCode);
+        var sentBefore = host.Codes().Sent;
+
+        // The first code is used up, so the cool-down has nothing to protect: withholding would lock the tablet out.
+        using var tablet = host.CreateClient().From("203.0.113.20");
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(tablet, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        Assert.Equal(sentBefore + 1, host.Codes().Sent);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(tablet, "/v1/auth/verify", new VerifyRequest(email, null, host.Codes().LastCodeFor(email), Phone))).StatusCode);
+
+        // With a usable code outstanding, the cool-down holds again.
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(tablet, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(tablet, "/v1/auth/start", new StartRequest(email, null))).StatusCode);
+        Assert.Equal(sentBefore + 2, host.Codes().Sent);
+    }
+
+    [Fact]
     public async Task A_new_code_does_not_void_the_one_sent_before_and_a_used_code_retires_the_others()
     {
         var email = NewEmail();

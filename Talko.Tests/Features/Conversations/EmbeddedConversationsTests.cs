@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Groups;
+using Talko.Tests.Calls;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Features.Conversations;
@@ -161,11 +162,12 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site survey");
         var item = await alice.Client.PostTextOkAsync(conversation.Id, "Crane arrives Tuesday #logistics");
         await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
-        var callId = Guid.NewGuid();
+        // A tag may point at a moment of one of this conversation's calls (ADR 0602); the call must exist.
+        var callId = (await alice.Client.StartCallAsync(conversation.Id)).Id;
 
         var momentTag = await ConversationsTestExtensions.ReadAsync<TagView>(
-            await bob.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/tags", new AddTagRequest("#Decision", CallId: callId, CallOffsetMs: 90_000)), HttpStatusCode.Created);
-        Assert.Equal(("decision", 90_000L), (momentTag.Tag, momentTag.CallOffsetMs!.Value));
+            await bob.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/tags", new AddTagRequest("#Decision", CallId: callId, CallOffsetMs: 30_000)), HttpStatusCode.Created);
+        Assert.Equal(("decision", 30_000L), (momentTag.Tag, momentTag.CallOffsetMs!.Value));
         var bookmark = await ConversationsTestExtensions.ReadAsync<BookmarkView>(
             await bob.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/bookmarks", new AddBookmarkRequest("check the date", item.Id)), HttpStatusCode.Created);
         await ConversationsTestExtensions.ReadAsync<FlagView>(

@@ -112,6 +112,11 @@ public sealed class SessionService(
             .Where(d => d.UserId == userId && deviceIds.Contains(d.Id))
             .Select(d => d.Id)
             .ToListAsync(cancellationToken);
+        if (owned.Count < deviceIds.Count && reason == DeviceRevocationReason.Deleted)
+        {
+            await LogForeignDevicesAsync(userId, deviceIds.Except(owned).ToList(), cancellationToken);
+        }
+
         if (owned.Count == 0)
         {
             return 0;
@@ -122,6 +127,19 @@ public sealed class SessionService(
             .ExecuteDeleteAsync(cancellationToken);
         await sessions.RevokeAsync(userId, owned, reason);
         return removed;
+    }
+
+    /// <summary>
+    /// Device ids are visible to co-members (call participants), so a request naming another user's device is an
+    /// authorization event worth a Warning; ids that exist nowhere are a plain client mistake and stay quiet.
+    /// </summary>
+    private async Task LogForeignDevicesAsync(Guid userId, List<Guid> notOwned, CancellationToken cancellationToken)
+    {
+        var foreign = await db.Set<Device>().AsNoTracking().Where(d => notOwned.Contains(d.Id)).Select(d => new { d.Id, d.UserId }).ToListAsync(cancellationToken);
+        foreach (var device in foreign)
+        {
+            AccountsLog.ForeignDeviceRemovalRefused(logger, userId, device.Id, device.UserId);
+        }
     }
 
     /// <summary>Issues a new SIP secret for the device (the old one stops working) and returns it once.</summary>

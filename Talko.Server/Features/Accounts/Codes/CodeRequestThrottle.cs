@@ -9,7 +9,7 @@ public enum CodeRequestDecision
     /// <summary>Send a new code.</summary>
     Send,
 
-    /// <summary>A code went to this identifier moments ago: answer as usual, send nothing (that code still works).</summary>
+    /// <summary>A code went to this identifier moments ago: answer as usual, send nothing if that code still works.</summary>
     CoolingDown,
 
     /// <summary>This requester asked too often: refuse with 429 (it learns only about its own requests).</summary>

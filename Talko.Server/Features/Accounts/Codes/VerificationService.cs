@@ -45,11 +45,13 @@ public sealed class VerificationService(
             case CodeRequestDecision.RequesterLimited:
                 AccountsLog.CodeRequestsLimited(logger, requester, identifier.Hint);
                 return retryAfter;
-            case CodeRequestDecision.CoolingDown:
+            case CodeRequestDecision.CoolingDown when await HasUsableCodeAsync(lookupKey, purpose, userId, cancellationToken):
                 AccountsLog.CodeCoolingDown(logger, identifier.Hint);
                 return null;
         }
 
+        // Past this point a code is sent: none went out within the cool-down, or the one that did was already used
+        // (a second device signing in moments after the first) or spent its guesses, so withholding would lock out.
         var now = time.GetUtcNow().UtcDateTime;
         var challenges = db.Set<VerificationChallenge>();
         await challenges.Where(c => c.ExpiresAt < now.AddDays(-1)).ExecuteDeleteAsync(cancellationToken);
@@ -91,6 +93,15 @@ public sealed class VerificationService(
         }
 
         return null;
+    }
+
+    private Task<bool> HasUsableCodeAsync(string lookupKey, ChallengePurpose purpose, Guid? userId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var maxAttempts = options.Value.MaxCodeAttempts;
+        return db.Set<VerificationChallenge>().AsNoTracking().AnyAsync(
+            c => c.LookupKey == lookupKey && c.Purpose == purpose && c.UserId == userId && c.ExpiresAt > now && c.Attempts < maxAttempts,
+            cancellationToken);
     }
 
     /// <summary>

@@ -6,8 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Routing;
+using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Notifications.Fakes;
 
@@ -22,7 +24,7 @@ public sealed class NotificationRoutingTests : IAsyncLifetime
     private const string PhoneToken = "0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a090807060504030201000";
     private readonly FakeApns apns = new();
     private readonly FakePresence presence = new();
-    private readonly Guid conversation = Guid.NewGuid();
+    private Guid conversation;
     private TalkoHost host = null!;
     private TestUser alice = null!;
     private TestUser bobWeb = null!;
@@ -41,6 +43,21 @@ public sealed class NotificationRoutingTests : IAsyncLifetime
         bobWeb = await host.SignUpAsync("bob@example.com");
         // Bob has the web app open; his phone is in his pocket.
         presence.Devices[bobWeb.DeviceId] = DevicePresence.Connected;
+        // A real conversation with both in it: mutes are only accepted for a conversation the user is in.
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        await alice.Client.AddMemberAsync(group.Id, bobId);
+        conversation = (await alice.Client.CreateConversationAsync(group.Id, "Shipping")).Id;
+        await ForgetSetUpNotificationsAsync();
+    }
+
+    /// <summary>Being added to the group notified Bob; each test counts only what it posts itself.</summary>
+    private async Task ForgetSetUpNotificationsAsync()
+    {
+        await DispatchAsync();
+        apns.Requests.Clear();
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
+        await db.Set<UserNotification>().ExecuteDeleteAsync().WaitAsync(TestTimeouts.Default);
     }
 
     public async Task DisposeAsync()
