@@ -58,7 +58,7 @@ export async function signIn(email, { address = '10.1.0.1', name = 'Phone' } = {
   const verify = await call('POST', '/v1/auth/verify', { body: { identifier: email, code, device: { platform: 'Web', name } }, address });
   if (verify.status !== 200) throw new Error(`verify ${email}: ${verify.status} ${verify.text}`);
   const v = verify.json;
-  return { email, userId: v.userId, deviceId: v.deviceId, token: v.tokens.accessToken, refresh: v.tokens.refreshToken };
+  return { email, userId: v.userId, deviceId: v.deviceId, token: v.tokens.accessToken, refresh: v.tokens.refreshToken, sip: v.sip };
 }
 
 export async function ok(method, path, options) {
