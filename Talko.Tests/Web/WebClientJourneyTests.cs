@@ -81,6 +81,26 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         await bob.WaitForFunctionAsync("() => { const i = document.querySelector('img.thumbnail'); return i && i.complete && i.naturalWidth > 0; }");
         await CheckAsync(bob, "conversation");
 
+        // Awareness: Alice sees Bob viewing the conversation, then typing.
+        await Expect(alice.GetByRole(AriaRole.List, new() { Name = "Who is here" })).ToContainTextAsync("Bob: viewing");
+        await bob.GetByLabel("Message", new() { Exact = true }).PressSequentiallyAsync("thinking");
+        await Expect(alice.GetByRole(AriaRole.List, new() { Name = "Who is here" })).ToContainTextAsync("Bob: typing");
+        await bob.GetByLabel("Message", new() { Exact = true }).FillAsync("");
+
+        // Bob tags and bookmarks Alice's first message; Alice sees both live.
+        var first = bob.Locator(".item", new() { HasText = "Hello Bob" });
+        await first.Locator("summary").ClickAsync();
+        await first.GetByLabel("Tag", new() { Exact = true }).FillAsync("plans");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Add tag" }).ClickAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Bookmark" }).ClickAsync();
+        var seenByAlice = alice.Locator(".item", new() { HasText = "Hello Bob" });
+        await Expect(seenByAlice).ToContainTextAsync("#plans");
+        await Expect(seenByAlice).ToContainTextAsync("Bookmarked");
+
+        // Mute, from the conversation's header.
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
+        await Expect(alice.GetByRole(AriaRole.Button, new() { Name = "Unmute" })).ToHaveAttributeAsync("aria-pressed", "true");
+
         // Bob goes away; Alice goes on; Bob comes back to every item once, in order, with no gap.
         await bob.GotoAsync("about:blank");
         foreach (var text in new[] { "one", "two", "three" })
@@ -94,6 +114,23 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         Assert.Equal(["Hello Bob", "Hi Alice", "one", "two", "three"], texts);
         var sequence = (await bob.Locator(".timeline > li[data-seq]").EvaluateAllAsync<int[]>("items => items.map(i => Number(i.dataset.seq))")).ToList();
         Assert.Equal(Enumerable.Range(sequence[0], sequence.Count), sequence);
+
+        // Search finds the message; notifications and settings work.
+        await bob.GetByRole(AriaRole.Link, new() { Name = "Search" }).ClickAsync();
+        await bob.GetByLabel("Search for words or #tags").FillAsync("three");
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(bob.GetByRole(AriaRole.Region, new() { Name = "Results" })).ToContainTextAsync("Alice in Plans");
+        await CheckAsync(bob, "search");
+        await bob.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).ClickAsync();
+        await Expect(bob.GetByRole(AriaRole.Heading, new() { Name = "Notifications" })).ToBeVisibleAsync();
+        await Expect(bob.GetByRole(AriaRole.List, new() { Name = "Notifications" }).Locator("li").First).ToBeVisibleAsync();
+        await CheckAsync(bob, "notifications");
+        await alice.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+        await alice.GetByLabel("From").FillAsync("22:00");
+        await alice.GetByLabel("Until").FillAsync("07:00");
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Save hours" }).ClickAsync();
+        await Expect(alice.GetByRole(AriaRole.Status)).ToContainTextAsync("Do not disturb saved.");
+        await CheckAsync(alice, "settings");
     }
 
     /// <summary>Signs up through the screens, reading the code from the development mailbox in a second tab.</summary>

@@ -15,7 +15,18 @@ export interface ConversationView {
   id: string; groupId: string; title: string; lastSeq: number; version: number; lastReadSeq: number; unreadCount: number; archivedAt: string | null;
 }
 export interface GroupView { id: string; name: string; myRole: string; members: { userId: string; role: string }[]; }
-export interface SyncPage { token: string; hasMore: boolean; conversations: ConversationView[]; removedConversations: string[]; items: TimelineItem[]; }
+export interface Annotation { id: string; conversationId: string; version: number; itemId: string | null; removed: boolean; createdAt: string; }
+export interface TagView extends Annotation { tag: string; addedBy: string; }
+export interface BookmarkView extends Annotation { note: string | null; authorId: string; }
+export interface FlagView extends Annotation {}
+export interface SyncPage {
+  token: string; hasMore: boolean; conversations: ConversationView[]; removedConversations: string[]; items: TimelineItem[];
+  tags: TagView[]; bookmarks: BookmarkView[]; flags: FlagView[];
+}
+export interface ActivityView { kind: 'None' | 'Viewing' | 'Typing' | 'InCall' | 'Listening'; conversationId: string | null; callId: string | null; muted: boolean; talking: boolean; positionMs: number | null; }
+export interface AwarenessView { userId: string; presence: 'Offline' | 'Away' | 'Online'; activity: ActivityView; statusText: string | null; }
+export interface NotificationView { id: string; kind: string; conversationId: string | null; itemId: string | null; title: string | null; body: string | null; createdAt: string; read: boolean; }
+export interface Preferences { quietFrom: string | null; quietUntil: string | null; timeZone: string | null; }
 export interface Person { userId: string; displayName: string | null; }
 export interface MailboxMessage { to: string; code: string; sentAt: string; expiresAt: string; }
 
@@ -113,6 +124,18 @@ export const api = {
     api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/photos`, file,
       { headers: { 'content-type': file.type || 'application/octet-stream', 'idempotency-key': idempotencyKey } }),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
+  addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),
+  addBookmark: (conversationId: string, itemId: string, note: string | null) =>
+    api.request<BookmarkView>('POST', `/v1/conversations/${conversationId}/bookmarks`, { note, itemId }),
+  addFlag: (conversationId: string, itemId: string) => api.request<FlagView>('POST', `/v1/conversations/${conversationId}/flags`, { itemId }),
+  search: (q: string) => api.request<{ conversations: ConversationView[]; items: TimelineItem[] }>('GET', `/v1/search?q=${encodeURIComponent(q)}`),
+  notifications: () => api.request<{ items: NotificationView[]; unreadCount: number }>('GET', '/v1/notifications'),
+  markAllNotificationsRead: () => api.request<unknown>('POST', '/v1/notifications/read', {}),
+  mutes: () => api.request<{ conversationId: string; until: string | null }[]>('GET', '/v1/notifications/mutes'),
+  mute: (conversationId: string) => api.request<void>('PUT', `/v1/notifications/mutes/${conversationId}`, { until: null }),
+  unmute: (conversationId: string) => api.request<void>('DELETE', `/v1/notifications/mutes/${conversationId}`),
+  preferences: () => api.request<Preferences>('GET', '/v1/notifications/preferences'),
+  setPreferences: (preferences: Preferences) => api.request<Preferences>('PUT', '/v1/notifications/preferences', preferences),
   people: (ids: string[]) => api.request<Person[]>('GET', `/v1/people?${ids.map(id => `id=${id}`).join('&')}`),
 
   /** A blob (photo, thumbnail) as an object URL: blobs need the bearer token, which an <img src> cannot send. */

@@ -1,7 +1,7 @@
 // The realtime connection, following docs/realtime.md: sync after every (re)connect, live events into the store,
 // make-before-break on a draining instance's `reconnect`, resync on `resync`, sign-out on a revoked `accessEnded`.
 import { HubConnection, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { api, type ConversationView, type TimelineItem } from './api';
+import { api, type ActivityView, type AwarenessView, type BookmarkView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 import { store } from './store';
 import { showStatus } from './status';
 
@@ -19,6 +19,10 @@ function build(): HubConnection {
   hub.on('conversationUpdated', (view: ConversationView) => store.applyConversation(view));
   hub.on('readStateChanged', (state: { conversationId: string; lastReadSeq: number }) => store.applyReadState(state.conversationId, state.lastReadSeq));
   hub.on('membershipChanged', () => { void store.sync(); });
+  hub.on('tagChanged', (tag: TagView) => store.applyAnnotation(store.tags, tag));
+  hub.on('bookmarkChanged', (bookmark: BookmarkView) => store.applyAnnotation(store.bookmarks, bookmark));
+  hub.on('flagChanged', (flag: FlagView) => store.applyAnnotation(store.flags, flag));
+  hub.on('awareness', (view: AwarenessView) => store.applyAwareness(view));
   hub.on('resync', () => { void store.sync(); });
   hub.on('reconnect', () => { void moveToServingInstance(hub); });
   hub.on('accessEnded', async (event: { reason: string }) => {
@@ -52,6 +56,27 @@ export async function connect() {
 async function restart() {
   await disconnect();
   await connect();
+}
+
+/** Tells the server what this device is doing (viewing or typing in a conversation, or nothing). */
+export async function setActivity(activity: Partial<ActivityView> & Pick<ActivityView, 'kind'>) {
+  await ready();
+  await connection?.invoke('SetActivity', { conversationId: null, callId: null, muted: false, talking: false, positionMs: null, ...activity }).catch(() => {});
+}
+
+export async function setTyping(conversationId: string) {
+  await connection?.invoke('SetTyping', conversationId).catch(() => {});
+}
+
+/** The awareness of a conversation's members, into the store. */
+export async function loadAwareness(conversationId: string) {
+  await ready();
+  const views = await connection?.invoke<AwarenessView[]>('GetAwareness', conversationId).catch(() => [] as AwarenessView[]) ?? [];
+  views.forEach(v => store.applyAwareness(v));
+}
+
+async function ready() {
+  for (let i = 0; i < 100 && connection && connection.state !== 'Connected'; i++) await new Promise(r => setTimeout(r, 100));
 }
 
 export async function disconnect() {

@@ -7,6 +7,9 @@ import { store } from './store';
 import { conversationScreen } from './screens/conversation';
 import { homeScreen } from './screens/home';
 import { mailboxScreen } from './screens/mailbox';
+import { notificationsScreen } from './screens/notifications';
+import { searchScreen } from './screens/search';
+import { settingsScreen } from './screens/settings';
 import { signInScreen } from './screens/signin';
 
 const root = document.getElementById('app')!;
@@ -30,7 +33,10 @@ async function route() {
   // Each screen draws into its own element, shown only if no other navigation started while it loaded; a screen that
   // lost the race stops listening, so it can never draw over the one the user is looking at.
   const view = h('div');
-  const unsubscribe = conversation ? await conversationScreen(view, conversation[1]) : await homeScreen(view);
+  const screens: Record<string, (into: HTMLElement) => Promise<() => void>> = {
+    '/search': searchScreen, '/notifications': notificationsScreen, '/settings': settingsScreen,
+  };
+  const unsubscribe = conversation ? await conversationScreen(view, conversation[1]) : await (screens[path] ?? homeScreen)(view);
   if (generation !== current) { unsubscribe(); return; }
   leave = unsubscribe;
   root.replaceChildren(view);
@@ -38,9 +44,12 @@ async function route() {
 }
 
 function drawNav() {
-  nav.replaceChildren(api.session
-    ? h('button', { type: 'button', class: 'link', onclick: async () => { await api.logout().catch(() => {}); api.signedOut(); } }, 'Sign out')
-    : '');
+  nav.replaceChildren(...(api.session ? [
+    h('a', { href: '#/search' }, 'Search'),
+    h('a', { href: '#/notifications' }, 'Notifications'),
+    h('a', { href: '#/settings' }, 'Settings'),
+    h('button', { type: 'button', class: 'link', onclick: async () => { await api.logout().catch(() => {}); api.signedOut(); } }, 'Sign out'),
+  ] : []));
 }
 
 api.onSignedOut(() => { void disconnect(); store.forget(); location.hash = '#/'; void route(); });

@@ -1,6 +1,6 @@
 // What the client knows, kept the way docs/realtime.md asks: sync from a stored token, live events applied by
 // (conversationId, seq) and version, gaps filled from the items endpoint. Screens subscribe and re-render.
-import { api, type ConversationView, type TimelineItem } from './api';
+import { api, type Annotation, type AwarenessView, type BookmarkView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 
 const tokenKey = 'talko.syncToken';
 type Listener = () => void;
@@ -8,6 +8,11 @@ type Listener = () => void;
 class Store {
   readonly conversations = new Map<string, ConversationView>();
   private readonly items = new Map<string, Map<number, TimelineItem>>();
+  readonly tags = new Map<string, TagView>();
+  readonly bookmarks = new Map<string, BookmarkView>();
+  readonly flags = new Map<string, FlagView>();
+  /** Awareness of the people in the conversations on screen, by user id, from GetAwareness and `awareness` events. */
+  readonly awareness = new Map<string, AwarenessView>();
   private readonly listeners = new Set<Listener>();
   private syncing: Promise<void> | null = null;
 
@@ -32,6 +37,9 @@ class Store {
           page.conversations.forEach(c => this.conversations.set(c.id, c));
           page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); });
           page.items.forEach(i => this.put(i));
+          page.tags.forEach(t => this.annotate(this.tags, t));
+          page.bookmarks.forEach(b => this.annotate(this.bookmarks, b));
+          page.flags.forEach(f => this.annotate(this.flags, f));
           token = page.token;
           localStorage.setItem(tokenKey, token);
           if (!page.hasMore) break;
@@ -51,6 +59,27 @@ class Store {
     if (conversation && item.seq > conversation.lastSeq) this.conversations.set(item.conversationId, { ...conversation, lastSeq: item.seq });
     this.changed();
     if (item.seq > last + 1 && known.length) await this.fill(item.conversationId, last);
+  }
+
+  /** Tags, bookmarks and flags: the newest version wins; a removed one stays as a tombstone and is not shown. */
+  applyAnnotation<T extends Annotation>(into: Map<string, T>, view: T) {
+    this.annotate(into, view);
+    this.changed();
+  }
+
+  /** The live tags, bookmarks or flags of one item. */
+  on<T extends Annotation>(from: Map<string, T>, itemId: string): T[] {
+    return [...from.values()].filter(a => a.itemId === itemId && !a.removed);
+  }
+
+  applyAwareness(view: AwarenessView) {
+    this.awareness.set(view.userId, view);
+    this.changed();
+  }
+
+  private annotate<T extends Annotation>(into: Map<string, T>, view: T) {
+    const known = into.get(view.id);
+    if (!known || known.version < view.version) into.set(view.id, view);
   }
 
   applyConversation(view: ConversationView) {
@@ -88,6 +117,10 @@ class Store {
   forget() {
     this.conversations.clear();
     this.items.clear();
+    this.tags.clear();
+    this.bookmarks.clear();
+    this.flags.clear();
+    this.awareness.clear();
     localStorage.removeItem(tokenKey);
   }
 }

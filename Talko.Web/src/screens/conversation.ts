@@ -1,5 +1,6 @@
 // A conversation's timeline: texts and photos, live, with an unread marker and the read position moved on view.
-import { api, ApiError, type TimelineItem } from '../api';
+import { api, ApiError, type AwarenessView, type TimelineItem } from '../api';
+import { loadAwareness, setActivity, setTyping } from '../hub';
 import { field, h, render } from '../dom';
 import { nameOf, resolveNames } from '../people';
 import { store } from '../store';
@@ -14,6 +15,18 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
   const unreadAfter = conversation.lastReadSeq;
 
   const list = h('ol', { class: 'timeline', 'aria-label': 'Timeline', 'aria-live': 'polite' });
+  const here = h('ul', { class: 'here', 'aria-label': 'Who is here' });
+  const muted = (await api.mutes().catch(() => [])).some(m => m.conversationId === conversationId);
+  const muteToggle = h('button', { type: 'button', class: 'secondary', 'aria-pressed': String(muted) }, muted ? 'Unmute' : 'Mute');
+  muteToggle.addEventListener('click', async () => {
+    const nowMuted = muteToggle.getAttribute('aria-pressed') !== 'true';
+    await attempt(async () => {
+      if (nowMuted) await api.mute(conversationId); else await api.unmute(conversationId);
+      muteToggle.setAttribute('aria-pressed', String(nowMuted));
+      muteToggle.textContent = nowMuted ? 'Unmute' : 'Mute';
+      showStatus(nowMuted ? 'Muted: no pushes from this conversation.' : 'Unmuted.');
+    });
+  });
   const text = h('input', { name: 'text', autocomplete: 'off', maxlength: '4000', required: true, 'data-autofocus': true });
   const photo = h('input', { type: 'file', name: 'photo', accept: 'image/jpeg,image/png,image/heic,image/webp' });
   const composer = h('form', {
@@ -26,6 +39,11 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
       await attempt(async () => { await store.applyLive(await api.postText(conversationId, value, crypto.randomUUID())); });
     },
   }, field('Message', text), h('button', { type: 'submit' }, 'Send'));
+  let typingSentAt = 0;
+  text.addEventListener('input', () => {
+    // Typing ends by itself on the server unless repeated; once every 2 s is enough to keep it on.
+    if (Date.now() - typingSentAt > 2000) { typingSentAt = Date.now(); void setTyping(conversationId); }
+  });
   photo.addEventListener('change', async () => {
     const file = photo.files?.[0];
     if (!file) return;
@@ -35,7 +53,8 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
 
   render(root,
     h('p', {}, h('a', { href: '#/' }, '← All conversations')),
-    h('h1', {}, conversation.title),
+    h('div', { class: 'inline header' }, h('h1', {}, conversation.title), muteToggle),
+    here,
     list,
     composer,
     h('div', { class: 'inline' }, field('Send a photo', photo)));
@@ -43,10 +62,15 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
   let lastMarked = unreadAfter;
   const draw = () => {
     const items = store.timeline(conversationId);
+    const kept = keepOpenActions(list);
     list.replaceChildren(...items.flatMap(item => [
       item.seq === unreadAfter + 1 && unreadAfter > 0 ? h('li', { class: 'unread-marker', role: 'separator' }, 'New') : null,
       itemView(item),
     ].filter((n): n is HTMLElement => n !== null)));
+    here.replaceChildren(...[...store.awareness.values()]
+      .filter(a => a.userId !== api.session?.userId && a.presence !== 'Offline')
+      .map(a => h('li', {}, h('span', { class: `dot ${a.presence.toLowerCase()}`, 'aria-hidden': 'true' }), `${nameOf(a.userId)}: ${describeAwareness(a, conversationId)}`)));
+    kept();
     void resolveNames().then(arrived => { if (arrived) draw(); });
     const newest = items.length ? items[items.length - 1].seq : 0;
     if (newest > lastMarked && document.visibilityState === 'visible') {
@@ -55,7 +79,41 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
     }
   };
   draw();
-  return store.subscribe(draw);
+  void setActivity({ kind: 'Viewing', conversationId });
+  void loadAwareness(conversationId);
+  const unsubscribe = store.subscribe(draw);
+  return () => { unsubscribe(); void setActivity({ kind: 'None' }); };
+}
+
+/**
+ * The timeline is redrawn on every change; an open actions panel, what was typed in it and its focus survive that, so
+ * a live event never snatches the form from under the user. Returns the restore step.
+ */
+function keepOpenActions(list: HTMLElement): () => void {
+  const open = [...list.querySelectorAll<HTMLDetailsElement>('details[open]')].map(d => d.closest('li.item')?.getAttribute('data-seq'));
+  const focused = document.activeElement instanceof HTMLInputElement && list.contains(document.activeElement) ? document.activeElement : null;
+  const focusedSeq = focused?.closest('li.item')?.getAttribute('data-seq');
+  return () => {
+    for (const seq of open) {
+      const details = list.querySelector<HTMLDetailsElement>(`li.item[data-seq="${seq}"] details`);
+      if (details) details.open = true;
+    }
+    if (focused && focusedSeq) {
+      const input = list.querySelector<HTMLInputElement>(`li.item[data-seq="${focusedSeq}"] input[name="${focused.name}"]`);
+      if (input) { input.value = focused.value; input.focus(); }
+    }
+  };
+}
+
+function describeAwareness(a: AwarenessView, conversationId: string): string {
+  const here = a.activity.conversationId === conversationId;
+  switch (a.activity.kind) {
+    case 'Typing': return here ? 'typing…' : 'online';
+    case 'Viewing': return here ? 'viewing' : 'online';
+    case 'InCall': return a.activity.talking ? 'talking in a call' : 'in a call';
+    case 'Listening': return 'listening to a recording';
+    default: return a.presence === 'Away' ? 'away' : 'online';
+  }
 }
 
 function itemView(item: TimelineItem): HTMLElement {
@@ -64,9 +122,32 @@ function itemView(item: TimelineItem): HTMLElement {
     return h('li', { class: 'item system', 'data-seq': String(item.seq) }, `${describeSystem(item)} `, when);
   }
   const body = item.deletedAt ? h('p', { class: 'deleted' }, 'Deleted') : content(item);
+  const tags = store.on(store.tags, item.id);
+  const bookmarked = store.on(store.bookmarks, item.id).length > 0;
+  const flagged = store.on(store.flags, item.id).length > 0;
   return h('li', { class: 'item', 'data-seq': String(item.seq) },
-    h('div', { class: 'meta' }, h('strong', {}, nameOf(item.authorId)), ' ', when, item.editedAt ? ' (edited)' : ''),
-    body);
+    h('div', { class: 'meta' }, h('strong', {}, nameOf(item.authorId)), ' ', when, item.editedAt ? ' (edited)' : '',
+      bookmarked ? h('span', { class: 'chip' }, 'Bookmarked') : null, flagged ? h('span', { class: 'chip' }, 'Flagged') : null),
+    body,
+    tags.length ? h('ul', { class: 'tags', 'aria-label': 'Tags' }, ...tags.map(t => h('li', { class: 'chip' }, `#${t.tag}`))) : null,
+    item.deletedAt ? null : itemActions(item));
+}
+
+/** Tag, bookmark and flag one item, behind a disclosure so the timeline stays quiet. */
+function itemActions(item: TimelineItem): HTMLElement {
+  const tag = h('input', { name: 'tag', maxlength: '64', required: true, pattern: '#?[^\\s#]+' });
+  return h('details', { class: 'actions' },
+    h('summary', {}, 'More', h('span', { class: 'visually-hidden' }, ` for message ${item.seq}`)),
+    h('form', {
+      class: 'inline', 'aria-label': `Tag message ${item.seq}`,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        await attempt(async () => { store.applyAnnotation(store.tags, await api.addTag(item.conversationId, item.id, tag.value.trim())); });
+      },
+    }, field('Tag', tag), h('button', { type: 'submit' }, 'Add tag')),
+    h('div', { class: 'inline' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => attempt(async () => { store.applyAnnotation(store.bookmarks, await api.addBookmark(item.conversationId, item.id, null)); }) }, 'Bookmark'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => attempt(async () => { store.applyAnnotation(store.flags, await api.addFlag(item.conversationId, item.id)); }) }, 'Flag for me')));
 }
 
 function content(item: TimelineItem): HTMLElement {
