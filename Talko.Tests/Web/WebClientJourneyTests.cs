@@ -79,6 +79,14 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         var thumbnail = bob.Locator("img.thumbnail");
         await Expect(thumbnail).ToBeVisibleAsync();
         await bob.WaitForFunctionAsync("() => { const i = document.querySelector('img.thumbnail'); return i && i.complete && i.naturalWidth > 0; }");
+
+        // A voice clip recorded from Bob's (fake) microphone with MediaRecorder, playable on Alice's side.
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Record voice clip" }).ClickAsync();
+        await Expect(bob.GetByRole(AriaRole.Button, new() { Name = "Stop recording" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await bob.WaitForTimeoutAsync(1500);
+        await bob.GetByRole(AriaRole.Button, new() { Name = "Stop recording" }).ClickAsync();
+        await Expect(alice.Locator(".voice audio")).ToHaveCountAsync(1);
+        await alice.WaitForFunctionAsync("() => { const a = document.querySelector('.voice audio'); return a && a.readyState >= 1 && a.duration > 0.5; }");
         await CheckAsync(bob, "conversation");
 
         // Awareness: Alice sees Bob viewing the conversation, then typing.

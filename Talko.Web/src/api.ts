@@ -123,6 +123,9 @@ export const api = {
   postPhoto: (conversationId: string, file: Blob, idempotencyKey: string) =>
     api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/photos`, file,
       { headers: { 'content-type': file.type || 'application/octet-stream', 'idempotency-key': idempotencyKey } }),
+  postVoiceClip: (conversationId: string, clip: Blob, idempotencyKey: string) =>
+    api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/voice-clips`, clip,
+      { headers: { 'content-type': clip.type.split(';')[0] || 'application/octet-stream', 'idempotency-key': idempotencyKey } }),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
   addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),
   addBookmark: (conversationId: string, itemId: string, note: string | null) =>

@@ -146,7 +146,9 @@ public static class AudioProbe
 
     /// <summary>
     /// ISO/IEC 14496-12: the movie header (moov/mvhd, section 8.2.2) gives the duration; a track whose
-    /// handler is 'soun' with an 'mp4a' sample entry makes it AAC audio.
+    /// handler is 'soun' with an 'mp4a' (AAC) or 'Opus' sample entry makes it audio. A fragmented file, as browsers'
+    /// MediaRecorder writes it, has no duration in mvhd: then the movie extends header (mehd) gives it, or else the
+    /// sum of its fragments' sample durations (moof/traf/trun, section 8.8) in the track's timescale (mdhd).
     /// </summary>
     private static async Task<AudioProbeResult> ProbeM4aAsync(Stream stream, CancellationToken cancellationToken)
     {
@@ -157,9 +159,14 @@ public static class AudioProbe
             return AudioProbeResult.Invalid("The MP4 file has no movie header (moov/mvhd).");
         }
 
-        if (!found.HasSoundTrack || !found.HasAac)
+        if (!found.HasSoundTrack || !found.HasAudioCodec)
         {
-            return AudioProbeResult.Invalid("The MP4 file holds no AAC audio track.");
+            return AudioProbeResult.Invalid("The MP4 file holds no AAC or Opus audio track.");
+        }
+
+        if (found.Duration == TimeSpan.Zero)
+        {
+            found.Duration = found.FragmentDuration ?? (found.TrackTimescale is > 0 ? TimeSpan.FromSeconds((double)found.FragmentTicks / found.TrackTimescale.Value) : TimeSpan.Zero);
         }
 
         if (found.HasVideoTrack)
@@ -170,7 +177,10 @@ public static class AudioProbe
         return AudioProbeResult.Valid(found.Duration.Value);
     }
 
-    private static readonly HashSet<string> ContainerBoxes = ["moov", "trak", "mdia", "minf", "stbl"];
+    private static readonly HashSet<string> ContainerBoxes = ["moov", "trak", "mdia", "minf", "stbl", "mvex", "moof", "traf"];
+
+    /// <summary>A fragment header or run larger than this is not a voice clip's (a run of 60,000 samples is ~1 MB).</summary>
+    private const long MaxFragmentBoxBytes = 1 << 20;
 
     private static async Task WalkBoxesAsync(Stream stream, long start, long end, int depth, Mp4Findings found, CancellationToken cancellationToken)
     {
@@ -212,7 +222,19 @@ public static class AudioProbe
             }
             else if (type == "mvhd")
             {
-                found.Duration = await ReadMovieDurationAsync(stream, body, bodyLength, cancellationToken);
+                (found.MovieTimescale, var duration) = await ReadTimescaleAndDurationAsync(stream, body, bodyLength, cancellationToken);
+                found.Duration = found.MovieTimescale == 0 ? null : TimeSpan.FromSeconds((double)duration / found.MovieTimescale);
+            }
+            else if (type == "mdhd")
+            {
+                found.TrackTimescale = (await ReadTimescaleAndDurationAsync(stream, body, bodyLength, cancellationToken)).Timescale;
+            }
+            else if (type is "mehd" or "tfhd" or "trun" && bodyLength <= MaxFragmentBoxBytes)
+            {
+                var fields = new byte[bodyLength];
+                stream.Position = body;
+                await stream.ReadExactlyAsync(fields, cancellationToken);
+                Mp4Fragments.Read(type, fields, found);
             }
             else if (type == "hdlr" && bodyLength >= 12)
             {
@@ -228,36 +250,25 @@ public static class AudioProbe
                 var entry = new byte[16];
                 stream.Position = body;
                 await stream.ReadExactlyAsync(entry, cancellationToken);
-                found.HasAac |= Encoding.Latin1.GetString(entry, 12, 4) == "mp4a";
+                found.HasAudioCodec |= Encoding.Latin1.GetString(entry, 12, 4) is "mp4a" or "Opus";
             }
 
             position += size;
         }
     }
 
-    private static async Task<TimeSpan?> ReadMovieDurationAsync(Stream stream, long body, long length, CancellationToken cancellationToken)
+    /// <summary>mvhd and mdhd share their layout up to the duration (section 8.2.2 and 8.4.2).</summary>
+    private static async Task<(uint Timescale, ulong Duration)> ReadTimescaleAndDurationAsync(Stream stream, long body, long length, CancellationToken cancellationToken)
     {
         var fields = new byte[Math.Min(length, 32)];
         stream.Position = body;
         await stream.ReadExactlyAsync(fields, cancellationToken);
         var version = fields[0];
-        (uint timescale, ulong duration) = version == 1 && fields.Length >= 32
+        return version == 1 && fields.Length >= 32
             ? (BinaryPrimitives.ReadUInt32BigEndian(fields.AsSpan(20)), BinaryPrimitives.ReadUInt64BigEndian(fields.AsSpan(24)))
             : fields.Length >= 20
                 ? (BinaryPrimitives.ReadUInt32BigEndian(fields.AsSpan(12)), BinaryPrimitives.ReadUInt32BigEndian(fields.AsSpan(16)))
                 : (0u, 0ul);
-        return timescale == 0 ? null : TimeSpan.FromSeconds((double)duration / timescale);
-    }
-
-    private sealed class Mp4Findings
-    {
-        public TimeSpan? Duration { get; set; }
-
-        public bool HasSoundTrack { get; set; }
-
-        public bool HasVideoTrack { get; set; }
-
-        public bool HasAac { get; set; }
     }
 }
 

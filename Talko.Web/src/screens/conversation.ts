@@ -3,10 +3,13 @@ import { api, ApiError, type AwarenessView, type TimelineItem } from '../api';
 import { loadAwareness, setActivity, setTyping } from '../hub';
 import { field, h, render } from '../dom';
 import { nameOf, resolveNames } from '../people';
+import { recordingSupported, startRecording, type Recording } from '../recorder';
 import { store } from '../store';
 import { showStatus } from '../status';
 
 const thumbnails = new Map<string, Promise<string>>();
+// Media elements live across redraws, so a clip keeps playing and a photo does not flicker when a live event arrives.
+const mediaViews = new Map<string, HTMLElement>();
 
 export async function conversationScreen(root: HTMLElement, conversationId: string): Promise<() => void> {
   await store.sync();
@@ -44,6 +47,23 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
     // Typing ends by itself on the server unless repeated; once every 2 s is enough to keep it on.
     if (Date.now() - typingSentAt > 2000) { typingSentAt = Date.now(); void setTyping(conversationId); }
   });
+  const record = h('button', { type: 'button', class: 'secondary', 'aria-pressed': 'false' }, 'Record voice clip');
+  let recording: Recording | null = null;
+  record.addEventListener('click', async () => {
+    if (!recording) {
+      await attempt(async () => {
+        recording = await startRecording();
+        record.setAttribute('aria-pressed', 'true');
+        record.textContent = 'Stop recording';
+      });
+      return;
+    }
+    const clip = await recording.stop();
+    recording = null;
+    record.setAttribute('aria-pressed', 'false');
+    record.textContent = 'Record voice clip';
+    await attempt(async () => { await store.applyLive(await api.postVoiceClip(conversationId, clip, crypto.randomUUID())); });
+  });
   photo.addEventListener('change', async () => {
     const file = photo.files?.[0];
     if (!file) return;
@@ -57,7 +77,7 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
     here,
     list,
     composer,
-    h('div', { class: 'inline' }, field('Send a photo', photo)));
+    h('div', { class: 'inline' }, field('Send a photo', photo), recordingSupported() ? record : null));
 
   let lastMarked = unreadAfter;
   const draw = () => {
@@ -82,7 +102,7 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
   void setActivity({ kind: 'Viewing', conversationId });
   void loadAwareness(conversationId);
   const unsubscribe = store.subscribe(draw);
-  return () => { unsubscribe(); void setActivity({ kind: 'None' }); };
+  return () => { unsubscribe(); void recording?.stop(); void setActivity({ kind: 'None' }); };
 }
 
 /**
@@ -151,6 +171,14 @@ function itemActions(item: TimelineItem): HTMLElement {
 }
 
 function content(item: TimelineItem): HTMLElement {
+  if (item.kind === 'Text' || !item.media) return h('p', { class: 'text' }, item.text ?? '');
+  const key = `${item.id}:${item.version}`;
+  let view = mediaViews.get(key);
+  if (!view) mediaViews.set(key, view = mediaView(item));
+  return view;
+}
+
+function mediaView(item: TimelineItem): HTMLElement {
   if (item.kind === 'Photo' && item.media) {
     const image = h('img', { alt: item.text ? `Photo: ${item.text}` : `Photo from ${nameOf(item.authorId)}`, class: 'thumbnail', loading: 'lazy' });
     const source = item.thumbnail ?? item.media;
@@ -159,6 +187,13 @@ function content(item: TimelineItem): HTMLElement {
     void url.then(u => { image.src = u; }).catch(() => { image.alt = 'Photo (not available)'; });
     return h('figure', {}, h('a', { href: '#', onclick: (e: Event) => { e.preventDefault(); void openFull(item); } }, image),
       item.text ? h('figcaption', {}, item.text) : null);
+  }
+  if (item.kind === 'VoiceClip' && item.media) {
+    const audio = h('audio', { controls: true, preload: 'metadata', 'aria-label': `Voice clip from ${nameOf(item.authorId)}, ${Math.round((item.durationMs ?? 0) / 1000)} seconds` });
+    let url = thumbnails.get(item.media.url);
+    if (!url) thumbnails.set(item.media.url, url = api.blobUrl(item.media.url));
+    void url.then(u => { audio.src = u; }).catch(() => {});
+    return h('div', { class: 'voice' }, audio, h('span', { class: 'hint' }, ` ${((item.durationMs ?? 0) / 1000).toFixed(1)} s`));
   }
   return h('p', { class: 'text' }, item.text ?? '');
 }
