@@ -123,9 +123,21 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         var sequence = (await bob.Locator(".timeline > li[data-seq]").EvaluateAllAsync<int[]>("items => items.map(i => Number(i.dataset.seq))")).ToList();
         Assert.Equal(Enumerable.Range(sequence[0], sequence.Count), sequence);
 
+        // Alice edits one of her messages and deletes another; Bob sees both live.
+        var two = alice.Locator(".item", new() { HasText = "two" });
+        await two.Locator("summary").ClickAsync();
+        await two.GetByLabel("Edit text").FillAsync("two, edited");
+        await two.GetByRole(AriaRole.Button, new() { Name = "Save edit" }).ClickAsync();
+        await Expect(bob.Locator(".item", new() { HasText = "two, edited" })).ToContainTextAsync("(edited)");
+        var three = alice.Locator(".item", new() { HasText = "three" });
+        await three.Locator("summary").ClickAsync();
+        await three.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(bob.Locator(".item .text", new() { HasText = "three" })).ToHaveCountAsync(0);
+        await Expect(bob.Locator(".item .deleted")).ToHaveCountAsync(1);
+
         // Search finds the message; notifications and settings work.
         await bob.GetByRole(AriaRole.Link, new() { Name = "Search" }).ClickAsync();
-        await bob.GetByLabel("Search for words or #tags").FillAsync("three");
+        await bob.GetByLabel("Search for words or #tags").FillAsync("Hello");
         await bob.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Expect(bob.GetByRole(AriaRole.Region, new() { Name = "Results" })).ToContainTextAsync("Alice in Plans");
         await CheckAsync(bob, "search");

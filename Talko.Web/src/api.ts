@@ -126,6 +126,10 @@ export const api = {
   postVoiceClip: (conversationId: string, clip: Blob, idempotencyKey: string) =>
     api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/voice-clips`, clip,
       { headers: { 'content-type': clip.type.split(';')[0] || 'application/octet-stream', 'idempotency-key': idempotencyKey } }),
+  editText: (conversationId: string, itemId: string, text: string) =>
+    api.request<TimelineItem>('PATCH', `/v1/conversations/${conversationId}/items/${itemId}`, { text }),
+  deleteItem: (conversationId: string, itemId: string) =>
+    api.request<TimelineItem | undefined>('DELETE', `/v1/conversations/${conversationId}/items/${itemId}`),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
   addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),
   addBookmark: (conversationId: string, itemId: string, note: string | null) =>

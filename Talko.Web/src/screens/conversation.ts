@@ -167,7 +167,28 @@ function itemActions(item: TimelineItem): HTMLElement {
     }, field('Tag', tag), h('button', { type: 'submit' }, 'Add tag')),
     h('div', { class: 'inline' },
       h('button', { type: 'button', class: 'secondary', onclick: () => attempt(async () => { store.applyAnnotation(store.bookmarks, await api.addBookmark(item.conversationId, item.id, null)); }) }, 'Bookmark'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => attempt(async () => { store.applyAnnotation(store.flags, await api.addFlag(item.conversationId, item.id)); }) }, 'Flag for me')));
+      h('button', { type: 'button', class: 'secondary', onclick: () => attempt(async () => { store.applyAnnotation(store.flags, await api.addFlag(item.conversationId, item.id)); }) }, 'Flag for me')),
+    item.authorId === api.session?.userId ? ownActions(item) : null);
+}
+
+/** Edit (texts) and delete: only on my own messages, as the server allows. */
+function ownActions(item: TimelineItem): HTMLElement {
+  const edited = h('input', { name: 'edit', required: true, maxlength: '4000', value: item.text ?? '' });
+  return h('div', {},
+    item.kind === 'Text' ? h('form', {
+      class: 'inline', 'aria-label': `Edit message ${item.seq}`,
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        await attempt(async () => { await store.applyLive(await api.editText(item.conversationId, item.id, edited.value.trim())); });
+      },
+    }, field('Edit text', edited), h('button', { type: 'submit' }, 'Save edit')) : null,
+    h('button', {
+      type: 'button', class: 'secondary',
+      onclick: () => attempt(async () => {
+        const tombstone = await api.deleteItem(item.conversationId, item.id);
+        if (tombstone) await store.applyLive(tombstone); else await store.sync();
+      }),
+    }, 'Delete'));
 }
 
 function content(item: TimelineItem): HTMLElement {
