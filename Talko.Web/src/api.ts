@@ -8,7 +8,7 @@ export interface TimelineItem {
   id: string; conversationId: string; seq: number; version: number;
   kind: 'Text' | 'Photo' | 'VoiceClip' | 'System';
   authorId: string | null; text: string | null; media: Media | null; thumbnail: Media | null; durationMs: number | null;
-  systemEvent: string | null; subjectUserId: string | null; idempotencyKey: string | null;
+  systemEvent: string | null; subjectUserId: string | null; idempotencyKey: string | null; callId: string | null; callOffsetMs: number | null;
   createdAt: string; editedAt: string | null; deletedAt: string | null;
 }
 export interface ConversationView {
@@ -26,6 +26,9 @@ export interface SyncPage {
 export interface ActivityView { kind: 'None' | 'Viewing' | 'Typing' | 'InCall' | 'Listening'; conversationId: string | null; callId: string | null; muted: boolean; talking: boolean; positionMs: number | null; }
 export interface AwarenessView { userId: string; presence: 'Offline' | 'Away' | 'Online'; activity: ActivityView; statusText: string | null; }
 export interface NotificationView { id: string; kind: string; conversationId: string | null; itemId: string | null; title: string | null; body: string | null; createdAt: string; read: boolean; }
+export interface CallMarker { kind: string; offsetMs: number; endMs: number | null; userId: string | null; itemId: string | null; tag: string | null; note: string | null; }
+export interface CallTimeline { callId: string; durationMs: number; markers: CallMarker[]; }
+export interface CallView { id: string; conversationId: string; state: string; }
 export interface Preferences { quietFrom: string | null; quietUntil: string | null; timeZone: string | null; }
 export interface Person { userId: string; displayName: string | null; }
 export interface MailboxMessage { to: string; code: string; sentAt: string; expiresAt: string; }
@@ -130,6 +133,8 @@ export const api = {
     api.request<TimelineItem>('PATCH', `/v1/conversations/${conversationId}/items/${itemId}`, { text }),
   deleteItem: (conversationId: string, itemId: string) =>
     api.request<TimelineItem | undefined>('DELETE', `/v1/conversations/${conversationId}/items/${itemId}`),
+  call: (callId: string) => api.request<CallView>('GET', `/v1/calls/${callId}`),
+  callTimeline: (callId: string) => api.request<CallTimeline>('GET', `/v1/calls/${callId}/timeline`),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
   addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),
   addBookmark: (conversationId: string, itemId: string, note: string | null) =>

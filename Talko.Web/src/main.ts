@@ -8,6 +8,7 @@ import { conversationScreen } from './screens/conversation';
 import { homeScreen } from './screens/home';
 import { mailboxScreen } from './screens/mailbox';
 import { notificationsScreen } from './screens/notifications';
+import { playerScreen } from './screens/player';
 import { searchScreen } from './screens/search';
 import { settingsScreen } from './screens/settings';
 import { signInScreen } from './screens/signin';
@@ -30,13 +31,16 @@ async function route() {
   }
   void connect();
   const conversation = /^\/c\/([0-9a-f-]{36})$/.exec(path);
+  const call = /^\/call\/([0-9a-f-]{36})$/.exec(path);
   // Each screen draws into its own element, shown only if no other navigation started while it loaded; a screen that
   // lost the race stops listening, so it can never draw over the one the user is looking at.
   const view = h('div');
   const screens: Record<string, (into: HTMLElement) => Promise<() => void>> = {
     '/search': searchScreen, '/notifications': notificationsScreen, '/settings': settingsScreen,
   };
-  const unsubscribe = conversation ? await conversationScreen(view, conversation[1]) : await (screens[path] ?? homeScreen)(view);
+  const unsubscribe = conversation ? await conversationScreen(view, conversation[1])
+    : call ? await playerScreen(view, call[1])
+      : await (screens[path] ?? homeScreen)(view);
   if (generation !== current) { unsubscribe(); return; }
   leave = unsubscribe;
   root.replaceChildren(view);

@@ -139,7 +139,8 @@ function describeAwareness(a: AwarenessView, conversationId: string): string {
 function itemView(item: TimelineItem): HTMLElement {
   const when = h('time', { datetime: item.createdAt }, new Date(item.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   if (item.kind === 'System') {
-    return h('li', { class: 'item system', 'data-seq': String(item.seq) }, `${describeSystem(item)} `, when);
+    return h('li', { class: 'item system', 'data-seq': String(item.seq) }, `${describeSystem(item)} `, when,
+      item.callId && item.systemEvent === 'call-ended' ? h('a', { href: `#/call/${item.callId}`, class: 'play' }, ' Play the recording') : null);
   }
   const body = item.deletedAt ? h('p', { class: 'deleted' }, 'Deleted') : content(item);
   const tags = store.on(store.tags, item.id);
