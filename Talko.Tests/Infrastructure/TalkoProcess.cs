@@ -126,16 +126,10 @@ public sealed class TalkoProcess : IAsyncDisposable
     /// <summary>The server's own build output, found from the solution folder (same configuration as the tests).</summary>
     private static string ServerAssembly(out string solution)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Talko.sln")))
-        {
-            directory = directory.Parent;
-        }
-
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        solution = directory?.FullName ?? AppContext.BaseDirectory;
-        var path = directory is null ? null : Path.Combine(directory.FullName, "Talko.Server", "bin", configuration, "net10.0", "Talko.Server.dll");
-        return path is not null && File.Exists(path) ? path : throw new FileNotFoundException("Build Talko.Server first (dotnet build Talko.sln).", path);
+        solution = SolutionPaths.Root;
+        var path = Path.Combine(solution, "Talko.Server", "bin", configuration, "net10.0", "Talko.Server.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build Talko.Server first (dotnet build Talko.sln).", path);
     }
 
     private void Append(string? line)

@@ -1,6 +1,7 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Web;
 
@@ -106,13 +107,7 @@ public sealed class Browser : IAsyncDisposable
 
     private static string FindArtifactDirectory()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Talko.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var path = Path.Combine(directory?.FullName ?? Path.GetTempPath(), "TestResults", "web");
+        var path = Path.Combine(SolutionPaths.Root, "TestResults", "web");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -146,8 +146,11 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         await Expect(bob.GetByRole(AriaRole.List, new() { Name = "Notifications" }).Locator("li").First).ToBeVisibleAsync();
         await CheckAsync(bob, "notifications");
         await alice.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
-        await alice.GetByLabel("From").FillAsync("22:00");
-        await alice.GetByLabel("Until").FillAsync("07:00");
+        // The conversation screen goes away only once the route changes; wait for the settings screen so "From"
+        // cannot match the voice clip from Bob that is still on the page.
+        await Expect(alice.GetByRole(AriaRole.Heading, new() { Name = "Settings" })).ToBeVisibleAsync();
+        await alice.GetByLabel("From", new() { Exact = true }).FillAsync("22:00");
+        await alice.GetByLabel("Until", new() { Exact = true }).FillAsync("07:00");
         await alice.GetByRole(AriaRole.Button, new() { Name = "Save hours" }).ClickAsync();
         await Expect(alice.GetByRole(AriaRole.Status)).ToContainTextAsync("Do not disturb saved.");
         await CheckAsync(alice, "settings");
