@@ -34,6 +34,6 @@ internal static partial class NotificationsLog
     [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Awareness could not be read; every device counts as away for this notification")]
     public static partial void PresenceUnavailable(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId}")]
-    public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId);
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId} ({HeldBack} more failed since the last line)")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId, long heldBack);
 }
