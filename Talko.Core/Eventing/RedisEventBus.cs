@@ -9,6 +9,13 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
 
+    public async Task<long> CountSubscribersAsync(string channel)
+    {
+        // PUBSUB NUMSUB answers [channel, count]; Redis drops a client's subscriptions as soon as its connection closes.
+        var answer = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel).ConfigureAwait(false))!;
+        return (long)answer[1];
+    }
+
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
     {
         // A ChannelMessageQueue with an async OnMessage handler processes messages sequentially,

@@ -7,10 +7,12 @@ namespace Talko.Server.Hosting;
 
 /// <summary>
 /// Keeps this instance's registry entry alive, republishes it at once when draining starts, and
-/// removes it on a clean stop. SIGTERM starts draining so that readiness turns 503 straight away.
+/// removes it on a clean stop. SIGTERM starts draining so that readiness turns 503 straight away. It also holds the
+/// instance's liveness subscription, which vanishes with the process (<see cref="InstanceLiveness"/>).
 /// </summary>
 internal sealed partial class InstanceHeartbeatService(
     InstanceRegistry registry,
+    InstanceLiveness liveness,
     InstanceLifecycle lifecycle,
     InstanceLoadCounters load,
     IServer server,
@@ -20,6 +22,8 @@ internal sealed partial class InstanceHeartbeatService(
     TimeProvider time,
     ILogger<InstanceHeartbeatService> logger) : BackgroundService
 {
+    private IAsyncDisposable? alive;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         lifetime.ApplicationStopping.Register(() => lifecycle.BeginDrain());
@@ -47,12 +51,19 @@ internal sealed partial class InstanceHeartbeatService(
             // The entry expires by itself; a failed goodbye only delays that.
             LogHeartbeatFailed(logger, exception);
         }
+
+        if (alive is not null)
+        {
+            await alive.DisposeAsync();
+        }
     }
 
     private async Task BeatAsync()
     {
         try
         {
+            // Before the entry says so; Redis restores the subscription by itself after an outage.
+            alive ??= await liveness.SubscribeAsync();
             await registry.PublishAsync(new InstanceDescriptor(
                 lifecycle.InstanceId,
                 HttpAddress(),
@@ -60,7 +71,8 @@ internal sealed partial class InstanceHeartbeatService(
                 lifecycle.State,
                 load.Snapshot,
                 lifecycle.StartedAt,
-                time.GetUtcNow()));
+                time.GetUtcNow(),
+                SubscribesLiveness: alive is not null));
         }
         catch (Exception exception)
         {
