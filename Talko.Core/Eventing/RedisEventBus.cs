@@ -9,12 +9,13 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
 
-    public async Task<long> CountSubscribersAsync(string channel)
-    {
-        // PUBSUB NUMSUB answers [channel, count]; Redis drops a client's subscriptions as soon as its connection closes.
-        var answer = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel).ConfigureAwait(false))!;
-        return (long)answer[1];
-    }
+    public Task<long> CountSubscribersAsync(string channel) =>
+        // PUBSUB NUMSUB through the server API, so the multiplexer's channel prefix (the SignalR backplane sets one on the
+        // shared configuration) applies as it does to subscriptions. Redis drops a client's subscriptions as soon as its
+        // connection closes.
+        (redis.GetServers().FirstOrDefault(s => s.IsConnected)
+            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is connected."))
+        .SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
     {
