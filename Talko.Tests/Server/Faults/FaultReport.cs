@@ -34,10 +34,31 @@ internal sealed class FaultReport(string fault)
     /// <summary>What the instances wrote while the fault lasted: a flood of lines is a finding of its own.</summary>
     public void Logs(params TalkoProcess[] instances)
     {
-        var output = string.Concat(instances.Select(i => i.Output));
-        int Count(string text) => output.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
-        Add($"instance logs: {Count("\"@l\":\"Warning\"")} warnings, {Count("\"@l\":\"Error\"")} errors, " +
-            $"{Count("53300")} PostgreSQL slot refusals, {Count("answered 503: a dependency is unavailable")} dependency-503 lines");
+        var events = instances.SelectMany(i => i.Output.Split('\n')).Select(Parse).OfType<(string Level, string Template, string Message)>()
+            .Where(e => e.Level is "Warning" or "Error" or "Fatal").ToList();
+        Add($"instance logs: {events.Count(e => e.Level == "Warning")} warnings, {events.Count(e => e.Level != "Warning")} errors, " +
+            $"{events.Count(e => e.Message.Contains("53300", StringComparison.Ordinal))} PostgreSQL slot refusals");
+        foreach (var kind in events.GroupBy(e => e.Template).OrderByDescending(g => g.Count()).Take(6))
+        {
+            var first = kind.First();
+            Add($"  {kind.Count()} x {first.Level}: {(first.Message.Length > 160 ? first.Message[..160] + "..." : first.Message)}");
+        }
+    }
+
+    private static (string Level, string Template, string Message)? Parse(string line)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            var root = json.RootElement;
+            var level = root.TryGetProperty("@l", out var l) ? l.GetString()! : "Information";
+            var message = root.TryGetProperty("@m", out var m) ? m.GetString()! : "";
+            return (level, root.TryGetProperty("@i", out var i) ? i.GetString()! : message, message);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public void Add(string line) => lines.Add(line);
