@@ -17,6 +17,13 @@ public sealed class InstanceLiveness(InstanceRegistry registry, IEventBus bus, K
     public Task<IAsyncDisposable> SubscribeAsync() =>
         bus.SubscribeAsync(keys.InstanceLivenessChannel(self.InstanceId), _ => Task.CompletedTask);
 
+    /// <summary>
+    /// True once Redis counts this instance's own subscription: after an outage, the moment subscriptions (this one and,
+    /// on the same link, the realtime backplane's) are restored.
+    /// </summary>
+    public async Task<bool> IsSubscribedAsync() =>
+        await bus.CountSubscribersAsync(keys.InstanceLivenessChannel(self.InstanceId)).ConfigureAwait(false) > 0;
+
     /// <summary>The registry entry of <paramref name="instanceId"/> if that instance is alive; null if it is gone.</summary>
     public async Task<InstanceDescriptor?> FindAliveAsync(string instanceId)
     {
@@ -31,6 +38,6 @@ public sealed class InstanceLiveness(InstanceRegistry registry, IEventBus bus, K
             return descriptor;
         }
 
-        return await bus.CountSubscribersAsync(keys.InstanceLivenessChannel(self.InstanceId)).ConfigureAwait(false) > 0 ? null : descriptor;
+        return await IsSubscribedAsync().ConfigureAwait(false) ? null : descriptor;
     }
 }

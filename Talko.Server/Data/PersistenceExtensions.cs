@@ -33,7 +33,7 @@ public static class PersistenceExtensions
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// EF Core logs every failed connection, command, query and save as an Error with a stack trace, and the same
+    /// EF Core logs every failed connection, command, transaction, query and save as an Error with a stack trace, and the same
     /// exception then reaches whoever handles it: a request (503 for a dependency away, logged once per interval; any
     /// other exception as an unhandled error) or a background service (its own log). While PostgreSQL is away that was
     /// hundreds of lines a second without their cause; these events are Debug, the handler's line is the one that counts.
@@ -42,6 +42,7 @@ public static class PersistenceExtensions
         options.ConfigureWarnings(warnings => warnings.Log(
             (RelationalEventId.ConnectionError, LogLevel.Debug),
             (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 }

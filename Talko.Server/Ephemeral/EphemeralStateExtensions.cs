@@ -33,14 +33,19 @@ public static class EphemeralStateExtensions
         // While Redis is away, fail at once instead of queueing for the timeout: requests fall back (device checks go to
         // the database), events are dropped (clients are told to resync when it is back), nothing waits 5 s per call.
         redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+        // One multiplexer for the ephemeral store, the event bus and the SignalR backplane: one link to watch, so the
+        // resync after an outage is sent when the backplane that carries live events is back, not when some other link
+        // is (ADR 0205). The backplane's channel prefix therefore applies to the event bus's channels too.
+        redisOptions.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
+        var shared = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(redisOptions));
+        builder.Services.AddSingleton(_ => shared.Value);
         builder.Services.AddSingleton<IEphemeralStore, RedisEphemeralStore>();
         builder.Services.AddSingleton<IEventBus, RedisEventBus>();
         builder.Services.AddSingleton<IBackplaneHealth, RedisBackplaneHealth>();
         signalR.AddStackExchangeRedis(options =>
         {
             options.Configuration = redisOptions;
-            options.Configuration.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
+            options.ConnectionFactory = _ => Task.FromResult(shared.Value);
         });
         return builder;
     }

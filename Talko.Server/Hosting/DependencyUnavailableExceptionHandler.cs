@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -23,7 +22,7 @@ internal sealed partial class DependencyUnavailableExceptionHandler(
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (Cause(exception) is not { } cause)
+        if (DependencyFailures.Cause(exception) is not { } cause)
         {
             return false;
         }
@@ -48,38 +47,6 @@ internal sealed partial class DependencyUnavailableExceptionHandler(
             },
         });
     }
-
-    /// <summary>The innermost exception that says a dependency is away, if any in the chain does.</summary>
-    internal static Exception? Cause(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (IsUnavailable(current))
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsUnavailable(Exception exception) => exception switch
-    {
-        TimeoutException or SocketException => true,
-        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => true,
-        Npgsql.PostgresException postgres => postgres.IsTransient || IsServerUnavailable(postgres.SqlState),
-        Npgsql.NpgsqlException npgsql => npgsql.IsTransient,
-        _ => false,
-    };
-
-    /// <summary>
-    /// PostgreSQL refusing work for a while: a connection failure (class 08), out of resources such as connection
-    /// slots (class 53: "remaining connection slots are reserved", 53300), or shutting down and starting up during a
-    /// restart (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now).
-    /// </summary>
-    private static bool IsServerUnavailable(string sqlState) =>
-        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("53", StringComparison.Ordinal)
-        || sqlState is "57P01" or "57P02" or "57P03";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency is unavailable ({ExceptionType}: {Reason}); {HeldBack} more requests answered 503 for this cause since the last line")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason, long heldBack);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
+using Talko.Core.Logging;
 
 namespace Talko.Server.Hosting;
 
@@ -19,9 +20,11 @@ internal sealed partial class InstanceHeartbeatService(
     IHostApplicationLifetime lifetime,
     IOptions<InstanceRegistryOptions> registryOptions,
     InstanceAddresses addresses,
+    IOptions<TalkoOptions> talko,
     TimeProvider time,
     ILogger<InstanceHeartbeatService> logger) : BackgroundService
 {
+    private readonly LogThrottle failures = new(talko.Value.RepeatedFailureLogInterval, time);
     private IAsyncDisposable? alive;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +52,7 @@ internal sealed partial class InstanceHeartbeatService(
         catch (Exception exception)
         {
             // The entry expires by itself; a failed goodbye only delays that.
-            LogHeartbeatFailed(logger, exception);
+            LogHeartbeatFailed(logger, 0, exception);
         }
 
         if (alive is not null)
@@ -77,7 +80,10 @@ internal sealed partial class InstanceHeartbeatService(
         catch (Exception exception)
         {
             // Redis may be down for a moment; the next beat tries again and readiness reports the outage.
-            LogHeartbeatFailed(logger, exception);
+            if (failures.ShouldWrite(out var heldBack))
+            {
+                LogHeartbeatFailed(logger, heldBack, exception);
+            }
         }
     }
 
@@ -89,6 +95,6 @@ internal sealed partial class InstanceHeartbeatService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} registered (HTTP {HttpAddress}, SIP {SipAddress})")]
     private static partial void LogRegistered(ILogger logger, string instanceId, string httpAddress, string sipAddress);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance heartbeat failed")]
-    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance heartbeat failed ({HeldBack} more since the last line)")]
+    private static partial void LogHeartbeatFailed(ILogger logger, long heldBack, Exception exception);
 }

@@ -22,7 +22,7 @@ public sealed class FaultInjectionTests(PostgresFixture postgres, ITestOutputHel
     {
         await using var cluster = await FaultCluster.StartAsync(postgres.ConnectionString);
         var report = new FaultReport("Redis stopped for 30 s");
-        var scenario = new FaultScenario(cluster, report);
+        var scenario = new FaultScenario(cluster, report, output);
         TimeSpan? backAt = null;
         await scenario.RunAsync(async s =>
         {
@@ -31,10 +31,9 @@ public sealed class FaultInjectionTests(PostgresFixture postgres, ITestOutputHel
             await cluster.Redis.StartAsync();
             backAt = s.Log.Clock.Elapsed;
             await TestTimeouts.EventuallyAsync(() => Task.FromResult(s.Listener.Resyncs.Count > 0), TestTimeouts.Long, "resync on the listener after Redis came back");
+            report.Seconds("resync after Redis was back", s.Listener.Resyncs[0] - backAt.Value);
         });
 
-        report.Seconds("resync after Redis was back", scenario.Listener.Resyncs[0] - backAt!.Value);
-        report.WriteTo(output);
         var during = scenario.Log.All.Where(a => a.At > TimeSpan.FromSeconds(4) && a.At < backAt!.Value).ToList();
         Assert.Contains(during, a => a.What == "post" && a.Succeeded);
         Assert.Contains(during, a => a.What == "read" && a.Succeeded);
@@ -45,8 +44,7 @@ public sealed class FaultInjectionTests(PostgresFixture postgres, ITestOutputHel
     {
         await using var cluster = await FaultCluster.StartAsync(sharedPostgres: null);
         var report = new FaultReport("PostgreSQL restarted (fast shutdown, 2 s down, start)");
-        await new FaultScenario(cluster, report).RunAsync(_ => cluster.PrivatePostgres!.RestartAsync(TimeSpan.FromSeconds(2)));
-        report.WriteTo(output);
+        await new FaultScenario(cluster, report, output).RunAsync(_ => cluster.PrivatePostgres!.RestartAsync(TimeSpan.FromSeconds(2)));
     }
 
     [Fact]
@@ -55,7 +53,7 @@ public sealed class FaultInjectionTests(PostgresFixture postgres, ITestOutputHel
         await using var cluster = await FaultCluster.StartAsync(postgres.ConnectionString);
         var report = new FaultReport("Instance SIGKILL (the owner of a live call)");
         var joins = new FaultReport("Call owner SIGKILL: POST /v1/calls/{id}/join on the survivor every 100 ms");
-        var scenario = new FaultScenario(cluster, report);
+        var scenario = new FaultScenario(cluster, report, output);
         using var aliceOnOne = cluster.Client(cluster.One, cluster.AliceToken);
         using var bobOnTwo = cluster.Client(cluster.Two, cluster.BobToken);
         var call = await aliceOnOne.StartCallAsync(cluster.ConversationId);
@@ -93,7 +91,6 @@ public sealed class FaultInjectionTests(PostgresFixture postgres, ITestOutputHel
             }
         });
 
-        report.WriteTo(output);
         joins.Requests(joinLog.All);
         joins.Add($"200 answers pointing at the dead owner: {pointedAtDead}");
         joins.Seconds("SIGKILL to a successful join on the survivor", joined);

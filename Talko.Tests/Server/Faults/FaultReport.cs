@@ -38,7 +38,8 @@ internal sealed class FaultReport(string fault)
             .Where(e => e.Level is "Warning" or "Error" or "Fatal").ToList();
         Add($"instance logs: {events.Count(e => e.Level == "Warning")} warnings, {events.Count(e => e.Level != "Warning")} errors, " +
             $"{events.Count(e => e.Message.Contains("53300", StringComparison.Ordinal))} PostgreSQL slot refusals");
-        foreach (var kind in events.GroupBy(e => e.Template).OrderByDescending(g => g.Count()).Take(6))
+        // Every kind of error, then the most frequent warnings.
+        foreach (var kind in events.GroupBy(e => e.Template).OrderBy(g => g.First().Level == "Warning").ThenByDescending(g => g.Count()).Take(8))
         {
             var first = kind.First();
             Add($"  {kind.Count()} x {first.Level}: {(first.Message.Length > 160 ? first.Message[..160] + "..." : first.Message)}");

@@ -8,9 +8,10 @@ namespace Talko.Tests.Server.Faults;
 /// One fault under load, checked the same way for every fault: Alice posts and Bob reads through both instances while
 /// Bob's realtime client listens on instance two; the fault is injected; afterwards every request got a 2xx or a 503
 /// with Retry-After (a killed instance may not answer at all), every acknowledged text is in the database exactly once
-/// with seq unbroken, and the listener, never told to sync by the test, holds every acknowledged text.
+/// with seq unbroken, and the listener, never told to sync by the test, holds every acknowledged text. The figures are
+/// written before the checks, so a failing run still shows them.
 /// </summary>
-internal sealed class FaultScenario(FaultCluster cluster, FaultReport report)
+internal sealed class FaultScenario(FaultCluster cluster, FaultReport report, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan After = TimeSpan.FromSeconds(3);
@@ -67,6 +68,7 @@ internal sealed class FaultScenario(FaultCluster cluster, FaultReport report)
         report.Seconds("listener had every acknowledged item, counted from the fault's start", listenerDone ? Log.Clock.Elapsed - faultAt : null);
         report.Add($"listener resyncs: {Listener.Resyncs.Count}");
         report.Logs(cluster.One, cluster.Two);
+        report.WriteTo(output);
 
         Assert.True(unacceptable.Count == 0, $"answers outside the rule: {string.Join(", ", unacceptable.GroupBy(a => $"{a.What} {a.Describe}").Select(g => $"{g.Key} x {g.Count()}"))}");
         Assert.Empty(missing);
