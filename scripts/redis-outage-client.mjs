@@ -29,9 +29,9 @@ async function signUp(email) {
   await call(one, 'POST', '/v1/auth/start', null, { identifier: email });
   let code;
   for (let i = 0; i < 50 && !code; i++) {
-    const hint = email.slice(0, 2);
-    const lines = readFileSync(logOne, 'utf8').split('\n').filter(l => l.includes('One-time code for') && l.includes(hint));
-    code = lines.length ? /One-time code for [^:]+: (\d+)/.exec(lines.at(-1))?.[1] : undefined;
+    const codes = readFileSync(logOne, 'utf8').split('\n').filter(l => l.includes('"Code"')).map(l => JSON.parse(l))
+      .filter(e => e.IdentifierHint?.startsWith(email[0]));
+    code = codes.at(-1)?.Code;
     if (!code) await sleep(100);
   }
   const verified = await call(one, 'POST', '/v1/auth/verify', null, { identifier: email, code, device: { platform: 'Web', name: 'black box' } });

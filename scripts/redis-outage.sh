@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 (cd "$work" && npm init -y >/dev/null && npm install --silent @microsoft/signalr@10 >/dev/null)
 cp scripts/redis-outage-client.mjs "$work/"
@@ -47,7 +48,10 @@ done
 : >"$work/marker"
 (cd "$work" && node redis-outage-client.mjs http://127.0.0.1:5801 http://127.0.0.1:5802 "$work/blue.log" "$work/green.log" $((outage + 20)) "$work/marker" >"$work/client.json") &
 client=$!
-until grep -q traffic "$work/marker"; do sleep 0.2; done
+until grep -q traffic "$work/marker"; do
+  kill -0 "$client" 2>/dev/null || { cat "$work/client.json"; echo "the client failed before its traffic started"; exit 1; }
+  sleep 0.2
+done
 sleep 5
 echo "stopping Redis for $outage s"
 redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
@@ -59,4 +63,7 @@ cat "$work/client.json"
 for name in blue green; do
   log="$work/$name.log"
   echo "$name: $(grep -c '"@l":"Warning"' "$log") warnings, $(grep -c '"@l":"Error"' "$log") errors, $(grep -c 'responded 500' "$log") answers 500, $(grep -c '53300' "$log") PostgreSQL slot refusals"
+done
+for name in blue green; do
+  grep -a '"@l":"Error"' "$work/$name.log" | grep -ao '"@m":"[^"]*' | cut -c7-200 | sed "s/^/$name error: /" || true
 done
