@@ -13,7 +13,7 @@ namespace Talko.Tests.Server.Faults;
 /// </summary>
 internal sealed class FaultScenario(FaultCluster cluster, FaultReport report, Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly TimeSpan Before = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Before = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan After = TimeSpan.FromSeconds(3);
 
     public AnswerLog Log { get; } = new();
