@@ -66,14 +66,14 @@ const hub = new signalR.HubConnectionBuilder()
   .build();
 const ready = new Promise(resolve => hub.on('ready', resolve));
 hub.on('itemCreated', apply);
-hub.on('resync', r => { resyncs.push(`${at()} s (${r.reason})`); sync(); });
+hub.on('resync', r => { resyncs.push(`${new Date().toISOString()} (${r.reason})`); sync(); });
 hub.onreconnected(() => sync());
 await hub.start();
 await ready;
 await sync();
 
 // Alice posts every 100 ms through both instances.
-const statuses = {}, acknowledged = new Set(), lastAck = [];
+const statuses = {}, acknowledged = new Set(), lastAck = [], ackedAt = new Map();
 let pending = null, n = 0;
 appendFileSync(marker, `traffic ${at()}\n`);
 const deadline = Date.now() + Number(seconds) * 1000;
@@ -86,7 +86,7 @@ for (let turn = 0; Date.now() < deadline; turn++) {
   const key = s => `${s.status}${s.status === 503 ? (s.retryAfter ? ' + Retry-After' : ' without Retry-After') : ''}`;
   statuses[`post ${key(answer)}`] = (statuses[`post ${key(answer)}`] ?? 0) + 1;
   statuses[`read ${key(read)}`] = (statuses[`read ${key(read)}`] ?? 0) + 1;
-  if (answer.status === 201 || answer.status === 200) { acknowledged.add(pending.text); lastAck.push(Date.now()); pending = null; }
+  if (answer.status === 201 || answer.status === 200) { acknowledged.add(pending.text); ackedAt.set(pending.text, `${new Date().toISOString()} via ${base.slice(-4)} seq ${answer.json.seq}`); lastAck.push(Date.now()); pending = null; }
   await sleep(100);
 }
 appendFileSync(marker, `done ${at()}\n`);
@@ -100,6 +100,7 @@ console.log(JSON.stringify({
   acknowledged: acknowledged.size,
   listenerHas: [...heard.values()].filter(t => acknowledged.has(t)).length,
   listenerMissing: missing.length,
+  missing: missing.slice(0, 20).map(t => `${t} acknowledged ${ackedAt.get(t)}`),
   resyncs,
   longestWithoutAcknowledgedPostSeconds: Math.max(...gaps) / 1000,
 }, null, 2));

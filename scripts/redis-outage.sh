@@ -65,5 +65,6 @@ for name in blue green; do
   echo "$name: $(grep -c '"@l":"Warning"' "$log") warnings, $(grep -c '"@l":"Error"' "$log") errors, $(grep -c 'responded 500' "$log") answers 500, $(grep -c '53300' "$log") PostgreSQL slot refusals"
 done
 for name in blue green; do
+  grep -a 'backplane\|resync' "$work/$name.log" | grep -ao '"@t":"[^"]*","@m":"[^"]*' | cut -c7-200 | sed "s/^/$name: /" || true
   grep -a '"@l":"Error"' "$work/$name.log" | grep -ao '"@m":"[^"]*' | cut -c7-200 | sed "s/^/$name error: /" || true
 done

@@ -5,12 +5,13 @@ namespace Talko.Server.Ephemeral;
 
 /// <summary>
 /// Watches the Redis links that carry pub/sub: the event bus's and the SignalR backplane's (its own link, which
-/// reconnects at its own moment). The loss of either means live events may have been lost; the backplane counts as
-/// restored when every link that was lost is back (ADR 0205).
+/// reconnects at its own moment), each with its two connections (publishing goes over the interactive one, receiving
+/// over the subscription one). The loss of any means live events may have been lost; the backplane counts as restored
+/// when every connection that was lost is back (ADR 0205).
 /// </summary>
 internal sealed partial class RedisBackplaneHealth : IBackplaneHealth
 {
-    private const int BusLink = 1;
+    private const int BusLink = 0;
     private const int SignalRLink = 2;
     private readonly ILogger<RedisBackplaneHealth> logger;
     private int lostLinks;
@@ -40,18 +41,20 @@ internal sealed partial class RedisBackplaneHealth : IBackplaneHealth
         }
     }
 
-    private void Watch(IConnectionMultiplexer link, int bit)
+    private void Watch(IConnectionMultiplexer link, int firstBit)
     {
+        int Bit(ConnectionType type) => 1 << (firstBit + (type == ConnectionType.Subscription ? 1 : 0));
         link.ConnectionFailed += (_, args) =>
         {
-            if (args.ConnectionType == ConnectionType.Subscription && Interlocked.Or(ref lostLinks, bit) == 0)
+            if (Interlocked.Or(ref lostLinks, Bit(args.ConnectionType)) == 0)
             {
                 LogLost(logger, args.FailureType.ToString());
             }
         };
         link.ConnectionRestored += (_, args) =>
         {
-            if (args.ConnectionType == ConnectionType.Subscription && Interlocked.And(ref lostLinks, ~bit) == bit)
+            var bit = Bit(args.ConnectionType);
+            if (Interlocked.And(ref lostLinks, ~bit) == bit)
             {
                 LogRestored(logger);
                 Restored?.Invoke();
