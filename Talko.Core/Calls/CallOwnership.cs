@@ -38,6 +38,13 @@ public sealed class CallOwnership(IEphemeralStore store, KeySpace keys, IOptions
     public Task<bool> RenewAsync(string callId, string instanceId) =>
         store.CompareAndExpireAsync(keys.CallOwner(callId), instanceId, options.Value.ClaimTimeToLive);
 
+    /// <summary>
+    /// Removes the claim of <paramref name="deadInstanceId"/>, an owner known to be gone, so the call can be claimed at
+    /// once instead of after the claim's TTL; a claim someone else took meanwhile is left alone.
+    /// </summary>
+    public Task<bool> ForgetDeadOwnerAsync(string callId, string deadInstanceId) =>
+        store.CompareAndDeleteAsync(keys.CallOwner(callId), deadInstanceId);
+
     /// <summary>Gives the call up when it ends or moves; never removes another instance's claim.</summary>
     public Task<bool> ReleaseAsync(string callId, string instanceId) =>
         store.CompareAndDeleteAsync(keys.CallOwner(callId), instanceId);

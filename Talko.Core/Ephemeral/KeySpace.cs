@@ -89,6 +89,12 @@ public sealed class KeySpace
     /// <summary>Commands addressed to one instance (instance-to-instance).</summary>
     public string InstanceChannel(string instanceId) => $"{Prefix}:chan:instance:{instanceId}";
 
+    /// <summary>
+    /// Each instance subscribes to its own and never publishes on it: the subscription is its sign of life, which Redis
+    /// drops the moment the process's connection closes (InstanceLiveness).
+    /// </summary>
+    public string InstanceLivenessChannel(string instanceId) => $"{Prefix}:chan:alive:{instanceId}";
+
     /// <summary>Events every instance hears (for example a registry change).</summary>
     public string BroadcastChannel => $"{Prefix}:chan:broadcast";
 

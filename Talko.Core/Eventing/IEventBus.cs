@@ -14,4 +14,7 @@ public interface IEventBus
     /// one at a time and in publish order. Dispose the result to stop.
     /// </summary>
     Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler);
+
+    /// <summary>How many subscriptions <paramref name="channel"/> has right now, across every instance.</summary>
+    Task<long> CountSubscribersAsync(string channel);
 }

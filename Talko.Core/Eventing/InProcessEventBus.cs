@@ -24,6 +24,9 @@ public sealed class InProcessEventBus(ILogger<InProcessEventBus> logger) : IEven
         return Task.CompletedTask;
     }
 
+    public Task<long> CountSubscribersAsync(string channel) =>
+        Task.FromResult(subscriptions.TryGetValue(channel, out var current) ? (long)current.Items.Length : 0L);
+
     public Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
     {
         var subscription = new QueuedSubscription(handler, logger, channel);

@@ -9,11 +9,19 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
 
+    public Task<long> CountSubscribersAsync(string channel) =>
+        // PUBSUB NUMSUB through the server API, so the multiplexer's channel prefix (the SignalR backplane sets one on the
+        // shared configuration) applies as it does to subscriptions. Redis drops a client's subscriptions as soon as its
+        // connection closes.
+        (redis.GetServers().FirstOrDefault(s => s.IsConnected)
+            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is connected."))
+        .SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
+
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
     {
         // A ChannelMessageQueue with an async OnMessage handler processes messages sequentially,
         // which keeps per-channel order like the in-process bus.
-        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
+        var queue = await SubscribeWhenConnectedAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
         queue.OnMessage(async message =>
         {
             try
@@ -27,6 +35,29 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
         });
         return new Unsubscriber(queue);
     }
+
+    /// <summary>
+    /// Subscriptions are made once, mostly while the host starts, when the link may still be connecting; and calls fail
+    /// fast while it is down (ADR 0205). So a subscription waits for the link, up to <see cref="SubscribeWait"/>; once
+    /// made, Redis restores it by itself after any outage.
+    /// </summary>
+    private async Task<ChannelMessageQueue> SubscribeWhenConnectedAsync(RedisChannel channel)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return await redis.GetSubscriber().SubscribeAsync(channel).ConfigureAwait(false);
+            }
+            catch (RedisConnectionException) when (waited.Elapsed < SubscribeWait)
+            {
+                await Task.Delay(200).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static readonly TimeSpan SubscribeWait = TimeSpan.FromSeconds(30);
 
     private sealed class Unsubscriber(ChannelMessageQueue queue) : IAsyncDisposable
     {

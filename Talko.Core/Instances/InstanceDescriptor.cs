@@ -8,6 +8,10 @@ namespace Talko.Core.Instances;
 /// <param name="Load">Live work it carries, for placement decisions.</param>
 /// <param name="StartedAt">When the process started.</param>
 /// <param name="HeartbeatAt">When this entry was last refreshed.</param>
+/// <param name="SubscribesLiveness">
+/// It holds a subscription to its <see cref="Ephemeral.KeySpace.InstanceLivenessChannel"/> while it runs; false in
+/// entries of versions before it did, which are then judged by their entry alone.
+/// </param>
 public sealed record InstanceDescriptor(
     string Id,
     string HttpAddress,
@@ -15,7 +19,8 @@ public sealed record InstanceDescriptor(
     InstanceState State,
     InstanceLoad Load,
     DateTimeOffset StartedAt,
-    DateTimeOffset HeartbeatAt);
+    DateTimeOffset HeartbeatAt,
+    bool SubscribesLiveness = false);
 
 /// <summary>Counters an instance reports with each heartbeat.</summary>
 public sealed record InstanceLoad(int RealtimeConnections, int LiveCalls)

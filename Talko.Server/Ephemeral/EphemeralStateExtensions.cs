@@ -33,14 +33,20 @@ public static class EphemeralStateExtensions
         // While Redis is away, fail at once instead of queueing for the timeout: requests fall back (device checks go to
         // the database), events are dropped (clients are told to resync when it is back), nothing waits 5 s per call.
         redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
+        // The backplane's channel prefix, on the options both links are made from.
+        redisOptions.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
         builder.Services.AddSingleton<IEphemeralStore, RedisEphemeralStore>();
         builder.Services.AddSingleton<IEventBus, RedisEventBus>();
+        // SignalR's backplane keeps its own link (it owns and disposes it); it is made here so that
+        // RedisBackplaneHealth watches it too: the resync waits until the link that carries live events is back.
+        var backplaneLink = new SignalRBackplaneLink();
+        builder.Services.AddSingleton(backplaneLink);
         builder.Services.AddSingleton<IBackplaneHealth, RedisBackplaneHealth>();
         signalR.AddStackExchangeRedis(options =>
         {
             options.Configuration = redisOptions;
-            options.Configuration.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
+            options.ConnectionFactory = async writer => backplaneLink.Attach(await ConnectionMultiplexer.ConnectAsync(redisOptions, writer));
         });
         return builder;
     }

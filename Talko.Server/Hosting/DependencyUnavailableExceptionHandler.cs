@@ -1,26 +1,38 @@
-using System.Net.Sockets;
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Talko.Core.Logging;
 
 namespace Talko.Server.Hosting;
 
 /// <summary>
 /// A dependency that cannot answer now (Redis away, PostgreSQL restarting or out of connections, a timeout) is not a
 /// bug: the request gets 503 with Retry-After, so clients retry instead of giving up, and the log gets one Warning with
-/// the cause instead of an Error with a stack trace per request.
+/// the cause per <see cref="TalkoOptions.RepeatedFailureLogInterval"/> and kind of cause (with how many more requests
+/// it cost meanwhile) instead of an Error with a stack trace per request (ADR 0205).
 /// </summary>
-internal sealed partial class DependencyUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class DependencyUnavailableExceptionHandler(
+    IProblemDetailsService problems, IOptions<TalkoOptions> options, ILogger<DependencyUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>One throttle per kind of cause (a few exception types), so a Redis outage never hides PostgreSQL's first line.</summary>
+    private readonly ConcurrentDictionary<string, LogThrottle> throttles = new(StringComparer.Ordinal);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (Cause(exception) is not { } cause)
+        if (DependencyFailures.Cause(exception) is not { } cause)
         {
             return false;
         }
 
-        LogUnavailable(logger, http.Request.Method, http.Request.Path, cause.GetType().Name, cause.Message);
+        var kind = cause.GetType().Name;
+        if (throttles.GetOrAdd(kind, _ => new LogThrottle(options.Value.RepeatedFailureLogInterval)).ShouldWrite(out var heldBack))
+        {
+            LogUnavailable(logger, http.Request.Method, http.Request.Path, kind, cause.Message, heldBack);
+        }
+
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -36,28 +48,6 @@ internal sealed partial class DependencyUnavailableExceptionHandler(IProblemDeta
         });
     }
 
-    /// <summary>The innermost exception that says a dependency is away, if any in the chain does.</summary>
-    internal static Exception? Cause(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (IsUnavailable(current))
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool IsUnavailable(Exception exception) => exception switch
-    {
-        TimeoutException or SocketException => true,
-        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => true,
-        Npgsql.NpgsqlException npgsql => npgsql.IsTransient,
-        _ => false,
-    };
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency is unavailable ({ExceptionType}: {Reason})")]
-    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: a dependency is unavailable ({ExceptionType}: {Reason}); {HeldBack} more requests answered 503 for this cause since the last line")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string exceptionType, string reason, long heldBack);
 }

@@ -13,6 +13,7 @@ public static class InstanceExtensions
         builder.Services.AddOptions<InstanceAddressOptions>().BindConfiguration("Talko:Instance");
         builder.Services.AddSingleton<InstanceAddresses>();
         builder.Services.AddSingleton<InstanceRegistry>();
+        builder.Services.AddSingleton<InstanceLiveness>();
         builder.Services.AddHostedService<InstanceHeartbeatService>();
         return builder;
     }

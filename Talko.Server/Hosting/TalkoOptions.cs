@@ -14,6 +14,12 @@ public sealed class TalkoOptions
     /// <summary>Apply pending EF Core migrations when the process starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;
 
+    /// <summary>
+    /// How often a failure that repeats (Redis or PostgreSQL away) is written to the log by each component that meets
+    /// it; occurrences in between are counted into the next line, so an outage costs a few lines, not one per request.
+    /// </summary>
+    public TimeSpan RepeatedFailureLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long SIGTERM waits for hosted services to finish.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Talko.Core.Logging;
 
 namespace Talko.Core.Sip.Transport;
 
@@ -19,9 +20,9 @@ internal enum TcpRefusal
 internal sealed class TcpRefusalLog(SipTransportOptions options, TimeProvider time, ILogger logger)
 {
     private readonly Lock gate = new();
+    private readonly LogThrottle throttle = new(options.TcpRefusalLogInterval, time);
     private long perAddressTotal, globalTotal, deadlineTotal;
     private long perAddress, global, deadline;
-    private long? lastLine;
 
     public long PerAddressTotal => Interlocked.Read(ref perAddressTotal);
     public long GlobalTotal => Interlocked.Read(ref globalTotal);
@@ -38,9 +39,7 @@ internal sealed class TcpRefusalLog(SipTransportOptions options, TimeProvider ti
                 default: deadline++; Interlocked.Increment(ref deadlineTotal); break;
             }
 
-            var now = time.GetTimestamp();
-            if (lastLine is { } last && time.GetElapsedTime(last, now) < options.TcpRefusalLogInterval) return;
-            lastLine = now;
+            if (!throttle.ShouldWrite(out _)) return;
             SipTransportLog.TcpRefusals(logger, options.TcpRefusalLogInterval, perAddress, options.MaxTcpConnectionsPerAddress,
                 global, options.MaxTcpConnections, deadline, options.TcpMessageTimeout, remote);
             perAddress = global = deadline = 0;

@@ -32,8 +32,8 @@ internal static partial class AccountsLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Auth requests from {Address} rate limited ({Path})")]
     public static partial void AuthRequestsLimited(ILogger logger, string address, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The ephemeral store did not answer the revocation check ({ExceptionType}: {Reason}); devices are checked in the database until it does")]
-    public static partial void DeviceCheckDegraded(ILogger logger, string exceptionType, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ephemeral store did not answer the revocation check ({ExceptionType}: {Reason}); devices are checked in the database until it does ({HeldBack} more since the last line)")]
+    public static partial void DeviceCheckDegraded(ILogger logger, string exceptionType, string reason, long heldBack);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation of devices of user {UserId} not shared through the ephemeral store ({ExceptionType}: {Reason}); other instances refuse them once their device cache lapses")]
     public static partial void RevocationNotPublished(ILogger logger, Guid userId, string exceptionType, string reason);

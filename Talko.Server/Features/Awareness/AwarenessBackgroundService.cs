@@ -1,16 +1,23 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Awareness;
+using Talko.Core.Logging;
 
 namespace Talko.Server.Features.Awareness;
 
-/// <summary>Runs this instance's awareness heartbeat (lease renewal) and reaper, each on its own timer.</summary>
+/// <summary>
+/// Runs this instance's awareness heartbeat (lease renewal) and reaper, each on its own timer. While Redis is away
+/// every pass fails: one line per <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> says so.
+/// </summary>
 internal sealed partial class AwarenessBackgroundService(
     AwarenessTracker tracker,
     AwarenessReaper reaper,
     IOptions<AwarenessOptions> options,
+    IOptions<Hosting.TalkoOptions> talko,
     TimeProvider time,
     ILogger<AwarenessBackgroundService> logger) : BackgroundService
 {
+    private readonly LogThrottle failures = new(talko.Value.RepeatedFailureLogInterval, time);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(
             LoopAsync(options.Value.RenewInterval, tracker.RenewAsync, stoppingToken),
@@ -30,7 +37,10 @@ internal sealed partial class AwarenessBackgroundService(
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     // Redis may be away for a moment; leases and due times wait for the next tick.
-                    LogPassFailed(logger, exception);
+                    if (failures.ShouldWrite(out var heldBack))
+                    {
+                        LogPassFailed(logger, heldBack, exception);
+                    }
                 }
             }
         }
@@ -40,6 +50,6 @@ internal sealed partial class AwarenessBackgroundService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "An awareness renewal or reaping pass failed")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An awareness renewal or reaping pass failed ({HeldBack} more since the last line)")]
+    private static partial void LogPassFailed(ILogger logger, long heldBack, Exception exception);
 }

@@ -617,7 +617,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     /// A previous owner that is still alive (it handed the call over in a drain move) closes its own segment, with the
     /// talker timeline only it holds, moments after its legs are hung up: wait for that (up to
     /// <see cref="CallsOptions.HandoverWait"/>) rather than close the segment from its file without talkers (ADR 0610).
-    /// The wait ends early when that owner leaves the instance registry (it died: nobody else will close it).
+    /// The wait ends early when that owner is gone (<see cref="InstanceLiveness"/>: it died, nobody else will close it).
     /// </summary>
     private async Task AwaitHandoverAsync(TalkoDbContext db, Guid callId, CancellationToken cancellationToken)
     {
@@ -629,9 +629,10 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
                 .Where(s => s.CallId == callId && s.State == SegmentState.Recording && s.InstanceId != InstanceId)
                 .Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
             var alive = new List<string>();
+            var liveness = services.GetRequiredService<InstanceLiveness>();
             foreach (var instance in openElsewhere)
             {
-                if (await registry.FindAsync(instance) is not null)
+                if (await liveness.FindAliveAsync(instance) is not null)
                 {
                     alive.Add(instance);
                 }

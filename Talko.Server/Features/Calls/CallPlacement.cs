@@ -14,11 +14,13 @@ public sealed record CallLocation(string? OwnerInstanceId, string? SipAddress, T
 /// <summary>
 /// Finds or chooses the owner of a live call (ADR 0601). The current owner if it is alive; otherwise this instance
 /// claims it, unless draining, in which case another serving instance is claimed for (it adopts the call on the first
-/// INVITE or its sweep). A claim whose owner vanished from the registry is waited out (its TTL is short).
+/// INVITE or its sweep). A claim whose owner is gone (out of the registry, or its process no longer holds its liveness
+/// subscription) is taken from it at once, so a join never points at a dead owner (ADR 0205).
 /// </summary>
 public sealed class CallPlacement(
     CallOwnership ownership,
     InstanceRegistry registry,
+    InstanceLiveness liveness,
     InstanceLifecycle lifecycle,
     CallHost host,
     IServiceProvider services,
@@ -67,17 +69,20 @@ public sealed class CallPlacement(
                 return new CallLocation(self, ownSip, null);
             }
 
-            if (await registry.FindAsync(owner) is { SipAddress.Length: > 0 } descriptor)
+            var alive = await liveness.FindAliveAsync(owner);
+            if (alive is { SipAddress.Length: > 0 })
             {
-                return new CallLocation(owner, descriptor.SipAddress, null);
+                return new CallLocation(owner, alive.SipAddress, null);
             }
 
-            // The owner left the registry (died) but its claim has not lapsed yet; or it has no SIP address yet.
-            var remaining = await ownership.FindOwnerAsync(key) is null ? TimeSpan.Zero : ownershipOptions.Value.ClaimTimeToLive;
-            if (remaining > TimeSpan.Zero)
+            if (alive is not null)
             {
-                return new CallLocation(null, null, remaining);
+                // Alive but its SIP engine has not bound yet: moments.
+                return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);
             }
+
+            // The owner is gone but its claim has not lapsed: take it from that owner only, and claim on the next round.
+            await ownership.ForgetDeadOwnerAsync(key, owner);
         }
 
         return new CallLocation(null, null, ownershipOptions.Value.ClaimTimeToLive);

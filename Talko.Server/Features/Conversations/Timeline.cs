@@ -52,6 +52,9 @@ public sealed partial class Timeline(
     {
         if (await FindByKeyAsync(conversationId, draft.AuthorId, draft.IdempotencyKey, cancellationToken) is { } earlier)
         {
+            // A retry: the first attempt may have committed on an instance that died (or lost Redis) before it
+            // published, and then no live event would ever say so. Events are idempotent, so say it again (ADR 0205).
+            await events.PublishAsync(new ItemCreated(earlier), cancellationToken);
             return new AppendResult(earlier, false);
         }
 

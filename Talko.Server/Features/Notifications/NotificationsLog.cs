@@ -19,6 +19,9 @@ internal static partial class NotificationsLog
     [LoggerMessage(EventId = 8105, Level = LogLevel.Error, Message = "Notification dispatcher round failed; next round in {Delay}")]
     public static partial void RoundFailed(ILogger logger, Exception exception, TimeSpan delay);
 
+    [LoggerMessage(EventId = 8113, Level = LogLevel.Warning, Message = "Notification dispatcher round postponed: a dependency is unavailable ({ExceptionType}: {Reason}); next round in {Delay}")]
+    public static partial void RoundPostponed(ILogger logger, string exceptionType, string reason, TimeSpan delay);
+
     [LoggerMessage(EventId = 8106, Level = LogLevel.Warning, Message = "Notification {Id} lost its lease to another instance before its result was recorded")]
     public static partial void LeaseLost(ILogger logger, Guid id);
 
@@ -34,6 +37,6 @@ internal static partial class NotificationsLog
     [LoggerMessage(EventId = 8110, Level = LogLevel.Warning, Message = "Awareness could not be read; every device counts as away for this notification")]
     public static partial void PresenceUnavailable(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId}")]
-    public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId);
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId} ({HeldBack} more failed since the last line)")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId, long heldBack);
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Talko.Core.Logging;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Conversations;
 
@@ -7,14 +9,18 @@ namespace Talko.Server.Features.Realtime;
 /// <summary>
 /// Sends committed changes to the SignalR groups (through the Redis backplane when scaled out), then
 /// to the in-process listeners. Failures are logged, never thrown: the change is committed and sync
-/// delivers it, so a lost event costs latency only.
+/// delivers it, so a lost event costs latency only. While the backplane is away every publish fails: one line per
+/// <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> says so, with how many failed since.
 /// </summary>
 public sealed class ConversationEventPublisher(
     IHubContext<TalkoHub> hub,
     ConnectionGroups groups,
     IEnumerable<IConversationEventListener> listeners,
+    IOptions<Hosting.TalkoOptions> talko,
     ILogger<ConversationEventPublisher> logger) : IConversationEventPublisher
 {
+    private readonly LogThrottle failures = new(talko.Value.RepeatedFailureLogInterval);
+
     public async Task PublishAsync(ConversationEvent change, CancellationToken cancellationToken = default)
     {
         try
@@ -35,7 +41,10 @@ public sealed class ConversationEventPublisher(
         }
         catch (Exception exception)
         {
-            ConversationsLog.PublishFailed(logger, change.Name, change.ConversationId, exception);
+            if (failures.ShouldWrite(out var heldBack))
+            {
+                ConversationsLog.PublishFailed(logger, change.Name, change.ConversationId, heldBack, exception);
+            }
         }
 
         foreach (var listener in listeners)

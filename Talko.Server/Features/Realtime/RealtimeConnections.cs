@@ -56,8 +56,15 @@ public sealed class RealtimeConnections(IHubContext<TalkoHub> hub)
     }
 
     /// <summary>
+    /// Sends <see cref="ResyncEvent"/> to every connection of every instance, through the backplane: this instance's
+    /// events may have failed to reach the others' clients while its link was down, even if their links never broke.
+    /// </summary>
+    public Task AskEveryoneToResyncAsync(RealtimeResync request, CancellationToken cancellationToken) =>
+        hub.Clients.All.SendAsync(ResyncEvent, request, cancellationToken);
+
+    /// <summary>
     /// Sends <see cref="ResyncEvent"/> to every connection of this instance, each written locally (not through the
-    /// backplane, which may still be reconnecting); returns how many were asked.
+    /// backplane); returns how many were asked.
     /// </summary>
     public async Task<int> AskAllToResyncAsync(RealtimeResync request, CancellationToken cancellationToken)
     {

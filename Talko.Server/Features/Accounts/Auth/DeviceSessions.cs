@@ -4,6 +4,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Talko.Core.Ephemeral;
 using Talko.Core.Eventing;
+using Talko.Core.Logging;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 
@@ -16,15 +17,45 @@ namespace Talko.Server.Features.Accounts.Auth;
 /// <see cref="AccountsOptions.DeviceCheckCacheDuration"/> per device, which also covers a lost marker.
 /// A revocation is also published on the event bus, so every instance closes the device's realtime
 /// connections (see Realtime's RevokedConnectionCloser).
+/// While the store is away every check asks the database, which is the authority (a revoked device's row is gone);
+/// answers cached before an outage are not trusted after it, since a revocation during the outage left no marker
+/// (ADR 0205).
 /// </summary>
-public sealed class DeviceSessions(
-    IEphemeralStore store,
-    IEventBus bus,
-    KeySpace keys,
-    IMemoryCache cache,
-    IOptions<AccountsOptions> options,
-    ILogger<DeviceSessions> logger)
+public sealed class DeviceSessions
 {
+    private readonly IEphemeralStore store;
+    private readonly IEventBus bus;
+    private readonly KeySpace keys;
+    private readonly IMemoryCache cache;
+    private readonly IOptions<AccountsOptions> options;
+    private readonly ILogger<DeviceSessions> logger;
+    private readonly LogThrottle degradedLog;
+    private long lastStoreFailure = long.MinValue / 2;
+
+    /// <summary>Bumped by every store failure and backplane recovery; cached answers of an older generation are asked again.</summary>
+    private long generation;
+
+    public DeviceSessions(
+        IEphemeralStore store,
+        IEventBus bus,
+        KeySpace keys,
+        IMemoryCache cache,
+        IBackplaneHealth backplane,
+        IOptions<AccountsOptions> options,
+        IOptions<Talko.Server.Hosting.TalkoOptions> talko,
+        ILogger<DeviceSessions> logger)
+    {
+        this.store = store;
+        this.bus = bus;
+        this.keys = keys;
+        this.cache = cache;
+        this.options = options;
+        this.logger = logger;
+        degradedLog = new LogThrottle(talko.Value.RepeatedFailureLogInterval);
+        // An instance that served no request during an outage still learns of it here.
+        backplane.Restored += () => Interlocked.Increment(ref generation);
+    }
+
     public async Task<bool> IsActiveAsync(Guid userId, Guid deviceId, TalkoDbContext db, CancellationToken cancellationToken)
     {
         // After a failure the store is left alone for a moment, so an outage costs each request one database query
@@ -44,9 +75,10 @@ public sealed class DeviceSessions(
             // The ephemeral store is away (Redis down): the database is the authority, since a revoked device's row is
             // gone. Asked directly, not through the cache, because a revocation elsewhere may be newer than the cache.
             Interlocked.Exchange(ref lastStoreFailure, Environment.TickCount64);
-            if (ShouldLogDegraded())
+            Interlocked.Increment(ref generation);
+            if (degradedLog.ShouldWrite(out var heldBack))
             {
-                AccountsLog.DeviceCheckDegraded(logger, exception.GetType().Name, exception.Message);
+                AccountsLog.DeviceCheckDegraded(logger, exception.GetType().Name, exception.Message, heldBack);
             }
 
             return await ExistsAsync(userId, deviceId, db, cancellationToken);
@@ -58,15 +90,16 @@ public sealed class DeviceSessions(
         }
 
         var cacheKey = CacheKey(deviceId);
-        if (cache.TryGetValue(cacheKey, out Guid owner))
+        var current = Interlocked.Read(ref generation);
+        if (cache.TryGetValue(cacheKey, out CachedOwner cached) && cached.Generation == current)
         {
-            return owner == userId;
+            return cached.UserId == userId;
         }
 
         var exists = await ExistsAsync(userId, deviceId, db, cancellationToken);
         if (exists)
         {
-            cache.Set(cacheKey, userId, options.Value.DeviceCheckCacheDuration);
+            cache.Set(cacheKey, new CachedOwner(userId, current), options.Value.DeviceCheckCacheDuration);
         }
 
         return exists;
@@ -115,14 +148,5 @@ public sealed class DeviceSessions(
 
     private const long StoreRetryAfterMs = 2_000;
 
-    private long lastDegradedLog;
-    private long lastStoreFailure = long.MinValue / 2;
-
-    /// <summary>One line per ten seconds while the store is away, not one per request.</summary>
-    private bool ShouldLogDegraded()
-    {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref lastDegradedLog);
-        return now - last >= 10_000 && Interlocked.CompareExchange(ref lastDegradedLog, now, last) == last;
-    }
+    private readonly record struct CachedOwner(Guid UserId, long Generation);
 }

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using Talko.Core.Logging;
 using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Features.Notifications.InApp;
@@ -13,11 +15,15 @@ namespace Talko.Server.Features.Notifications.InApp;
 /// interceptor announces the staged entries that were saved when that context's transaction commits (or
 /// when a SaveChanges without an explicit transaction completes). Entries of a rolled-back transaction,
 /// or dropped by an execution-strategy retry (the change tracker is cleared), are never announced. A
-/// failed send is logged; the entry is in <c>GET /v1/notifications</c> all the same.
+/// failed send is logged (one line per <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> while the backplane
+/// is away); the entry is in <c>GET /v1/notifications</c> all the same.
 /// </summary>
-public sealed class NotificationAnnouncer(IHubContext<TalkoHub> hub, ILogger<NotificationAnnouncer> logger) : IDbTransactionInterceptor, ISaveChangesInterceptor
+public sealed class NotificationAnnouncer(IHubContext<TalkoHub> hub, IOptions<Hosting.TalkoOptions> talko, ILogger<NotificationAnnouncer> logger)
+    : IDbTransactionInterceptor, ISaveChangesInterceptor
 {
     public const string EventName = "notificationCreated";
+
+    private readonly LogThrottle failures = new(talko.Value.RepeatedFailureLogInterval);
 
     private readonly ConditionalWeakTable<DbContext, List<UserNotification>> pending = new();
 
@@ -113,7 +119,10 @@ public sealed class NotificationAnnouncer(IHubContext<TalkoHub> hub, ILogger<Not
             }
             catch (Exception exception)
             {
-                NotificationsLog.AnnounceFailed(logger, exception, entry.UserId);
+                if (failures.ShouldWrite(out var heldBack))
+                {
+                    NotificationsLog.AnnounceFailed(logger, exception, entry.UserId, heldBack);
+                }
             }
         }
     }

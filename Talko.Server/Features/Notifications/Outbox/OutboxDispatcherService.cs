@@ -48,7 +48,15 @@ public sealed class OutboxDispatcherService(
                 // Back off on repeated failures, up to a minute, so a database outage is not hammered.
                 failures++;
                 wait = TimeSpan.FromMilliseconds(Math.Min(settings.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10)), 60_000));
-                NotificationsLog.RoundFailed(logger, exception, wait);
+                // A database or Redis outage is not a bug: a Warning with its cause (the back-off bounds how often).
+                if (Hosting.DependencyFailures.Cause(exception) is { } cause)
+                {
+                    NotificationsLog.RoundPostponed(logger, cause.GetType().Name, cause.Message, wait);
+                }
+                else
+                {
+                    NotificationsLog.RoundFailed(logger, exception, wait);
+                }
             }
 
             try

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+
+namespace Talko.Tests.Server.Faults;
+
+/// <summary>One request of a fault test: what, to which instance, when, and its status (null: no answer at all, the instance was gone).</summary>
+internal sealed record Answer(string What, string Instance, TimeSpan At, HttpStatusCode? Status, bool RetryAfter)
+{
+    public bool Succeeded => Status is { } status && (int)status is >= 200 and < 300;
+
+    /// <summary>The rule under a fault: a 2xx, or a 503 that says when to retry; never a 500, never a 503 without Retry-After.</summary>
+    public bool Acceptable => Succeeded || (Status == HttpStatusCode.ServiceUnavailable && RetryAfter);
+
+    public string Describe => Status is { } status ? $"{(int)status}{(status == HttpStatusCode.ServiceUnavailable ? RetryAfter ? " + Retry-After" : " without Retry-After" : "")}" : "no answer";
+}
+
+/// <summary>Every request the clients of a fault test made, on one clock.</summary>
+internal sealed class AnswerLog
+{
+    private readonly ConcurrentQueue<Answer> answers = new();
+
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    public IReadOnlyList<Answer> All => [.. answers];
+
+    /// <summary>Sends, records the answer (or its absence) and returns the response; null when the instance did not answer.</summary>
+    public async Task<HttpResponseMessage?> SendAsync(string what, string instance, Func<Task<HttpResponseMessage>> send)
+    {
+        var at = Clock.Elapsed;
+        try
+        {
+            var response = await send();
+            answers.Enqueue(new Answer(what, instance, at, response.StatusCode, response.Headers.RetryAfter is not null));
+            return response;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            answers.Enqueue(new Answer(what, instance, at, null, false));
+            return null;
+        }
+    }
+}
