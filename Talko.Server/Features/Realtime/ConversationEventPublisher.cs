@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
+using Talko.Core.Diagnostics;
 using Talko.Server.Features.Conversations;
 
 namespace Talko.Server.Features.Realtime;
@@ -17,6 +19,11 @@ public sealed class ConversationEventPublisher(
 {
     public async Task PublishAsync(ConversationEvent change, CancellationToken cancellationToken = default)
     {
+        // A child of the request (or SIP admission) that committed the change: the hub's send, through the backplane.
+        using var activity = TalkoTelemetry.Source.StartActivity("publish " + change.Name, ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "signalr");
+        activity?.SetTag("messaging.operation.type", "publish");
+        activity?.SetTag("messaging.destination.name", change.Recipient is null ? "conversation" : "user");
         try
         {
             if (change is MembershipChanged membership)
@@ -35,6 +42,7 @@ public sealed class ConversationEventPublisher(
         }
         catch (Exception exception)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             ConversationsLog.PublishFailed(logger, change.Name, change.ConversationId, exception);
         }
 
