@@ -39,7 +39,7 @@ public sealed class ServerMetrics : IDisposable
         meter.CreateObservableCounter("talko.mixer.ticks.skipped", () => Media().SkippedTicks, "{tick}", "Mixer ticks never run because the clock stalled too long: audible gaps.");
         meter.CreateObservableGauge("talko.sip.transactions.active", () => Transactions(Sip()), "{transaction}", "SIP transactions in progress, by side (server, client).");
         meter.CreateObservableGauge("talko.realtime.connections", () => load.Snapshot.RealtimeConnections, "{connection}", "Authenticated realtime (SignalR) connections on this instance.");
-        meter.CreateObservableGauge("talko.instance.state", () => States(lifecycle.State), "1", "1 for the state this instance is in (serving, draining), 0 for the other.");
+        meter.CreateObservableGauge("talko.instance.state", () => States(lifecycle.State), "{state}", "1 for the state this instance is in (serving, draining), 0 for the other.");
         meter.CreateObservableGauge("talko.outbox.pending", () => backlog.Latest?.Pending ?? 0, "{notification}", "Notifications waiting in the outbox (the whole deployment's, sampled).");
         meter.CreateObservableGauge("talko.outbox.oldest_pending.age", () => backlog.OldestAge(time.GetUtcNow()).TotalSeconds, "s", "Age of the oldest notification still pending (0 when none).");
         deliveries = meter.CreateCounter<long>("talko.notifications.deliveries", "{attempt}",
