@@ -46,14 +46,5 @@ public sealed class ConfigurationDocsTests
         Assert.Contains(("Talko:Instance", typeof(InstanceRegistryOptions)), found);
     }
 
-    private static string SolutionDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Talko.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("Talko.sln not found above the test output.");
-    }
+    private static string SolutionDirectory() => Talko.Tests.Infrastructure.SolutionDirectory.Find();
 }
