@@ -5,7 +5,7 @@ using Talko.Core.Media.Rtp;
 namespace Talko.Core.Media.Engine;
 
 /// <summary>
-/// A leg's quality from RTCP (ADR 0900): the server's own receiver figures for the participant's stream, taken when
+/// A leg's quality from RTCP (ADR 0901): the server's own receiver figures for the participant's stream, taken when
 /// it writes its report, and the participant's receiver reports on the server's stream with the round trip they give.
 /// Runs once per RTCP interval under the RTCP lock; the packet path is untouched.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Talko.Core.Media.Quality;
 
-/// <summary>What a participant hears and is heard with, in the bands of ITU-T G.107 Annex B (ADR 0900).</summary>
+/// <summary>What a participant hears and is heard with, in the bands of ITU-T G.107 Annex B (ADR 0901).</summary>
 public enum CallQualityGrade
 {
     /// <summary>No RTCP interval measured yet.</summary>

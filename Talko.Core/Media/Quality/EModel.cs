@@ -1,7 +1,7 @@
 namespace Talko.Core.Media.Quality;
 
 /// <summary>
-/// A simplified ITU-T G.107 E-model for G.711 (ADR 0900): R = R0 - Is - Id - Ie,eff with the default R0 - Is of
+/// A simplified ITU-T G.107 E-model for G.711 (ADR 0901): R = R0 - Is - Id - Ie,eff with the default R0 - Is of
 /// 93.2, the delay impairment Id approximated piecewise-linearly from the one-way delay, and the loss impairment
 /// Ie,eff of G.107 for random loss with G.711's Ie = 0 and Bpl = 25.1 (G.113 Appendix I, with concealment).
 /// Echo, noise and the advantage factor stay at their defaults.

@@ -16,7 +16,7 @@ public sealed record MediaLegQuality(
 {
     public static MediaLegQuality Unknown { get; } = new(0, 0, null, 0, 0, CallQualityGrade.Unknown);
 
-    /// <summary>Grades the figures with the E-model (ADR 0900); the jitter buffer holds <paramref name="jitterBufferMs"/>.</summary>
+    /// <summary>Grades the figures with the E-model (ADR 0901); the jitter buffer holds <paramref name="jitterBufferMs"/>.</summary>
     public static MediaLegQuality From(double lossPercent, double jitterMs, double? roundTripMs, double jitterBufferMs)
     {
         var rating = EModel.Rating(lossPercent, EModel.OneWayDelayMs(roundTripMs, jitterBufferMs));

@@ -6,7 +6,7 @@ using Talko.Core.Media.Quality;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// Call quality in the view (ADR 0900): the owner reads each local leg's RTCP figures, keeps them in the ephemeral store
+/// Call quality in the view (ADR 0901): the owner reads each local leg's RTCP figures, keeps them in the ephemeral store
 /// (so any instance's view shows them), and pushes callUpdated when a participant's grade changes, so clients see
 /// quality drop and recover without polling; the figures themselves refresh in the view every interval.
 /// </summary>

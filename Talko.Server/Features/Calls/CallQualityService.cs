@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Talko.Server.Features.Calls;
 
-/// <summary>Reads the owned calls' quality into their views every <see cref="CallsOptions.QualityInterval"/> (ADR 0900).</summary>
+/// <summary>Reads the owned calls' quality into their views every <see cref="CallsOptions.QualityInterval"/> (ADR 0901).</summary>
 internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> options, TimeProvider time, ILogger<CallQualityService> logger)
     : BackgroundService
 {

@@ -10,7 +10,7 @@ public sealed record CallParticipantView(
     Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking, DateTimeOffset? LeftAt = null, CallQualityView? Quality = null);
 
 /// <summary>
-/// A participant's connection quality over the last RTCP interval (ADR 0900). LossPercent and JitterMs are the worse of
+/// A participant's connection quality over the last RTCP interval (ADR 0901). LossPercent and JitterMs are the worse of
 /// the two directions; RoundTripMs is null until the device's RTCP reports echo the server's. Mos is the E-model's
 /// estimated mean opinion score (1-4.5); Grade is excellent, good, fair or poor.
 /// </summary>
