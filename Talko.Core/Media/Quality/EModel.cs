@@ -37,12 +37,15 @@ public static class EModel
     public static double OneWayDelayMs(double? roundTripMs, double jitterBufferMs) =>
         (roundTripMs ?? 0) / 2 + jitterBufferMs + PacketisationMs;
 
-    /// <summary>The estimated mean opinion score for R (G.107 Annex B), 1-4.5.</summary>
+    /// <summary>
+    /// The estimated mean opinion score for R (G.107 Annex B), 1-4.5. The Annex's polynomial dips just under 1 for R
+    /// below about 6.5; the scale has no score under 1, so it is clamped.
+    /// </summary>
     public static double MeanOpinionScore(double rating) => rating switch
     {
         <= 0 => 1,
         >= 100 => 4.5,
-        _ => 1 + 0.035 * rating + rating * (rating - 60) * (100 - rating) * 7e-6,
+        _ => Math.Clamp(1 + 0.035 * rating + rating * (rating - 60) * (100 - rating) * 7e-6, 1, 4.5),
     };
 
     public static CallQualityGrade Grade(double rating) => rating switch
