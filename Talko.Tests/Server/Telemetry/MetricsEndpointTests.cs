@@ -12,7 +12,8 @@ namespace Talko.Tests.Server.Telemetry;
 
 /// <summary>
 /// /metrics on a real Talko process (its meters are its own, unlike in-process hosts that share them) while a sipp
-/// call streams audio into it: the call, leg, RTP, mixer and SIP counters move; the page is valid Prometheus text
+/// call streams audio into it: the call, leg, RTP, mixer and SIP counters move; a wrong SIP password and a sign-in
+/// without a valid code are counted as authentication failures; the page is valid Prometheus text
 /// (promtool); the scrape key is required; every Talko metric it shows, and every one the dashboard and alert rules
 /// query, is documented in docs/operations.md.
 /// </summary>
@@ -85,8 +86,28 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
         Assert.True(after.Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")) >= during.Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")));
         Assert.True(after.Sum("talko_mixer_ticks_total") >= during.Sum("talko_mixer_ticks_total"));
 
-        await PromtoolAcceptsAsync(after.Text);
-        DocumentedAndDeployedNamesAgree(after);
+        // Authentication failures: a REGISTER answered with the wrong password, a sign-in with a code never sent.
+        var wrongPassword = await Sip.Infrastructure.SippRunner.RunAsync("register-wrong-password.xml", $"127.0.0.1:{sipPort}",
+            ["-i", "127.0.0.1", "-p", Sip.Infrastructure.FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "u1",
+             "-s", alice.Sip.Username, "-au", alice.Sip.Username, "-ap", "not-the-password"], TimeSpan.FromSeconds(30));
+        Assert.True(wrongPassword.ExitCode == 0, wrongPassword.ToString());
+        using (var verify = await owner.CreateClient().PostAsync("/v1/auth/verify", System.Net.Http.Json.JsonContent.Create(new
+               {
+                   identifier = $"nobody-{Guid.NewGuid():N}@example.com", code = "123456", device = new { platform = "Web", name = "Browser" },
+               })))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, verify.StatusCode);
+        }
+
+        // The exporter serves a cached page for a moment after each scrape: poll until the failures show.
+        var failures = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Has("talko_signin_failures_total") && s.Has("talko_sip_auth_failures_total"),
+            TimeSpan.FromSeconds(10), "the failures on /metrics");
+        Assert.Equal(1, failures.Sum("talko_sip_auth_failures_total", ("talko_sip_auth_result", "failed")));
+        Assert.Equal(1, failures.Sum("talko_sip_registrations_total", ("talko_sip_registration_outcome", "refused")));
+        Assert.Equal(1, failures.Sum("talko_signin_failures_total", ("talko_signin_failure", "expired_code")));
+
+        await PromtoolAcceptsAsync(failures.Text);
+        DocumentedAndDeployedNamesAgree(failures);
     }
 
     private static async Task<PrometheusScrape> ScrapeAsync(HttpClient scraper)
