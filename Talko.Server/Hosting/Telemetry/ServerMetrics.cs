@@ -38,6 +38,8 @@ public sealed class ServerMetrics : IDisposable
         meter.CreateObservableCounter("talko.mixer.ticks.late", () => Media().LateTicks, "{tick}", "Mixer ticks that ran more than one interval after their time: audio went out late.");
         meter.CreateObservableCounter("talko.mixer.ticks.skipped", () => Media().SkippedTicks, "{tick}", "Mixer ticks never run because the clock stalled too long: audible gaps.");
         meter.CreateObservableGauge("talko.sip.transactions.active", () => Transactions(Sip()), "{transaction}", "SIP transactions in progress, by side (server, client).");
+        meter.CreateObservableGauge("talko.sip.registrations.active", () => Sip()?.Registrations.Count ?? 0, "{binding}",
+            "SIP bindings this instance registered that have not expired or been removed (a device that moved instances may count on both until it expires).");
         meter.CreateObservableGauge("talko.realtime.connections", () => load.Snapshot.RealtimeConnections, "{connection}", "Authenticated realtime (SignalR) connections on this instance.");
         meter.CreateObservableGauge("talko.instance.state", () => States(lifecycle.State), "{state}", "1 for the state this instance is in (serving, draining), 0 for the other.");
         meter.CreateObservableGauge("talko.outbox.pending", () => backlog.Latest?.Pending ?? 0, "{notification}", "Notifications waiting in the outbox (the whole deployment's, sampled).");

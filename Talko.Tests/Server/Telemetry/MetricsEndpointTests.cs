@@ -86,11 +86,16 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
         Assert.True(after.Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")) >= during.Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")));
         Assert.True(after.Sum("talko_mixer_ticks_total") >= during.Sum("talko_mixer_ticks_total"));
 
-        // Authentication failures: a REGISTER answered with the wrong password, a sign-in with a code never sent.
+        // Authentication failures (a REGISTER answered with the wrong password, a sign-in with a code never sent) and a
+        // device that registers.
         var wrongPassword = await Sip.Infrastructure.SippRunner.RunAsync("register-wrong-password.xml", $"127.0.0.1:{sipPort}",
             ["-i", "127.0.0.1", "-p", Sip.Infrastructure.FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "u1",
              "-s", alice.Sip.Username, "-au", alice.Sip.Username, "-ap", "not-the-password"], TimeSpan.FromSeconds(30));
         Assert.True(wrongPassword.ExitCode == 0, wrongPassword.ToString());
+        var registered = await Sip.Infrastructure.SippRunner.RunAsync("register.xml", $"127.0.0.1:{sipPort}",
+            ["-i", "127.0.0.1", "-p", Sip.Infrastructure.FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture), "-t", "u1",
+             "-s", alice.Sip.Username, "-au", alice.Sip.Username, "-ap", alice.Sip.Secret!], TimeSpan.FromSeconds(30));
+        Assert.True(registered.ExitCode == 0, registered.ToString());
         using (var verify = await owner.CreateClient().PostAsync("/v1/auth/verify", System.Net.Http.Json.JsonContent.Create(new
                {
                    identifier = $"nobody-{Guid.NewGuid():N}@example.com", code = "123456", device = new { platform = "Web", name = "Browser" },
@@ -104,6 +109,8 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
             TimeSpan.FromSeconds(10), "the failures on /metrics");
         Assert.Equal(1, failures.Sum("talko_sip_auth_failures_total", ("talko_sip_auth_result", "failed")));
         Assert.Equal(1, failures.Sum("talko_sip_registrations_total", ("talko_sip_registration_outcome", "refused")));
+        Assert.Equal(1, failures.Sum("talko_sip_registrations_total", ("talko_sip_registration_outcome", "bound")));
+        Assert.Equal(1, failures.Sum("talko_sip_registrations_active"));
         Assert.Equal(1, failures.Sum("talko_signin_failures_total", ("talko_signin_failure", "expired_code")));
 
         await PromtoolAcceptsAsync(failures.Text);

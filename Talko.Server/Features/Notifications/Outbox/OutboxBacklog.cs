@@ -46,8 +46,8 @@ public sealed class OutboxBacklog(IServiceScopeFactory scopes, IOptions<Telemetr
             }
             catch (Exception exception)
             {
-                // A database outage shows in health and in the outbox's own logs; the gauges keep their last sample.
-                logger.LogDebug(exception, "Outbox sample failed");
+                // A database outage shows in health and in the outbox's own logs; Debug here avoids saying it twice.
+                NotificationsLog.BacklogSampleFailed(logger, exception);
             }
 
             try
