@@ -18,6 +18,9 @@ public sealed class ServerMetrics : IDisposable
     private readonly Meter meter;
     private readonly Counter<long> deliveries;
 
+    /// <summary>One pass over the legs serves every media instrument of a collection (seven of them read the totals).</summary>
+    private readonly RecentValue<MediaTotals> media = new(TimeSpan.FromSeconds(1));
+
     public ServerMetrics(IMeterFactory meters, IServiceProvider services)
     {
         meter = meters.Create(TalkoTelemetry.ServerMeter);
@@ -25,7 +28,7 @@ public sealed class ServerMetrics : IDisposable
         var lifecycle = services.GetRequiredService<InstanceLifecycle>();
         var backlog = services.GetRequiredService<OutboxBacklog>();
         var time = services.GetRequiredService<TimeProvider>();
-        MediaTotals Media() => services.GetService<ConferenceMediaEngine>()?.Totals ?? MediaTotals.Zero;
+        MediaTotals Media() => media.Read(() => services.GetService<ConferenceMediaEngine>()?.Totals ?? MediaTotals.Zero, time);
         Core.Sip.SipEngine? Sip() => services.GetService<SipEngineHost>()?.Engine;
 
         meter.CreateObservableGauge("talko.calls.active", () => load.Snapshot.LiveCalls, "{call}", "Live calls this instance owns (runs the mixer of).");
@@ -106,4 +109,26 @@ public sealed class ServerMetrics : IDisposable
         new(state == InstanceState.Serving ? 1 : 0, new KeyValuePair<string, object?>("talko.instance.state", "serving")),
         new(state == InstanceState.Draining ? 1 : 0, new KeyValuePair<string, object?>("talko.instance.state", "draining")),
     ];
+
+    /// <summary>A value computed at most once per <paramref name="lifetime"/>; older reads compute it again.</summary>
+    private sealed class RecentValue<T>(TimeSpan lifetime) where T : class
+    {
+        private readonly Lock gate = new();
+        private T? value;
+        private long readAt;
+
+        public T Read(Func<T> compute, TimeProvider time)
+        {
+            lock (gate)
+            {
+                if (value is null || time.GetElapsedTime(readAt) >= lifetime)
+                {
+                    value = compute();
+                    readAt = time.GetTimestamp();
+                }
+
+                return value;
+            }
+        }
+    }
 }
