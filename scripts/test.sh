@@ -49,8 +49,9 @@ mkdir -p "$prom_check/secrets" && printf 'promtool-check-key' > "$prom_check/sec
 promtool check config "$prom_check/prometheus.yml" >&2
 promtool check rules deploy/prometheus/talko-alerts.yml >&2
 (cd "$prom_check" && promtool test rules talko-alerts.test.yml >&2)
+python3 deploy/grafana/make-dashboard.py --check --rules "$prom_check/dashboard-queries.yml"
+promtool check rules "$prom_check/dashboard-queries.yml" >&2
 rm -rf "$prom_check"
-python3 deploy/grafana/make-dashboard.py --check
 
 # --- Redis ----------------------------------------------------------------------------------------
 if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then

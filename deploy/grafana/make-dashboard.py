@@ -3,6 +3,8 @@
 
 The dashboard is generated so its queries stay in one readable place: run this after changing a panel.
 With --check it writes nothing and fails when the committed JSON differs (scripts/test.sh runs that).
+With --rules FILE it also writes every panel's query as a recording rule, so `promtool check rules FILE` parses
+each one (scripts/test.sh does: a typo in a query fails the run, not the dashboard at 3 a.m.).
 """
 import json
 import os
@@ -102,6 +104,13 @@ dashboard = {
     "annotations": {"list": []},
     "panels": [dict(p, id=i + 1) for i, p in enumerate(panels)],
 }
+
+if "--rules" in sys.argv:
+    queries = [t["expr"] for p in panels for t in p.get("targets", [])]
+    with open(sys.argv[sys.argv.index("--rules") + 1], "w") as f:
+        f.write("groups:\n  - name: dashboard-queries\n    rules:\n")
+        for i, expr in enumerate(queries):
+            f.write(f"      - record: dashboard:query_{i}\n        expr: {json.dumps(expr)}\n")
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboards", "talko.json")
 text = json.dumps(dashboard, indent=2) + "\n"

@@ -15,7 +15,7 @@ namespace Talko.Tests.Server.Telemetry;
 /// call streams audio into it: the call, leg, RTP, mixer and SIP counters move; a wrong SIP password and a sign-in
 /// without a valid code are counted as authentication failures; the page is valid Prometheus text
 /// (promtool); the scrape key is required; every Talko metric it shows, and every one the dashboard and alert rules
-/// query, is documented in docs/operations.md.
+/// query, is documented in docs/operations.md; a drain shows in the instance state.
 /// </summary>
 [Collection(RealtimeMediaCollection.Name)]
 public sealed partial class MetricsEndpointTests(PostgresFixture postgres, RedisFixture redis, ITestOutputHelper output)
@@ -115,6 +115,16 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
 
         await PromtoolAcceptsAsync(failures.Text);
         DocumentedAndDeployedNamesAgree(failures);
+
+        // The drain state: an admin drain flips the gauge before the instance goes (it waits out the load balancer's grace).
+        using (var drain = await owner.CreateAdminClient().PostAsync("/v1/admin/drain", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
+        }
+
+        var draining = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Sum("talko_instance_state", ("talko_instance_state", "draining")) == 1,
+            TimeSpan.FromSeconds(4), "the draining state on /metrics");
+        Assert.Equal(0, draining.Sum("talko_instance_state", ("talko_instance_state", "serving")));
     }
 
     private static async Task<PrometheusScrape> ScrapeAsync(HttpClient scraper)
