@@ -31,6 +31,7 @@ public static class TalkoHostExtensions
             .AddTalkoTelemetry(instance, mode)
             .AddTalkoProblemDetails(instance)
             .AddTalkoApi()
+            .AddTalkoWebClient()
             .AddTalkoForwardedHeaders()
             .AddTalkoPersistence(mode)
             .AddTalkoEphemeralState(mode)
@@ -54,6 +55,7 @@ public static class TalkoHostExtensions
         // Outermost, so each request's line shows the status the client got.
         app.UseTalkoRequestLogging();
         app.UseTalkoProblemDetails();
+        app.UseTalkoWebClient();
         app.UseRouting();
         // Before the log context, so it carries the authenticated user's id.
         app.UseAccounts();

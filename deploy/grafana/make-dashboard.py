@@ -63,7 +63,7 @@ line(
 line(
     ("RTP packets", "timeseries", [("sum by (talko_rtp_direction) (rate(talko_rtp_packets_total[1m]))", "{{talko_rtp_direction}}")], "pps", ""),
     ("RTP loss", "timeseries", [("sum(rate(talko_rtp_packets_lost_total[5m])) / clamp_min(sum(rate(talko_rtp_packets_lost_total[5m])) + sum(rate(talko_rtp_packets_total{talko_rtp_direction=\"received\"}[5m])), 1)", "lost")], "percentunit", "Share of the legs' packets that never arrived."),
-    ("RTP discarded by reason", "timeseries", [("sum by (talko_rtp_discard_reason) (rate(talko_rtp_packets_discarded_total[5m]))", "{{talko_rtp_discard_reason}}")], "pps", "unknown_source: packets from an address that is not the leg's (ADR 0164)."),
+    ("RTP discarded by reason", "timeseries", [("sum by (talko_rtp_discard_reason) (rate(talko_rtp_packets_discarded_total[5m]))", "{{talko_rtp_discard_reason}}")], "pps", "unknown_source: packets from an address that is not the leg's (ADR 0167)."),
 )
 line(
     ("Jitter p95", "timeseries", [("histogram_quantile(0.95, sum by (le, talko_rtp_direction) (rate(talko_rtp_jitter_seconds_bucket[5m])))", "{{talko_rtp_direction}}")], "s", "From RTCP, per leg and interval."),

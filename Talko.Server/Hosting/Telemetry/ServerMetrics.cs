@@ -35,7 +35,7 @@ public sealed class ServerMetrics : IDisposable
         meter.CreateObservableGauge("talko.call.legs.active", () => Legs(Sip()), "{leg}", "SIP legs in calls on this instance, by codec and signalling transport.");
         meter.CreateObservableCounter("talko.rtp.packets", () => RtpPackets(Media()), "{packet}", "RTP audio packets received from and sent to legs.");
         meter.CreateObservableCounter("talko.rtp.packets.lost", () => Media().PacketsLost, "{packet}", "RTP packets the legs' peers sent that never arrived (from sequence numbers, RFC 3550 A.3).");
-        meter.CreateObservableCounter("talko.rtp.packets.discarded", () => Discarded(Media()), "{packet}", "RTP and RTCP packets dropped, by reason: malformed, unknown_source (ADR 0164), unknown_payload_type.");
+        meter.CreateObservableCounter("talko.rtp.packets.discarded", () => Discarded(Media()), "{packet}", "RTP and RTCP packets dropped, by reason: malformed, unknown_source (ADR 0167), unknown_payload_type.");
         meter.CreateObservableCounter("talko.rtcp.packets", () => RtcpPackets(Media()), "{packet}", "RTCP compound packets received from and sent to legs.");
         meter.CreateObservableCounter("talko.mixer.ticks", () => Media().Ticks, "{tick}", "Mixer ticks run (one 20 ms frame each, per call).");
         meter.CreateObservableCounter("talko.mixer.ticks.late", () => Media().LateTicks, "{tick}", "Mixer ticks that ran more than one interval after their time: audio went out late.");
