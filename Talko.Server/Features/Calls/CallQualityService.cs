@@ -9,16 +9,23 @@ internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> o
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.QualityInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await host.ReportQualityAsync();
+                try
+                {
+                    await host.ReportQualityAsync();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    CallsLog.LoopFailed(logger, exception);
+                }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                CallsLog.LoopFailed(logger, exception);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or a host that failed to start being disposed): nothing to finish.
         }
     }
 }

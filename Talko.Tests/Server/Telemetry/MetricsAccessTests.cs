@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Telemetry;
@@ -49,6 +51,21 @@ public sealed class MetricsAccessTests
     }
 
     [Fact]
+    public async Task A_served_scrape_stays_out_of_the_information_log_and_a_refused_one_is_a_warning()
+    {
+        var logs = new CapturedLogEvents();
+        await using var host = new TalkoHost(TalkoHostOptions.Embedded(), services => services.AddSingleton<Serilog.Core.ILogEventSink>(logs));
+        using var client = host.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client.From("127.0.0.1")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client.From("203.0.113.9")));
+
+        await TestTimeouts.EventuallyAsync(() => Task.FromResult(Scrapes(logs).Any(e => StatusOf(e) == "403")), TestTimeouts.Default, "the refused scrape's line");
+        var lines = Scrapes(logs);
+        Assert.True(lines.Count == 1 && lines[0].Level == LogEventLevel.Warning, CapturedLogEvents.Describe(lines));
+    }
+
+    [Fact]
     public async Task A_scrape_key_shorter_than_16_characters_stops_start_up()
     {
         await using var host = new TalkoHost(TalkoHostOptions.Embedded() with
@@ -58,6 +75,11 @@ public sealed class MetricsAccessTests
         var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
         Assert.Contains("Talko:Telemetry", failure.ToString(), StringComparison.Ordinal);
     }
+
+    private static List<LogEvent> Scrapes(CapturedLogEvents logs) => [.. logs.With("RequestPath", "/metrics")];
+
+    private static string? StatusOf(LogEvent e) =>
+        e.Properties.TryGetValue("StatusCode", out var status) ? CapturedLogEvents.Render(status) : null;
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, params (string Name, string Value)[] headers)
     {
