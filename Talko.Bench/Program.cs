@@ -2,6 +2,7 @@ using Talko.Bench.Awareness;
 using Talko.Bench.Imaging;
 using Talko.Bench.Mixing;
 using Talko.Bench.Sip;
+using Talko.Bench.Telemetry;
 
 return args.FirstOrDefault() switch
 {
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "sip-server" => await SipServerMode.RunAsync(args.Skip(1).ToArray()),
     "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "metrics" => await MetricsBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -19,6 +21,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- clock [--runs N] [--seconds N] [--conferences N] [--participants N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: brings up Redis and PostgreSQL on loopback (installing them, sipp, baresip and linphonec, with apt-get
-# when missing and running as root), then runs `dotnet test Talko.sln` and prints
+# when missing and running as root), checks deploy/ (promtool on the Prometheus configuration and alert rules, the
+# Grafana dashboard against its generator), then runs `dotnet test Talko.sln` and prints
 # "N passed, N failed[, N skipped]" as its last line. Exits non-zero on any failure.
 #
 #   scripts/test.sh                     # everything
@@ -25,6 +26,7 @@ command -v sox >/dev/null || missing+=(sox)
 command -v baresip >/dev/null || missing+=(baresip-core) # the softphone interop tests (g711, ausine, sndfile, ctrl_tcp, menu)
 command -v linphonec >/dev/null || missing+=(linphone-cli) # the linphonec interop tests
 command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test
+command -v promtool >/dev/null || missing+=(prometheus) # promtool: deploy/prometheus checks and the /metrics format test
 command -v chromium >/dev/null || missing+=(chromium) # Talko Web in a real browser (Playwright drives Debian's Chromium)
 command -v npm >/dev/null || missing+=(nodejs) # builds Talko Web during the .NET build (Node.js 20; see README)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -41,6 +43,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# --- deploy/: the Prometheus configuration, alert rules (and their unit tests) and the Grafana dashboard -----------
+# Any failure here fails the run (set -e). The scrape key file the configuration names is made for the check only.
+log "promtool: deploy/prometheus"
+prom_check=$(mktemp -d)
+cp deploy/prometheus/*.yml "$prom_check/"
+mkdir -p "$prom_check/secrets" && printf 'promtool-check-key' > "$prom_check/secrets/scrape-key"
+promtool check config "$prom_check/prometheus.yml" >&2
+promtool check rules deploy/prometheus/talko-alerts.yml >&2
+(cd "$prom_check" && promtool test rules talko-alerts.test.yml >&2)
+python3 deploy/grafana/make-dashboard.py --check --rules "$prom_check/dashboard-queries.yml"
+promtool check rules "$prom_check/dashboard-queries.yml" >&2
+rm -rf "$prom_check"
 
 # --- Redis ----------------------------------------------------------------------------------------
 if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then

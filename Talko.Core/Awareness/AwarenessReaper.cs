@@ -28,6 +28,7 @@ public sealed class AwarenessReaper(
         for (var batch = 0; batch < MaxBatchesPerPass; batch++)
         {
             var changes = await store.ReapDueAsync(time.GetUtcNow(), options.Value.BatchSize).ConfigureAwait(false);
+            AwarenessMetrics.Expired("lease", changes.Count);
             published += await PublishAsync(changes).ConfigureAwait(false);
             if (changes.Count < options.Value.BatchSize)
             {
@@ -46,6 +47,7 @@ public sealed class AwarenessReaper(
         {
             var changes = await store.ReapInstanceAsync(dead, time.GetUtcNow(), options.Value.BatchSize).ConfigureAwait(false);
             AwarenessLog.ReapedInstance(logger, dead, changes.Count);
+            AwarenessMetrics.Expired("instance", changes.Count);
             published += await PublishAsync(changes).ConfigureAwait(false);
         }
 

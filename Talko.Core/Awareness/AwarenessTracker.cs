@@ -122,6 +122,7 @@ public sealed class AwarenessTracker(
 
         if (silent.Count > 0)
         {
+            AwarenessMetrics.Expired("silent", silent.Count);
             AwarenessLog.DroppedSilent(logger, silent.Count, Options.DeviceTimeout);
         }
 
@@ -171,6 +172,7 @@ public sealed class AwarenessTracker(
             try
             {
                 var changed = await store.UpsertAsync(next with { LeaseUntil = connection.LeaseUntil }, time.GetUtcNow()).ConfigureAwait(false);
+                AwarenessMetrics.Updated();
                 connection.Dirty = false;
                 connection.Written = true;
                 await NotifyAsync(changed).ConfigureAwait(false);

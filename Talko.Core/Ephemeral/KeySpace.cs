@@ -66,6 +66,9 @@ public sealed class KeySpace
     /// <summary>User ids heard talking in a live call right now (a set kept by the owner, expiring with it).</summary>
     public string CallTalking(string callId) => $"{Prefix}:call:{callId}:talking";
 
+    /// <summary>Each participant's latest call quality (JSON by user/device), written by the owner every quality interval (ADR 0901).</summary>
+    public string CallQuality(string callId) => $"{Prefix}:call:{callId}:quality";
+
     /// <summary>When a draining owner handed the call away (Unix ms), so the new owner can log each participant's audio gap.</summary>
     public string CallMovedAt(string callId) => $"{Prefix}:call:{callId}:moved-at";
 

@@ -38,7 +38,8 @@ public sealed class SipEngine : IAsyncDisposable
     {
         this.options = options;
         this.credentials = credentials;
-        Bindings = bindings;
+        Registrations = new LiveRegistrations(bindings, time ?? TimeProvider.System);
+        Bindings = Registrations;
         this.media = media;
         this.admission = admission ?? new AllowAllConferenceAdmission();
         this.time = time ?? TimeProvider.System;
@@ -47,6 +48,9 @@ public sealed class SipEngine : IAsyncDisposable
     }
 
     public ISipBindingStore Bindings { get; }
+
+    /// <summary>The bindings this engine's registrar holds live (its share of <see cref="Bindings"/>).</summary>
+    public LiveRegistrations Registrations { get; }
 
     /// <summary>Consulted on every REGISTER that adds or refreshes a binding; set before <see cref="StartAsync"/>.</summary>
     public ISipRegistrationPolicy RegistrationPolicy { get; set; } = AcceptAllRegistrations.Instance;

@@ -58,13 +58,20 @@ public static class LoggingExtensions
     /// mistake that a later middleware turns into a 400 is logged as that 400 (see <see cref="RequestLogLevels"/>),
     /// not as the exception on its way out.
     /// </summary>
+    /// <summary>Prometheus scrapes every few seconds: a served scrape logs at Debug, so the log keeps the requests people make (a refused one stays a Warning).</summary>
+    private static bool IsSuccessfulScrape(HttpContext http, Exception? exception) =>
+        exception is null && http.Response.StatusCode == StatusCodes.Status200OK
+        && http.Request.Path.StartsWithSegments(Telemetry.TelemetryExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication UseTalkoRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
         {
             // This host's logger, not the static Log.Logger (see AddTalkoLogging).
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-            options.GetLevel = (http, _, exception) => RequestLogLevels.For(http.Response.StatusCode, exception);
+            options.GetLevel = (http, _, exception) => IsSuccessfulScrape(http, exception)
+                ? LogEventLevel.Debug
+                : RequestLogLevels.For(http.Response.StatusCode, exception);
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 if (UserIdOf(http) is { } userId)

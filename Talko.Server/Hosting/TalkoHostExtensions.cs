@@ -10,6 +10,7 @@ using Talko.Server.Features.Awareness;
 using Talko.Server.Features.Calls;
 using Talko.Server.Features.Realtime;
 using Talko.Server.Hosting.Drain;
+using Talko.Server.Hosting.Telemetry;
 
 namespace Talko.Server.Hosting;
 
@@ -27,6 +28,7 @@ public static class TalkoHostExtensions
         builder.Services.AddSingleton<DataDirectory>();
 
         builder.AddTalkoLogging(instance)
+            .AddTalkoTelemetry(instance, mode)
             .AddTalkoProblemDetails(instance)
             .AddTalkoApi()
             .AddTalkoWebClient()
@@ -59,6 +61,7 @@ public static class TalkoHostExtensions
         app.UseAccounts();
         app.UseTalkoLogContext();
         app.MapTalkoHealth();
+        app.MapTalkoMetrics();
         app.MapTalkoApiDocs();
         app.MapAdminApi();
         app.MapAccountsApi();

@@ -43,8 +43,11 @@ internal sealed class CallAudioPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends paced 20 ms PCMU frames: <paramref name="tone"/> gives each frame's frequency (null: silence).</summary>
-    public async Task TalkAsync(int frames, Func<int, double?> tone)
+    /// <summary>
+    /// Sends paced 20 ms PCMU frames: <paramref name="tone"/> gives each frame's frequency (null: silence). A frame for
+    /// which <paramref name="lose"/> holds is not sent but still uses its sequence number, as a packet lost on the way.
+    /// </summary>
+    public async Task TalkAsync(int frames, Func<int, double?> tone, Func<int, bool>? lose = null)
     {
         var target = await Server.WaitAsync(TimeSpan.FromSeconds(15));
         var pcm = new short[160];
@@ -74,6 +77,11 @@ internal sealed class CallAudioPeer : IAsyncDisposable
             G711.Encode(AudioCodec.Pcmu, pcm, payload);
             var length = RtpPacket.Write(packet, n == 0, (byte)AudioCodec.Pcmu, sequence++, timestamp, ssrc, payload);
             timestamp += 160;
+            if (lose?.Invoke(n) == true)
+            {
+                continue;
+            }
+
             await socket.SendToAsync(packet.AsMemory(0, length), target);
         }
     }

@@ -26,11 +26,11 @@ internal sealed class CallInstances(PostgresFixture postgres, RedisFixture redis
         return (host, sipPort);
     }
 
-    /// <summary>An instance in its own process, for tests that kill it.</summary>
-    public async Task<(TalkoProcess Process, int SipPort)> StartProcessAsync(string instanceId)
+    /// <summary>An instance in its own process, for tests that kill it or read what only it counts; <paramref name="adjust"/> changes its settings.</summary>
+    public async Task<(TalkoProcess Process, int SipPort)> StartProcessAsync(string instanceId, Action<Dictionary<string, string?>>? adjust = null)
     {
         var sipPort = FreePort.Find();
-        var process = await TalkoProcess.StartAsync(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = instanceId, Settings = Settings(sipPort, null) });
+        var process = await TalkoProcess.StartAsync(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = instanceId, Settings = Settings(sipPort, adjust) });
         started.Add(process);
         return (process, sipPort);
     }

@@ -24,6 +24,13 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
     private readonly RtpPortAllocator ports;
     private readonly IPAddress bindAddress;
 
+    /// <summary>Figures of legs and conferences already gone, so the totals never go backwards.</summary>
+    private MediaTotals retired = MediaTotals.Zero;
+
+    /// <summary>Legs and conferences on their way out: still summed until their final figures move to <see cref="retired"/>.</summary>
+    private readonly List<MediaLeg> leaving = [];
+    private readonly List<Conference> closingConferences = [];
+
     /// <summary>Timing threads for the conferences' clocks; null with a test's fake clock or when configured off.</summary>
     private readonly MixerClockThreads? clockThreads;
 
@@ -159,6 +166,33 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         }
     }
 
+    /// <summary>Totals since the engine started, live legs and conferences included (for the metrics a scrape reads).</summary>
+    public MediaTotals Totals
+    {
+        get
+        {
+            lock (gate)
+            {
+                var totals = retired with { Conferences = conferences.Count, Legs = 0 };
+                foreach (var conference in conferences.Values.Concat(closingConferences))
+                {
+                    totals = totals.AddClock(conference.Mixer.Ticks, conference.Clock.LateTicks, conference.Clock.SkippedTicks);
+                    foreach (var leg in conference.Legs.Values)
+                    {
+                        totals = totals.Add(leg.Statistics) with { Legs = totals.Legs + 1 };
+                    }
+                }
+
+                foreach (var leg in leaving)
+                {
+                    totals = totals.Add(leg.Statistics);
+                }
+
+                return totals;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         MediaLeg[] legs;
@@ -200,14 +234,22 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             }
 
             conference.Mixer.Remove(leg);
+            leaving.Add(leg);
             if (conference.Legs.Count == 0)
             {
                 conferences.Remove(conference.Id);
+                closingConferences.Add(conference);
                 closing = conference;
             }
         }
 
         await leg.StopAsync().ConfigureAwait(false);
+        lock (gate)
+        {
+            leaving.Remove(leg);
+            retired = retired.Add(leg.Statistics);
+        }
+
         Notify(o => o.OnLegLeft(leg.ConferenceId, leg.LegId));
         if (closing is not null)
         {
@@ -325,6 +367,12 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         public async ValueTask CloseAsync()
         {
             await Clock.DisposeAsync().ConfigureAwait(false);
+            lock (engine.gate)
+            {
+                engine.closingConferences.Remove(this);
+                engine.retired = engine.retired.AddClock(Mixer.Ticks, Clock.LateTicks, Clock.SkippedTicks);
+            }
+
             Mixer.SetSink(null);
             MediaEngineLog.ConferenceClosed(engine.logger, Id, Mixer.Ticks, Clock.LateTicks);
             if (recording is not null)

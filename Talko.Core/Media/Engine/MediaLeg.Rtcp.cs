@@ -69,6 +69,7 @@ public sealed partial class MediaLeg
                     if (block.Ssrc == ssrc)
                     {
                         remoteFractionLost = block.FractionLost;
+                        HearReceiverReport(block);
                     }
                 }
             }
@@ -115,9 +116,11 @@ public sealed partial class MediaLeg
                 if (receivedAny)
                 {
                     var delay = lastPeerSrArrival == 0 ? 0u : (uint)(timeProvider.GetElapsedTime(lastPeerSrArrival).TotalSeconds * 65536);
+                    var fractionLost = source.TakeFractionLost();
+                    MeasureInbound(fractionLost);
                     blocks[0] = new RtcpReportBlock(
                         source.Ssrc,
-                        source.TakeFractionLost(),
+                        fractionLost,
                         (int)Math.Clamp(source.Lost, -0x800000, 0x7FFFFF),
                         source.ExtendedHighestSequence,
                         (uint)source.Jitter.Value,

@@ -128,6 +128,7 @@ public sealed class MixerClock : IAsyncDisposable
                 Interlocked.Increment(ref lateTicks);
             }
 
+            var tickStarted = MediaMetrics.Timestamp();
             try
             {
                 tick();
@@ -135,6 +136,11 @@ public sealed class MixerClock : IAsyncDisposable
             catch (Exception exception)
             {
                 MixingLog.TickFailed(logger, exception);
+            }
+
+            if (tickStarted != 0)
+            {
+                MediaMetrics.TickTook(System.Diagnostics.Stopwatch.GetElapsedTime(tickStarted));
             }
 
             Volatile.Write(ref scheduled, scheduled + 1);

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Talko.Core.Diagnostics;
 using Talko.Core.Media;
 using Talko.Core.Sip.Dialogs;
 using Talko.Core.Sip.Messages;
@@ -50,47 +52,70 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
 
     internal ConferencingOptions Options => options;
 
+    /// <summary>
+    /// An INVITE into a conference, as one span (SIP INVITE, with the call id) whose children are the admission's
+    /// database and Redis work, the digest check and the media leg; its outcome tag says how it ended.
+    /// </summary>
     public async ValueTask HandleAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
     {
         var invite = (InviteServerTransaction)transaction;
+        using var activity = TalkoTelemetry.Source.StartActivity("SIP INVITE", ActivityKind.Server);
+        if (activity is not null)
+        {
+            activity.SetTag("sip.method", SipMethods.Invite);
+            activity.SetTag("talko.call.id", invite.Request.Uri.User);
+            activity.SetTag("network.transport", invite.Request.Source?.Protocol.ToString().ToLowerInvariant());
+        }
+
+        var outcome = await AdmitAsync(invite, cancellationToken);
+        activity?.SetTag("talko.sip.outcome", outcome);
+        if (outcome != "joined")
+        {
+            activity?.SetStatus(outcome is "redirected" or "challenged" ? ActivityStatusCode.Unset : ActivityStatusCode.Error, outcome);
+        }
+    }
+
+    /// <summary>Admits, refuses or redirects one INVITE; returns what happened, for the span.</summary>
+    private async ValueTask<string> AdmitAsync(InviteServerTransaction invite, CancellationToken cancellationToken)
+    {
         var request = invite.Request;
         var conferenceId = request.Uri.User;
         if (string.IsNullOrEmpty(conferenceId))
         {
             await RejectAsync(invite, "", SipStatusCodes.NotFound);
-            return;
+            return "no_conference";
         }
         var placement = await admission.PlaceAsync(conferenceId, cancellationToken);
         if (placement.Owner is { } owner)
         {
             await RedirectAsync(invite, conferenceId, owner);
-            return;
+            return "redirected";
         }
         if (placement.RefuseWith is { } refusal)
         {
             await RejectAsync(invite, conferenceId, refusal, placement.RetryAfter);
-            return;
+            return "refused_by_placement";
         }
         var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
         if (auth.Outcome != SipAuthOutcome.Authenticated)
         {
             await SipAuthChallenges.RejectAsync(agent, invite, authenticator, auth);
-            return;
+            return "challenged";
         }
         if (!await admission.MayJoinAsync(auth.Credential!, conferenceId, cancellationToken))
         {
             await RejectAsync(invite, conferenceId, SipStatusCodes.Forbidden);
-            return;
+            return "forbidden";
         }
         if (calls.Count >= options.MaxCalls)
         {
             await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
-            return;
+            return "full";
         }
         if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, options.Codecs) is not { } negotiation)
         {
             await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
-            return;
+            return "codec_mismatch";
         }
 
         var localTag = SipIdentifiers.NewTag();
@@ -104,7 +129,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         {
             ConferenceLog.MediaFailed(logger, ex, conferenceId);
             await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
-            return;
+            return "media_failed";
         }
 
         var source = request.Source!;
@@ -119,13 +144,14 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         if (invite.IsCancelled)
         {
             await EndAsync(call, "cancelled", sendBye: false);
-            return;
+            return "cancelled";
         }
         ConferenceLog.Joined(logger, leg.LegId, conferenceId, negotiation.Codec);
 
         if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
         var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
+        return "joined";
     }
 
     public async ValueTask OnRequestAsync(SipDialog dialog, SipServerTransaction transaction, CancellationToken cancellationToken)

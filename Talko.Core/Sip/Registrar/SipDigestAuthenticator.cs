@@ -78,8 +78,14 @@ public sealed class SipDigestAuthenticator
         }
         if (response is null) return new(SipAuthOutcome.Challenge); // includes unknown schemes (RFC 4475 3.3.5)
 
-        if (source is not null && Limiter.IsBlocked(source, response.Username)) return new(SipAuthOutcome.Blocked);
+        if (source is not null && Limiter.IsBlocked(source, response.Username))
+        {
+            SipMetrics.AuthenticationFailed(blocked: true);
+            return new(SipAuthOutcome.Blocked);
+        }
+
         var result = await VerifyAsync(request, response, cancellationToken);
+        if (result.Outcome == SipAuthOutcome.Failed) SipMetrics.AuthenticationFailed(blocked: false);
         if (source is not null && result.Outcome == SipAuthOutcome.Failed) Limiter.RecordFailure(source, response.Username);
         if (source is not null && result.Outcome == SipAuthOutcome.Authenticated) Limiter.RecordSuccess(source, response.Username);
         return result;

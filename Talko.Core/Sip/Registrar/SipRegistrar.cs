@@ -30,12 +30,14 @@ public sealed class SipRegistrar(
         if (auth.Outcome != SipAuthOutcome.Authenticated)
         {
             if (auth.Outcome != SipAuthOutcome.Challenge) SipRegistrarLog.AuthFailed(logger, aor, request.Source?.Remote.ToString(), auth.Outcome);
+            if (auth.Outcome != SipAuthOutcome.Challenge) SipMetrics.Registration("refused");
             await SipAuthChallenges.RejectAsync(agent, transaction, authenticator, auth);
             return;
         }
         var credential = auth.Credential!;
         if (!string.Equals(request.To.Uri.User, credential.Username, StringComparison.OrdinalIgnoreCase))
         {
+            SipMetrics.Registration("refused");
             await transaction.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Forbidden));
             return;
         }
@@ -45,6 +47,7 @@ public sealed class SipRegistrar(
         {
             var refused = agent.CreateResponse(request, SipStatusCodes.ServiceUnavailable);
             refused.Headers.Add(SipHeaderNames.RetryAfter, decision.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture));
+            SipMetrics.Registration("refused");
             await transaction.SendResponseAsync(refused);
             return;
         }
@@ -55,9 +58,12 @@ public sealed class SipRegistrar(
             var error = agent.CreateResponse(request, status);
             if (status == SipStatusCodes.IntervalTooBrief)
                 error.Headers.Add(SipHeaderNames.MinExpires, options.MinExpiresSeconds.ToString(CultureInfo.InvariantCulture));
+            SipMetrics.Registration("refused");
             await transaction.SendResponseAsync(error);
             return;
         }
+
+        SipMetrics.Registration(RemovesOnly(request) ? "removed" : "bound");
 
         var response = agent.CreateResponse(request, SipStatusCodes.Ok);
         var now = time.GetUtcNow();

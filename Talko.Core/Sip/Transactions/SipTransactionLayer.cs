@@ -207,6 +207,7 @@ public sealed class SipTransactionLayer
     {
         var bytes = SipMessageWriter.ToBytes(response);
         var request = transaction.Request;
+        SipMetrics.ResponseSent(response.CSeq.Method, response.StatusCode);
         completed.Add(transaction.Key, bytes, response.TopVia, request.Source, MergeKey(request));
         servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, transaction));
         return response.Vias.Count == 0 ? ValueTask.FromResult(false) : transport.SendResponseBytesAsync(response.TopVia, request.Source, bytes);

@@ -68,6 +68,7 @@ public sealed class SipTransport : IAsyncDisposable
     {
         var channel = FindChannel(target.Protocol, target.EndPoint.AddressFamily);
         if (channel is null) return false;
+        SipMetrics.RequestSent(request.Method);
         return await channel.SendAsync(target.EndPoint, SipMessageWriter.ToBytes(request), cancellationToken);
     }
 
@@ -75,6 +76,7 @@ public sealed class SipTransport : IAsyncDisposable
     public async ValueTask<bool> SendResponseAsync(SipResponse response, SipSource? requestSource, CancellationToken cancellationToken = default)
     {
         if (response.Vias.Count == 0) return false;
+        SipMetrics.ResponseSent(response.CSeq.Method, response.StatusCode);
         var bytes = SipMessageWriter.ToBytes(response);
         return await SendResponseBytesAsync(response.TopVia, requestSource, bytes, cancellationToken);
     }
@@ -121,6 +123,7 @@ public sealed class SipTransport : IAsyncDisposable
         if (message is SipRequest request)
         {
             StampReceived(request.TopVia, remote);
+            SipMetrics.RequestReceived(request.Method);
         }
         else if (message.Vias.Count != 1)
         {
@@ -129,6 +132,7 @@ public sealed class SipTransport : IAsyncDisposable
             SipTransportLog.ResponseDropped(logger, remote, "more than one Via");
             return;
         }
+        if (message is SipResponse response) SipMetrics.ResponseReceived(response.CSeq.Method, response.StatusCode);
         if (MessageReceived is { } handler) await handler(message);
     }
 
@@ -154,6 +158,7 @@ public sealed class SipTransport : IAsyncDisposable
         if (status == 0 || error.Request is not { } request || request.Method == SipMethods.Ack)
         {
             Stats.CountMalformedDropped();
+            SipMetrics.MalformedMessage(answered: false);
             SipTransportLog.Malformed(logger, source.Remote, error.Kind, error.Detail, 0);
             return;
         }
@@ -161,6 +166,7 @@ public sealed class SipTransport : IAsyncDisposable
         var bytes = SipMessageWriter.ErrorResponse(request, status, SipIdentifiers.NewTag(),
             [new SipHeaderField(SipHeaderNames.Reason, $"SIP;cause={status};text=\"{error.Detail.Replace('"', '\'')}\"")], error.ReasonPhrase);
         Stats.CountMalformedAnswered();
+        SipMetrics.MalformedMessage(answered: true);
         SipTransportLog.Malformed(logger, source.Remote, error.Kind, error.Detail, status);
         if (request.TopVia is { } via)
         {

@@ -59,6 +59,7 @@ public static class AccountsExtensions
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 AccountsLog.AuthRequestsLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthApi)),
                     http.Connection.RemoteIpAddress?.ToString() ?? "unknown", http.Request.Path);
+                SignInMetrics.Blocked();
                 var problem = AccountsProblems.TooManyRequests(http, retryAfter, "Too many requests from this address; try again later.");
                 await problem.ExecuteAsync(http);
             };

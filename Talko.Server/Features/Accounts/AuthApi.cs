@@ -41,6 +41,7 @@ public static class AuthApi
 
         if (await verification.StartAsync(identifier, ChallengePurpose.SignIn, null, Requesters.Address(http), http.RequestAborted) is { } retryAfter)
         {
+            SignInMetrics.Blocked();
             return AccountsProblems.TooManyRequests(http, retryAfter, "Too many codes were requested from this address; try again later.");
         }
 
@@ -72,6 +73,7 @@ public static class AuthApi
         var (check, attemptsLeft) = await verification.CheckAsync(identifier!, request.Code!, ChallengePurpose.SignIn, null, cancellationToken);
         if (check != CodeCheck.Accepted)
         {
+            SignInMetrics.CodeRefused(check);
             return AccountsProblems.Code(check, attemptsLeft);
         }
 
@@ -94,6 +96,11 @@ public static class AuthApi
         }
 
         var (outcome, userId, deviceId, tokens) = await sessions.RefreshAsync(request.RefreshToken, http.RequestAborted);
+        if (outcome != RefreshOutcome.Refreshed)
+        {
+            SignInMetrics.RefreshRefused();
+        }
+
         return outcome == RefreshOutcome.Refreshed
             ? TypedResults.Ok(new RefreshResponse(userId, deviceId, tokens!))
             : AccountsProblems.InvalidRefreshToken();

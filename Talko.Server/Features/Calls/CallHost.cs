@@ -209,6 +209,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             services.GetService<Talko.Server.Hosting.InstanceLoadCounters>()?.CallEnded();
             await ownership.ReleaseAsync(callId.ToString(), InstanceId);
             await store.DeleteAsync(keys.CallTalking(callId.ToString()));
+            await ForgetQualityAsync(callId);
         }
 
         await HangUpLocalAsync(callId, _ => true);
@@ -774,5 +775,6 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
 public sealed record TalkerSpurt(string LegId, long StartMs, long EndMs);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(List<TalkerSpurt>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, CallQualityView>))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class CallsJson : System.Text.Json.Serialization.JsonSerializerContext;

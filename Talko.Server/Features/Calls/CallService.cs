@@ -110,10 +110,12 @@ public sealed class CallService(
             ? (await store.SetMembersAsync(keys.CallTalking(callId.ToString()))).Select(Guid.Parse).ToHashSet()
             : [];
         var owner = call.EndedAt is null ? await ownership.FindOwnerAsync(callId.ToString()) : null;
+        var quality = call.EndedAt is null ? CallHost.ReadQuality(await store.GetAsync(keys.CallQuality(callId.ToString()))) : new Dictionary<string, CallQualityView>();
         return new CallView(
             call.Id, call.ConversationId, call.EndedAt is null ? "live" : "ended", call.StartedBy, Utc(call.StartedAt), call.EndedAt is { } ended ? Utc(ended) : null,
             call.EndReason,
-            [.. participants.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, talking.Contains(p.UserId)))],
+            [.. participants.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, talking.Contains(p.UserId),
+                Quality: quality.GetValueOrDefault(CallHost.QualityKey(p.UserId, p.DeviceId))))],
             [.. talking],
             owner,
             await RecordedMsAsync(callId, cancellationToken),

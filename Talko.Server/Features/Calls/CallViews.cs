@@ -2,8 +2,19 @@ using Talko.Core.Conversations;
 
 namespace Talko.Server.Features.Calls;
 
-/// <summary>One device's time in a call; <paramref name="LeftAt"/> is null while it is in.</summary>
-public sealed record CallParticipantView(Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking, DateTimeOffset? LeftAt = null);
+/// <summary>
+/// One device's time in a call; <paramref name="LeftAt"/> is null while it is in. <paramref name="Quality"/> is its
+/// connection's quality while it is in, once an RTCP interval has been measured (null before, and after it left).
+/// </summary>
+public sealed record CallParticipantView(
+    Guid UserId, Guid? DeviceId, DateTimeOffset JoinedAt, long JoinOffsetMs, bool Talking, DateTimeOffset? LeftAt = null, CallQualityView? Quality = null);
+
+/// <summary>
+/// A participant's connection quality over the last RTCP interval (ADR 0901). LossPercent and JitterMs are the worse of
+/// the two directions; RoundTripMs is null until the device's RTCP reports echo the server's. Mos is the E-model's
+/// estimated mean opinion score (1-4.5); Grade is excellent, good, fair or poor.
+/// </summary>
+public sealed record CallQualityView(double LossPercent, double JitterMs, double? RoundTripMs, double Mos, string Grade, DateTimeOffset MeasuredAt);
 
 /// <summary>
 /// A call: State is "live" or "ended"; Participants are in it now, Left those who have left (latest first, at most

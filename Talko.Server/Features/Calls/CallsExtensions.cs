@@ -22,7 +22,8 @@ public static class CallsExtensions
         services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
             .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
                 && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
-                && o.BookkeepingWorkers is > 0 and <= 64, "Talko:Calls limits must be positive (BookkeepingWorkers 1-64).")
+                && o.BookkeepingWorkers is > 0 and <= 64 && o.QualityInterval >= TimeSpan.FromMilliseconds(500),
+                "Talko:Calls limits must be positive (BookkeepingWorkers 1-64, QualityInterval at least 500 ms).")
             .ValidateOnStart();
         services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
         services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
@@ -44,6 +45,7 @@ public static class CallsExtensions
         services.AddSingleton<SipEngineHost>();
         services.AddHostedService(provider => provider.GetRequiredService<SipEngineHost>());
         services.AddHostedService<CallHostService>();
+        services.AddHostedService<CallQualityService>();
         services.AddScoped<CallService>();
         services.AddScoped<ILiveCallClock, LiveCallClock>();
         services.AddScoped<CallRecords>();

@@ -36,6 +36,12 @@ public sealed class CallsOptions
     /// </summary>
     public int BookkeepingWorkers { get; set; } = 4;
 
+    /// <summary>
+    /// How often the owner reads each participant's RTCP quality into the call's view (ADR 0901); a change of grade is
+    /// pushed to clients as callUpdated. Keep it near Talko:Media:RtcpInterval, which is when the figures change.
+    /// </summary>
+    public TimeSpan QualityInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Most live calls in one conversation at once.</summary>
     public int MaxLiveCallsPerConversation { get; set; } = 1;
 }

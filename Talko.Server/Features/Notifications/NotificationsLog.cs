@@ -39,4 +39,7 @@ internal static partial class NotificationsLog
 
     [LoggerMessage(EventId = 8111, Level = LogLevel.Warning, Message = "Could not send notificationCreated to user {UserId} ({HeldBack} more failed since the last line)")]
     public static partial void AnnounceFailed(ILogger logger, Exception exception, Guid userId, long heldBack);
+
+    [LoggerMessage(EventId = 8112, Level = LogLevel.Debug, Message = "The outbox could not be sampled for the metrics; the gauges keep their last sample")]
+    public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 }

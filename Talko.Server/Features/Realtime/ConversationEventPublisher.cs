@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Talko.Core.Logging;
 using Talko.Core.Conversations;
+using Talko.Core.Diagnostics;
 using Talko.Server.Features.Conversations;
 
 namespace Talko.Server.Features.Realtime;
@@ -23,6 +25,11 @@ public sealed class ConversationEventPublisher(
 
     public async Task PublishAsync(ConversationEvent change, CancellationToken cancellationToken = default)
     {
+        // A child of the request (or SIP admission) that committed the change: the hub's send, through the backplane.
+        using var activity = TalkoTelemetry.Source.StartActivity("publish " + change.Name, ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "signalr");
+        activity?.SetTag("messaging.operation.type", "publish");
+        activity?.SetTag("messaging.destination.name", change.Recipient is null ? "conversation" : "user");
         try
         {
             if (change is MembershipChanged membership)
@@ -41,6 +48,7 @@ public sealed class ConversationEventPublisher(
         }
         catch (Exception exception)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             if (failures.ShouldWrite(out var heldBack))
             {
                 ConversationsLog.PublishFailed(logger, change.Name, change.ConversationId, heldBack, exception);

@@ -464,6 +464,56 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         Assert.True(engine.FindLeg("conf-r", "a")!.Statistics.RtcpReceived >= 1);
     }
 
+    [Fact]
+    public async Task APeersReceiverReportGivesTheLegItsRoundTripLossAndJitterAndTheGradeFollows()
+    {
+        var probe = new ObserverProbe();
+        await using var engine = CreateEngine(probe, configure: o =>
+        {
+            o.Recording.Directory = null;
+            o.RtcpInterval = TimeSpan.FromMilliseconds(200);
+        });
+        await using var peer = new RtpTestPeer(AudioCodec.Pcmu);
+        using var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rtcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-q", "a", peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var localRtcp = new IPEndPoint(leg.LocalRtp.Address, leg.LocalRtp.Port + 1);
+        var mediaLeg = engine.FindLeg("conf-q", "a")!;
+        Assert.Equal(Talko.Core.Media.Quality.CallQualityGrade.Unknown, mediaLeg.Quality.Grade);
+
+        await peer.SendAsync(leg.LocalRtp, 20, _ => 440).WaitAsync(Timeout);
+        var hello = new byte[64];
+        await rtcp.SendToAsync(hello.AsMemory(0, RtcpPacket.WriteReport(hello, peer.Ssrc, null, [], "peer@test")), localRtcp);
+
+        // The engine's sender report, then our receiver report on its stream: a quarter lost, 10 ms of jitter, and an
+        // LSR that makes its sender report look 100 ms older than it is, so the round trip is about 100 ms.
+        var buffer = new byte[1500];
+        RtcpSenderInfo? senderInfo = null;
+        var heardAt = Stopwatch.StartNew();
+        while (senderInfo is null)
+        {
+            using var cancel = new CancellationTokenSource(Timeout);
+            var received = await rtcp.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cancel.Token);
+            heardAt.Restart();
+            Assert.True(RtcpPacket.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var compound));
+            senderInfo = compound!.Reports.FirstOrDefault(r => r.SenderInfo is not null)?.SenderInfo;
+        }
+
+        var pretendedAge = (uint)(0.100 * 65536);
+        var delay = (uint)(heardAt.Elapsed.TotalSeconds * 65536);
+        RtcpReportBlock[] block = [new(mediaLeg.Ssrc, 64, 5, 1000, 80, unchecked(senderInfo.Value.CompactNtp - pretendedAge), delay)];
+        var report = new byte[128];
+        await rtcp.SendToAsync(report.AsMemory(0, RtcpPacket.WriteReport(report, peer.Ssrc, null, block, "peer@test")), localRtcp);
+
+        await WaitUntilAsync(() => mediaLeg.Quality.RoundTripMs is not null);
+        var quality = mediaLeg.Quality;
+        Assert.InRange(quality.RoundTripMs!.Value, 95, 400);
+        Assert.Equal(25, quality.LossPercent);
+        Assert.True(quality.JitterMs >= 10, $"jitter {quality.JitterMs} ms");
+        Assert.Equal(Talko.Core.Media.Quality.CallQualityGrade.Poor, quality.Grade);
+        Assert.InRange(quality.MeanOpinionScore, 1, 2.6);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Timeout;

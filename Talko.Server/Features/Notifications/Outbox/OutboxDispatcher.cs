@@ -21,7 +21,8 @@ public sealed class OutboxDispatcher(
     InstanceIdentity instance,
     TimeProvider time,
     IOptions<NotificationsOptions> options,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    Hosting.Telemetry.ServerMetrics? metrics = null)
 {
     private NotificationsOptions Options => options.Value;
 
@@ -116,6 +117,7 @@ public sealed class OutboxDispatcher(
                     .SetProperty(m => m.LeaseUntil, (DateTime?)null)
                     .SetProperty(m => m.ProviderId, outcome.ProviderId)
                     .SetProperty(m => m.LastError, (string?)null), cancellationToken);
+                metrics?.DeliveryFinished(row.Channel, "delivered");
                 break;
 
             case DeliveryStatus.RetryLater when row.Attempts < Options.MaxAttempts:
@@ -125,6 +127,7 @@ public sealed class OutboxDispatcher(
                     .SetProperty(m => m.LeaseUntil, (DateTime?)null)
                     .SetProperty(m => m.LastError, reason), cancellationToken);
                 NotificationsLog.WillRetry(logger, row.Id, row.Channel, row.Attempts, reason, next);
+                metrics?.DeliveryFinished(row.Channel, "retry");
                 break;
 
             case DeliveryStatus.AddressGone:
@@ -141,6 +144,7 @@ public sealed class OutboxDispatcher(
                         .SetProperty(m => m.CompletedAt, now)
                         .SetProperty(m => m.LastError, reason), cancellationToken);
                 await addressRemover.RemoveAsync(row.Channel, row.Address, row.DeviceId, cancellationToken);
+                metrics?.DeliveryFinished(row.Channel, "address_gone");
                 break;
 
             default:
@@ -151,6 +155,7 @@ public sealed class OutboxDispatcher(
                     .SetProperty(m => m.LeaseUntil, (DateTime?)null)
                     .SetProperty(m => m.LastError, reason), cancellationToken);
                 NotificationsLog.DeadLettered(logger, row.Id, row.Channel, row.Attempts, reason);
+                metrics?.DeliveryFinished(row.Channel, "dead_lettered");
                 break;
         }
 

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>Reads the owned calls' quality into their views every <see cref="CallsOptions.QualityInterval"/> (ADR 0901).</summary>
+internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> options, TimeProvider time, ILogger<CallQualityService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.QualityInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await host.ReportQualityAsync();
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    CallsLog.LoopFailed(logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or a host that failed to start being disposed): nothing to finish.
+        }
+    }
+}
