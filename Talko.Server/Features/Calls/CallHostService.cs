@@ -66,7 +66,7 @@ internal sealed class CallHostService(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).Select(c => new { c.Id, c.StartedAt }).Take(1000).ToListAsync(cancellationToken);
+        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).OrderBy(c => c.StartedAt).Select(c => new { c.Id, c.StartedAt }).Take(1000).ToListAsync(cancellationToken);
         // A call younger than a claim's lifetime with no owner is most likely being placed by the instance that started it
         // (the row is written before the claim): taking it would steal the call, not heal it. A dead starter's call is
         // adopted one lifetime later, when it would have been anyway.

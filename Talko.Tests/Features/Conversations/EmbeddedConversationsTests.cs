@@ -161,7 +161,7 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         await alice.Client.AddMemberAsync(group.Id, bob.UserId);
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site survey");
         var item = await alice.Client.PostTextOkAsync(conversation.Id, "Crane arrives Tuesday #logistics");
-        await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
+        var lunch = await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
         // A tag may point at a moment of one of this conversation's calls (ADR 0602); the call must exist.
         var callId = (await alice.Client.StartCallAsync(conversation.Id)).Id;
 
@@ -189,6 +189,13 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal("Lunch is on me", Assert.Single(byText.Items).Text);
         var byTitle = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=survey"), HttpStatusCode.OK);
         Assert.Equal(conversation.Id, Assert.Single(byTitle.Conversations).Id);
+        // q also finds tags: the conversation's own (#urgent) and an item's (#catering), neither in any text.
+        await ConversationsTestExtensions.ReadAsync<TagView>(
+            await bob.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/tags", new AddTagRequest("catering", lunch.Id)), HttpStatusCode.Created);
+        var byConversationTag = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=urgent"), HttpStatusCode.OK);
+        Assert.Equal((conversation.Id, 0), (Assert.Single(byConversationTag.Conversations).Id, byConversationTag.Items.Count));
+        var byItemTag = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=%23Catering"), HttpStatusCode.OK);
+        Assert.Equal((lunch.Id, 0), (Assert.Single(byItemTag.Items).Id, byItemTag.Conversations.Count));
         using var carol = await host.SignUpAsync("carol@example.com");
         Assert.Empty((await ConversationsTestExtensions.ReadAsync<SearchResults>(await carol.Client.GetAsync("/v1/search?q=lunch"), HttpStatusCode.OK)).Items);
     }
