@@ -98,7 +98,7 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
     [Fact]
     public async Task Photos_and_voice_clips_are_checked_by_content_served_with_range_and_etag_and_exported()
     {
-        using var alice = await host.SignUpAsync("alice@example.com");
+        using var alice = await host.SignUpAsync("alice@example.com", displayName: "Alice Archer");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Media");
         var thumbnail = TestMedia.Jpeg(16, 12);
@@ -141,6 +141,12 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity,
             (await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/voice-clips", TestMedia.Wav(new TestMedia.WavShape(SampleRate: 0, ByteRate: 16_000), 8_000), "audio/wav")).StatusCode);
 
+        // A flag of mine and a call that ended before anyone joined (so it has a timeline but no recording).
+        var flag = await ConversationsTestExtensions.ReadAsync<FlagView>(
+            await alice.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/flags", new AddFlagRequest(photo.Id)), HttpStatusCode.Created);
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+        (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
+
         var export = await alice.Client.GetAsync($"/v1/conversations/{conversation.Id}/export");
         Assert.Equal("application/zip", export.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await export.Content.ReadAsStreamAsync());
@@ -148,8 +154,20 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Contains("timeline.json", names);
         Assert.Contains($"media/{photo.Media.BlobId}.jpg", names);
         Assert.Contains($"media/{ogg.Media.BlobId}.opus", names);
-        using var timeline = new StreamReader(zip.GetEntry("timeline.json")!.Open());
-        Assert.Contains("the site", await timeline.ReadToEndAsync());
+        Assert.DoesNotContain($"calls/{call.Id}.wav", names);
+        using var timelineJson = System.Text.Json.JsonDocument.Parse(zip.GetEntry("timeline.json")!.Open());
+        var root = timelineJson.RootElement;
+        Assert.Contains(root.GetProperty("items").EnumerateArray(), i => i.GetProperty("text").GetString() == "the site");
+        var person = Assert.Single(root.GetProperty("people").EnumerateArray());
+        Assert.Equal((alice.UserId.ToString(), "Alice Archer"), (person.GetProperty("userId").GetString(), person.GetProperty("displayName").GetString()));
+        var exportedFlag = Assert.Single(root.GetProperty("flags").EnumerateArray());
+        Assert.Equal((flag.Id.ToString(), photo.Id.ToString()), (exportedFlag.GetProperty("id").GetString(), exportedFlag.GetProperty("itemId").GetString()));
+        using var callsJson = System.Text.Json.JsonDocument.Parse(zip.GetEntry("calls.json")!.Open());
+        var exportedCall = Assert.Single(callsJson.RootElement.EnumerateArray());
+        Assert.Equal(call.Id.ToString(), exportedCall.GetProperty("callId").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, exportedCall.GetProperty("recording").ValueKind);
+        Assert.Equal(call.Id.ToString(), exportedCall.GetProperty("timeline").GetProperty("callId").GetString());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, exportedCall.GetProperty("endedAt").ValueKind);
     }
 
     [Fact]
