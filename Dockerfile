@@ -1,6 +1,14 @@
 # syntax=docker/dockerfile:1
 # Talko.Server: multi-stage build from the .NET SDK to the ASP.NET Core runtime image.
 
+# Talko Web, the client served at /: built with Node.js into Talko.Server/webclient before the .NET publish picks it up.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/Talko.Web
+COPY Talko.Web/package.json Talko.Web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY Talko.Web/ ./
+RUN npm run build
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused until dependencies change.
@@ -10,7 +18,9 @@ COPY Talko.Server/Talko.Server.csproj Talko.Server/
 RUN dotnet restore Talko.Server/Talko.Server.csproj
 COPY Talko.Core/ Talko.Core/
 COPY Talko.Server/ Talko.Server/
-RUN dotnet publish Talko.Server/Talko.Server.csproj -c Release --no-restore -o /app
+COPY --from=web /src/Talko.Server/webclient/ Talko.Server/webclient/
+# The client is already built (stage "web"); this image has no Node.js.
+RUN dotnet publish Talko.Server/Talko.Server.csproj -c Release --no-restore -p:SkipTalkoWeb=true -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # curl for the HEALTHCHECK; nothing else is added to the runtime image.

@@ -25,12 +25,16 @@ command -v sox >/dev/null || missing+=(sox)
 command -v baresip >/dev/null || missing+=(baresip-core) # the softphone interop tests (g711, ausine, sndfile, ctrl_tcp, menu)
 command -v linphonec >/dev/null || missing+=(linphone-cli) # the linphonec interop tests
 command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test
+command -v chromium >/dev/null || missing+=(chromium) # Talko Web in a real browser (Playwright drives Debian's Chromium)
+command -v npm >/dev/null || missing+=(nodejs) # builds Talko Web during the .NET build (Node.js 20; see README)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian's own nodejs comes without npm (NodeSource's includes it).
+    command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   else
     log "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run as root"

@@ -18,7 +18,7 @@ internal sealed class NoOpMediaEngine(IPEndPoint localRtp) : IConferenceMediaEng
 
         public IPEndPoint LocalRtp { get; } = localRtp;
 
-        public void UpdateRemote(IPEndPoint remoteRtp)
+        public void UpdateRemote(IPEndPoint remoteRtp, IPAddress? signallingAddress = null)
         {
         }
 

@@ -6,7 +6,9 @@ namespace Talko.Core.Media;
 /// What one SIP leg needs from the media side of a conference: the address its RTP comes from,
 /// the codec negotiated in SDP, and the payload type of telephone-event (RFC 4733), if offered.
 /// <paramref name="SourcePolicy"/> builds the leg's source policy from the signalled RTP address; by default strict
-/// RTP source learning (ADR 0164). WebRTC legs will pass one that follows ICE consent.
+/// RTP source learning (ADR 0164, 0167). WebRTC legs will pass one that follows ICE consent.
+/// <paramref name="SignallingAddress"/> is the IP the authenticated signalling came from (or went to, for a ring-out):
+/// besides the SDP address, the only IP the strict policy learns a source from.
 /// </summary>
 public sealed record MediaLegOptions(
     string ConferenceId,
@@ -14,7 +16,8 @@ public sealed record MediaLegOptions(
     IPEndPoint RemoteRtp,
     AudioCodec Codec,
     int? TelephoneEventPayloadType,
-    Func<System.Net.SocketAddress, Talko.Core.Media.Rtp.IMediaSourcePolicy>? SourcePolicy = null);
+    Func<System.Net.SocketAddress, Talko.Core.Media.Rtp.IMediaSourcePolicy>? SourcePolicy = null,
+    IPAddress? SignallingAddress = null);
 
 /// <summary>
 /// The seam between SIP signalling and media. Signalling negotiates; the engine allocates an RTP/RTCP
@@ -33,8 +36,11 @@ public interface IMediaLeg : IAsyncDisposable
     /// <summary>The local RTP endpoint to put in the SDP answer (RTCP is the next port up).</summary>
     IPEndPoint LocalRtp { get; }
 
-    /// <summary>A re-INVITE moved the peer; symmetric RTP also follows the source of received packets.</summary>
-    void UpdateRemote(IPEndPoint remoteRtp);
+    /// <summary>
+    /// A re-INVITE (from <paramref name="signallingAddress"/>, when known) moved the peer; symmetric RTP also follows
+    /// the source of received packets.
+    /// </summary>
+    void UpdateRemote(IPEndPoint remoteRtp, IPAddress? signallingAddress = null);
 
     /// <summary>On hold the leg neither contributes to the mix nor is sent audio.</summary>
     void SetOnHold(bool onHold);

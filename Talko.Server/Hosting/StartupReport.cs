@@ -29,13 +29,13 @@ internal sealed partial class StartupReport(
                 (false, false) => "email addresses and phone numbers",
                 (false, true) => "email addresses",
                 _ => "phone numbers",
-            });
+            }, services.GetService<DevelopmentMailbox>() is not null ? $" and to the development mailbox ({DevelopmentMailboxApi.Path}, shown by Talko Web at /#/mailbox)" : "");
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Talko runs with {Mode}; data directory {DataDirectory} (SQLite file, blobs, recordings and generated keys unless configured elsewhere)")]
     private static partial void LogMode(ILogger logger, string mode, string dataDirectory);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in codes for {Identifiers} are written to this log (a Warning \"One-time code for ...\"): no delivery is configured for them")]
-    private static partial void LogCodesInLog(ILogger logger, string identifiers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in codes for {Identifiers} are written to this log (a Warning \"One-time code for ...\"){Mailbox}: no delivery is configured for them")]
+    private static partial void LogCodesInLog(ILogger logger, string identifiers, string mailbox);
 }

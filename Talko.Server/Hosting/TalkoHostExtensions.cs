@@ -30,6 +30,7 @@ public static class TalkoHostExtensions
         builder.AddTalkoLogging(instance)
             .AddTalkoProblemDetails(instance)
             .AddTalkoApi()
+            .AddTalkoWebClient()
             .AddTalkoForwardedHeaders()
             .AddTalkoPersistence(mode)
             .AddTalkoEphemeralState(mode)
@@ -53,6 +54,7 @@ public static class TalkoHostExtensions
         // Outermost, so each request's line shows the status the client got.
         app.UseTalkoRequestLogging();
         app.UseTalkoProblemDetails();
+        app.UseTalkoWebClient();
         app.UseRouting();
         // Before the log context, so it carries the authenticated user's id.
         app.UseAccounts();

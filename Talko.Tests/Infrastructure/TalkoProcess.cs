@@ -48,7 +48,7 @@ public sealed class TalkoProcess : IAsyncDisposable
         var port = FreeTcpPort();
         var workingDirectory = Path.Combine(Path.GetTempPath(), "talko-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workingDirectory);
-        var start = new ProcessStartInfo("dotnet", [ServerAssembly()])
+        var start = new ProcessStartInfo("dotnet", [ServerAssembly(out var solution)])
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -56,7 +56,9 @@ public sealed class TalkoProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = options.Environment;
+        // The web client as the .NET build left it, so browser tests see what `dotnet run` serves.
+        start.Environment["Talko__WebClient__Directory"] = Path.Combine(solution, "Talko.Server", "webclient");
         foreach (var (key, value) in options.ToConfiguration())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
@@ -122,7 +124,7 @@ public sealed class TalkoProcess : IAsyncDisposable
     }
 
     /// <summary>The server's own build output, found from the solution folder (same configuration as the tests).</summary>
-    private static string ServerAssembly()
+    private static string ServerAssembly(out string solution)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Talko.sln")))
@@ -131,6 +133,7 @@ public sealed class TalkoProcess : IAsyncDisposable
         }
 
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        solution = directory?.FullName ?? AppContext.BaseDirectory;
         var path = directory is null ? null : Path.Combine(directory.FullName, "Talko.Server", "bin", configuration, "net10.0", "Talko.Server.dll");
         return path is not null && File.Exists(path) ? path : throw new FileNotFoundException("Build Talko.Server first (dotnet build Talko.sln).", path);
     }

@@ -83,7 +83,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
         decoded = new short[options.MaxDatagramSize];
         var signalled = ToSocketAddress(legOptions.RemoteRtp);
-        sources = legOptions.SourcePolicy?.Invoke(signalled) ?? new StrictRtpSourcePolicy(signalled, options.Sources, timeProvider);
+        sources = legOptions.SourcePolicy?.Invoke(signalled) ?? new StrictRtpSourcePolicy(signalled, options.Sources, timeProvider, legOptions.SignallingAddress);
 
         // Random SSRC, sequence and timestamp origins (RFC 3550 sections 5.1 and 8.1).
         ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
@@ -132,10 +132,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     internal Func<long> CurrentTick { get; set; } = () => 0;
 
-    public void UpdateRemote(IPEndPoint remoteRtp)
+    public void UpdateRemote(IPEndPoint remoteRtp, IPAddress? signallingAddress = null)
     {
         ArgumentNullException.ThrowIfNull(remoteRtp);
-        sources.Renegotiate(ToSocketAddress(remoteRtp));
+        sources.Renegotiate(ToSocketAddress(remoteRtp), signallingAddress);
     }
 
     public void SetOnHold(bool hold)

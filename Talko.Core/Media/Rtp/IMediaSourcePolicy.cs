@@ -24,6 +24,9 @@ public interface IMediaSourcePolicy
     /// <summary>Whether a well-formed RTCP compound from <paramref name="from"/>, sent by <paramref name="senderSsrc"/>, may be used.</summary>
     bool AcceptRtcp(SocketAddress from, uint? senderSsrc);
 
-    /// <summary>The signalling named a new address (re-INVITE): it is trusted at once, as the first one was.</summary>
-    void Renegotiate(SocketAddress signalledRtp);
+    /// <summary>
+    /// The signalling named a new address (re-INVITE, from <paramref name="signallingAddress"/> when known): it is
+    /// trusted at once, as the first one was.
+    /// </summary>
+    void Renegotiate(SocketAddress signalledRtp, IPAddress? signallingAddress = null);
 }

@@ -15,6 +15,14 @@ public sealed class RtpSourceOptions
     /// </summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Only an address with the IP of the SDP connection or of the authenticated signalling (where the INVITE came
+    /// from, or the registration a ring-out went to) may become the source: a stranger elsewhere never can, neither
+    /// before the phone speaks nor after it falls silent (ADR 0167). A phone behind NAT sends media from the same public
+    /// IP as its SIP. Off: any address may, as under ADR 0164 alone.
+    /// </summary>
+    public bool LearnOnlyFromSignallingAddresses { get; set; } = true;
+
     internal void Validate()
     {
         if (LearningPackets is < 1 or > 1000 || QuietPeriod < TimeSpan.Zero)

@@ -9,6 +9,8 @@ namespace Talko.Core.Media.Rtp;
 /// only once the current source has been silent for <see cref="RtpSourceOptions.QuietPeriod"/>. The signalled address is
 /// vouched for by the authenticated signalling and is taken back at once. RTCP is accepted from the RTCP target, or
 /// from the RTP source's IP address when it carries the RTP source's SSRC (which only an on-path party can know).
+/// With <see cref="RtpSourceOptions.LearnOnlyFromSignallingAddresses"/>, only the SDP address's IP and the signalling's
+/// IP may become a source at all (ADR 0167): a stranger elsewhere cannot take a leg that has not spoken yet or fell silent.
 /// </summary>
 public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
 {
@@ -17,6 +19,7 @@ public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
     private readonly Lock gate = new();
 
     private SocketAddress signalled;
+    private IPAddress? signallingAddress;
     private SocketAddress rtpTarget;
     private SocketAddress rtcpTarget;
     private bool targetHeard;
@@ -28,10 +31,11 @@ public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
     private int candidatePackets;
     private long sourceChanges;
 
-    public StrictRtpSourcePolicy(SocketAddress signalledRtp, RtpSourceOptions options, TimeProvider time)
+    public StrictRtpSourcePolicy(SocketAddress signalledRtp, RtpSourceOptions options, TimeProvider time, IPAddress? signallingAddress = null)
     {
         this.options = options;
         this.time = time;
+        this.signallingAddress = Normal(signallingAddress);
         signalled = signalledRtp;
         rtpTarget = signalledRtp;
         rtcpTarget = NextPort(signalledRtp);
@@ -58,6 +62,11 @@ public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
             {
                 MoveTo(signalled, ssrc, now);
                 return true;
+            }
+
+            if (!MayLearnFrom(from))
+            {
+                return false;
             }
 
             if (candidate is not null && from.Equals(candidate) && ssrc == candidateSsrc && sequence == unchecked((ushort)(candidateSequence + 1)))
@@ -102,10 +111,11 @@ public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
         }
     }
 
-    public void Renegotiate(SocketAddress signalledRtp)
+    public void Renegotiate(SocketAddress signalledRtp, IPAddress? signallingAddress = null)
     {
         lock (gate)
         {
+            this.signallingAddress = Normal(signallingAddress) ?? this.signallingAddress;
             signalled = signalledRtp;
             Volatile.Write(ref rtpTarget, signalledRtp);
             Volatile.Write(ref rtcpTarget, NextPort(signalledRtp));
@@ -135,6 +145,21 @@ public sealed class StrictRtpSourcePolicy : IMediaSourcePolicy
 
         Heard(ssrc, now);
     }
+
+    /// <summary>A stranger's packets never start a run: only the IPs the authenticated signalling vouches for may.</summary>
+    private bool MayLearnFrom(SocketAddress from)
+    {
+        if (!options.LearnOnlyFromSignallingAddresses)
+        {
+            return true;
+        }
+
+        var ip = Normal(ToEndPoint(from).Address);
+        return ip!.Equals(Normal(ToEndPoint(signalled).Address)) || ip.Equals(signallingAddress);
+    }
+
+    private static IPAddress? Normal(IPAddress? address) =>
+        address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
     private static SocketAddress Copy(SocketAddress address)
     {

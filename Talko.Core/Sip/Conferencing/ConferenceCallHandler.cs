@@ -98,7 +98,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         try
         {
             leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, $"{request.CallId}/{localTag}", negotiation.RemoteRtp,
-                negotiation.Codec, negotiation.TelephoneEventPayloadType), cancellationToken);
+                negotiation.Codec, negotiation.TelephoneEventPayloadType, SignallingAddress: request.Source?.Remote.Address), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -276,7 +276,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             }
             else
             {
-                if (!negotiation.RemoteRtp.Address.Equals(IPAddress.Any)) call.Leg.UpdateRemote(negotiation.RemoteRtp);
+                if (!negotiation.RemoteRtp.Address.Equals(IPAddress.Any)) call.Leg.UpdateRemote(negotiation.RemoteRtp, request.Source?.Remote.Address);
                 SetHold(call, negotiation.IsHold);
                 reply = SdpOfferAnswer.CreateAnswer(offer, negotiation, call.Leg.LocalRtp, call.SessionId, ++call.SessionVersion);
             }

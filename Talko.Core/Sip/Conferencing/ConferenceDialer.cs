@@ -39,7 +39,7 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
         var codec = calls.Options.Codecs[0];
         var callId = SipIdentifiers.NewCallId();
         var leg = await calls.Media.AddLegAsync(new MediaLegOptions(conferenceId, $"{callId}/out", new IPEndPoint(IPAddress.Any, 0), codec,
-            SdpOfferAnswer.DefaultTelephoneEventPayloadType), cancellationToken);
+            SdpOfferAnswer.DefaultTelephoneEventPayloadType, SignallingAddress: target.EndPoint.Address), cancellationToken);
         var sessionId = ConferenceCallHandler.NewSessionId();
         var offer = SdpOfferAnswer.CreateOffer(leg.LocalRtp, codec, sessionId, 1);
 

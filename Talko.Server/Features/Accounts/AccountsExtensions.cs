@@ -30,6 +30,11 @@ public static class AccountsExtensions
         services.AddScoped<SipCredentialLookup>();
 
         services.AddSingleton<LogVerificationCodeSender>();
+        if (DevelopmentMailboxApi.IsEnabled(builder.Environment, builder.Configuration))
+        {
+            services.AddSingleton<DevelopmentMailbox>();
+        }
+
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{AccountsOptions.Section}:Smtp:Host"]))
         {
             services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
@@ -66,5 +71,5 @@ public static class AccountsExtensions
         app.UseAuthentication().UseAuthorization().UseRateLimiter();
 
     public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes) =>
-        routes.MapAuthApi().MapMeApi().MapContactsApi();
+        routes.MapAuthApi().MapMeApi().MapContactsApi().MapDevelopmentMailbox();
 }

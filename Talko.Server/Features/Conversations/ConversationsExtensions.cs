@@ -37,6 +37,7 @@ public static class ConversationsExtensions
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder routes) =>
         routes.MapGroupsApi()
+            .MapPeopleApi()
             .MapConversationsEndpoints()
             .MapItemsEndpoints()
             .MapAnnotationsEndpoints()

@@ -222,7 +222,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
 
     /// <summary>
     /// Regression (issue 14, RTP Bleed class): before the leg's phone spoke, and again after 2 s of its silence, the first
-    /// packet from anyone took the leg over and that sender received the conference mix.
+    /// packet from anyone took the leg over and that sender received the conference mix. Then (tried black-box) a proper
+    /// in-sequence stream from another host still did (ADR 0167): the stranger here sends one from 127.0.0.2.
     /// </summary>
     [Fact]
     public async Task AStrangerSendingRtpBeforeThePhoneSpeaksOrAfterItsSilenceReceivesNothing()
@@ -231,12 +232,14 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
         await using var phone = new RtpTestPeer(AudioCodec.Pcmu);
         await using var other = new RtpTestPeer(AudioCodec.Pcmu);
-        await using var stranger = new RtpTestPeer(AudioCodec.Pcmu);
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "phone", phone.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var stranger = new RtpTestPeer(AudioCodec.Pcmu, IPAddress.Parse("127.0.0.2"));
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "phone", phone.EndPoint, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
         await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         var learning = new RtpSourceOptions().LearningPackets;
 
-        // Probes as a scanner sends them: a short in-sequence burst and a spray of single packets.
+        // Probes as a scanner sends them (a short in-sequence burst, a spray of single packets), then a whole second of a
+        // proper stream: one SSRC, in sequence, paced, as a phone would send it.
+        const int StreamPackets = 50;
         async Task ProbeAsync()
         {
             await stranger.SendAsync(leg.LocalRtp, learning - 1, _ => 1000).WaitAsync(Timeout);
@@ -244,6 +247,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
             {
                 await stranger.SendAsync(leg.LocalRtp, 1, _ => 1000, ssrcOverride: (uint)Random.Shared.Next()).WaitAsync(Timeout);
             }
+
+            await stranger.SendAsync(leg.LocalRtp, StreamPackets, _ => 1000, ssrcOverride: 0xBADC0DE).WaitAsync(Timeout);
         }
 
         await ProbeAsync();
@@ -261,7 +266,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", "phone")!.CurrentRemote);
         Assert.True(phone.PacketsReceived > phoneBefore + 10, "the phone still gets the mix");
         Assert.Equal(0, engine.FindLeg("conf-x", "phone")!.Statistics.SourceLatches);
-        Assert.Equal(2 * (learning - 1 + 20), engine.FindLeg("conf-x", "phone")!.Statistics.DroppedUnknownSource);
+        Assert.Equal(2 * (learning - 1 + 20 + StreamPackets), engine.FindLeg("conf-x", "phone")!.Statistics.DroppedUnknownSource);
         Assert.DoesNotContain(ChunkAmplitudes(other.Heard, 1000), a => a > 300); // nothing of the stranger was mixed
     }
 
@@ -277,7 +282,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
 
         // The SDP names the phone's private address, where nobody listens; it really sends from its NAT binding.
         var privateAddress = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "phone", privateAddress, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "phone", privateAddress, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
         await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         const uint PhoneSsrc = 0x5EED;
 

@@ -4,17 +4,19 @@ using Talko.Core.Media.Rtp;
 
 namespace Talko.Tests.Media.Rtp;
 
-/// <summary>Strict RTP source learning (ADR 0164) on a driven clock.</summary>
+/// <summary>Strict RTP source learning (ADR 0164, 0167) on a driven clock. The phone signals from its NAT's public IP.</summary>
 public sealed class StrictRtpSourcePolicyTests
 {
     private static readonly IPEndPoint Signalled = new(IPAddress.Parse("192.0.2.10"), 4000);
     private static readonly IPEndPoint NatBinding = new(IPAddress.Parse("203.0.113.7"), 61000);
+    private static readonly IPEndPoint NewNatBinding = new(NatBinding.Address, 62000);
     private static readonly IPEndPoint Stranger = new(IPAddress.Parse("198.51.100.66"), 5004);
+    private static readonly RtpSourceOptions Options = new() { LearningPackets = 5, QuietPeriod = TimeSpan.FromSeconds(2) };
     private readonly FakeTimeProvider time = new();
-    private readonly StrictRtpSourcePolicy policy;
+    private StrictRtpSourcePolicy policy;
 
     public StrictRtpSourcePolicyTests() =>
-        policy = new StrictRtpSourcePolicy(Signalled.Serialize(), new RtpSourceOptions { LearningPackets = 5, QuietPeriod = TimeSpan.FromSeconds(2) }, time);
+        policy = new StrictRtpSourcePolicy(Signalled.Serialize(), Options, time, NatBinding.Address);
 
     private int Send(IPEndPoint from, uint ssrc, ushort firstSequence, int packets)
     {
@@ -71,14 +73,47 @@ public sealed class StrictRtpSourcePolicyTests
     [Fact]
     public void While_the_source_talks_no_one_takes_over_and_after_the_quiet_period_a_proven_one_does()
     {
-        Send(Signalled, 1, 0, 10);
-        Assert.Equal(0, Send(Stranger, 7, 100, 20)); // 400 ms after the source's last packet: not quiet
-        Assert.Equal(Signalled, Target);
+        Send(NatBinding, 1, 0, 10);
+        Assert.Equal(0, Send(NewNatBinding, 1, 100, 20)); // 400 ms after the source's last packet: not quiet
+        Assert.Equal(NatBinding, Target);
 
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(0, Send(Stranger, 7, 200, 4)); // quiet, but not yet proven
-        Assert.Equal(1, Send(Stranger, 7, 204, 1));
+        Assert.Equal(0, Send(NewNatBinding, 1, 200, 4)); // quiet, but not yet proven
+        Assert.Equal(1, Send(NewNatBinding, 1, 204, 1));
+        Assert.Equal(NewNatBinding, Target);
+    }
+
+    [Fact]
+    public void A_stranger_at_another_address_never_becomes_the_source_before_the_phone_speaks_or_after_it_falls_silent()
+    {
+        Assert.Equal(0, Send(Stranger, 7, 100, 50)); // a proper stream before the phone's first packet
+        Assert.Equal(Signalled, Target);
+
+        Send(NatBinding, 42, 0, 10);
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(0, Send(Stranger, 7, 200, 50)); // and after the phone fell silent
+        Assert.Equal(NatBinding, Target);
+        Assert.Equal(1, policy.SourceChanges);
+    }
+
+    [Fact]
+    public void Without_the_signalling_rule_a_proven_stranger_takes_a_silent_leg()
+    {
+        policy = new StrictRtpSourcePolicy(Signalled.Serialize(), new RtpSourceOptions { LearningPackets = 5, QuietPeriod = TimeSpan.FromSeconds(2), LearnOnlyFromSignallingAddresses = false }, time);
+        Send(Signalled, 1, 0, 10);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, Send(Stranger, 7, 200, 5));
         Assert.Equal(Stranger, Target);
+    }
+
+    [Fact]
+    public void A_re_invite_from_a_new_network_lets_the_phone_be_learned_there()
+    {
+        var newNetwork = new IPEndPoint(IPAddress.Parse("100.64.1.2"), 40000);
+        Assert.Equal(0, Send(newNetwork, 42, 0, 10));
+        policy.Renegotiate(Signalled.Serialize(), newNetwork.Address);
+        Assert.Equal(6, Send(newNetwork, 42, 10, 10));
+        Assert.Equal(newNetwork, Target);
     }
 
     [Fact]

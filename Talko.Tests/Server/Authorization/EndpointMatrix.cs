@@ -137,6 +137,8 @@ public static class EndpointMatrix
 
         yield return new("POST", "/v1/groups", SignedIn(201), _ => Task.FromResult(Json("POST", "/v1/groups", new { name = "Mine" })));
         yield return new("GET", "/v1/groups", SignedIn(200), _ => Task.FromResult(Get("/v1/groups")));
+        // Everyone signed in may ask; the answer leaves out whom they share no group with (PeopleApiTests).
+        yield return new("GET", "/v1/people", SignedIn(200), c => Task.FromResult(Get($"/v1/people?id={c.World.Owner.UserId}")));
         yield return new("GET", Group, InGroup(200), c => Task.FromResult(Get(G(c))));
         yield return new("PATCH", Group, InGroup(403, admin: 200), c => Task.FromResult(Json("PATCH", G(c), new { name = "Matrix crew" })));
         yield return new("POST", Group + "/members", InGroup(403, admin: 200), async c =>

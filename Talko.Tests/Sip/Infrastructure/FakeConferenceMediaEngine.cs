@@ -46,7 +46,7 @@ internal sealed class FakeMediaLeg(MediaLegOptions options, IPEndPoint localRtp)
 
     public bool IsDisposed => disposed.Task.IsCompleted;
 
-    public void UpdateRemote(IPEndPoint remoteRtp) => RemoteRtp = remoteRtp;
+    public void UpdateRemote(IPEndPoint remoteRtp, IPAddress? signallingAddress = null) => RemoteRtp = remoteRtp;
 
     public void SetOnHold(bool onHold)
     {

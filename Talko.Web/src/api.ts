@@ -1,0 +1,126 @@
+// The REST client: one place that knows the token, refreshes it once on a 401, and turns problem details into errors.
+
+export interface Tokens { accessToken: string; refreshToken: string; }
+export interface Session { userId: string; deviceId: string; tokens: Tokens; }
+
+export interface Media { blobId: string; url: string; contentType: string; length: number; width?: number; height?: number; }
+export interface TimelineItem {
+  id: string; conversationId: string; seq: number; version: number;
+  kind: 'Text' | 'Photo' | 'VoiceClip' | 'System';
+  authorId: string | null; text: string | null; media: Media | null; thumbnail: Media | null; durationMs: number | null;
+  systemEvent: string | null; subjectUserId: string | null; idempotencyKey: string | null;
+  createdAt: string; editedAt: string | null; deletedAt: string | null;
+}
+export interface ConversationView {
+  id: string; groupId: string; title: string; lastSeq: number; version: number; lastReadSeq: number; unreadCount: number; archivedAt: string | null;
+}
+export interface GroupView { id: string; name: string; myRole: string; members: { userId: string; role: string }[]; }
+export interface SyncPage { token: string; hasMore: boolean; conversations: ConversationView[]; removedConversations: string[]; items: TimelineItem[]; }
+export interface Person { userId: string; displayName: string | null; }
+export interface MailboxMessage { to: string; code: string; sentAt: string; expiresAt: string; }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly title: string, readonly detail?: string) { super(detail ?? title); }
+}
+
+const sessionKey = 'talko.session';
+
+export function loadSession(): Session | null {
+  const raw = localStorage.getItem(sessionKey);
+  return raw ? JSON.parse(raw) as Session : null;
+}
+
+function saveSession(session: Session | null) {
+  if (session) localStorage.setItem(sessionKey, JSON.stringify(session));
+  else localStorage.removeItem(sessionKey);
+}
+
+let session = loadSession();
+let refreshing: Promise<boolean> | null = null;
+const signedOutListeners: (() => void)[] = [];
+
+export const api = {
+  get session() { return session; },
+  onSignedOut(listener: () => void) { signedOutListeners.push(listener); },
+
+  async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+    const send = () => fetch(path, {
+      ...init,
+      method,
+      headers: {
+        ...(body !== undefined && !(body instanceof Blob) ? { 'content-type': 'application/json' } : {}),
+        ...(session ? { authorization: `Bearer ${session.tokens.accessToken}` } : {}),
+        ...(init.headers ?? {}),
+      },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
+    });
+    let response = await send();
+    if (response.status === 401 && session && await api.refresh()) response = await send();
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({} as { title?: string; detail?: string }));
+      throw new ApiError(response.status, problem.title ?? response.statusText, problem.detail);
+    }
+    return response.status === 204 ? undefined as T : await response.json() as T;
+  },
+
+  /** A fresh access token for the hub (SignalR calls this on every connect). */
+  async accessToken(): Promise<string> {
+    return session?.tokens.accessToken ?? '';
+  },
+
+  refresh(): Promise<boolean> {
+    refreshing ??= (async () => {
+      try {
+        const response = await fetch('/v1/auth/refresh', {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: session?.tokens.refreshToken }),
+        });
+        if (!response.ok) { api.signedOut(); return false; }
+        const refreshed = await response.json() as Session;
+        session = { ...session!, tokens: refreshed.tokens };
+        saveSession(session);
+        return true;
+      } finally { refreshing = null; }
+    })();
+    return refreshing;
+  },
+
+  signedIn(value: Session) { session = value; saveSession(value); },
+
+  signedOut() {
+    session = null;
+    saveSession(null);
+    signedOutListeners.forEach(l => l());
+  },
+
+  startSignIn: (identifier: string) => api.request<{ codeLength: number }>('POST', '/v1/auth/start', { identifier }),
+  verify: (identifier: string, code: string) =>
+    api.request<Session>('POST', '/v1/auth/verify', { identifier, code, device: { platform: 'Web', name: navigator.userAgent.slice(0, 60) } }),
+  logout: () => api.request<void>('POST', '/v1/auth/logout'),
+  me: () => api.request<{ userId: string; displayName: string | null }>('GET', '/v1/me'),
+  setDisplayName: (displayName: string) => api.request<void>('PATCH', '/v1/me', { displayName }),
+  mailbox: () => api.request<MailboxMessage[]>('GET', '/dev/mailbox'),
+  groups: () => api.request<GroupView[]>('GET', '/v1/groups'),
+  createGroup: (name: string) => api.request<GroupView>('POST', '/v1/groups', { name }),
+  invite: (groupId: string, identifier: string) => api.request<unknown>('POST', `/v1/groups/${groupId}/invites`, { identifier }),
+  createConversation: (groupId: string, title: string) => api.request<ConversationView>('POST', `/v1/groups/${groupId}/conversations`, { title }),
+  sync: (since: string | null) => api.request<SyncPage>('GET', `/v1/sync${since ? `?since=${encodeURIComponent(since)}` : ''}`),
+  itemsAfter: (conversationId: string, after: number) =>
+    api.request<{ items: TimelineItem[]; hasMore: boolean }>('GET', `/v1/conversations/${conversationId}/items?after=${after}`),
+  postText: (conversationId: string, text: string, idempotencyKey: string) =>
+    api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/items`, { idempotencyKey, text }),
+  postPhoto: (conversationId: string, file: Blob, idempotencyKey: string) =>
+    api.request<TimelineItem>('POST', `/v1/conversations/${conversationId}/photos`, file,
+      { headers: { 'content-type': file.type || 'application/octet-stream', 'idempotency-key': idempotencyKey } }),
+  markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
+  people: (ids: string[]) => api.request<Person[]>('GET', `/v1/people?${ids.map(id => `id=${id}`).join('&')}`),
+
+  /** A blob (photo, thumbnail) as an object URL: blobs need the bearer token, which an <img src> cannot send. */
+  async blobUrl(url: string): Promise<string> {
+    const send = () => fetch(url, { headers: session ? { authorization: `Bearer ${session.tokens.accessToken}` } : {} });
+    let response = await send();
+    if (response.status === 401 && await api.refresh()) response = await send();
+    if (!response.ok) throw new ApiError(response.status, response.statusText);
+    return URL.createObjectURL(await response.blob());
+  },
+};

@@ -1,0 +1,95 @@
+// What the client knows, kept the way docs/realtime.md asks: sync from a stored token, live events applied by
+// (conversationId, seq) and version, gaps filled from the items endpoint. Screens subscribe and re-render.
+import { api, type ConversationView, type TimelineItem } from './api';
+
+const tokenKey = 'talko.syncToken';
+type Listener = () => void;
+
+class Store {
+  readonly conversations = new Map<string, ConversationView>();
+  private readonly items = new Map<string, Map<number, TimelineItem>>();
+  private readonly listeners = new Set<Listener>();
+  private syncing: Promise<void> | null = null;
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed() { this.listeners.forEach(l => l()); }
+
+  timeline(conversationId: string): TimelineItem[] {
+    return [...(this.items.get(conversationId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Step 2 of the client protocol: page through /v1/sync from the stored token; one run at a time. */
+  sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      try {
+        let token = localStorage.getItem(tokenKey);
+        for (;;) {
+          const page = await api.sync(token);
+          page.conversations.forEach(c => this.conversations.set(c.id, c));
+          page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); });
+          page.items.forEach(i => this.put(i));
+          token = page.token;
+          localStorage.setItem(tokenKey, token);
+          if (!page.hasMore) break;
+        }
+        this.changed();
+      } finally { this.syncing = null; }
+    })();
+    return this.syncing;
+  }
+
+  /** A live item: applied if newer; a gap before it is filled from the items endpoint. */
+  async applyLive(item: TimelineItem) {
+    const known = this.timeline(item.conversationId);
+    const last = known.length ? known[known.length - 1].seq : 0;
+    this.put(item);
+    const conversation = this.conversations.get(item.conversationId);
+    if (conversation && item.seq > conversation.lastSeq) this.conversations.set(item.conversationId, { ...conversation, lastSeq: item.seq });
+    this.changed();
+    if (item.seq > last + 1 && known.length) await this.fill(item.conversationId, last);
+  }
+
+  applyConversation(view: ConversationView) {
+    const known = this.conversations.get(view.id);
+    if (known && known.version > view.version) return;
+    // Read state is personal: conversation events carry zeros for it.
+    this.conversations.set(view.id, { ...view, lastReadSeq: known?.lastReadSeq ?? view.lastReadSeq, unreadCount: known?.unreadCount ?? view.unreadCount });
+    this.changed();
+  }
+
+  applyReadState(conversationId: string, lastReadSeq: number) {
+    const known = this.conversations.get(conversationId);
+    if (!known || lastReadSeq <= known.lastReadSeq) return;
+    this.conversations.set(conversationId, { ...known, lastReadSeq, unreadCount: Math.max(0, known.lastSeq - lastReadSeq) });
+    this.changed();
+  }
+
+  private async fill(conversationId: string, after: number) {
+    for (;;) {
+      const page = await api.itemsAfter(conversationId, after);
+      page.items.forEach(i => this.put(i));
+      if (!page.hasMore || !page.items.length) break;
+      after = page.items[page.items.length - 1].seq;
+    }
+    this.changed();
+  }
+
+  private put(item: TimelineItem) {
+    let timeline = this.items.get(item.conversationId);
+    if (!timeline) this.items.set(item.conversationId, timeline = new Map());
+    const known = timeline.get(item.seq);
+    if (!known || known.version < item.version) timeline.set(item.seq, item);
+  }
+
+  forget() {
+    this.conversations.clear();
+    this.items.clear();
+    localStorage.removeItem(tokenKey);
+  }
+}
+
+export const store = new Store();
