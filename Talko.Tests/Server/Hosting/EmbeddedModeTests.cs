@@ -56,6 +56,12 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
             }
         }
 
+        // Describing the body must not make routing refuse other labels: the endpoint decides by content (415 or
+        // accepted), after authentication.
+        using var anonymous = new ByteArrayContent([1, 2, 3]);
+        anonymous.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/pjpeg");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync($"/v1/conversations/{Guid.NewGuid()}/photos", anonymous).WaitAsync(TestTimeouts.Default)).StatusCode);
+
         var refresh = paths.GetProperty("/v1/auth/refresh").GetProperty("post").GetProperty("responses");
         Assert.True(refresh.TryGetProperty("401", out _), "POST /v1/auth/refresh does not list 401");
     }
