@@ -14,7 +14,7 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
         // shared configuration) applies as it does to subscriptions. Redis drops a client's subscriptions as soon as its
         // connection closes.
         (redis.GetServers().FirstOrDefault(s => s.IsConnected)
-            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No Redis server is connected."))
+            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "No Redis server is connected.", null, CommandStatus.Unknown))
         .SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)

@@ -1,8 +1,9 @@
 namespace Talko.Core.Imaging;
 
-/// <summary>The still-image codings Talko decodes itself.</summary>
+/// <summary>The still-image codings Talko makes thumbnails of (through SkiaSharp, ADR 0351).</summary>
 public enum ImageCodec
 {
     Png,
     Jpeg,
+    Webp,
 }

@@ -14,7 +14,19 @@ public static class ProviderHttp
     /// reaches its concurrent-stream limit. Over https the version is negotiated by ALPN; over http
     /// (local test servers) it is HTTP/2 with prior knowledge (h2c).
     /// </summary>
-    public static HttpClient CreateHttp2(TimeSpan timeout) => new(new SocketsHttpHandler
+    public static HttpClient CreateHttp2(TimeSpan timeout) => new(CreateHttp2Handler())
+    {
+        Timeout = timeout,
+        MaxResponseContentBufferSize = MaxResponseBytes,
+        DefaultRequestVersion = HttpVersion.Version20,
+        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+    };
+
+    /// <summary>
+    /// The handler under <see cref="CreateHttp2"/>, for libraries that build their own clients (Google.Apis.Auth):
+    /// it turns every request into an HTTP/2-only one whatever version the library asked for.
+    /// </summary>
+    public static HttpMessageHandler CreateHttp2Handler() => new Http2Only(new SocketsHttpHandler
     {
         EnableMultipleHttp2Connections = true,
         PooledConnectionLifetime = TimeSpan.FromHours(1),
@@ -22,13 +34,7 @@ public static class ProviderHttp
         KeepAlivePingDelay = TimeSpan.FromMinutes(1),
         KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
         ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        Timeout = timeout,
-        MaxResponseContentBufferSize = MaxResponseBytes,
-        DefaultRequestVersion = HttpVersion.Version20,
-        DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-    };
+    });
 
     /// <summary>A client for webhooks: whatever HTTP version the receiver speaks.</summary>
     public static HttpClient CreateWebhook(TimeSpan timeout) => new(new SocketsHttpHandler
@@ -41,4 +47,14 @@ public static class ProviderHttp
         Timeout = timeout,
         MaxResponseContentBufferSize = MaxResponseBytes,
     };
+
+    private sealed class Http2Only(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }

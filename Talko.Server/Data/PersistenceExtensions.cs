@@ -12,19 +12,22 @@ public static class PersistenceExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTalkoPersistence(this IHostApplicationBuilder builder, TalkoMode mode)
     {
+        // Outside production a query that limits rows without an order fails instead of logging a warning: its
+        // result is arbitrary, and tests and development should find it, not a log reader.
+        var strict = !builder.Environment.IsProduction();
         if (mode.UsesPostgres)
         {
             // Retries bridge a PostgreSQL restart (about a second) without the client noticing; short delays keep a
             // request that cannot be served within a few seconds, so it answers 503 + Retry-After instead of hanging.
             builder.Services.AddDbContext<TalkoDbContext, PostgresTalkoDbContext>((services, options) =>
-                QuietFailures(options.UseNpgsql(mode.PostgresConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, MaxRetryDelay, null)))
-                    .AddInterceptors(services.GetServices<IInterceptor>()));
+                Strict(QuietFailures(options.UseNpgsql(mode.PostgresConnectionString, npgsql => npgsql.EnableRetryOnFailure(3, MaxRetryDelay, null)))
+                    .AddInterceptors(services.GetServices<IInterceptor>()), strict));
         }
         else
         {
             builder.Services.AddDbContext<TalkoDbContext, SqliteTalkoDbContext>((services, options) =>
-                QuietFailures(options.UseSqlite($"Data Source={services.GetRequiredService<DataDirectory>().Combine("talko.db")}"))
-                    .AddInterceptors(services.GetServices<IInterceptor>()));
+                Strict(QuietFailures(options.UseSqlite($"Data Source={services.GetRequiredService<DataDirectory>().Combine("talko.db")}"))
+                    .AddInterceptors(services.GetServices<IInterceptor>()), strict));
         }
 
         return builder;
@@ -45,4 +48,7 @@ public static class PersistenceExtensions
             (RelationalEventId.TransactionError, LogLevel.Debug),
             (CoreEventId.QueryIterationFailed, LogLevel.Debug),
             (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+
+    private static DbContextOptionsBuilder Strict(DbContextOptionsBuilder options, bool strict) =>
+        strict ? options.ConfigureWarnings(warnings => warnings.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning)) : options;
 }

@@ -27,12 +27,7 @@ public static class EphemeralStateExtensions
             return builder;
         }
 
-        var redisOptions = ConfigurationOptions.Parse(mode.RedisConnectionString!);
-        // Start even if Redis is briefly unreachable; readiness reports it until the link is up.
-        redisOptions.AbortOnConnectFail = false;
-        // While Redis is away, fail at once instead of queueing for the timeout: requests fall back (device checks go to
-        // the database), events are dropped (clients are told to resync when it is back), nothing waits 5 s per call.
-        redisOptions.BacklogPolicy = BacklogPolicy.FailFast;
+        var redisOptions = RedisConnectionOptions.From(mode.RedisConnectionString!);
         // The backplane's channel prefix, on the options both links are made from.
         redisOptions.ChannelPrefix = RedisChannel.Literal(keys.SignalRChannelPrefix);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));

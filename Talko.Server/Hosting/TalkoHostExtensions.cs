@@ -26,6 +26,7 @@ public static class TalkoHostExtensions
         builder.Services.Configure<HostOptions>(options =>
             options.ShutdownTimeout = builder.Configuration.GetValue($"{TalkoOptions.Section}:{nameof(TalkoOptions.ShutdownTimeout)}", TimeSpan.FromSeconds(30)));
         builder.Services.AddSingleton<DataDirectory>();
+        builder.Services.AddHostedService<StartupReport>();
 
         builder.AddTalkoLogging(instance)
             .AddTalkoTelemetry(instance, mode)

@@ -144,6 +144,23 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         Assert.Equal(photo.CallOffsetMs, photoMarker.OffsetMs);
         Assert.Contains(timeline.Markers, m => m.Kind == "join" && m.UserId == bob.UserId);
         Assert.Contains(timeline.Markers, m => m.Kind == "leave" && m.UserId == alice.UserId);
+
+        // The export carries the same recording and timeline, and names the people the ids refer to.
+        using var export = new System.IO.Compression.ZipArchive(await (await bobOnB.GetAsync($"/v1/conversations/{conversation.Id}/export")).Content.ReadAsStreamAsync());
+        using (var exported = new MemoryStream())
+        {
+            await export.GetEntry($"calls/{call.Id}.wav")!.Open().CopyToAsync(exported);
+            Assert.Equal(whole, exported.ToArray());
+        }
+
+        using var calls = System.Text.Json.JsonDocument.Parse(export.GetEntry("calls.json")!.Open());
+        var exportedCall = Assert.Single(calls.RootElement.EnumerateArray());
+        Assert.Equal($"calls/{call.Id}.wav", exportedCall.GetProperty("recording").GetString());
+        var exportedTalkers = exportedCall.GetProperty("timeline").GetProperty("markers").EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "talker").ToList();
+        Assert.Equal(talkers.Count, exportedTalkers.Count);
+        using var people = System.Text.Json.JsonDocument.Parse(export.GetEntry("timeline.json")!.Open());
+        var ids = people.RootElement.GetProperty("people").EnumerateArray().Select(p => p.GetProperty("userId").GetGuid()).ToHashSet();
+        Assert.True(ids.SetEquals([alice.UserId, bob.UserId]), $"people: {string.Join(", ", ids)}");
     }
 
     private static double AmplitudeAt(short[] pcm, long offsetMs, double frequency)

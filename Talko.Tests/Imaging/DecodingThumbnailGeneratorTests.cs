@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Talko.Core.Conversations.Media;
 using Talko.Core.Imaging;
-using Talko.Core.Imaging.Jpeg;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Imaging;
@@ -13,24 +12,30 @@ public sealed class DecodingThumbnailGeneratorTests
     private readonly FakeTimeProvider time = new();
 
     [Fact]
-    public async Task Decodes_png_and_jpeg_into_a_bounded_jpeg_thumbnail()
+    public async Task Decodes_png_jpeg_and_webp_into_a_bounded_jpeg_thumbnail()
     {
         var picture = ImageFixtures.Pattern(500, 300);
-        foreach (var (content, format) in new[] { (ImageFixtures.Png(picture), MediaFormat.Png), (JpegEncoder.Encode(picture, 90), MediaFormat.Jpeg) })
+        var inputs = new[]
+        {
+            (ImageFixtures.Png(picture), MediaFormat.Png),
+            (ImageFixtures.Jpeg(picture, 90), MediaFormat.Jpeg),
+            (ImageFixtures.Webp(picture, 80), MediaFormat.Webp),
+            (ImageFixtures.Webp(picture, 100), MediaFormat.Webp),
+        };
+        foreach (var (content, format) in inputs)
         {
             var thumbnail = await Generate(new ImagingOptions { ThumbnailMaxSide = 100 }, new MemoryStream(content), format);
 
-            Assert.Equal(MediaFormat.Jpeg, thumbnail!.Format);
-            var decoded = new ImageFixtures.FullImageSink();
-            new JpegDecoder(new ImagingOptions()).Decode(new MemoryStream(thumbnail.Content.ToArray()), decoded);
-            Assert.Equal((100, 60), (decoded.Image!.Width, decoded.Image.Height));
+            Assert.Equal((MediaFormat.Jpeg, 500, 300), (thumbnail!.Format, thumbnail.DecodedWidth, thumbnail.DecodedHeight));
+            var decoded = ImageFixtures.Decode(thumbnail.Content.ToArray());
+            Assert.Equal((100, 60), (decoded.Width, decoded.Height));
         }
     }
 
     [Fact]
     public async Task An_undecodable_jpeg_falls_back_to_its_exif_thumbnail_and_heic_keeps_the_embedded_result()
     {
-        var embedded = JpegEncoder.Encode(ImageFixtures.Pattern(16, 12), 80);
+        var embedded = ImageFixtures.Jpeg(ImageFixtures.Pattern(16, 12), 80);
         var jpeg = TestMedia.JpegWithExifThumbnail(640, 480, embedded); // a frame header but no real scan data
 
         var fallback = await Generate(new ImagingOptions(), new MemoryStream(jpeg), MediaFormat.Jpeg);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 using System.Text;
-using Talko.Core.Imaging;
+using SkiaSharp;
 
 namespace Talko.Tests.Imaging;
 
@@ -45,24 +45,73 @@ internal static class ImageFixtures
         return new RgbImage(width, height, bytes.Skip(at).Take(width * height).SelectMany(g => new[] { g, g, g }).ToArray());
     }
 
-    /// <summary>Collects every row a decoder writes into a full image.</summary>
-    public sealed class FullImageSink : IRowSink
+    /// <summary>Decodes an encoded image (SkiaSharp) into RGB, transparency over black; fails the test when it does not decode.</summary>
+    public static RgbImage Decode(byte[] encoded)
     {
-        public RgbImage? Image { get; private set; }
-
-        public int RowsWritten { get; private set; }
-
-        public void Begin(int width, int height) => Image = new RgbImage(width, height);
-
-        public void WriteRow(int y, ReadOnlySpan<byte> rgb, int x0 = 0, int step = 1)
+        using var bitmap = SKBitmap.Decode(encoded);
+        Assert.NotNull(bitmap);
+        using var rgba = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Assert.True(bitmap.CopyTo(rgba, SKColorType.Rgba8888));
+        var pixels = rgba.GetPixelSpan();
+        var image = new RgbImage(bitmap.Width, bitmap.Height);
+        for (int i = 0, o = 0; i < pixels.Length; i += 4, o += 3)
         {
-            RowsWritten++;
-            var row = Image!.Row(y);
-            for (int i = 0, x = x0; i + 2 < rgb.Length && x < Image.Width; i += 3, x += step)
+            pixels.Slice(i, 3).CopyTo(image.Pixels.AsSpan(o));
+        }
+
+        return image;
+    }
+
+    /// <summary>A JPEG of <paramref name="image"/> (SkiaSharp's encoder, 4:2:0).</summary>
+    public static byte[] Jpeg(RgbImage image, int quality) => Encode(image, SKEncodedImageFormat.Jpeg, quality);
+
+    /// <summary>A lossy WebP of <paramref name="image"/> (quality below 100) or a lossless one (100).</summary>
+    public static byte[] Webp(RgbImage image, int quality) => Encode(image, SKEncodedImageFormat.Webp, quality);
+
+    private static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var pixels = bitmap.GetPixelSpan();
+        for (int i = 0, o = 0; o < image.Pixels.Length; i += 4, o += 3)
+        {
+            image.Pixels.AsSpan(o, 3).CopyTo(pixels[i..]);
+            pixels[i + 3] = 255;
+        }
+
+        using var data = bitmap.Encode(format, quality);
+        Assert.NotNull(data);
+        return data.ToArray();
+    }
+
+    /// <summary>The exact area average of <paramref name="image"/> at <paramref name="width"/>x<paramref name="height"/>: the reference a good downscale approaches.</summary>
+    public static RgbImage AreaMean(RgbImage image, int width, int height)
+    {
+        var result = new RgbImage(width, height);
+        var sums = new double[width * height * 3];
+        var weights = new double[width * height];
+        double sx = (double)width / image.Width, sy = (double)height / image.Height;
+        for (var y = 0; y < image.Height; y++)
+        {
+            for (var x = 0; x < image.Width; x++)
             {
-                rgb.Slice(i, 3).CopyTo(row[(x * 3)..]);
+                // Each source pixel lands in the target pixel that holds its centre.
+                var tx = Math.Min(width - 1, (int)((x + 0.5) * sx));
+                var ty = Math.Min(height - 1, (int)((y + 0.5) * sy));
+                var target = (ty * width) + tx;
+                weights[target]++;
+                for (var c = 0; c < 3; c++)
+                {
+                    sums[(target * 3) + c] += image.Pixels[(((y * image.Width) + x) * 3) + c];
+                }
             }
         }
+
+        for (var i = 0; i < sums.Length; i++)
+        {
+            result.Pixels[i] = (byte)Math.Round(sums[i] / Math.Max(1, weights[i / 3]));
+        }
+
+        return result;
     }
 
     /// <summary>The largest per-channel difference and the mean absolute difference between two images of the same size.</summary>

@@ -5,10 +5,10 @@ using Talko.Core.Imaging;
 namespace Talko.Core.Conversations.Media;
 
 /// <summary>
-/// Decodes the photo with Talko's own PNG and JPEG codecs (Talko.Core.Imaging, ADR 0350) and makes a JPEG
-/// thumbnail that fits <see cref="ImagingOptions.ThumbnailMaxSide"/>. When that is impossible (malformed,
-/// progressive or oversized images, HEIC, a timeout) it falls back to the camera's embedded Exif thumbnail,
-/// and otherwise to none: a thumbnail is a nicety and never fails an upload.
+/// Decodes the photo with SkiaSharp (<see cref="Thumbnailer"/>, ADR 0351) and makes a JPEG thumbnail that fits
+/// <see cref="ImagingOptions.ThumbnailMaxSide"/>. When that is impossible (malformed or oversized images, HEIC,
+/// a timeout) it falls back to the camera's embedded Exif thumbnail, and otherwise to none: a thumbnail is a
+/// nicety and never fails an upload.
 /// </summary>
 public sealed class DecodingThumbnailGenerator(IOptions<ImagingOptions> options, TimeProvider time, ILogger<DecodingThumbnailGenerator> logger) : IThumbnailGenerator
 {
@@ -16,8 +16,14 @@ public sealed class DecodingThumbnailGenerator(IOptions<ImagingOptions> options,
 
     public async Task<GeneratedThumbnail?> GenerateAsync(Stream seekableImage, MediaFormat format, ImageProbeResult probe, CancellationToken cancellationToken = default)
     {
-        // HEIC is HEVC-coded; an HEVC decoder is out of reach here, so HEIC keeps the embedded/none result.
-        ImageCodec? codec = format switch { MediaFormat.Png => ImageCodec.Png, MediaFormat.Jpeg => ImageCodec.Jpeg, _ => null };
+        // HEIC is HEVC-coded and no licence-clean HEVC decoder is served here (ADR 0351): embedded or none.
+        ImageCodec? codec = format switch
+        {
+            MediaFormat.Png => ImageCodec.Png,
+            MediaFormat.Jpeg => ImageCodec.Jpeg,
+            MediaFormat.Webp => ImageCodec.Webp,
+            _ => null,
+        };
         if (codec is { } known)
         {
             var settings = options.Value;
@@ -27,7 +33,7 @@ public sealed class DecodingThumbnailGenerator(IOptions<ImagingOptions> options,
             {
                 seekableImage.Position = 0;
                 var started = time.GetTimestamp();
-                var thumbnail = new Thumbnailer(settings).Create(new BufferedStream(seekableImage, 64 * 1024), known, linked.Token);
+                var thumbnail = new Thumbnailer(settings).Create(seekableImage, known, linked.Token);
                 ThumbnailLog.Made(logger, format, thumbnail.SourceWidth, thumbnail.SourceHeight, thumbnail.Width, thumbnail.Height, time.GetElapsedTime(started).TotalMilliseconds);
                 return new GeneratedThumbnail(thumbnail.Jpeg, MediaFormat.Jpeg, thumbnail.SourceWidth, thumbnail.SourceHeight);
             }
@@ -41,7 +47,7 @@ public sealed class DecodingThumbnailGenerator(IOptions<ImagingOptions> options,
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // A decoder bug must not fail the upload; it is logged as an error to be fixed.
+                // A library or wiring fault must not fail the upload; it is logged as an error to be fixed.
                 ThumbnailLog.DecoderFailed(logger, exception, format);
             }
         }

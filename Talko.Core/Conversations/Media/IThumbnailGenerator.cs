@@ -1,9 +1,8 @@
 namespace Talko.Core.Conversations.Media;
 
 /// <summary>
-/// Makes a small preview of a stored photo. No image codec ships with .NET and none is allowed here
-/// (ADR 0301), so the registered <see cref="DecodingThumbnailGenerator"/> uses Talko's own codecs
-/// (ADR 0350) and falls back to <see cref="EmbeddedThumbnailGenerator"/>.
+/// Makes a small preview of a stored photo. The registered <see cref="DecodingThumbnailGenerator"/> decodes
+/// with SkiaSharp (ADR 0351) and falls back to <see cref="EmbeddedThumbnailGenerator"/>.
 /// </summary>
 public interface IThumbnailGenerator
 {

@@ -22,7 +22,8 @@ public static class ImageProbe
             MediaFormat.Jpeg => ProbeJpeg(head),
             MediaFormat.Png => ProbePng(head),
             MediaFormat.Heic => ProbeHeic(head),
-            _ => ImageProbeResult.Invalid("The content is not a JPEG, PNG or HEIC image."),
+            MediaFormat.Webp => ProbeWebp(head),
+            _ => ImageProbeResult.Invalid("The content is not a JPEG, PNG, WebP or HEIC image."),
         };
     }
 
@@ -37,6 +38,35 @@ public static class ImageProbe
         var width = BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(16));
         var height = BinaryPrimitives.ReadInt32BigEndian(head.AsSpan(20));
         return width > 0 && height > 0 ? new ImageProbeResult(width, height, null, null) : ImageProbeResult.Invalid("The PNG image has no pixels.");
+    }
+
+    /// <summary>
+    /// WebP (RFC 9649): the first chunk after the RIFF header is VP8X (extended: canvas size), VP8L (lossless:
+    /// 14-bit sizes after the 0x2F signature) or VP8 (lossy: 14-bit sizes after the key frame's start code).
+    /// </summary>
+    private static ImageProbeResult ProbeWebp(byte[] head)
+    {
+        if (head.Length < 30)
+        {
+            return ImageProbeResult.Invalid("The WebP image is too short to hold a header.");
+        }
+
+        var chunk = Encoding.Latin1.GetString(head, 12, 4);
+        var payload = head.AsSpan(20);
+        (int Width, int Height)? size = chunk switch
+        {
+            "VP8X" => (1 + (payload[4] | (payload[5] << 8) | (payload[6] << 16)), 1 + (payload[7] | (payload[8] << 8) | (payload[9] << 16))),
+            "VP8L" when payload[0] == 0x2F => ReadLosslessSize(BinaryPrimitives.ReadUInt32LittleEndian(payload[1..])),
+            "VP8 " when payload[3] == 0x9D && payload[4] == 0x01 && payload[5] == 0x2A =>
+                (BinaryPrimitives.ReadUInt16LittleEndian(payload[6..]) & 0x3FFF, BinaryPrimitives.ReadUInt16LittleEndian(payload[8..]) & 0x3FFF),
+            _ => null,
+        };
+
+        return size is { Width: > 0, Height: > 0 } known
+            ? new ImageProbeResult(known.Width, known.Height, null, null)
+            : ImageProbeResult.Invalid("The WebP image has no VP8, VP8L or VP8X header.");
+
+        static (int, int) ReadLosslessSize(uint bits) => (1 + (int)(bits & 0x3FFF), 1 + (int)((bits >> 14) & 0x3FFF));
     }
 
     /// <summary>HEIF (ISO/IEC 23008-12) keeps its item metadata in a top-level 'meta' box.</summary>

@@ -7,6 +7,7 @@ public enum MediaFormat
     Jpeg,
     Png,
     Heic,
+    Webp,
     Wav,
     OggOpus,
     M4a,
@@ -20,6 +21,7 @@ public static class MediaFormats
         MediaFormat.Jpeg => "image/jpeg",
         MediaFormat.Png => "image/png",
         MediaFormat.Heic => "image/heic",
+        MediaFormat.Webp => "image/webp",
         MediaFormat.Wav => "audio/wav",
         MediaFormat.OggOpus => "audio/ogg",
         MediaFormat.M4a => "audio/mp4",
@@ -31,13 +33,14 @@ public static class MediaFormats
         MediaFormat.Jpeg => "jpg",
         MediaFormat.Png => "png",
         MediaFormat.Heic => "heic",
+        MediaFormat.Webp => "webp",
         MediaFormat.Wav => "wav",
         MediaFormat.OggOpus => "opus",
         MediaFormat.M4a => "m4a",
         _ => "bin",
     };
 
-    public static bool IsImage(this MediaFormat format) => format is MediaFormat.Jpeg or MediaFormat.Png or MediaFormat.Heic;
+    public static bool IsImage(this MediaFormat format) => format is MediaFormat.Jpeg or MediaFormat.Png or MediaFormat.Heic or MediaFormat.Webp;
 
     public static bool IsAudio(this MediaFormat format) => format is MediaFormat.Wav or MediaFormat.OggOpus or MediaFormat.M4a;
 
@@ -53,6 +56,7 @@ public static class MediaFormats
             null or "" or "application/octet-stream" => null,
             "image/jpeg" or "image/jpg" or "image/pjpeg" => Set(MediaFormat.Jpeg),
             "image/png" => Set(MediaFormat.Png),
+            "image/webp" => Set(MediaFormat.Webp),
             "image/heic" or "image/heif" or "image/heic-sequence" or "image/heif-sequence" => Set(MediaFormat.Heic),
             "audio/wav" or "audio/wave" or "audio/x-wav" or "audio/vnd.wave" => Set(MediaFormat.Wav),
             "audio/ogg" or "audio/opus" or "application/ogg" => Set(MediaFormat.OggOpus),

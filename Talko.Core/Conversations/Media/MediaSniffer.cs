@@ -34,6 +34,12 @@ public static class MediaSniffer
             return MediaFormat.Png;
         }
 
+        // WebP: RIFF container of form WEBP (RFC 9649 section 2.5).
+        if (header.Length >= 12 && Ascii(header, 0, 4) == "RIFF" && Ascii(header, 8, 4) == "WEBP")
+        {
+            return MediaFormat.Webp;
+        }
+
         // WAV: RIFF container of form WAVE.
         if (header.Length >= 12 && Ascii(header, 0, 4) == "RIFF" && Ascii(header, 8, 4) == "WAVE")
         {

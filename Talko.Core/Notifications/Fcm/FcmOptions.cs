@@ -12,7 +12,10 @@ public sealed class FcmOptions
 
     public Uri BaseUrl { get; set; } = new("https://fcm.googleapis.com");
 
-    /// <summary>The OAuth 2.0 token endpoint; the key file's token_uri when not set.</summary>
+    /// <summary>
+    /// The OAuth 2.0 token endpoint; the key file's token_uri when not set. Google.Apis.Auth signs its assertion
+    /// for this address and posts to it, so a test or a private gateway can stand in for Google's.
+    /// </summary>
     public Uri? TokenUrl { get; set; }
 
     public string? ServiceAccountFile { get; set; }
@@ -27,12 +30,6 @@ public sealed class FcmOptions
 
     /// <summary>The service account's RSA key, PEM (PKCS#8).</summary>
     public string? PrivateKey { get; set; }
-
-    /// <summary>Lifetime asked for the signed assertion; Google accepts at most one hour.</summary>
-    public TimeSpan AssertionLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>An access token is replaced this long before it expires, so no request carries one that lapses in flight.</summary>
-    public TimeSpan AccessTokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Android time to live when the message has no expiry.</summary>
     public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromDays(1);
@@ -70,5 +67,5 @@ public sealed class FcmOptions
         new($"Talko:Notifications:Fcm has no {field}: set it or give the service account key file.");
 }
 
-/// <summary>The parts of a Google service account key that the JWT bearer grant needs.</summary>
+/// <summary>The parts of a Google service account key that the JWT bearer grant (and the FCM URL) need.</summary>
 public sealed record GoogleServiceAccount(string ProjectId, string ClientEmail, string? PrivateKeyId, string PrivateKeyPem, Uri TokenUrl);

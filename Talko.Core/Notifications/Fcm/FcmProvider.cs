@@ -9,9 +9,9 @@ namespace Talko.Core.Notifications.Fcm;
 /// <summary>
 /// Sends through FCM HTTP v1: POST /v1/projects/{project}/messages:send with an OAuth 2.0 bearer token.
 /// Errors carry google.rpc.Status with a google.firebase.fcm.v1.FcmError detail whose errorCode decides
-/// the outcome.
+/// the outcome. The OAuth 2.0 access token comes from Google.Apis.Auth (<see cref="GoogleServiceAccountTokens"/>).
 /// </summary>
-public sealed class FcmProvider(HttpClient http, FcmOptions options, GoogleAccessTokenSource tokens, TimeProvider time, ILogger<FcmProvider> logger) : INotificationProvider
+public sealed class FcmProvider(HttpClient http, FcmOptions options, GoogleServiceAccountTokens tokens, TimeProvider time, ILogger<FcmProvider> logger) : INotificationProvider
 {
     public PushChannel Channel => PushChannel.Fcm;
 
@@ -22,10 +22,10 @@ public sealed class FcmProvider(HttpClient http, FcmOptions options, GoogleAcces
             return DeliveryOutcome.Gone("INVALID_ARGUMENT (empty registration token)");
         }
 
-        var (accessToken, tokenError, tokenRetryAfter) = await tokens.GetAsync(cancellationToken);
+        var (accessToken, tokenError) = await tokens.GetAsync(cancellationToken);
         if (accessToken is null)
         {
-            return DeliveryOutcome.Retry(tokenError ?? "no access token", tokenRetryAfter);
+            return DeliveryOutcome.Retry(tokenError ?? "no access token", null);
         }
 
         var now = time.GetUtcNow();

@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 namespace Talko.Core.Notifications.Jwt;
 
 /// <summary>
-/// Builds JWS compact serialisations (RFC 7515 section 7.1) for the two provider tokens we sign:
-/// ES256 for APNs and RS256 for Google's OAuth service-account grant (RFC 7518 sections 3.3 and 3.4).
+/// Builds JWS compact serialisations (RFC 7515 section 7.1) for the APNs provider token: ES256 (RFC 7518
+/// section 3.4). Google's service-account grant is signed by Google.Apis.Auth (ADR 0910).
 /// </summary>
 public static class CompactJwt
 {
@@ -17,14 +17,6 @@ public static class CompactJwt
         var signingInput = SigningInput(header, claims);
         // JWS wants the fixed-width r||s form (RFC 7518 section 3.4), which is .NET's default for ECDsa.
         var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return signingInput + "." + Base64Url.EncodeToString(signature);
-    }
-
-    public static string SignRs256(JsonObject header, JsonObject claims, RSA key)
-    {
-        header["alg"] = "RS256";
-        var signingInput = SigningInput(header, claims);
-        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Base64Url.EncodeToString(signature);
     }
 

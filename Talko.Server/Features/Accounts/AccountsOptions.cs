@@ -75,7 +75,7 @@ public sealed class SmtpOptions
 
     public int Port { get; set; } = 587;
 
-    /// <summary>STARTTLS (System.Net.Mail does not speak implicit TLS on 465).</summary>
+    /// <summary>Encrypt the session: STARTTLS, or implicit TLS when <see cref="Port"/> is 465. Off only for a local relay.</summary>
     public bool EnableTls { get; set; } = true;
 
     public string? UserName { get; set; }

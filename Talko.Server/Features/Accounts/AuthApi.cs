@@ -23,7 +23,9 @@ public static class AuthApi
         auth.MapPost("/verify", Verify).AllowAnonymous().RequireRateLimiting(PerIpPolicy)
             .WithSummary("Check the code: registers the account the first time, signs in after; registers the device");
         auth.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(PerIpPolicy)
-            .WithSummary("Exchange a refresh token for new tokens (the old one is spent)");
+            .WithSummary("Exchange a refresh token for new tokens (the old one is spent)")
+            // An unknown, expired, spent or revoked refresh token answers 401; 400 only when none is given.
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", Logout).RequireAuthorization()
             .WithSummary("Sign this device out: its tokens stop working");
         return routes;

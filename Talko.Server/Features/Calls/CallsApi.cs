@@ -128,25 +128,7 @@ public static class CallsApi
             return Problems.NotFound("call");
         }
 
-        var segments = await db.Set<RecordingSegment>().AsNoTracking().Where(s => s.CallId == callId).OrderBy(s => s.Index).ToListAsync(cancellationToken);
-        var parts = new List<RecordingStream.Part>();
-        foreach (var segment in segments)
-        {
-            if (segment is { State: SegmentState.Complete, BlobId: { } blobId, DataBytes: > 0 }
-                && await blobs.OpenReadAsync(blobId, cancellationToken) is { } blob)
-            {
-                parts.Add(new RecordingStream.Part(blob, Talko.Core.Media.Recording.WavFormat.HeaderLength, segment.DataBytes.Value));
-            }
-            else if (segment.State == SegmentState.Recording && File.Exists(segment.LocalPath))
-            {
-                // Live: as far as it is written now. Reachable from other instances only on a shared volume (ADR 0602).
-                var file = new FileStream(segment.LocalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var length = Math.Max(0, (file.Length - Talko.Core.Media.Recording.WavFormat.HeaderLength) & ~1L);
-                parts.Add(new RecordingStream.Part(file, Talko.Core.Media.Recording.WavFormat.HeaderLength, length));
-            }
-        }
-
-        var stream = new RecordingStream(Talko.Core.Media.Codecs.G711.SampleRate, parts);
+        var stream = await CallRecordings.OpenAsync(db, blobs, callId, cancellationToken);
         return TypedResults.File(stream, "audio/wav", $"call-{callId:N}.wav", enableRangeProcessing: true);
     }
 
@@ -158,44 +140,7 @@ public static class CallsApi
             return Problems.NotFound("call");
         }
 
-        var segments = await db.Set<RecordingSegment>().AsNoTracking().Where(s => s.CallId == callId).OrderBy(s => s.Index).ToListAsync(cancellationToken);
-        var participants = await db.Set<CallParticipant>().AsNoTracking().Where(p => p.CallId == callId).ToListAsync(cancellationToken);
-        var users = participants.ToDictionary(p => p.LegId, p => p.UserId, StringComparer.Ordinal);
-        var markers = new List<CallMarker>();
-        foreach (var segment in segments.Where(s => s.TalkersJson is not null))
-        {
-            foreach (var spurt in JsonSerializer.Deserialize(segment.TalkersJson!, CallsJson.Default.ListTalkerSpurt) ?? [])
-            {
-                if (users.TryGetValue(spurt.LegId, out var userId))
-                {
-                    markers.Add(new CallMarker("talker", segment.BaseOffsetMs + spurt.StartMs, segment.BaseOffsetMs + spurt.EndMs, userId, null, null, null));
-                }
-            }
-        }
-
-        foreach (var participant in participants)
-        {
-            markers.Add(new CallMarker("join", participant.JoinOffsetMs, null, participant.UserId, null, null, null));
-            if (participant.LeaveOffsetMs is { } left)
-            {
-                markers.Add(new CallMarker("leave", left, null, participant.UserId, null, null, null));
-            }
-        }
-
-        var items = await db.Set<Item>().AsNoTracking().Where(i => i.CallId == callId && i.Kind != Talko.Core.Conversations.ItemKind.System && i.DeletedAt == null)
-            .Select(i => new { i.Id, i.Kind, i.AuthorId, i.CallOffsetMs }).ToListAsync(cancellationToken);
-        markers.AddRange(items.Select(i => new CallMarker(
-            i.Kind switch { Talko.Core.Conversations.ItemKind.Photo => "photo", Talko.Core.Conversations.ItemKind.VoiceClip => "voiceClip", _ => "text" },
-            i.CallOffsetMs ?? 0, null, i.AuthorId, i.Id, null, null)));
-        var tags = await db.Set<Tag>().AsNoTracking().Where(t => t.CallId == callId && t.RemovedAt == null).ToListAsync(cancellationToken);
-        markers.AddRange(tags.Select(t => new CallMarker("tag", t.CallOffsetMs ?? 0, null, t.AddedBy, t.ItemId, t.Name, null)));
-        var bookmarks = await db.Set<Bookmark>().AsNoTracking().Where(b => b.CallId == callId && b.RemovedAt == null).ToListAsync(cancellationToken);
-        markers.AddRange(bookmarks.Select(b => new CallMarker("bookmark", b.CallOffsetMs ?? 0, null, b.AuthorId, b.ItemId, null, b.Note)));
-
-        var views = segments.Select(s => new RecordingSegmentView(s.Index, s.State.ToString(), s.InstanceId, s.BaseOffsetMs, s.DurationMs,
-            new DateTimeOffset(DateTime.SpecifyKind(s.StartedAt, DateTimeKind.Utc)))).ToList();
-        return TypedResults.Ok(new CallTimelineView(callId, await calls.RecordedMsAsync(callId, cancellationToken), views,
-            [.. markers.OrderBy(m => m.OffsetMs).ThenBy(m => m.Kind, StringComparer.Ordinal)]));
+        return TypedResults.Ok(await CallTimelines.BuildAsync(db, calls, callId, cancellationToken));
     }
 
     /// <summary>The call and the caller's standing in its conversation; null when there is no such call or the caller is not a member.</summary>

@@ -51,6 +51,7 @@ public static class CallsExtensions
         services.AddScoped<CallRecords>();
         services.AddScoped<ICallRecords>(provider => provider.GetRequiredService<CallRecords>());
         services.AddScoped<Awareness.ICallAttendance>(provider => provider.GetRequiredService<CallRecords>());
+        services.AddScoped<IConversationExportPart, CallsExportPart>();
         return builder;
     }
 

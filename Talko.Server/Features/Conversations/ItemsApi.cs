@@ -6,6 +6,7 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Hosting;
 using Talko.Server.Input;
 
 namespace Talko.Server.Features.Conversations;
@@ -27,10 +28,12 @@ public static class ItemsApi
         var items = routes.MapGroup("/v1/conversations/{conversationId:guid}").WithTags("Timeline").RequireAuthorization();
         items.MapGet("/items", List).WithSummary("History: after={seq} forward, before={seq} backward, neither for the latest");
         items.MapPost("/items", PostText).WithSummary("Post a text (201, or 200 with the same item on a retry)");
-        items.MapPost("/photos", PostPhoto).WithSummary("Upload a photo as the raw body (JPEG, PNG, HEIC), with an Idempotency-Key header")
-            .WithDescription("The body is the image itself. Its Content-Type may be image/jpeg, image/png, image/heic or application/octet-stream; the content decides, and a label that contradicts it is refused (415).");
+        items.MapPost("/photos", PostPhoto).WithSummary("Upload a photo as the raw body (JPEG, PNG, WebP, HEIC), with an Idempotency-Key header")
+            .WithDescription("The body is the image itself. Its Content-Type may be image/jpeg, image/png, image/webp, image/heic or application/octet-stream; the content decides, and a label that contradicts it is refused (415).")
+            .DescribesRawBody("application/octet-stream", "image/jpeg", "image/png", "image/webp", "image/heic");
         items.MapPost("/voice-clips", PostVoiceClip).WithSummary("Upload a voice clip as the raw body (WAV, Ogg/Opus, M4A), with an Idempotency-Key header")
-            .WithDescription("The body is the clip itself. Its Content-Type may be audio/wav, audio/ogg, audio/mp4 or application/octet-stream; the content decides, and a label that contradicts it is refused (415).");
+            .WithDescription("The body is the clip itself. Its Content-Type may be audio/wav, audio/ogg, audio/mp4 or application/octet-stream; the content decides, and a label that contradicts it is refused (415).")
+            .DescribesRawBody("application/octet-stream", "audio/wav", "audio/ogg", "audio/mp4");
         items.MapPatch("/items/{itemId:guid}", Edit).WithSummary("Edit the text of my item");
         items.MapDelete("/items/{itemId:guid}", Delete).WithSummary("Delete my item, leaving a tombstone");
         return routes;

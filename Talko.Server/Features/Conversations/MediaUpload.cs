@@ -37,7 +37,7 @@ public sealed class MediaUpload(
         var header = new byte[MediaSniffer.HeaderLength];
         var headerLength = await request.Body.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
         var format = MediaSniffer.Detect(header.AsSpan(0, headerLength));
-        var wanted = kind == ItemKind.Photo ? "a JPEG, PNG or HEIC image" : "WAV, Ogg/Opus or M4A (AAC) audio";
+        var wanted = kind == ItemKind.Photo ? "a JPEG, PNG, WebP or HEIC image" : "WAV, Ogg/Opus or M4A (AAC) audio";
         if ((kind == ItemKind.Photo && !format.IsImage()) || (kind == ItemKind.VoiceClip && !format.IsAudio()))
         {
             return Refuse(conversationId, Problems.UnsupportedMedia($"The content is not {wanted}."));

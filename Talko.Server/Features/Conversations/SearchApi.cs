@@ -12,9 +12,10 @@ namespace Talko.Server.Features.Conversations;
 public sealed record SearchResults(IReadOnlyList<ConversationView> Conversations, IReadOnlyList<TimelineItem> Items);
 
 /// <summary>
-/// Search in my conversations by text (q) and/or hashtag (tag). PostgreSQL uses full-text search (the
-/// 'simple' configuration, so no language is assumed; a GIN index backs it); SQLite a case-insensitive
-/// substring match, which is fine at the embedded mode's scale.
+/// Search in my conversations by text (q) and/or hashtag (tag). q matches titles and texts, and also what is
+/// tagged with it when it is a valid hashtag. PostgreSQL uses full-text search (the 'simple' configuration,
+/// so no language is assumed; a GIN index backs it); SQLite a case-insensitive substring match, which is
+/// fine at the embedded mode's scale. Newest first.
 /// </summary>
 public static class SearchApi
 {
@@ -63,21 +64,27 @@ public static class SearchApi
 
         if (!string.IsNullOrEmpty(text))
         {
+            // q also finds what is tagged with it ("#crane" or "crane"), as the endpoint's summary promises.
+            var textTag = Hashtags.Normalize(text);
+            var taggedWithText = db.Set<Tag>().AsNoTracking().Where(t => t.Name == textTag && t.RemovedAt == null);
             if (db.Database.IsNpgsql())
             {
-                items = items.Where(i => EF.Functions.ToTsVector("simple", i.Text ?? "").Matches(EF.Functions.PlainToTsQuery("simple", text)));
-                conversations = conversations.Where(c => EF.Functions.ToTsVector("simple", c.Title).Matches(EF.Functions.PlainToTsQuery("simple", text)));
+                items = items.Where(i => EF.Functions.ToTsVector("simple", i.Text ?? "").Matches(EF.Functions.PlainToTsQuery("simple", text))
+                    || (textTag != null && taggedWithText.Any(t => t.ItemId == i.Id)));
+                conversations = conversations.Where(c => EF.Functions.ToTsVector("simple", c.Title).Matches(EF.Functions.PlainToTsQuery("simple", text))
+                    || (textTag != null && taggedWithText.Any(t => t.ConversationId == c.Id && t.ItemId == null && t.CallId == null)));
             }
             else
             {
                 var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-                items = items.Where(i => EF.Functions.Like(i.Text!, pattern, "\\"));
-                conversations = conversations.Where(c => EF.Functions.Like(c.Title, pattern, "\\"));
+                items = items.Where(i => EF.Functions.Like(i.Text!, pattern, "\\") || (textTag != null && taggedWithText.Any(t => t.ItemId == i.Id)));
+                conversations = conversations.Where(c => EF.Functions.Like(c.Title, pattern, "\\")
+                    || (textTag != null && taggedWithText.Any(t => t.ConversationId == c.Id && t.ItemId == null && t.CallId == null)));
             }
         }
 
         var foundItems = await items.OrderByDescending(i => i.CreatedAt).Take(settings.MaxSearchResults).ToListAsync(cancellationToken);
-        var foundConversations = await conversations.Select(c => c.Id).Take(settings.MaxSearchResults).ToListAsync(cancellationToken);
+        var foundConversations = await conversations.OrderByDescending(c => c.CreatedAt).Select(c => c.Id).Take(settings.MaxSearchResults).ToListAsync(cancellationToken);
         return TypedResults.Ok(new SearchResults(
             await Views.ConversationsAsync(db, foundConversations, userId, cancellationToken),
             await Views.ItemsAsync(db, foundItems, cancellationToken)));

@@ -49,11 +49,11 @@ public static class NotificationsExtensions
 
         if (configured.Fcm.IsConfigured)
         {
-            services.AddSingleton(sp => new GoogleAccessTokenSource(
-                ProviderHttp.CreateHttp2(Options(sp).ProviderTimeout), Options(sp).Fcm,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GoogleAccessTokenSource>>()));
+            services.AddSingleton(sp => new GoogleServiceAccountTokens(
+                ProviderHttp.CreateHttp2Handler(), Options(sp).ProviderTimeout, Options(sp).Fcm,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GoogleServiceAccountTokens>>()));
             services.AddSingleton<INotificationProvider>(sp => new FcmProvider(
-                ProviderHttp.CreateHttp2(Options(sp).ProviderTimeout), Options(sp).Fcm, sp.GetRequiredService<GoogleAccessTokenSource>(),
+                ProviderHttp.CreateHttp2(Options(sp).ProviderTimeout), Options(sp).Fcm, sp.GetRequiredService<GoogleServiceAccountTokens>(),
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FcmProvider>>()));
         }
 

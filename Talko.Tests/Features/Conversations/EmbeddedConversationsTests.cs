@@ -98,7 +98,7 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
     [Fact]
     public async Task Photos_and_voice_clips_are_checked_by_content_served_with_range_and_etag_and_exported()
     {
-        using var alice = await host.SignUpAsync("alice@example.com");
+        using var alice = await host.SignUpAsync("alice@example.com", displayName: "Alice Archer");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Media");
         var thumbnail = TestMedia.Jpeg(16, 12);
@@ -141,6 +141,12 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity,
             (await alice.Client.UploadAsync($"/v1/conversations/{conversation.Id}/voice-clips", TestMedia.Wav(new TestMedia.WavShape(SampleRate: 0, ByteRate: 16_000), 8_000), "audio/wav")).StatusCode);
 
+        // A flag of mine and a call that ended before anyone joined (so it has a timeline but no recording).
+        var flag = await ConversationsTestExtensions.ReadAsync<FlagView>(
+            await alice.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/flags", new AddFlagRequest(photo.Id)), HttpStatusCode.Created);
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+        (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
+
         var export = await alice.Client.GetAsync($"/v1/conversations/{conversation.Id}/export");
         Assert.Equal("application/zip", export.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await export.Content.ReadAsStreamAsync());
@@ -148,8 +154,20 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Contains("timeline.json", names);
         Assert.Contains($"media/{photo.Media.BlobId}.jpg", names);
         Assert.Contains($"media/{ogg.Media.BlobId}.opus", names);
-        using var timeline = new StreamReader(zip.GetEntry("timeline.json")!.Open());
-        Assert.Contains("the site", await timeline.ReadToEndAsync());
+        Assert.DoesNotContain($"calls/{call.Id}.wav", names);
+        using var timelineJson = System.Text.Json.JsonDocument.Parse(zip.GetEntry("timeline.json")!.Open());
+        var root = timelineJson.RootElement;
+        Assert.Contains(root.GetProperty("items").EnumerateArray(), i => i.GetProperty("text").GetString() == "the site");
+        var person = Assert.Single(root.GetProperty("people").EnumerateArray());
+        Assert.Equal((alice.UserId.ToString(), "Alice Archer"), (person.GetProperty("userId").GetString(), person.GetProperty("displayName").GetString()));
+        var exportedFlag = Assert.Single(root.GetProperty("flags").EnumerateArray());
+        Assert.Equal((flag.Id.ToString(), photo.Id.ToString()), (exportedFlag.GetProperty("id").GetString(), exportedFlag.GetProperty("itemId").GetString()));
+        using var callsJson = System.Text.Json.JsonDocument.Parse(zip.GetEntry("calls.json")!.Open());
+        var exportedCall = Assert.Single(callsJson.RootElement.EnumerateArray());
+        Assert.Equal(call.Id.ToString(), exportedCall.GetProperty("callId").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, exportedCall.GetProperty("recording").ValueKind);
+        Assert.Equal(call.Id.ToString(), exportedCall.GetProperty("timeline").GetProperty("callId").GetString());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, exportedCall.GetProperty("endedAt").ValueKind);
     }
 
     [Fact]
@@ -161,7 +179,7 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         await alice.Client.AddMemberAsync(group.Id, bob.UserId);
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Site survey");
         var item = await alice.Client.PostTextOkAsync(conversation.Id, "Crane arrives Tuesday #logistics");
-        await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
+        var lunch = await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
         // A tag may point at a moment of one of this conversation's calls (ADR 0602); the call must exist.
         var callId = (await alice.Client.StartCallAsync(conversation.Id)).Id;
 
@@ -189,6 +207,13 @@ public sealed class EmbeddedConversationsTests : IAsyncLifetime
         Assert.Equal("Lunch is on me", Assert.Single(byText.Items).Text);
         var byTitle = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=survey"), HttpStatusCode.OK);
         Assert.Equal(conversation.Id, Assert.Single(byTitle.Conversations).Id);
+        // q also finds tags: the conversation's own (#urgent) and an item's (#catering), neither in any text.
+        await ConversationsTestExtensions.ReadAsync<TagView>(
+            await bob.Client.PostAsJsonAsync($"/v1/conversations/{conversation.Id}/tags", new AddTagRequest("catering", lunch.Id)), HttpStatusCode.Created);
+        var byConversationTag = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=urgent"), HttpStatusCode.OK);
+        Assert.Equal((conversation.Id, 0), (Assert.Single(byConversationTag.Conversations).Id, byConversationTag.Items.Count));
+        var byItemTag = await ConversationsTestExtensions.ReadAsync<SearchResults>(await bob.Client.GetAsync("/v1/search?q=%23Catering"), HttpStatusCode.OK);
+        Assert.Equal((lunch.Id, 0), (Assert.Single(byItemTag.Items).Id, byItemTag.Conversations.Count));
         using var carol = await host.SignUpAsync("carol@example.com");
         Assert.Empty((await ConversationsTestExtensions.ReadAsync<SearchResults>(await carol.Client.GetAsync("/v1/search?q=lunch"), HttpStatusCode.OK)).Items);
     }

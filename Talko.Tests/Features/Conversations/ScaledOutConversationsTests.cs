@@ -218,7 +218,7 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Harbour survey", ["marine"]);
         var crane = await alice.Client.PostTextOkAsync(conversation.Id, "The cranes arrive on Tuesday #logistics");
-        await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
+        var lunch = await alice.Client.PostTextOkAsync(conversation.Id, "Lunch is on me");
         using var aliceOnTwo = two.CreateClient(alice.Tokens.AccessToken);
 
         var byWords = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=arrive%20tuesday"), HttpStatusCode.OK);
@@ -227,6 +227,13 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
         Assert.Equal(conversation.Id, Assert.Single(byTitle.Conversations).Id);
         var byTag = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?tag=marine"), HttpStatusCode.OK);
         Assert.Equal(conversation.Id, Assert.Single(byTag.Conversations).Id);
+        // q finds tags too: the conversation's #marine is in no title or text.
+        var byTagAsText = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=marine"), HttpStatusCode.OK);
+        Assert.Equal(conversation.Id, Assert.Single(byTagAsText.Conversations).Id);
+        await ConversationsTestExtensions.ReadAsync<TagView>(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(aliceOnTwo, 
+            $"/v1/conversations/{conversation.Id}/tags", new Talko.Server.Features.Conversations.AddTagRequest("catering", lunch.Id)), HttpStatusCode.Created);
+        var byItemTag = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=catering"), HttpStatusCode.OK);
+        Assert.Equal(lunch.Id, Assert.Single(byItemTag.Items).Id);
         var carolSees = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await carol.Client.GetAsync("/v1/search?q=lunch"), HttpStatusCode.OK);
         Assert.Empty(carolSees.Items);
     }

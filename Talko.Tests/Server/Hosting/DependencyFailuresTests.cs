@@ -31,7 +31,7 @@ public sealed class DependencyFailuresTests
     public void Connection_refused_Redis_away_and_timeouts_are_dependency_failures()
     {
         Assert.NotNull(DependencyFailures.Cause(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
-        Assert.NotNull(DependencyFailures.Cause(new RedisConnectionException(ConnectionFailureType.SocketFailure, "No connection is active")));
+        Assert.NotNull(DependencyFailures.Cause(new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "No connection is active", null, CommandStatus.Unknown)));
         Assert.NotNull(DependencyFailures.Cause(new InvalidOperationException("outer", new TimeoutException())));
     }
 

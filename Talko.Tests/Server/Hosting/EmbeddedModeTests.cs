@@ -36,6 +36,37 @@ public sealed class EmbeddedModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_upload_bodies_and_the_refresh_refusal()
+    {
+        using var client = host.CreateClient();
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json").WaitAsync(TestTimeouts.Default);
+        var paths = document.GetProperty("paths");
+        JsonElement Resolve(JsonElement schema) => schema.TryGetProperty("$ref", out var reference)
+            ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema;
+
+        // The API page can only offer a file upload when the body is described as binary content.
+        foreach (var (path, type) in new[] { ("/v1/conversations/{conversationId}/photos", "image/webp"), ("/v1/conversations/{conversationId}/voice-clips", "audio/wav") })
+        {
+            var content = paths.GetProperty(path).GetProperty("post").GetProperty("requestBody").GetProperty("content");
+            foreach (var mediaType in new[] { "application/octet-stream", type })
+            {
+                var schema = Resolve(content.GetProperty(mediaType).GetProperty("schema"));
+                Assert.Equal(("string", "binary"), (schema.GetProperty("type").GetString(), schema.GetProperty("format").GetString()));
+            }
+        }
+
+        // Describing the body must not make routing refuse other labels: the endpoint decides by content (415 or
+        // accepted), after authentication.
+        using var anonymous = new ByteArrayContent([1, 2, 3]);
+        anonymous.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/pjpeg");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync($"/v1/conversations/{Guid.NewGuid()}/photos", anonymous).WaitAsync(TestTimeouts.Default)).StatusCode);
+
+        var refresh = paths.GetProperty("/v1/auth/refresh").GetProperty("post").GetProperty("responses");
+        Assert.True(refresh.TryGetProperty("401", out _), "POST /v1/auth/refresh does not list 401");
+    }
+
+    [Fact]
     public async Task Admin_api_requires_the_admin_key()
     {
         using var anonymous = host.CreateClient();

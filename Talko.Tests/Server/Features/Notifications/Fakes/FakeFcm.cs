@@ -47,6 +47,9 @@ public sealed partial class FakeFcm : IAsyncDisposable
 
     public Uri TokenUrl => new(BaseUrl, "/token");
 
+    /// <summary>The audience Google requires in a service-account assertion.</summary>
+    public const string GoogleTokenAudience = "https://oauth2.googleapis.com/token";
+
     /// <summary>A service account key file as Google issues it.</summary>
     public string ServiceAccountJson => new JsonObject
     {
@@ -78,7 +81,8 @@ public sealed partial class FakeFcm : IAsyncDisposable
             : jwt is null || !jwt.VerifiesWith(Key) ? "bad signature"
             : (string?)jwt.Claims["iss"] != ClientEmail ? "iss"
             : (string?)jwt.Claims["scope"] != "https://www.googleapis.com/auth/firebase.messaging" ? "scope"
-            : (string?)jwt.Claims["aud"] != TokenUrl.ToString() ? "aud"
+            // Google.Apis.Auth signs for Google's token endpoint whatever URL it posts to, as Google documents the audience.
+            : (string?)jwt.Claims["aud"] != GoogleTokenAudience ? "aud"
             : jwt.NumericClaim("iat") is not { } iat || jwt.NumericClaim("exp") is not { } exp ? "iat/exp missing"
             : exp - iat > 3600 || exp <= now || iat > now + 60 ? "iat/exp out of range"
             : null;

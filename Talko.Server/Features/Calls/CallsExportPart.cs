@@ -1,0 +1,49 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Talko.Core.Blobs;
+using Talko.Server.Data;
+using Talko.Server.Features.Calls.Entities;
+using Talko.Server.Features.Conversations;
+
+namespace Talko.Server.Features.Calls;
+
+/// <summary>One call in an export: when, who started it, its recording's entry in the zip (null when nothing was recorded) and its timeline.</summary>
+public sealed record ExportedCall(Guid CallId, Guid StartedBy, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Recording, CallTimelineView Timeline);
+
+/// <summary>
+/// The calls of an exported conversation: calls.json (each call with its timeline of talkers, joins, leaves and
+/// moments) and calls/{callId}.wav, the whole recording as GET /v1/calls/{id}/recording serves it.
+/// </summary>
+internal sealed class CallsExportPart(TalkoDbContext db, IBlobStore blobs, CallService calls, IOptions<JsonOptions> json) : IConversationExportPart
+{
+    public async Task AddAsync(ZipArchive zip, Guid conversationId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Set<Call>().AsNoTracking().Where(c => c.ConversationId == conversationId).OrderBy(c => c.StartedAt).ToListAsync(cancellationToken);
+        var exported = new List<ExportedCall>();
+        foreach (var call in rows)
+        {
+            string? recording = null;
+            await using (var audio = await CallRecordings.OpenAsync(db, blobs, call.Id, cancellationToken))
+            {
+                if (audio.Length > Talko.Core.Media.Recording.WavFormat.HeaderLength)
+                {
+                    recording = $"calls/{call.Id}.wav";
+                    // PCM compresses a little, but a long call is large: store it as it is, like the other media.
+                    await using var entry = await zip.CreateEntry(recording, CompressionLevel.NoCompression).OpenAsync(cancellationToken);
+                    await audio.CopyToAsync(entry, cancellationToken);
+                }
+            }
+
+            exported.Add(new ExportedCall(call.Id, call.StartedBy, Utc(call.StartedAt), call.EndedAt is { } ended ? Utc(ended) : null, recording,
+                await CallTimelines.BuildAsync(db, calls, call.Id, cancellationToken)));
+        }
+
+        await using var file = await zip.CreateEntry("calls.json", CompressionLevel.Optimal).OpenAsync(cancellationToken);
+        await JsonSerializer.SerializeAsync(file, exported, json.Value.SerializerOptions, cancellationToken);
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
