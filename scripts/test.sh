@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 state=${TALKO_TEST_STATE:-/tmp/talko-test-servers}
 redis_port=${TALKO_TEST_REDIS_PORT:-6391}
+cluster_port=${TALKO_TEST_REDIS_CLUSTER_PORT:-7391} # three nodes: this port and the next two (their cluster buses 10000 above)
 pg_port=${TALKO_TEST_PG_PORT:-5439}
 mkdir -p "$state"
 
@@ -65,6 +66,29 @@ if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
   for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
+# --- Redis Cluster: three primaries, for the ephemeral-store and awareness specifications (hash tags, CROSSSLOT) ---
+cluster_ports=("$cluster_port" "$((cluster_port + 1))" "$((cluster_port + 2))")
+for port in "${cluster_ports[@]}"; do
+  if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+    log "starting redis-server (cluster node) on 127.0.0.1:$port"
+    mkdir -p "$state/redis-cluster/$port"
+    rm -f "$state/redis-cluster/$port/nodes.conf" # a node that was stopped starts empty, and the cluster is made again
+    redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no --cluster-enabled yes \
+      --cluster-config-file nodes.conf --cluster-node-timeout 5000 --dir "$state/redis-cluster/$port" \
+      --logfile "$state/redis-cluster/$port/redis.log" --pidfile "$state/redis-cluster/$port/redis.pid"
+    for _ in $(seq 1 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+done
+if ! redis-cli -p "$cluster_port" cluster info | grep -q 'cluster_state:ok'; then
+  if [ "$(redis-cli -p "$cluster_port" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p')" != 1 ]; then
+    # Half-made by an interrupted run: start the three nodes empty.
+    for port in "${cluster_ports[@]}"; do redis-cli -p "$port" flushall >/dev/null; redis-cli -p "$port" cluster reset hard >/dev/null; done
+  fi
+  log "creating the Redis Cluster on ports ${cluster_ports[*]}"
+  redis-cli --cluster create "${cluster_ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >/dev/null
+  for _ in $(seq 1 100); do redis-cli -p "$cluster_port" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1; done
+fi
+
 # --- PostgreSQL: a private cluster, owned by the postgres user (it refuses to run as root) ---------
 pg_data="$state/pg"
 as_postgres() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
@@ -84,12 +108,13 @@ if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = 'talko'")" != 1 ]; th
 fi
 
 export TALKO_TEST_REDIS="127.0.0.1:$redis_port"
+export TALKO_TEST_REDIS_CLUSTER="127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
 export TALKO_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=talko;Password=talko;Database=postgres"
 
 # --- the tests ------------------------------------------------------------------------------------
 results="$root/TestResults"
 rm -rf "$results"
-log "dotnet test (Redis $TALKO_TEST_REDIS, PostgreSQL 127.0.0.1:$pg_port)"
+log "dotnet test (Redis $TALKO_TEST_REDIS, Redis Cluster $TALKO_TEST_REDIS_CLUSTER, PostgreSQL 127.0.0.1:$pg_port)"
 set +e
 dotnet test Talko.sln --logger "trx;LogFileName=talko.trx" --results-directory "$results" "$@"
 status=$?

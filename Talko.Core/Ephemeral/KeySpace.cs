@@ -10,6 +10,12 @@ public sealed class KeySpace
     public KeySpace(string prefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        if (prefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            // A brace would make part of the prefix a Redis Cluster hash tag and override the ones below.
+            throw new ArgumentException("The Redis key prefix may not contain '{' or '}'.", nameof(prefix));
+        }
+
         Prefix = prefix;
     }
 
@@ -23,22 +29,24 @@ public sealed class KeySpace
     /// <summary>Ids of instances that registered; entries whose descriptor expired are pruned on read.</summary>
     public string InstanceIndex => $"{Prefix}:instances";
 
-    // Awareness (see Talko.Core.Awareness.RedisAwarenessStore).
+    // Awareness (see Talko.Core.Awareness.RedisAwarenessStore). One script updates a batch of users' keys with the due
+    // set and the instance's hash atomically, so every awareness key carries the hash tag {aw}: on Redis Cluster they
+    // share one slot (ADR 0206). Every other key stands alone and spreads over the cluster.
 
     /// <summary>Hash of one user's live device connections: connection id to its state (JSON).</summary>
-    public string AwarenessConnections(string userId) => $"{Prefix}:aw:user:{userId}:conn";
+    public string AwarenessConnections(string userId) => $"{Prefix}:{{aw}}:user:{userId}:conn";
 
     /// <summary>One user's aggregate as watchers last heard it (JSON); absent means offline.</summary>
-    public string AwarenessAggregate(string userId) => $"{Prefix}:aw:user:{userId}";
+    public string AwarenessAggregate(string userId) => $"{Prefix}:{{aw}}:user:{userId}";
 
     /// <summary>Sorted set of user ids by when each next needs a look (a lease or typing deadline, in Unix ms).</summary>
-    public string AwarenessDue => $"{Prefix}:aw:due";
+    public string AwarenessDue => $"{Prefix}:{{aw}}:due";
 
     /// <summary>Hash of the connections one instance holds: connection id to user id, for reaping a dead instance.</summary>
-    public string AwarenessInstanceConnections(string instanceId) => $"{Prefix}:aw:instance:{instanceId}:conn";
+    public string AwarenessInstanceConnections(string instanceId) => $"{Prefix}:{{aw}}:instance:{instanceId}:conn";
 
     /// <summary>Ids of instances that hold awareness connections.</summary>
-    public string AwarenessInstances => $"{Prefix}:aw:instances";
+    public string AwarenessInstances => $"{Prefix}:{{aw}}:instances";
 
     // Accounts.
 

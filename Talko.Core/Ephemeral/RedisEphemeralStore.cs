@@ -17,13 +17,18 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemer
             return result;
         }
 
-        var names = keys.Select(k => (RedisKey)k).ToArray();
-        var values = await Db.StringGetAsync(names).ConfigureAwait(false);
-        for (var i = 0; i < names.Length; i++)
+        // One MGET per hash slot: on Redis Cluster an MGET whose keys span slots fails with CROSSSLOT, and keys such as
+        // instance descriptors or SIP bindings are spread on purpose. On a single server every key is in one group.
+        var bySlot = keys.Select(k => (RedisKey)k).GroupBy(redis.GetHashSlot).Select(slot => slot.ToArray()).ToArray();
+        var values = await Task.WhenAll(bySlot.Select(names => Db.StringGetAsync(names))).ConfigureAwait(false);
+        for (var group = 0; group < bySlot.Length; group++)
         {
-            if (values[i].HasValue)
+            for (var i = 0; i < bySlot[group].Length; i++)
             {
-                result[names[i]!] = values[i].ToString();
+                if (values[group][i].HasValue)
+                {
+                    result[bySlot[group][i]!] = values[group][i].ToString();
+                }
             }
         }
 

@@ -9,13 +9,21 @@ public sealed class RedisEventBus(IConnectionMultiplexer redis, ILogger<RedisEve
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
 
-    public Task<long> CountSubscribersAsync(string channel) =>
+    public async Task<long> CountSubscribersAsync(string channel)
+    {
         // PUBSUB NUMSUB through the server API, so the multiplexer's channel prefix (the SignalR backplane sets one on the
         // shared configuration) applies as it does to subscriptions. Redis drops a client's subscriptions as soon as its
-        // connection closes.
-        (redis.GetServers().FirstOrDefault(s => s.IsConnected)
-            ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "No Redis server is connected.", null, CommandStatus.Unknown))
-        .SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel));
+        // connection closes. A server counts only the clients subscribed on it, so on Redis Cluster the count is the sum
+        // over every primary; one that is not connected would make a live subscriber look gone, so that fails instead.
+        var primaries = redis.GetServers().Where(server => !server.IsReplica).ToArray();
+        if (primaries.Length == 0 || primaries.Any(server => !server.IsConnected))
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "Not every Redis primary is connected.", null, CommandStatus.Unknown);
+        }
+
+        var counts = await Task.WhenAll(primaries.Select(server => server.SubscriptionSubscriberCountAsync(RedisChannel.Literal(channel)))).ConfigureAwait(false);
+        return counts.Sum();
+    }
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler)
     {

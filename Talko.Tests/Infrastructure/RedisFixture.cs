@@ -7,7 +7,7 @@ namespace Talko.Tests.Infrastructure;
 /// A real Redis for a test class. Each fixture gets its own key prefix, so classes running in parallel
 /// (and leftovers of earlier runs) never see each other's keys: clean state without FLUSHDB.
 /// </summary>
-public sealed class RedisFixture : IAsyncLifetime
+public class RedisFixture : IAsyncLifetime
 {
     private RedisContainer? container;
 
@@ -20,22 +20,26 @@ public sealed class RedisFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        ConnectionString = await FindServerAsync();
+        Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(TestTimeouts.Default);
+    }
+
+    /// <summary>The connection string of the Redis to use: scripts/test.sh's, else a container.</summary>
+    protected virtual async Task<string> FindServerAsync()
+    {
         if (TestServers.RedisFromEnvironment is { } configured)
         {
-            ConnectionString = configured;
+            return configured;
         }
-        else if (TestServers.DockerAvailable)
+
+        if (TestServers.DockerAvailable)
         {
             container = new RedisBuilder("redis:7-alpine").Build();
             await container.StartAsync().WaitAsync(TestTimeouts.Long);
-            ConnectionString = container.GetConnectionString();
-        }
-        else
-        {
-            throw TestServers.Missing("Redis", TestServers.RedisVariable);
+            return container.GetConnectionString();
         }
 
-        Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString).WaitAsync(TestTimeouts.Default);
+        throw TestServers.Missing("Redis", TestServers.RedisVariable);
     }
 
     public async Task DisposeAsync()

@@ -12,7 +12,12 @@ public static class TestServers
     public const string RedisVariable = "TALKO_TEST_REDIS";
     public const string PostgresVariable = "TALKO_TEST_POSTGRES";
 
+    /// <summary>Comma-separated nodes of a Redis Cluster (scripts/test.sh starts three primaries).</summary>
+    public const string RedisClusterVariable = "TALKO_TEST_REDIS_CLUSTER";
+
     public static string? RedisFromEnvironment => Environment.GetEnvironmentVariable(RedisVariable) is { Length: > 0 } value ? value : null;
+
+    public static string? RedisClusterFromEnvironment => Environment.GetEnvironmentVariable(RedisClusterVariable) is { Length: > 0 } value ? value : null;
 
     public static string? PostgresFromEnvironment => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : null;
 

@@ -1,11 +1,13 @@
+using Microsoft.Extensions.Time.Testing;
 using Talko.Core.Awareness;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Core.Awareness;
 
 /// <summary>
-/// What every <see cref="IAwarenessStore"/> must do. Runs against the in-memory store (with a driven
-/// clock) and against real Redis (with real, short leases).
+/// What every <see cref="IAwarenessStore"/> must do. Runs against the in-memory store, real Redis and a Redis
+/// Cluster, all on one driven clock: the stores take the time from their caller (ADR 0400), so leases and typing
+/// deadlines expire exactly when the test says and a loaded machine cannot eat a margin.
 /// </summary>
 public abstract class AwarenessStoreSpecification
 {
@@ -14,11 +16,18 @@ public abstract class AwarenessStoreSpecification
 
     protected abstract IAwarenessStore Store { get; }
 
-    /// <summary>The store's clock.</summary>
-    protected abstract DateTimeOffset Now { get; }
+    // Starts now, so the TTLs the Redis store derives from it (a lease's end minus now) are real lifetimes too.
+    private readonly FakeTimeProvider time = new(DateTimeOffset.UtcNow);
 
-    /// <summary>Lets at least <paramref name="duration"/> pass for the store's clock.</summary>
-    protected abstract Task ElapseAsync(TimeSpan duration);
+    /// <summary>The store's clock.</summary>
+    protected DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>Lets <paramref name="duration"/> pass for the store's clock.</summary>
+    protected Task ElapseAsync(TimeSpan duration)
+    {
+        time.Advance(duration);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task The_first_connection_brings_a_user_online_once()
@@ -120,7 +129,6 @@ public abstract class AwarenessStoreSpecification
     [Fact]
     public async Task Renewing_keeps_a_connection_past_its_first_lease()
     {
-        // Margins of most of a second, because a shared machine can delay a real-time test that much.
         var lease = TimeSpan.FromMilliseconds(2000);
         await Store.UpsertAsync(Connection("ivan", "c1", lease: lease), Now);
 

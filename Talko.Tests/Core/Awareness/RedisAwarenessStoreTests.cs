@@ -5,13 +5,9 @@ using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Core.Awareness;
 
-/// <summary>The specification on real Redis, with real time; each test gets its own key space.</summary>
+/// <summary>The specification on real Redis; each test gets its own key space.</summary>
 public sealed class RedisAwarenessStoreTests(RedisFixture redis) : AwarenessStoreSpecification, IClassFixture<RedisFixture>
 {
     protected override IAwarenessStore Store { get; } =
         new RedisAwarenessStore(redis.Connection, new KeySpace($"{redis.Prefix}:{Guid.NewGuid():N}"), Options.Create(new AwarenessOptions()));
-
-    protected override DateTimeOffset Now => DateTimeOffset.UtcNow;
-
-    protected override Task ElapseAsync(TimeSpan duration) => Task.Delay(duration);
 }
