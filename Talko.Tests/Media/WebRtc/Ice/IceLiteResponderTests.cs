@@ -27,7 +27,7 @@ public sealed class IceLiteResponderTests : IDisposable
         string username = "srvr:brws", string password = "serverPassword0123456789", bool useCandidate = false,
         bool controlled = false, bool integrity = true, byte seed = 1)
     {
-        var buffer = new byte[256];
+        var buffer = new byte[1024];
         var transaction = Enumerable.Range(seed, 12).Select(i => (byte)i).ToArray();
         var writer = new StunMessageWriter(buffer, StunConstants.BindingMethod, StunClass.Request, transaction);
         writer.AddUsername(username);
