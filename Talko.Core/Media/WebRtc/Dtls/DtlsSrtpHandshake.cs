@@ -42,8 +42,9 @@ public static class DtlsSrtpHandshake
             var transport = await Task.Factory.StartNew(handshake, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return new DtlsSrtpSession(transport, channel, keys() ?? throw new DtlsHandshakeException(DtlsFailure.HandshakeFailed, "the handshake ended without SRTP keys"), isServer);
         }
-        catch (Exception exception) when (exception is TlsException or IOException)
+        catch (Exception exception) when (exception is not DtlsHandshakeException)
         {
+            // Hostile input may surface from BouncyCastle as any exception type; every one is a failed handshake of this leg.
             channel.Close();
             cancellationToken.ThrowIfCancellationRequested();
             throw Classify(exception, limit.IsCancellationRequested);

@@ -48,9 +48,10 @@ public sealed class DtlsSrtpSession : IDisposable
                 transport.Receive(buffer, 0, buffer.Length, 500); // WebRTC audio has no DTLS application data; this only services the association
             }
         }
-        catch (Exception exception) when (exception is TlsException or IOException or InvalidOperationException)
+        catch (Exception)
         {
-            // a fatal alert or a closed channel ends the association; consent freshness decides the leg's fate
+            // A fatal alert, a closed channel or hostile input ends the association, whatever BouncyCastle throws for
+            // it; consent freshness decides the leg's fate.
         }
     }
 
