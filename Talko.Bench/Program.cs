@@ -3,6 +3,7 @@ using Talko.Bench.Imaging;
 using Talko.Bench.Mixing;
 using Talko.Bench.Sip;
 using Talko.Bench.Telemetry;
+using Talko.Bench.WebRtc;
 
 return args.FirstOrDefault() switch
 {
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
     "metrics" => await MetricsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "webrtc" => await WebRtcBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -22,6 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- webrtc [--packets N] [--checks N] [--handshakes N] [--payload BYTES]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The long mutation-fuzzing run: the same harness as the suite's short run (Talko.Tests/Fuzzing), for longer.
-# Two targets, one after the other: the SIP parser + transaction layer (seeded from the RFC 4475 torture fixtures and
-# the sipp scenarios) and RTP/RTCP parsing + a live leg's receive path. Prints one report line per target (inputs,
+# Five targets, one after the other: the SIP parser + transaction layer (seeded from the RFC 4475 torture fixtures and
+# the sipp scenarios), RTP/RTCP parsing + a live leg's receive path, and the WebRTC transport: STUN parsing + the
+# ICE-lite responder, SRTP/SRTCP unprotect (both profiles), DTLS record intake + live handshakes with damaged flights. Prints one report line per target (inputs,
 # inputs/s, failures, managed memory before/after) and exits non-zero on any failure; failing inputs are saved under
 # $TMPDIR/talko-fuzz-failures for replay.
 #

@@ -28,6 +28,8 @@ command -v baresip >/dev/null || missing+=(baresip-core) # the softphone interop
 command -v linphonec >/dev/null || missing+=(linphone-cli) # the linphonec interop tests
 command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test
 command -v promtool >/dev/null || missing+=(prometheus) # promtool: deploy/prometheus checks and the /metrics format test
+command -v openssl >/dev/null || missing+=(openssl) # DTLS-SRTP interoperability (s_client and s_server as the peer)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg) # SRTP interoperability (libavformat sends and receives SRTP)
 command -v chromium >/dev/null || missing+=(chromium) # Talko Web in a real browser (Playwright drives Debian's Chromium)
 command -v npm >/dev/null || missing+=(nodejs) # builds Talko Web during the .NET build (Node.js 20; see README)
 if [ ${#missing[@]} -gt 0 ]; then

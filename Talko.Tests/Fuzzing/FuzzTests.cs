@@ -25,6 +25,27 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Check(report, minimumInputs: 5_000);
     }
 
+    [Fact]
+    public void Stun_parsing_and_the_ice_lite_responder_survive_mutated_messages()
+    {
+        var report = WebRtcFuzzTargets.Stun(FuzzSettings.Duration, FuzzSettings.Seed);
+        Check(report, minimumInputs: 5_000);
+    }
+
+    [Fact]
+    public void Srtp_and_srtcp_unprotect_survive_mutated_packets()
+    {
+        var report = WebRtcFuzzTargets.Srtp(FuzzSettings.Duration, FuzzSettings.Seed);
+        Check(report, minimumInputs: 5_000);
+    }
+
+    [Fact]
+    public async Task Dtls_intake_and_handshake_survive_damaged_client_flights()
+    {
+        var report = await WebRtcFuzzTargets.DtlsAsync(FuzzSettings.Duration, FuzzSettings.Seed);
+        Check(report, minimumInputs: 3);
+    }
+
     private void Check(FuzzReport report, long minimumInputs)
     {
         output.WriteLine(report.ToString());
