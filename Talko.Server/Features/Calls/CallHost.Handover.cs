@@ -1,6 +1,5 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Talko.Core.Eventing;
+using Talko.Core.Calls;
 using Talko.Core.Sip;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Messages;
@@ -129,15 +128,14 @@ public sealed partial class CallHost
             && (await engine.Bindings.GetByUserAsync(userId.ToString("D"), cancellationToken)).Any(b => deviceId is null || b.DeviceId == deviceId.Value.ToString("D"));
         if (reachable)
         {
-            var command = new CallCommand(CallCommand.RingBack, callId, userId, deviceId);
-            await services.GetRequiredService<IEventBus>().PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(command, CallCommandJson.Default.CallCommand));
+            await commands.PublishAsync(new RingBack(new CallId(callId), userId, deviceId));
         }
 
         CallHandoverLog.FellBack(logger, callId, call.Leg.LegId, reachable ? "re-invited from the new owner" : "hung up; the app rejoins through callMoved");
     }
 
     /// <summary>
-    /// A <see cref="CallCommand.RingBack"/>: if this instance holds the call's claim, it adopts the call and rings the
+    /// A <see cref="RingBack"/> command: if this instance holds the call's claim, it adopts the call and rings the
     /// user's device (all of their devices without one) unless it is back in the call already, in the background;
     /// the gap since the move is logged on answer.
     /// </summary>

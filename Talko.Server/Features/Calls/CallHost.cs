@@ -31,18 +31,19 @@ namespace Talko.Server.Features.Calls;
 public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Guid, OwnedCall> owned = new();
-    private readonly ConcurrentDictionary<string, LegInfo> legs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LegId, LegInfo> legs = new();
     // Adoption is serialised per call (striped), not per instance: a drain moves many calls at once, and each
     // adoption (closing the previous owner's segment) must not wait behind the others'.
     private readonly SemaphoreSlim[] adoption = [.. Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly Channel<(string CallId, Func<Task> Work)>[] lanes;
     private readonly Task[] workers;
     // The engine's latest talking state per leg; queued flips apply whatever it is when they run.
-    private readonly ConcurrentDictionary<string, bool> talkingNow = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> talkingQueued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LegId, bool> talkingNow = new();
+    private readonly ConcurrentDictionary<LegId, byte> talkingQueued = new();
     private readonly IServiceScopeFactory scopes;
     private readonly IServiceProvider services;
     private readonly CallOwnership ownership;
+    private readonly CallCommandBus commands;
     private readonly InstanceLifecycle lifecycle;
     private readonly InstanceRegistry registry;
     private readonly IEphemeralStore store;
@@ -58,6 +59,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         IServiceScopeFactory scopes,
         IServiceProvider services,
         CallOwnership ownership,
+        CallCommandBus commands,
         InstanceLifecycle lifecycle,
         InstanceRegistry registry,
         IEphemeralStore store,
@@ -72,6 +74,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         this.scopes = scopes;
         this.services = services;
         this.ownership = ownership;
+        this.commands = commands;
         this.lifecycle = lifecycle;
         this.registry = registry;
         this.store = store;
@@ -369,10 +372,10 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         });
     }
 
-    void IConferenceMediaObserver.OnLegJoined(string conferenceId, string legId)
+    void IConferenceMediaObserver.OnLegJoined(string conferenceId, LegId legId)
     {
         // Legs the engine rings out are recorded once answered (Ring); until then they are only ringing.
-        if (!TryOwned(conferenceId, out var call) || legId.EndsWith("/out", StringComparison.Ordinal))
+        if (!TryOwned(conferenceId, out var call) || legId.Direction == LegDirection.RingOut)
         {
             return;
         }
@@ -401,13 +404,13 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         });
     }
 
-    void IConferenceMediaObserver.OnLegLeft(string conferenceId, string legId) =>
+    void IConferenceMediaObserver.OnLegLeft(string conferenceId, LegId legId) =>
         Enqueue(conferenceId, () => RecordLeaveAsync(legId));
 
-    void IConferenceMediaObserver.OnTalkingStarted(string conferenceId, string legId, TimeSpan offset) =>
+    void IConferenceMediaObserver.OnTalkingStarted(string conferenceId, LegId legId, TimeSpan offset) =>
         QueueTalking(conferenceId, legId, true);
 
-    void IConferenceMediaObserver.OnTalkingStopped(string conferenceId, string legId, TimeSpan offset) =>
+    void IConferenceMediaObserver.OnTalkingStopped(string conferenceId, LegId legId, TimeSpan offset) =>
         QueueTalking(conferenceId, legId, false);
 
     void IConferenceMediaObserver.OnRecordingCompleted(RecordingResult recording) =>
@@ -428,7 +431,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
     /// talker update queued, which applies the latest state when its turn comes, so a queue that is behind does not
     /// grow with every flip.
     /// </summary>
-    private void QueueTalking(string conferenceId, string legId, bool talking)
+    private void QueueTalking(string conferenceId, LegId legId, bool talking)
     {
         talkingNow[legId] = talking;
         if (!talkingQueued.TryAdd(legId, 0))
@@ -451,7 +454,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         });
     }
 
-    private async Task RecordJoinAsync(Guid callId, string legId, Guid userId, Guid? deviceId)
+    private async Task RecordJoinAsync(Guid callId, LegId legId, Guid userId, Guid? deviceId)
     {
         if (!owned.TryGetValue(callId, out var call))
         {
@@ -461,7 +464,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         var now = time.GetUtcNow();
         var participant = new CallParticipant
         {
-            Id = Guid.CreateVersion7(), CallId = callId, UserId = userId, DeviceId = deviceId, LegId = legId, InstanceId = InstanceId,
+            Id = Guid.CreateVersion7(), CallId = callId, UserId = userId, DeviceId = deviceId, LegId = legId.ToString(), InstanceId = InstanceId,
             JoinedAt = now.UtcDateTime, JoinOffsetMs = call.OffsetAt(now),
         };
         var leg = new LegInfo(legId, callId, call.ConversationId, userId, deviceId, participant.Id, $"sip:{legId}") { Call = call };
@@ -476,7 +479,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         await PublishUpdatedAsync(scope.ServiceProvider, callId);
     }
 
-    private async Task RecordLeaveAsync(string legId)
+    private async Task RecordLeaveAsync(LegId legId)
     {
         talkingNow.TryRemove(legId, out _);
         if (!legs.TryRemove(legId, out var leg))
@@ -525,7 +528,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
         return end is { } closedAt ? Math.Min(offset, closedAt) : offset;
     }
 
-    private async Task SetTalkingAsync(string legId, bool talking)
+    private async Task SetTalkingAsync(LegId legId, bool talking)
     {
         if (!legs.TryGetValue(legId, out var leg) || leg.Talking == talking)
         {
@@ -760,7 +763,7 @@ public sealed partial class CallHost : IConferenceMediaObserver, IAsyncDisposabl
             SegmentStartedAt is { } start ? ClosedMs + Math.Max(0, (long)(now - start).TotalMilliseconds) : ClosedMs;
     }
 
-    private sealed record LegInfo(string LegId, Guid CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId, string AwarenessConnectionId)
+    private sealed record LegInfo(LegId LegId, Guid CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId, string AwarenessConnectionId)
     {
         /// <summary>The call as this instance owned it when the leg joined; kept after a move so the leave has an offset.</summary>
         public OwnedCall? Call { get; init; }

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Core.Conversations;
 using Talko.Core.Ephemeral;
-using Talko.Core.Eventing;
+using Talko.Core.Calls;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
@@ -18,7 +17,7 @@ public sealed class CallService(
     Timeline timeline,
     IConversationEventPublisher events,
     INotificationTrigger notifications,
-    IEventBus bus,
+    CallCommandBus commands,
     IEphemeralStore store,
     KeySpace keys,
     CallHost host,
@@ -88,7 +87,7 @@ public sealed class CallService(
         else if (location.Found)
         {
             // Placed elsewhere (this instance drains): the owner adopts the call now, and rings.
-            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Ring, callId, null, null, ringing), CallCommandJson.Default.CallCommand));
+            await commands.PublishAsync(new RingMembers(new CallId(callId), ringing));
         }
 
         return new StartResult(view, null);
@@ -150,7 +149,7 @@ public sealed class CallService(
             var recorded = await RecordedMsAsync(callId, cancellationToken);
             await timeline.AppendAsync(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: callId,
                 CallOffsetMs: recorded, SubjectUserId: byUser), cancellationToken);
-            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.End, callId, null, null), CallCommandJson.Default.CallCommand));
+            await commands.PublishAsync(new EndCall(new CallId(callId)));
             if (await ViewAsync(callId, cancellationToken) is { } view)
             {
                 await events.PublishAsync(new CallChanged(CallChanged.EndedName, view), cancellationToken);
@@ -161,8 +160,7 @@ public sealed class CallService(
     }
 
     /// <summary>Hangs up the caller's legs (of one device, or all of theirs) wherever they are.</summary>
-    public Task LeaveAsync(Guid callId, Guid userId, Guid? deviceId) =>
-        bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Leave, callId, userId, deviceId), CallCommandJson.Default.CallCommand));
+    public Task LeaveAsync(Guid callId, Guid userId, Guid? deviceId) => commands.PublishAsync(new LeaveCall(new CallId(callId), userId, deviceId));
 
     /// <summary>Closed segments' length plus the live segment's so far.</summary>
     public async Task<long> RecordedMsAsync(Guid callId, CancellationToken cancellationToken)
@@ -180,20 +178,3 @@ public sealed class CallService(
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
-
-/// <summary>A command every instance hears on <see cref="KeySpace.CallCommandsChannel"/>; the instance holding the legs acts.</summary>
-public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? DeviceId, IReadOnlyList<Guid>? UserIds = null)
-{
-    public const string End = "end";
-    public const string Leave = "leave";
-
-    /// <summary>The call's owner (only) adopts the call and rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
-    public const string Ring = "ring";
-
-    /// <summary>The instance that owns a moved call rings the user's device (<see cref="CallCommand.DeviceId"/>, or all) into it: a moved call's fallback for devices that refused a transfer.</summary>
-    public const string RingBack = "ring-back";
-}
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(CallCommand))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class CallCommandJson : System.Text.Json.Serialization.JsonSerializerContext;

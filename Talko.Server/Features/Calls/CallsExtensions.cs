@@ -34,6 +34,7 @@ public static class CallsExtensions
         services.AddSingleton<IPostConfigureOptions<MediaEngineOptions>, RecordingDirectoryDefault>();
 
         services.AddSingleton<CallOwnership>();
+        services.AddSingleton<CallCommandBus>();
         services.AddSingleton<CallHost>();
         services.AddSingleton<IConferenceMediaObserver>(provider => provider.GetRequiredService<CallHost>());
         services.AddSingleton<CallPlacement>();

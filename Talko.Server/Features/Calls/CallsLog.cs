@@ -42,5 +42,5 @@ internal static partial class CallsLog
     public static partial void ClaimReclaimed(ILogger logger, Guid callId);
 
     [LoggerMessage(EventId = 7113, Level = LogLevel.Warning, Message = "Leg {LegId} of call {CallId} is mixing but its caller was not known after {WaitedMs} ms; it is not listed as a participant")]
-    public static partial void JoinUnattributed(ILogger logger, Guid callId, string legId, long waitedMs);
+    public static partial void JoinUnattributed(ILogger logger, Guid callId, Talko.Core.Calls.LegId legId, long waitedMs);
 }
