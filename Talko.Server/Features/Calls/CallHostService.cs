@@ -16,7 +16,7 @@ internal sealed class CallHostService(
     CallHost host,
     CallOwnership ownership,
     InstanceLifecycle lifecycle,
-    SipEngineHost sip,
+    RunningSipEngine sip,
     CallCommandBus commands,
     IServiceScopeFactory scopes,
     IOptions<CallsOptions> options,
@@ -123,7 +123,7 @@ internal sealed class CallHostService(
 
                 break;
             case RingBack back:
-                await host.OnRingCommandAsync(back.CallId.Value, back.UserId, back.DeviceId);
+                await host.OnRingBackAsync(back);
                 break;
         }
     }
