@@ -12,9 +12,9 @@ internal sealed class NoOpMediaEngine(IPEndPoint localRtp) : IConferenceMediaEng
     public ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IMediaLeg>(new NoOpMediaLeg(options.LegId, localRtp));
 
-    private sealed class NoOpMediaLeg(string legId, IPEndPoint localRtp) : IMediaLeg
+    private sealed class NoOpMediaLeg(Talko.Core.Calls.LegId legId, IPEndPoint localRtp) : IMediaLeg
     {
-        public string LegId { get; } = legId;
+        public Talko.Core.Calls.LegId LegId { get; } = legId;
 
         public IPEndPoint LocalRtp { get; } = localRtp;
 

@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -49,7 +50,7 @@ internal static class MetricsBenchmark
         {
             for (var l = 0; l < legsPerConference; l++)
             {
-                await engine.AddLegAsync(new MediaLegOptions($"bench-{c}", $"leg-{l}", nowhere, AudioCodec.Pcmu, null));
+                await engine.AddLegAsync(new MediaLegOptions($"bench-{c}", LegId.Inbound($"leg-{l}"), nowhere, AudioCodec.Pcmu, null));
             }
         }
 

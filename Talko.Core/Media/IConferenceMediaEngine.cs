@@ -1,4 +1,5 @@
 using System.Net;
+using Talko.Core.Calls;
 
 namespace Talko.Core.Media;
 
@@ -12,7 +13,7 @@ namespace Talko.Core.Media;
 /// </summary>
 public sealed record MediaLegOptions(
     string ConferenceId,
-    string LegId,
+    LegId LegId,
     IPEndPoint RemoteRtp,
     AudioCodec Codec,
     int? TelephoneEventPayloadType,
@@ -31,7 +32,7 @@ public interface IConferenceMediaEngine
 /// <summary>One participant's media in a conference. Disposing it leaves the mixer and frees its ports.</summary>
 public interface IMediaLeg : IAsyncDisposable
 {
-    string LegId { get; }
+    LegId LegId { get; }
 
     /// <summary>The local RTP endpoint to put in the SDP answer (RTCP is the next port up).</summary>
     IPEndPoint LocalRtp { get; }

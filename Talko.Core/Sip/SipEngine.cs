@@ -55,6 +55,9 @@ public sealed class SipEngine : IAsyncDisposable
     /// <summary>Consulted on every REGISTER that adds or refreshes a binding; set before <see cref="StartAsync"/>.</summary>
     public ISipRegistrationPolicy RegistrationPolicy { get; set; } = AcceptAllRegistrations.Instance;
 
+    /// <summary>Told about each leg that joins a conference, with its party; set before <see cref="StartAsync"/>.</summary>
+    public IConferenceLegObserver? LegObserver { get; set; }
+
     public SipTransport Transport => transport ?? throw NotStarted();
 
     public SipUserAgent UserAgent { get; private set; } = null!;
@@ -80,7 +83,10 @@ public sealed class SipEngine : IAsyncDisposable
         UserAgent = new SipUserAgent(transactions, options.UserAgent, loggers.CreateLogger("Talko.Core.Sip.Dialogs"));
         Authenticator = new SipDigestAuthenticator(options.Digest, credentials, time);
         var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"), RegistrationPolicy);
-        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"), time);
+        Conferences = new ConferenceCallHandler(UserAgent, Authenticator, admission, media, options.Conferencing, loggers.CreateLogger("Talko.Core.Sip.Conferencing"), time)
+        {
+            LegObserver = LegObserver,
+        };
         Dialer = new ConferenceDialer(Conferences, Bindings, options.Domain);
         UserAgent.Map(SipMethods.Register, registrar);
         UserAgent.Map(SipMethods.Invite, Conferences);

@@ -27,16 +27,18 @@ public sealed class SipEngineHost(
     ConferenceMediaEngine media,
     IConferenceAdmission admission,
     ISipRegistrationPolicy registrationPolicy,
+    IConferenceLegObserver legObserver,
+    RunningSipEngine running,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService
 {
     private readonly ILogger logger = loggers.CreateLogger<SipEngineHost>();
 
     /// <summary>The running engine, or null when SIP is off or could not start.</summary>
-    public SipEngine? Engine { get; private set; }
+    public SipEngine? Engine => running.Engine;
 
     /// <summary>host:port that devices and other instances use to reach this engine (also published in the instance registry).</summary>
-    public string? SipAddress { get; private set; }
+    public string? SipAddress => running.SipAddress;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -47,35 +49,36 @@ public sealed class SipEngineHost(
             return;
         }
 
+        SipEngine? engine;
         try
         {
             var options = EngineOptions(settings, settings.UdpPort, settings.TcpPort);
-            Engine = await TryStartAsync(options, cancellationToken);
-            if (Engine is null && settings.FallbackToFreePort)
+            engine = await TryStartAsync(options, cancellationToken);
+            if (engine is null && settings.FallbackToFreePort)
             {
                 var port = FreeSipPort.Find(options.BindAddresses[0]) ?? 0;
-                Engine = await TryStartAsync(EngineOptions(settings, port, port), cancellationToken) ?? throw new SocketException((int)SocketError.AddressAlreadyInUse);
+                engine = await TryStartAsync(EngineOptions(settings, port, port), cancellationToken) ?? throw new SocketException((int)SocketError.AddressAlreadyInUse);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             SipHostLog.StartFailed(logger, exception);
-            Engine = null;
             return;
         }
 
-        if (Engine is null)
+        if (engine is null)
         {
             SipHostLog.StartFailed(logger, new SocketException((int)SocketError.AddressAlreadyInUse));
             return;
         }
 
-        var endPoints = Engine.LocalEndPoints;
+        var endPoints = engine.LocalEndPoints;
         var advertisedPort = endPoints.FirstOrDefault(e => e.Protocol == Talko.Core.Sip.Messages.SipTransportProtocol.Udp).EndPoint?.Port ?? endPoints[0].EndPoint.Port;
         var host = settings.AdvertisedHost ?? endPoints[0].EndPoint.Address.ToString();
-        SipAddress = addressOptions.Value.SipAddress ?? $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{advertisedPort}";
-        addresses.AdvertiseSip(SipAddress);
-        SipHostLog.Started(logger, string.Join(", ", endPoints.Select(e => $"{e.Protocol} {e.EndPoint}")), SipAddress);
+        var sipAddress = addressOptions.Value.SipAddress ?? $"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{advertisedPort}";
+        running.Started(engine, sipAddress);
+        addresses.AdvertiseSip(sipAddress);
+        SipHostLog.Started(logger, string.Join(", ", endPoints.Select(e => $"{e.Protocol} {e.EndPoint}")), sipAddress);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -96,7 +99,7 @@ public sealed class SipEngineHost(
     private async Task<SipEngine?> TryStartAsync(SipEngineOptions options, CancellationToken cancellationToken)
     {
         // The policy steers devices away while this instance drains (shorter expiry or 503 with Retry-After).
-        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers) { RegistrationPolicy = registrationPolicy };
+        var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers) { RegistrationPolicy = registrationPolicy, LegObserver = legObserver };
         try
         {
             await engine.StartAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -29,8 +30,8 @@ internal static class MediaFuzzTarget
         };
         await using var engine = new ConferenceMediaEngine(Options.Create(options), TimeProvider.System, logs);
         var signalled = new IPEndPoint(IPAddress.Loopback, 9); // discard: the mix goes nowhere
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("fuzz", "leg", signalled, AudioCodec.Pcmu, 101));
-        var media = engine.FindLeg("fuzz", "leg")!;
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("fuzz", LegId.Inbound("leg"), signalled, AudioCodec.Pcmu, 101));
+        var media = engine.FindLeg("fuzz", LegId.Inbound("leg"))!;
         var fromPeer = signalled.Serialize();
         var fromStranger = new IPEndPoint(IPAddress.Parse("127.0.0.3"), 5004).Serialize();
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using Talko.Core.Calls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -77,7 +79,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(legOptions);
         ArgumentException.ThrowIfNullOrWhiteSpace(legOptions.ConferenceId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(legOptions.LegId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(legOptions.LegId.Key, nameof(legOptions));
         ArgumentNullException.ThrowIfNull(legOptions.RemoteRtp);
         if (!Enum.IsDefined(legOptions.Codec))
         {
@@ -100,7 +102,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
                 conferences.Add(legOptions.ConferenceId, conference);
             }
 
-            if (conference.Legs.ContainsKey(legOptions.LegId))
+            if (conference.Legs.ContainsKey(legOptions.LegId.ToString()))
             {
                 throw new InvalidOperationException($"Leg {legOptions.LegId} is already in conference {legOptions.ConferenceId}.");
             }
@@ -126,7 +128,8 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             }
 
             leg = new MediaLeg(this, legOptions, sockets, options, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
-            conference.Legs.Add(leg.LegId, leg);
+            conference.Legs.Add(leg.Name, leg);
+            conference.LegIds[leg.Name] = leg.LegId;
             leg.CurrentTick = () => conference.Mixer.Ticks;
             leg.JoinedAtTick = conference.Mixer.Ticks;
             conference.Mixer.Add(leg);
@@ -141,17 +144,17 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             MediaEngineLog.ConferenceOpened(logger, opened.Id);
         }
 
-        MediaEngineLog.LegJoined(logger, leg.ConferenceId, leg.LegId, leg.LocalRtp, legOptions.RemoteRtp, leg.Codec);
+        MediaEngineLog.LegJoined(logger, leg.ConferenceId, leg.Name, leg.LocalRtp, legOptions.RemoteRtp, leg.Codec);
         Notify(o => o.OnLegJoined(leg.ConferenceId, leg.LegId));
         return ValueTask.FromResult<IMediaLeg>(leg);
     }
 
     /// <summary>The live leg with this id, for diagnostics and tests.</summary>
-    public MediaLeg? FindLeg(string conferenceId, string legId)
+    public MediaLeg? FindLeg(string conferenceId, LegId legId)
     {
         lock (gate)
         {
-            return conferences.TryGetValue(conferenceId, out var conference) && conference.Legs.TryGetValue(legId, out var leg) ? leg : null;
+            return conferences.TryGetValue(conferenceId, out var conference) && conference.Legs.TryGetValue(legId.ToString(), out var leg) ? leg : null;
         }
     }
 
@@ -228,12 +231,13 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         Conference? closing = null;
         lock (gate)
         {
-            if (!conferences.TryGetValue(leg.ConferenceId, out var conference) || !conference.Legs.Remove(leg.LegId, out var found) || found != leg)
+            if (!conferences.TryGetValue(leg.ConferenceId, out var conference) || !conference.Legs.Remove(leg.Name, out var found) || found != leg)
             {
                 return;
             }
 
             conference.Mixer.Remove(leg);
+            conference.LegIds.TryRemove(leg.Name, out _);
             leaving.Add(leg);
             if (conference.Legs.Count == 0)
             {
@@ -324,12 +328,18 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             Mixer.TalkingStarted += (_, e) =>
             {
                 recording?.Timeline.Started(e.ParticipantId, e.Offset);
-                engine.Notify(o => o.OnTalkingStarted(Id, e.ParticipantId, e.Offset));
+                if (LegIds.TryGetValue(e.ParticipantId, out var legId))
+                {
+                    engine.Notify(o => o.OnTalkingStarted(Id, legId, e.Offset));
+                }
             };
             Mixer.TalkingStopped += (_, e) =>
             {
                 recording?.Timeline.Stopped(e.ParticipantId, e.Offset);
-                engine.Notify(o => o.OnTalkingStopped(Id, e.ParticipantId, e.Offset));
+                if (LegIds.TryGetValue(e.ParticipantId, out var legId))
+                {
+                    engine.Notify(o => o.OnTalkingStopped(Id, legId, e.Offset));
+                }
             };
         }
 
@@ -339,7 +349,11 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
 
         public MixerClock Clock { get; }
 
+        /// <summary>The legs by <see cref="MediaLeg.Name"/>, the id the mixer knows them by.</summary>
         public Dictionary<string, MediaLeg> Legs { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The typed id behind each mixer participant id, read on the mixer's thread for talker events.</summary>
+        public ConcurrentDictionary<string, LegId> LegIds { get; } = new(StringComparer.Ordinal);
 
         public void Start()
         {

@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using Talko.Core.Media.Recording;
 using Talko.Core.Media.Rtp;
 
@@ -10,24 +11,24 @@ namespace Talko.Core.Media.Engine;
 /// </summary>
 public interface IConferenceMediaObserver
 {
-    void OnLegJoined(string conferenceId, string legId)
+    void OnLegJoined(string conferenceId, LegId legId)
     {
     }
 
-    void OnLegLeft(string conferenceId, string legId)
+    void OnLegLeft(string conferenceId, LegId legId)
     {
     }
 
-    void OnTalkingStarted(string conferenceId, string legId, TimeSpan offset)
+    void OnTalkingStarted(string conferenceId, LegId legId, TimeSpan offset)
     {
     }
 
-    void OnTalkingStopped(string conferenceId, string legId, TimeSpan offset)
+    void OnTalkingStopped(string conferenceId, LegId legId, TimeSpan offset)
     {
     }
 
     /// <summary>A completed telephone event (RFC 4733 end bit), reported once even though the end packet repeats.</summary>
-    void OnTelephoneEvent(string conferenceId, string legId, TelephoneEvent telephoneEvent)
+    void OnTelephoneEvent(string conferenceId, LegId legId, TelephoneEvent telephoneEvent)
     {
     }
 

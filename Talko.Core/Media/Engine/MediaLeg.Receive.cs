@@ -15,7 +15,7 @@ public sealed partial class MediaLeg
         if (result != RtpParseResult.Ok)
         {
             Interlocked.Increment(ref droppedMalformed);
-            MediaEngineLog.PacketDropped(logger, LegId, result);
+            MediaEngineLog.PacketDropped(logger, Name, result);
             return;
         }
 
@@ -101,7 +101,7 @@ public sealed partial class MediaLeg
 
         if (sources.SourceChanges != changesBefore)
         {
-            MediaEngineLog.SourceLatched(logger, LegId, CurrentRemote);
+            MediaEngineLog.SourceLatched(logger, Name, CurrentRemote);
         }
 
         return true;
@@ -138,7 +138,7 @@ public sealed partial class MediaLeg
             }
             catch (Exception exception)
             {
-                MediaEngineLog.ReceiveFailed(logger, LegId, exception);
+                MediaEngineLog.ReceiveFailed(logger, Name, exception);
             }
         }
     }

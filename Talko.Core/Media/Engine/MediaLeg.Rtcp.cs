@@ -32,7 +32,7 @@ public sealed partial class MediaLeg
             }
             catch (Exception exception)
             {
-                MediaEngineLog.ReceiveFailed(logger, LegId, exception);
+                MediaEngineLog.ReceiveFailed(logger, Name, exception);
             }
         }
     }
@@ -138,7 +138,7 @@ public sealed partial class MediaLeg
         }
         catch (SocketException exception)
         {
-            MediaEngineLog.SendFailed(logger, LegId, exception.SocketErrorCode.ToString());
+            MediaEngineLog.SendFailed(logger, Name, exception.SocketErrorCode.ToString());
         }
         catch (ObjectDisposedException)
         {

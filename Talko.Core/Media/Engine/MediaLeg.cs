@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -76,6 +77,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         this.logger = logger;
         ConferenceId = legOptions.ConferenceId;
         LegId = legOptions.LegId;
+        Name = LegId.ToString();
         Codec = legOptions.Codec;
         payloadType = (byte)legOptions.Codec;
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
@@ -89,15 +91,18 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         initialSequence = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
         initialTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
-        canonicalName = $"talko-{LegId}@{sockets.RtpEndPoint.Address}";
+        canonicalName = $"talko-{Name}@{sockets.RtpEndPoint.Address}";
         startedAt = timeProvider.GetTimestamp();
     }
 
     public string ConferenceId { get; }
 
-    public string LegId { get; }
+    public LegId LegId { get; }
 
-    string IMixerParticipant.Id => LegId;
+    /// <summary>The leg's id as text: its mixer participant id, and the name in logs and talker timelines.</summary>
+    public string Name { get; }
+
+    string IMixerParticipant.Id => Name;
 
     public AudioCodec Codec { get; }
 
@@ -173,7 +178,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
         catch (SocketException exception)
         {
-            MediaEngineLog.SendFailed(logger, LegId, exception.SocketErrorCode.ToString());
+            MediaEngineLog.SendFailed(logger, Name, exception.SocketErrorCode.ToString());
         }
         catch (ObjectDisposedException)
         {
@@ -209,7 +214,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         stopping.Dispose();
         var statistics = Statistics;
         MediaEngineLog.LegLeft(
-            logger, ConferenceId, LegId, statistics.PacketsReceived, statistics.PacketsSent,
+            logger, ConferenceId, Name, statistics.PacketsReceived, statistics.PacketsSent,
             statistics.DroppedMalformed + statistics.DroppedUnknownSource + statistics.DroppedUnknownPayloadType);
     }
 

@@ -13,6 +13,7 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     internal Transactions.InviteServerTransaction? PendingInvite { get; set; }
 
     private readonly TaskCompletionSource endedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock announcing = new();
     private int ended;
 
     public string ConferenceId { get; } = conferenceId;
@@ -23,6 +24,9 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
 
     /// <summary>Who joined (null for legs the engine rang out to a device found by user id).</summary>
     public SipCredential? Caller { get; } = caller;
+
+    /// <summary>Who is on the leg: the authenticated caller, or the user and device the engine rang.</summary>
+    public ConferenceParty? Party { get; init; } = caller is null ? null : new ConferenceParty(caller.UserId, caller.DeviceId);
 
     public ulong SessionId { get; } = sessionId;
 
@@ -42,8 +46,24 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     /// <summary>True for the first caller only, so the leg is released exactly once.</summary>
     internal bool TryEnd()
     {
-        if (Interlocked.Exchange(ref ended, 1) != 0) return false;
+        // Under the same lock as Announce: once a leg is ending, its join is not reported, so that observers never
+        // hear a leg join after its media left.
+        lock (announcing)
+        {
+            if (Interlocked.Exchange(ref ended, 1) != 0) return false;
+        }
         endedSignal.TrySetResult();
         return true;
+    }
+
+    /// <summary>Reports the leg as joined unless it is already ending (see <see cref="TryEnd"/>).</summary>
+    internal void Announce(IConferenceLegObserver? observer)
+    {
+        if (observer is null || Party is not { } party) return;
+        lock (announcing)
+        {
+            if (Volatile.Read(ref ended) != 0) return;
+            observer.OnLegJoined(new ConferenceLegJoined(ConferenceId, Leg.LegId, party.UserId, party.DeviceId));
+        }
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Talko.Core.Calls;
 using Talko.Core.Diagnostics;
 using Talko.Core.Media;
 using Talko.Core.Sip.Dialogs;
@@ -51,6 +52,9 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
     internal IConferenceMediaEngine Media => media;
 
     internal ConferencingOptions Options => options;
+
+    /// <summary>Told about each leg that joins, once it is tracked and its party is known.</summary>
+    internal IConferenceLegObserver? LegObserver { get; set; }
 
     /// <summary>
     /// An INVITE into a conference, as one span (SIP INVITE, with the call id) whose children are the admission's
@@ -122,7 +126,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         IMediaLeg leg;
         try
         {
-            leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, $"{request.CallId}/{localTag}", negotiation.RemoteRtp,
+            leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, LegId.Inbound($"{request.CallId}/{localTag}"), negotiation.RemoteRtp,
                 negotiation.Codec, negotiation.TelephoneEventPayloadType, SignallingAddress: request.Source?.Remote.Address), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -147,6 +151,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             return "cancelled";
         }
         ConferenceLog.Joined(logger, leg.LegId, conferenceId, negotiation.Codec);
+        call.Announce(LegObserver);
 
         if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
         var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);

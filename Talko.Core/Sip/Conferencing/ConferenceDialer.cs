@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Talko.Core.Calls;
 using Talko.Core.Media;
 using Talko.Core.Sip.Dialogs;
 using Talko.Core.Sip.Messages;
@@ -38,7 +39,7 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
 
         var codec = calls.Options.Codecs[0];
         var callId = SipIdentifiers.NewCallId();
-        var leg = await calls.Media.AddLegAsync(new MediaLegOptions(conferenceId, $"{callId}/out", new IPEndPoint(IPAddress.Any, 0), codec,
+        var leg = await calls.Media.AddLegAsync(new MediaLegOptions(conferenceId, LegId.RingOut(callId), new IPEndPoint(IPAddress.Any, 0), codec,
             SdpOfferAnswer.DefaultTelephoneEventPayloadType, SignallingAddress: target.EndPoint.Address), cancellationToken);
         var sessionId = ConferenceCallHandler.NewSessionId();
         var offer = SdpOfferAnswer.CreateOffer(leg.LocalRtp, codec, sessionId, 1);
@@ -80,7 +81,7 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
             return null;
         }
         var dialog = SipDialog.CreateUac(invite, response, target);
-        var call = new ConferenceCall(conferenceId, dialog, leg, codec, null, sessionId);
+        var call = new ConferenceCall(conferenceId, dialog, leg, codec, null, sessionId) { Party = new ConferenceParty(binding.UserId, binding.DeviceId) };
         calls.Track(call);
         if (transaction is InviteClientTransaction inviteTransaction)
             inviteTransaction.SuccessRetransmitted += r => _ = agent.SendAckAsync(dialog, invite.CSeq.Number).AsTask();
@@ -92,6 +93,7 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
             return null;
         }
         call.Leg.UpdateRemote(negotiation.RemoteRtp);
+        call.Announce(calls.LegObserver);
         return call;
     }
 }

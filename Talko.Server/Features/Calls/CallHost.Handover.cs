@@ -1,11 +1,5 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Talko.Core.Eventing;
-using Talko.Core.Sip;
+using Talko.Core.Calls;
 using Talko.Core.Sip.Conferencing;
-using Talko.Core.Sip.Messages;
-using Talko.Server.Data;
-using Talko.Server.Features.Calls.Entities;
 
 namespace Talko.Server.Features.Calls;
 
@@ -15,22 +9,21 @@ namespace Talko.Server.Features.Calls;
 /// </summary>
 public sealed partial class CallHost
 {
-    /// <summary>Refers every SIP leg of the call here to the new owner, all at once, and returns when none is left.</summary>
-    private async Task HandOverLegsAsync(Guid callId, string newOwner, string targetSipAddress, ConferenceTransferTimings timings, CancellationToken cancellationToken)
-    {
-        if (Sip.Engine is not { } engine)
-        {
-            return;
-        }
+    /// <summary>How long a moved call's bookkeeping here may take, in all, before the drain goes on without it.</summary>
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(5);
 
-        var target = SipUri.Parse(CallPlacement.ConferenceUri(callId, targetSipAddress));
-        var conference = callId.ToString();
-        var here = engine.Conferences.Calls.Where(c => c.ConferenceId == conference).ToList();
+    /// <summary>Refers every SIP leg of the call here to the new owner, all at once, and returns when none is left.</summary>
+    private async Task HandOverLegsAsync(CallId callId, string newOwner, string targetSipAddress, ConferenceTransferTimings timings, CancellationToken cancellationToken)
+    {
+        var target = CallPlacement.ConferenceUri(callId.Value, targetSipAddress);
+        var here = conferences.LegsOf(callId);
+        // Registered before the legs leave, so the close of this instance's segment cannot slip past the wait.
+        var segmentStored = closings.NextAsync(callId);
         using var handingOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var keepClaim = KeepClaimForAsync(callId, newOwner, handingOver.Token);
         try
         {
-            await Task.WhenAll(here.Select(call => HandOverAsync(engine, call, callId, newOwner, target, timings, cancellationToken)));
+            await Task.WhenAll(here.Select(leg => HandOverAsync(leg, callId, newOwner, target, timings, cancellationToken)));
         }
         finally
         {
@@ -38,36 +31,29 @@ public sealed partial class CallHost
             await keepClaim;
         }
 
-        await SettleAsync(callId, SettleLimit);
+        await SettleAsync(callId, segmentStored, SettleLimit);
     }
-
-    /// <summary>How long a moved call's bookkeeping here may take, in all, before the drain goes on without it.</summary>
-    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Once the legs have left: lets this instance finish its bookkeeping of the call (participants left, its segment
     /// closed and stored) before the drain may stop the process, which would cut that work off.
     /// </summary>
-    private async Task SettleAsync(Guid callId, TimeSpan limit)
+    private async Task SettleAsync(CallId callId, Task segmentStored, TimeSpan limit)
     {
         var started = time.GetTimestamp();
         try
         {
-            while (time.GetElapsedTime(started) < limit)
+            await using (var scope = scopes.CreateAsyncScope())
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-                if (!await db.Set<RecordingSegment>().AnyAsync(s => s.CallId == callId && s.InstanceId == InstanceId && s.State == SegmentState.Recording))
+                if (await scope.ServiceProvider.GetRequiredService<CallRecordingArchive>().IsOpenHereAsync(callId))
                 {
-                    break;
+                    await segmentStored.WaitAsync(limit, time);
                 }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time);
             }
 
-            // The work queue runs in order: once this runs, every leave queued before it has been recorded.
+            // The call's lane runs in order: once this runs, every leave queued before it has been recorded.
             var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Enqueue(callId.ToString(), () =>
+            Enqueue(callId, () =>
             {
                 flushed.TrySetResult();
                 return Task.CompletedTask;
@@ -79,19 +65,23 @@ public sealed partial class CallHost
         {
             // Whatever is left is the new owner's to tidy when it adopts the call (ADR 0601).
         }
+        finally
+        {
+            closings.Forget(callId);
+        }
     }
 
     /// <summary>
     /// The new owner renews its claim only once a leg reaches it and it adopts the call; until then (transfers can take
     /// longer than the claim lives) this instance renews the claim on its behalf so that no sweep takes the call elsewhere.
     /// </summary>
-    private async Task KeepClaimForAsync(Guid callId, string newOwner, CancellationToken cancellationToken)
+    private async Task KeepClaimForAsync(CallId callId, string newOwner, CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
+            using var renewal = new PeriodicTimer(options.Value.RenewInterval, time);
+            while (await renewal.WaitForNextTickAsync(cancellationToken))
             {
-                await Task.Delay(options.Value.RenewInterval, time, cancellationToken);
                 await ownership.RenewAsync(callId.ToString(), newOwner);
             }
         }
@@ -101,49 +91,45 @@ public sealed partial class CallHost
         }
     }
 
-    private async Task HandOverAsync(SipEngine engine, ConferenceCall call, Guid callId, string newOwner, SipUri target, ConferenceTransferTimings timings, CancellationToken cancellationToken)
+    private async Task HandOverAsync(ConferenceLeg leg, CallId callId, string newOwner, string target, ConferenceTransferTimings timings, CancellationToken cancellationToken)
     {
         ConferenceTransferResult result;
         try
         {
-            result = await engine.Conferences.TransferAsync(call, target, timings, cancellationToken);
+            result = await conferences.TransferAsync(callId, leg.LegId, target, timings, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            CallHandoverLog.TransferFailed(logger, callId, call.Leg.LegId, exception);
+            CallHandoverLog.TransferFailed(logger, callId.Value, leg.LegId, exception);
             result = new ConferenceTransferResult(ConferenceTransferOutcome.Refused, 0, null);
         }
 
-        CallHandoverLog.Transferred(logger, callId, call.Leg.LegId, newOwner, result.Outcome, result.ReferStatus);
+        CallHandoverLog.Transferred(logger, callId.Value, leg.LegId, newOwner, result.Outcome, result.ReferStatus);
         if (result.Outcome != ConferenceTransferOutcome.Refused)
         {
             return;
         }
 
         // The device stays where it is unless told otherwise; this instance is leaving, so end its leg here first.
-        await engine.Conferences.HangUpAsync(call);
-        var (userId, deviceId) = legs.TryGetValue(call.Leg.LegId, out var leg) ? (leg.UserId, leg.DeviceId)
-            : Guid.TryParse(call.Caller?.UserId, out var caller) ? (caller, Guid.TryParse(call.Caller?.DeviceId, out var d) ? d : (Guid?)null)
-            : (Guid.Empty, null);
-        var reachable = userId != Guid.Empty
-            && (await engine.Bindings.GetByUserAsync(userId.ToString("D"), cancellationToken)).Any(b => deviceId is null || b.DeviceId == deviceId.Value.ToString("D"));
+        await conferences.HangUpAsync(callId, leg.LegId);
+        var (userId, deviceId) = legs.TryGetValue(leg.LegId, out var known) ? (known.UserId, known.DeviceId) : (leg.UserId ?? Guid.Empty, leg.DeviceId);
+        var reachable = userId != Guid.Empty && await conferences.CanRingAsync(userId, deviceId, cancellationToken);
         if (reachable)
         {
-            var command = new CallCommand(CallCommand.RingBack, callId, userId, deviceId);
-            await services.GetRequiredService<IEventBus>().PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(command, CallCommandJson.Default.CallCommand));
+            await commands.PublishAsync(new RingBack(callId, userId, deviceId));
         }
 
-        CallHandoverLog.FellBack(logger, callId, call.Leg.LegId, reachable ? "re-invited from the new owner" : "hung up; the app rejoins through callMoved");
+        CallHandoverLog.FellBack(logger, callId.Value, leg.LegId, reachable ? "re-invited from the new owner" : "hung up; the app rejoins through callMoved");
     }
 
     /// <summary>
-    /// A <see cref="CallCommand.RingBack"/>: if this instance holds the call's claim, it adopts the call and rings the
+    /// A <see cref="RingBack"/> command: if this instance holds the call's claim, it adopts the call and rings the
     /// user's device (all of their devices without one) unless it is back in the call already, in the background;
-    /// the gap since the move is logged on answer.
+    /// the gap since the move is logged when it joins.
     /// </summary>
-    internal async Task OnRingCommandAsync(Guid callId, Guid userId, Guid? deviceId)
+    internal async Task OnRingBackAsync(RingBack command)
     {
-        if (Sip.Engine is not { } engine || await ownership.FindOwnerAsync(callId.ToString()) != InstanceId)
+        if (sip.Engine is null || await ownership.FindOwnerAsync(command.CallId.ToString()) != InstanceId)
         {
             return;
         }
@@ -152,20 +138,18 @@ public sealed partial class CallHost
         {
             try
             {
-                if (!await EnsureOwnedAsync(callId, CancellationToken.None))
+                if (!await EnsureOwnedAsync(command.CallId.Value, CancellationToken.None))
                 {
                     return;
                 }
 
                 // An app that heard callMoved may have rejoined by itself meanwhile: do not ring a device that is back.
-                var conference = callId.ToString();
-                var back = engine.Conferences.Calls.Where(c => c.ConferenceId == conference && string.Equals(c.Caller?.UserId, userId.ToString("D"), StringComparison.OrdinalIgnoreCase))
-                    .Select(c => c.Caller!.DeviceId).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                await RingUserAsync(engine, callId, userId, b => (deviceId is null || b.DeviceId == deviceId.Value.ToString("D")) && !back.Contains(b.DeviceId), afterMove: true);
+                var back = conferences.LegsOf(command.CallId).Where(l => l.UserId == command.UserId).Select(l => l.DeviceId).ToHashSet();
+                await RingUserAsync(command.CallId, command.UserId, device => (command.DeviceId is null || device == command.DeviceId) && !back.Contains(device));
             }
             catch (Exception exception)
             {
-                CallsLog.BookkeepingFailed(logger, callId.ToString(), exception);
+                CallsLog.BookkeepingFailed(logger, command.CallId.ToString(), exception);
             }
         });
     }

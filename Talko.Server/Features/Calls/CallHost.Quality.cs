@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Talko.Core.Media.Engine;
+using Talko.Core.Calls;
 using Talko.Core.Media.Quality;
 
 namespace Talko.Server.Features.Calls;
@@ -13,30 +13,21 @@ namespace Talko.Server.Features.Calls;
 public sealed partial class CallHost
 {
     /// <summary>The grades last pushed per call, by participant key, to tell a change from the same grade again.</summary>
-    private readonly ConcurrentDictionary<Guid, IReadOnlyDictionary<string, string>> publishedGrades = new();
-
-    /// <summary>The key of one participant's quality in the stored map: user and device, as the view lists them.</summary>
-    public static string QualityKey(Guid userId, Guid? deviceId) => $"{userId:N}/{deviceId:N}";
+    private readonly ConcurrentDictionary<CallId, IReadOnlyDictionary<string, string>> publishedGrades = new();
 
     /// <summary>One pass over the calls this instance owns; returns how many calls' grades changed (and were pushed).</summary>
     public async Task<int> ReportQualityAsync()
     {
-        var engine = services.GetService<ConferenceMediaEngine>();
-        if (engine is null)
-        {
-            return 0;
-        }
-
         var changed = 0;
         var now = time.GetUtcNow();
-        foreach (var callId in owned.Keys)
+        foreach (var callId in owned.Ids.Select(id => new CallId(id)))
         {
             var figures = new Dictionary<string, CallQualityView>(StringComparer.Ordinal);
             foreach (var leg in legs.Values.Where(l => l.CallId == callId))
             {
-                if (engine.FindLeg(callId.ToString(), leg.LegId)?.Quality is { Grade: not CallQualityGrade.Unknown } quality)
+                if (conferences.QualityOf(callId, leg.LegId) is { Grade: not CallQualityGrade.Unknown } quality)
                 {
-                    figures[QualityKey(leg.UserId, leg.DeviceId)] = new CallQualityView(
+                    figures[CallQualityRecords.Key(leg.UserId, leg.DeviceId)] = new CallQualityView(
                         quality.LossPercent, quality.JitterMs, quality.RoundTripMs, quality.MeanOpinionScore, quality.Grade.ToString().ToLowerInvariant(), now);
                 }
             }
@@ -54,15 +45,15 @@ public sealed partial class CallHost
             {
                 publishedGrades[callId] = grades;
                 changed++;
-                Enqueue(callId.ToString(), async () =>
+                Enqueue(callId, async () =>
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    await PublishUpdatedAsync(scope.ServiceProvider, callId);
+                    await PublishUpdatedAsync(scope.ServiceProvider.GetRequiredService<CallReader>(), callId);
                 });
             }
         }
 
-        foreach (var gone in publishedGrades.Keys.Where(id => !owned.ContainsKey(id)))
+        foreach (var gone in publishedGrades.Keys.Where(id => !owned.Contains(id.Value)))
         {
             publishedGrades.TryRemove(gone, out _);
         }
@@ -70,8 +61,21 @@ public sealed partial class CallHost
         return changed;
     }
 
-    /// <summary>The stored figures of a live call, by <see cref="QualityKey"/>; empty when none (or unreadable).</summary>
-    public static IReadOnlyDictionary<string, CallQualityView> ReadQuality(string? stored)
+    private async Task ForgetQualityAsync(CallId callId)
+    {
+        publishedGrades.TryRemove(callId, out _);
+        await store.DeleteAsync(keys.CallQuality(callId.ToString()));
+    }
+}
+
+/// <summary>How a live call's quality figures are kept in the ephemeral store: a map by participant key.</summary>
+public static class CallQualityRecords
+{
+    /// <summary>The key of one participant's quality in the stored map: user and device, as the view lists them.</summary>
+    public static string Key(Guid userId, Guid? deviceId) => $"{userId:N}/{deviceId:N}";
+
+    /// <summary>The stored figures of a live call, by <see cref="Key"/>; empty when none (or unreadable).</summary>
+    public static IReadOnlyDictionary<string, CallQualityView> Read(string? stored)
     {
         if (string.IsNullOrEmpty(stored))
         {
@@ -87,11 +91,5 @@ public sealed partial class CallHost
             // Written by another version during a rolling deploy: the view goes without quality for an interval.
             return new Dictionary<string, CallQualityView>();
         }
-    }
-
-    private async Task ForgetQualityAsync(Guid callId)
-    {
-        publishedGrades.TryRemove(callId, out _);
-        await store.DeleteAsync(keys.CallQuality(callId.ToString()));
     }
 }

@@ -1,9 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Core.Calls;
-using Talko.Core.Ephemeral;
-using Talko.Core.Eventing;
 using Talko.Core.Instances;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
@@ -19,9 +16,8 @@ internal sealed class CallHostService(
     CallHost host,
     CallOwnership ownership,
     InstanceLifecycle lifecycle,
-    SipEngineHost sip,
-    IEventBus bus,
-    KeySpace keys,
+    RunningSipEngine sip,
+    CallCommandBus commands,
     IServiceScopeFactory scopes,
     IOptions<CallsOptions> options,
     IOptions<CallOwnershipOptions> ownershipOptions,
@@ -30,7 +26,7 @@ internal sealed class CallHostService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var subscription = await bus.SubscribeAsync(keys.CallCommandsChannel, OnCommandAsync);
+        await using var subscription = await commands.SubscribeAsync(OnCommandAsync, OnUnreadableCommand);
         var lastSweep = DateTimeOffset.MinValue;
         using var timer = new PeriodicTimer(options.Value.RenewInterval, time);
         do
@@ -100,48 +96,37 @@ internal sealed class CallHostService(
         }
     }
 
-    private async Task OnCommandAsync(string message)
+    private async Task OnCommandAsync(CallCommand command)
     {
-        CallCommand? command;
-        try
-        {
-            command = JsonSerializer.Deserialize(message, CallCommandJson.Default.CallCommand);
-        }
-        catch (JsonException)
-        {
-            command = null;
-        }
-
         switch (command)
         {
-            case { Kind: CallCommand.End }:
-                await host.OnCallEndedAsync(command.CallId);
+            case EndCall end:
+                await host.OnCallEndedAsync(end.CallId.Value);
                 break;
-            case { Kind: CallCommand.Leave, UserId: { } userId }:
-                await host.OnLeaveAsync(command.CallId, userId, command.DeviceId);
+            case LeaveCall leave:
+                await host.OnLeaveAsync(leave.CallId.Value, leave.UserId, leave.DeviceId);
                 break;
-            case { Kind: CallCommand.Ring, UserIds: { } ringing }:
+            case RingMembers ring:
                 // Every instance hears it; the owner (claimed for by the instance that started the call) adopts and rings.
                 try
                 {
-                    if (await ownership.FindOwnerAsync(command.CallId.ToString()) == lifecycle.InstanceId
-                        && await host.EnsureOwnedAsync(command.CallId, CancellationToken.None))
+                    if (await ownership.FindOwnerAsync(ring.CallId.ToString()) == lifecycle.InstanceId
+                        && await host.EnsureOwnedAsync(ring.CallId.Value, CancellationToken.None))
                     {
-                        host.Ring(command.CallId, ringing);
+                        host.Ring(ring.CallId.Value, ring.UserIds);
                     }
                 }
                 catch (Exception exception)
                 {
-                    CallsLog.BookkeepingFailed(logger, command.CallId.ToString(), exception);
+                    CallsLog.BookkeepingFailed(logger, ring.CallId.ToString(), exception);
                 }
 
                 break;
-            case { Kind: CallCommand.RingBack, UserId: { } ringUserId }:
-                await host.OnRingCommandAsync(command.CallId, ringUserId, command.DeviceId);
-                break;
-            default:
-                CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);
+            case RingBack back:
+                await host.OnRingBackAsync(back);
                 break;
         }
     }
+
+    private void OnUnreadableCommand(string message) => CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);
 }

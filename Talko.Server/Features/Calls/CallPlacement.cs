@@ -23,7 +23,7 @@ public sealed class CallPlacement(
     InstanceLiveness liveness,
     InstanceLifecycle lifecycle,
     CallHost host,
-    IServiceProvider services,
+    RunningSipEngine sip,
     IOptions<CallOwnershipOptions> ownershipOptions)
 {
     public static string ConferenceUri(Guid callId, string sipAddress) => $"sip:{callId:D}@{sipAddress}";
@@ -32,7 +32,7 @@ public sealed class CallPlacement(
     public async Task<CallLocation> LocateAsync(Guid callId, CancellationToken cancellationToken)
     {
         var self = lifecycle.InstanceId;
-        var ownSip = services.GetRequiredService<SipEngineHost>().SipAddress;
+        var ownSip = sip.SipAddress;
         var key = callId.ToString();
         for (var attempt = 0; attempt < 3; attempt++)
         {

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 using Talko.Core.Conversations;
-using Talko.Core.Ephemeral;
-using Talko.Core.Eventing;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
@@ -12,24 +10,25 @@ using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Calls;
 
-/// <summary>Starting, viewing and ending calls: the durable side (commit first, then publish; ADR 0300's rule).</summary>
+/// <summary>
+/// The durable side of calls for the API: starting (commit first, then publish; ADR 0300's rule), viewing, ending and
+/// leaving. It reaches live calls only through placement (who owns a call) and call commands, never the owner's state.
+/// </summary>
 public sealed class CallService(
     TalkoDbContext db,
     Timeline timeline,
     IConversationEventPublisher events,
     INotificationTrigger notifications,
-    IEventBus bus,
-    IEphemeralStore store,
-    KeySpace keys,
-    CallHost host,
+    CallCommandBus commands,
     CallPlacement placement,
-    Talko.Core.Calls.CallOwnership ownership,
+    CallReader reader,
+    CallEnder ender,
     TimeProvider time,
     IOptions<CallsOptions> options,
     ILogger<CallService> logger)
 {
-    public const string EndedByUser = "ended";
-    public const string EndedEmpty = "empty";
+    public const string EndedByUser = CallEnder.EndedByUser;
+    public const string EndedEmpty = CallEnder.EndedEmpty;
 
     /// <summary>One of: the call started; another is live (<paramref name="ExistingCallId"/>); no instance can take a new call (<paramref name="RetryAfter"/>).</summary>
     public sealed record StartResult(CallView? Call, Guid? ExistingCallId, TimeSpan? RetryAfter = null);
@@ -80,120 +79,26 @@ public sealed class CallService(
         var view = await ViewAsync(callId, cancellationToken);
         await events.PublishAsync(new CallChanged(CallChanged.StartedName, view!), cancellationToken);
         // Bindings live in the ephemeral store, so the owner rings every device wherever it registered (ADR 0611).
+        // The owner (this instance, or the serving one a draining instance placed it on) adopts the call and rings;
+        // sent even with nobody to ring, so that an owner elsewhere adopts the call at once.
         List<Guid> ringing = options.Value.RingDevices ? [.. members.Where(m => m != userId)] : [];
-        if (location.Found && location.OwnerInstanceId == host.InstanceId)
+        if (location.Found)
         {
-            host.Ring(callId, ringing);
-        }
-        else if (location.Found)
-        {
-            // Placed elsewhere (this instance drains): the owner adopts the call now, and rings.
-            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Ring, callId, null, null, ringing), CallCommandJson.Default.CallCommand));
+            await commands.PublishAsync(new RingMembers(new CallId(callId), ringing));
         }
 
         return new StartResult(view, null);
     }
 
-    public async Task<CallView?> ViewAsync(Guid callId, CancellationToken cancellationToken)
-    {
-        var call = await db.Set<Call>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
-        if (call is null)
-        {
-            return null;
-        }
-
-        var participants = await db.Set<CallParticipant>().AsNoTracking().Where(p => p.CallId == callId && p.LeftAt == null)
-            .OrderBy(p => p.JoinedAt).ToListAsync(cancellationToken);
-        var left = await db.Set<CallParticipant>().AsNoTracking().Where(p => p.CallId == callId && p.LeftAt != null)
-            .OrderByDescending(p => p.LeftAt).Take(options.Value.MaxLeftInView).ToListAsync(cancellationToken);
-        var talking = call.EndedAt is null
-            ? (await store.SetMembersAsync(keys.CallTalking(callId.ToString()))).Select(Guid.Parse).ToHashSet()
-            : [];
-        var owner = call.EndedAt is null ? await ownership.FindOwnerAsync(callId.ToString()) : null;
-        var quality = call.EndedAt is null ? CallHost.ReadQuality(await store.GetAsync(keys.CallQuality(callId.ToString()))) : new Dictionary<string, CallQualityView>();
-        return new CallView(
-            call.Id, call.ConversationId, call.EndedAt is null ? "live" : "ended", call.StartedBy, Utc(call.StartedAt), call.EndedAt is { } ended ? Utc(ended) : null,
-            call.EndReason,
-            [.. participants.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, talking.Contains(p.UserId),
-                Quality: quality.GetValueOrDefault(CallHost.QualityKey(p.UserId, p.DeviceId))))],
-            [.. talking],
-            owner,
-            await RecordedMsAsync(callId, cancellationToken),
-            [.. left.Select(p => new CallParticipantView(p.UserId, p.DeviceId, Utc(p.JoinedAt), p.JoinOffsetMs, false, Utc(p.LeftAt!.Value)))]);
-    }
+    public Task<CallView?> ViewAsync(Guid callId, CancellationToken cancellationToken) => reader.ViewAsync(callId, cancellationToken);
 
     /// <summary>Ends a live call once (a concurrent second end finds it ended); every instance hangs up its legs.</summary>
-    public async Task<CallView?> EndAsync(Guid callId, string reason, CancellationToken cancellationToken, Guid? byUser = null)
-    {
-        var call = await db.Set<Call>().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
-        if (call is null)
-        {
-            return null;
-        }
-
-        if (call.EndedAt is null)
-        {
-            call.EndedAt = time.GetUtcNow().UtcDateTime;
-            call.EndReason = reason;
-            call.Version++;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                return await ViewAsync(callId, cancellationToken);
-            }
-
-            CallsLog.Ended(logger, callId, reason);
-            var recorded = await RecordedMsAsync(callId, cancellationToken);
-            await timeline.AppendAsync(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: callId,
-                CallOffsetMs: recorded, SubjectUserId: byUser), cancellationToken);
-            await bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.End, callId, null, null), CallCommandJson.Default.CallCommand));
-            if (await ViewAsync(callId, cancellationToken) is { } view)
-            {
-                await events.PublishAsync(new CallChanged(CallChanged.EndedName, view), cancellationToken);
-            }
-        }
-
-        return await ViewAsync(callId, cancellationToken);
-    }
+    public Task<CallView?> EndAsync(Guid callId, string reason, CancellationToken cancellationToken, Guid? byUser = null) =>
+        ender.EndAsync(callId, reason, cancellationToken, byUser);
 
     /// <summary>Hangs up the caller's legs (of one device, or all of theirs) wherever they are.</summary>
-    public Task LeaveAsync(Guid callId, Guid userId, Guid? deviceId) =>
-        bus.PublishAsync(keys.CallCommandsChannel, JsonSerializer.Serialize(new CallCommand(CallCommand.Leave, callId, userId, deviceId), CallCommandJson.Default.CallCommand));
+    public Task LeaveAsync(Guid callId, Guid userId, Guid? deviceId) => commands.PublishAsync(new LeaveCall(new CallId(callId), userId, deviceId));
 
     /// <summary>Closed segments' length plus the live segment's so far.</summary>
-    public async Task<long> RecordedMsAsync(Guid callId, CancellationToken cancellationToken)
-    {
-        if (host.CurrentOffsetMs(callId) is { } here)
-        {
-            return here;
-        }
-
-        var segments = await db.Set<RecordingSegment>().AsNoTracking().Where(s => s.CallId == callId).ToListAsync(cancellationToken);
-        var closed = segments.Where(s => s.State != SegmentState.Recording).Sum(s => s.DurationMs ?? 0);
-        var live = segments.Where(s => s.State == SegmentState.Recording).OrderByDescending(s => s.Index).FirstOrDefault();
-        return live is null ? closed : live.BaseOffsetMs + Math.Max(0, (long)(time.GetUtcNow().UtcDateTime - live.StartedAt).TotalMilliseconds);
-    }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    public Task<long> RecordedMsAsync(Guid callId, CancellationToken cancellationToken) => reader.RecordedMsAsync(callId, cancellationToken);
 }
-
-/// <summary>A command every instance hears on <see cref="KeySpace.CallCommandsChannel"/>; the instance holding the legs acts.</summary>
-public sealed record CallCommand(string Kind, Guid CallId, Guid? UserId, Guid? DeviceId, IReadOnlyList<Guid>? UserIds = null)
-{
-    public const string End = "end";
-    public const string Leave = "leave";
-
-    /// <summary>The call's owner (only) adopts the call and rings <see cref="UserIds"/>' registered devices; sent when the call was placed on another instance.</summary>
-    public const string Ring = "ring";
-
-    /// <summary>The instance that owns a moved call rings the user's device (<see cref="CallCommand.DeviceId"/>, or all) into it: a moved call's fallback for devices that refused a transfer.</summary>
-    public const string RingBack = "ring-back";
-}
-
-[System.Text.Json.Serialization.JsonSerializable(typeof(CallCommand))]
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-internal sealed partial class CallCommandJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -34,8 +34,18 @@ public static class CallsExtensions
         services.AddSingleton<IPostConfigureOptions<MediaEngineOptions>, RecordingDirectoryDefault>();
 
         services.AddSingleton<CallOwnership>();
+        services.AddSingleton<CallCommandBus>();
+        // The engines report into the sink and take commands through the control; the calls feature reads the sink.
+        // Neither side depends on the other.
+        services.AddSingleton<CallEventSink>();
+        services.AddSingleton<IConferenceMediaObserver>(provider => provider.GetRequiredService<CallEventSink>());
+        services.AddSingleton<IConferenceLegObserver>(provider => provider.GetRequiredService<CallEventSink>());
+        services.AddSingleton<RunningSipEngine>();
+        services.AddSingleton<IConferenceControl, SipConferenceControl>();
+        services.AddSingleton<OwnedCalls>();
+        services.AddSingleton<SegmentClosings>();
+        services.AddSingleton<CallAwarenessProjection>();
         services.AddSingleton<CallHost>();
-        services.AddSingleton<IConferenceMediaObserver>(provider => provider.GetRequiredService<CallHost>());
         services.AddSingleton<CallPlacement>();
         // Registered after the drain's default (which knows no calls), so this one is resolved.
         services.AddSingleton<ILiveCallMover, CallHostLiveCallMover>();
@@ -47,6 +57,9 @@ public static class CallsExtensions
         services.AddHostedService<CallHostService>();
         services.AddHostedService<CallQualityService>();
         services.AddScoped<CallService>();
+        services.AddScoped<CallReader>();
+        services.AddScoped<CallEnder>();
+        services.AddScoped<CallRecordingArchive>();
         services.AddScoped<ILiveCallClock, LiveCallClock>();
         services.AddScoped<CallRecords>();
         services.AddScoped<ICallRecords>(provider => provider.GetRequiredService<CallRecords>());

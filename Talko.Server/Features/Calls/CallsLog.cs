@@ -40,7 +40,4 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "The claim on call {CallId} lapsed before its renewal (a stall here or in Redis); nobody had taken it, so it was claimed again")]
     public static partial void ClaimReclaimed(ILogger logger, Guid callId);
-
-    [LoggerMessage(EventId = 7113, Level = LogLevel.Warning, Message = "Leg {LegId} of call {CallId} is mixing but its caller was not known after {WaitedMs} ms; it is not listed as a participant")]
-    public static partial void JoinUnattributed(ILogger logger, Guid callId, string legId, long waitedMs);
 }

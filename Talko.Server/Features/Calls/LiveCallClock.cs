@@ -6,18 +6,12 @@ using Talko.Server.Features.Conversations;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>The live call of a conversation and its recording offset now, for items posted during it (any instance may ask).</summary>
-internal sealed class LiveCallClock(TalkoDbContext db, IServiceProvider services) : ILiveCallClock
+internal sealed class LiveCallClock(TalkoDbContext db, CallReader reader) : ILiveCallClock
 {
     public async Task<(Guid CallId, long OffsetMs)?> FindLiveAsync(Guid conversationId, CancellationToken cancellationToken)
     {
         var callId = await db.Set<Call>().AsNoTracking().Where(c => c.ConversationId == conversationId && c.EndedAt == null)
             .OrderByDescending(c => c.StartedAt).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
-        if (callId is not { } id)
-        {
-            return null;
-        }
-
-        // CallService itself depends on Timeline, so it is resolved here rather than injected.
-        return (id, await services.GetRequiredService<CallService>().RecordedMsAsync(id, cancellationToken));
+        return callId is { } id ? (id, await reader.RecordedMsAsync(id, cancellationToken)) : null;
     }
 }

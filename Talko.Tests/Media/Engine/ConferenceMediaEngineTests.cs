@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -49,9 +50,9 @@ public sealed class ConferenceMediaEngineTests : IDisposable
 
         // c's SDP names a port nobody listens on: c's real source is learned once it proves itself (ADR 0164).
         var wrongForC = new IPEndPoint(IPAddress.Loopback, c.EndPoint.Port == 65535 ? 65534 : c.EndPoint.Port + 1);
-        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-3", "a", a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
-        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-3", "b", b.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
-        var legC = await engine.AddLegAsync(new MediaLegOptions("conf-3", "c", wrongForC, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-3", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-3", LegId.Inbound("b"), b.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
+        var legC = await engine.AddLegAsync(new MediaLegOptions("conf-3", LegId.Inbound("c"), wrongForC, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
         var started = Stopwatch.StartNew();
 
         await Task.WhenAll(
@@ -60,7 +61,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
             c.SendAsync(legC.LocalRtp, 150, _ => 1210)).WaitAsync(Timeout);
         await Task.Delay(200);
 
-        var legStatistics = string.Join("; ", new[] { "a", "b", "c" }.Select(id => $"{id}: {engine.FindLeg("conf-3", id)!.Statistics.JitterBuffer}"));
+        var legStatistics = string.Join("; ", new[] { "a", "b", "c" }.Select(id => $"{id}: {engine.FindLeg("conf-3", LegId.Inbound(id))!.Statistics.JitterBuffer}"));
         foreach (var (listener, ownTone) in tones)
         {
             var heard = listener.Heard;
@@ -84,9 +85,9 @@ public sealed class ConferenceMediaEngineTests : IDisposable
             }
         }
 
-        var statisticsC = engine.FindLeg("conf-3", "c")!.Statistics;
+        var statisticsC = engine.FindLeg("conf-3", LegId.Inbound("c"))!.Statistics;
         Assert.True(statisticsC.SourceLatches >= 1);
-        Assert.Equal(c.EndPoint, engine.FindLeg("conf-3", "c")!.CurrentRemote);
+        Assert.Equal(c.EndPoint, engine.FindLeg("conf-3", LegId.Inbound("c"))!.CurrentRemote);
         Assert.Equal(0, statisticsC.DroppedMalformed);
         Assert.Equal(new RtpSourceOptions().LearningPackets - 1, statisticsC.DroppedUnknownSource); // the run that proved c
 
@@ -128,8 +129,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var engine = CreateEngine(probe);
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
         await using var b = new RtpTestPeer(AudioCodec.Pcmu);
-        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-t", "alice", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
-        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-t", "bob", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-t", LegId.Inbound("alice"), a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var legB = await engine.AddLegAsync(new MediaLegOptions("conf-t", LegId.Inbound("bob"), b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
         // Script: alice talks for frames 5-44 (800 ms), bob for 70-109 (800 ms), both send silence otherwise.
         await Task.WhenAll(
@@ -161,8 +162,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
         await using var b = new RtpTestPeer(AudioCodec.Pcmu);
         await using var stranger = new RtpTestPeer(AudioCodec.Pcmu);
-        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-m", "a", a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
-        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-m", "b", b.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        var legA = await engine.AddLegAsync(new MediaLegOptions("conf-m", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-m", LegId.Inbound("b"), b.EndPoint, AudioCodec.Pcmu, 101)).AsTask().WaitAsync(Timeout);
 
         // a: a DTMF '5' (telephone-event), garbage, and a comfort-noise packet (PT 13) that is not negotiated.
         await a.SendTelephoneEventAsync(legA.LocalRtp, 101, 5, updates: 10).WaitAsync(Timeout);
@@ -203,16 +204,16 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await stranger.SendAsync(legA.LocalRtp, 10, _ => 1000).WaitAsync(Timeout);
         await Task.Delay(300);
 
-        var statistics = engine.FindLeg("conf-m", "a")!.Statistics;
+        var statistics = engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics;
         Assert.Equal(13, statistics.TelephoneEventPackets);
-        await WaitUntilAsync(() => engine.FindLeg("conf-m", "a")!.Statistics.DroppedMalformed >= 2 + flooded);
-        statistics = engine.FindLeg("conf-m", "a")!.Statistics;
+        await WaitUntilAsync(() => engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics.DroppedMalformed >= 2 + flooded);
+        statistics = engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics;
         Assert.Equal(2 + flooded, statistics.DroppedMalformed);
         Assert.Equal(1, statistics.DroppedUnknownPayloadType);
         Assert.Equal(10, statistics.DroppedUnknownSource);
 
         var dtmf = Assert.Single(probe.TelephoneEvents);
-        Assert.Equal(("a", '5'), (dtmf.LegId, dtmf.Event.Symbol));
+        Assert.Equal((LegId.Inbound("a"), '5'), (dtmf.LegId, dtmf.Event.Symbol));
 
         // b heard nothing but digital silence: neither the DTMF payloads nor the stranger were mixed as audio.
         Assert.True(b.PacketsReceived > 20);
@@ -233,8 +234,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var phone = new RtpTestPeer(AudioCodec.Pcmu);
         await using var other = new RtpTestPeer(AudioCodec.Pcmu);
         await using var stranger = new RtpTestPeer(AudioCodec.Pcmu, IPAddress.Parse("127.0.0.2"));
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "phone", phone.EndPoint, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
-        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-x", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-x", LegId.Inbound("phone"), phone.EndPoint, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
+        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-x", LegId.Inbound("other"), other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         var learning = new RtpSourceOptions().LearningPackets;
 
         // Probes as a scanner sends them (a short in-sequence burst, a spray of single packets), then a whole second of a
@@ -254,7 +255,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await ProbeAsync();
         await Task.Delay(300);
         Assert.Equal(0, stranger.PacketsReceived);
-        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", "phone")!.CurrentRemote);
+        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", LegId.Inbound("phone"))!.CurrentRemote);
         Assert.True(phone.PacketsReceived > 0, "the phone gets the mix at its signalled address before it speaks");
 
         await phone.SendAsync(leg.LocalRtp, 25, _ => 600).WaitAsync(Timeout);
@@ -263,10 +264,10 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await ProbeAsync();
         await Task.Delay(300);
         Assert.Equal(0, stranger.PacketsReceived);
-        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", "phone")!.CurrentRemote);
+        Assert.Equal(phone.EndPoint, engine.FindLeg("conf-x", LegId.Inbound("phone"))!.CurrentRemote);
         Assert.True(phone.PacketsReceived > phoneBefore + 10, "the phone still gets the mix");
-        Assert.Equal(0, engine.FindLeg("conf-x", "phone")!.Statistics.SourceLatches);
-        Assert.Equal(2 * (learning - 1 + 20 + StreamPackets), engine.FindLeg("conf-x", "phone")!.Statistics.DroppedUnknownSource);
+        Assert.Equal(0, engine.FindLeg("conf-x", LegId.Inbound("phone"))!.Statistics.SourceLatches);
+        Assert.Equal(2 * (learning - 1 + 20 + StreamPackets), engine.FindLeg("conf-x", LegId.Inbound("phone"))!.Statistics.DroppedUnknownSource);
         Assert.DoesNotContain(ChunkAmplitudes(other.Heard, 1000), a => a > 300); // nothing of the stranger was mixed
     }
 
@@ -282,19 +283,19 @@ public sealed class ConferenceMediaEngineTests : IDisposable
 
         // The SDP names the phone's private address, where nobody listens; it really sends from its NAT binding.
         var privateAddress = new IPEndPoint(IPAddress.Loopback, FreeUdpPort());
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "phone", privateAddress, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
-        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-n", "other", other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-n", LegId.Inbound("phone"), privateAddress, AudioCodec.Pcmu, null, SignallingAddress: IPAddress.Loopback)).AsTask().WaitAsync(Timeout);
+        await using var otherLeg = await engine.AddLegAsync(new MediaLegOptions("conf-n", LegId.Inbound("other"), other.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         const uint PhoneSsrc = 0x5EED;
 
         await firstBinding.SendAsync(leg.LocalRtp, 50, _ => 600, ssrcOverride: PhoneSsrc).WaitAsync(Timeout);
-        Assert.Equal(firstBinding.EndPoint, engine.FindLeg("conf-n", "phone")!.CurrentRemote);
+        Assert.Equal(firstBinding.EndPoint, engine.FindLeg("conf-n", LegId.Inbound("phone"))!.CurrentRemote);
         Assert.True(firstBinding.PacketsReceived >= 20, $"the first binding received {firstBinding.PacketsReceived} packets");
 
         // The binding changes: the same stream now arrives from a new port. Quiet period (2 s) plus a wide margin.
         await secondBinding.SendAsync(leg.LocalRtp, 200, _ => 900, ssrcOverride: PhoneSsrc).WaitAsync(Timeout);
-        Assert.Equal(secondBinding.EndPoint, engine.FindLeg("conf-n", "phone")!.CurrentRemote);
+        Assert.Equal(secondBinding.EndPoint, engine.FindLeg("conf-n", LegId.Inbound("phone"))!.CurrentRemote);
         Assert.True(secondBinding.PacketsReceived >= 50, $"the new binding received only {secondBinding.PacketsReceived} packets");
-        Assert.Equal(2, engine.FindLeg("conf-n", "phone")!.Statistics.SourceLatches);
+        Assert.Equal(2, engine.FindLeg("conf-n", LegId.Inbound("phone"))!.Statistics.SourceLatches);
         var fullChunks = ChunkAmplitudes(other.Heard, 900).Count(a => a > 6500);
         Assert.True(fullChunks >= 5, $"the phone's audio from its new binding reached the other leg in only {fullChunks} chunks");
     }
@@ -313,8 +314,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
         await using var b = new RtpTestPeer(AudioCodec.Pcmu);
-        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-s", "a", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
-        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-s", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-s", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-s", LegId.Inbound("b"), b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
         // The same peer restarts with a new SSRC, sequence and timestamp base (e.g. a re-INVITE on the phone).
         await a.SendAsync(legA.LocalRtp, 25, _ => null, ssrcOverride: 1111).WaitAsync(Timeout);
@@ -326,7 +327,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var clockAfter = engine.GetClock("conf-s");
         await Task.Delay(100);
 
-        var statistics = engine.FindLeg("conf-s", "a")!.Statistics;
+        var statistics = engine.FindLeg("conf-s", LegId.Inbound("a"))!.Statistics;
         Assert.Equal(1, statistics.SsrcChanges);
         Assert.Equal(75, statistics.PacketsReceived);
         var heard = b.Heard;
@@ -346,8 +347,8 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         });
         await using var a = new RtpTestPeer(AudioCodec.Pcma, IPAddress.IPv6Loopback);
         await using var b = new RtpTestPeer(AudioCodec.Pcmu, IPAddress.IPv6Loopback);
-        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-6", "a", a.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
-        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-6", "b", b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var legA = await engine.AddLegAsync(new MediaLegOptions("conf-6", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcma, null)).AsTask().WaitAsync(Timeout);
+        await using var legB = await engine.AddLegAsync(new MediaLegOptions("conf-6", LegId.Inbound("b"), b.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         Assert.Equal(IPAddress.IPv6Loopback, legA.LocalRtp.Address);
 
         await a.SendAsync(legA.LocalRtp, 50, _ => 1000).WaitAsync(Timeout);
@@ -356,7 +357,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var heard = b.Heard;
         var fullChunks = ChunkAmplitudes(heard, 1000).Count(a => a > 6500);
         Assert.True(fullChunks >= 5, $"b heard a over IPv6 at full level in only {fullChunks} chunks");
-        Assert.Equal(50, engine.FindLeg("conf-6", "a")!.Statistics.PacketsReceived);
+        Assert.Equal(50, engine.FindLeg("conf-6", LegId.Inbound("a"))!.Statistics.PacketsReceived);
     }
 
     [Fact]
@@ -365,7 +366,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var probe = new ObserverProbe();
         await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-h", "a", a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-h", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
         await WaitUntilAsync(() => a.PacketsReceived >= 5);
         leg.SetOnHold(true);
@@ -392,7 +393,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var engine = CreateEngine(probe, configure: o => o.Recording.Directory = null);
         await using var first = new RtpTestPeer(AudioCodec.Pcmu);
         await using var second = new RtpTestPeer(AudioCodec.Pcmu);
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-u", "a", first.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-u", LegId.Inbound("a"), first.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
         await WaitUntilAsync(() => first.PacketsReceived >= 3);
         leg.UpdateRemote(second.EndPoint);
@@ -408,20 +409,20 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var probe = new ObserverProbe();
         await using var engine = CreateEngine(probe, pairs: 2, configure: o => o.Recording.Directory = null);
         var remote = new IPEndPoint(IPAddress.Loopback, 9);
-        var one = await engine.AddLegAsync(new MediaLegOptions("conf-p", "1", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
-        await using var two = await engine.AddLegAsync(new MediaLegOptions("conf-p", "2", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        var one = await engine.AddLegAsync(new MediaLegOptions("conf-p", LegId.Inbound("1"), remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var two = await engine.AddLegAsync(new MediaLegOptions("conf-p", LegId.Inbound("2"), remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
         await Assert.ThrowsAsync<RtpPortRangeExhaustedException>(
-            () => engine.AddLegAsync(new MediaLegOptions("conf-other", "3", remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
+            () => engine.AddLegAsync(new MediaLegOptions("conf-other", LegId.Inbound("3"), remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
         Assert.DoesNotContain("conf-other", engine.ConferenceIds);
 
         var freedPort = one.LocalRtp.Port;
         await one.DisposeAsync().AsTask().WaitAsync(Timeout);
-        await using var three = await engine.AddLegAsync(new MediaLegOptions("conf-p", "3", remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var three = await engine.AddLegAsync(new MediaLegOptions("conf-p", LegId.Inbound("3"), remote, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         Assert.Equal(freedPort, three.LocalRtp.Port);
 
         await Assert.ThrowsAsync<InvalidOperationException>(
-            () => engine.AddLegAsync(new MediaLegOptions("conf-p", "2", remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
+            () => engine.AddLegAsync(new MediaLegOptions("conf-p", LegId.Inbound("2"), remote, AudioCodec.Pcmu, null)).AsTask()).WaitAsync(Timeout);
     }
 
     [Fact]
@@ -436,7 +437,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var peer = new RtpTestPeer(AudioCodec.Pcmu);
         using var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         rtcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-r", "a", peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-r", LegId.Inbound("a"), peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         var localRtcp = new IPEndPoint(leg.LocalRtp.Address, leg.LocalRtp.Port + 1);
 
         await peer.SendAsync(leg.LocalRtp, 20, _ => 440).WaitAsync(Timeout);
@@ -461,7 +462,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var block = Assert.Single(senderReport.Blocks);
         Assert.Equal(peer.Ssrc, block.Ssrc);
         Assert.True(senderReport.SenderInfo!.Value.PacketCount > 0);
-        Assert.True(engine.FindLeg("conf-r", "a")!.Statistics.RtcpReceived >= 1);
+        Assert.True(engine.FindLeg("conf-r", LegId.Inbound("a"))!.Statistics.RtcpReceived >= 1);
     }
 
     [Fact]
@@ -476,9 +477,9 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await using var peer = new RtpTestPeer(AudioCodec.Pcmu);
         using var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         rtcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-q", "a", peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
+        await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-q", LegId.Inbound("a"), peer.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
         var localRtcp = new IPEndPoint(leg.LocalRtp.Address, leg.LocalRtp.Port + 1);
-        var mediaLeg = engine.FindLeg("conf-q", "a")!;
+        var mediaLeg = engine.FindLeg("conf-q", LegId.Inbound("a"))!;
         Assert.Equal(Talko.Core.Media.Quality.CallQualityGrade.Unknown, mediaLeg.Quality.Grade);
 
         await peer.SendAsync(leg.LocalRtp, 20, _ => 440).WaitAsync(Timeout);

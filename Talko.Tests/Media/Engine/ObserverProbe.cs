@@ -1,3 +1,4 @@
+using Talko.Core.Calls;
 using System.Collections.Concurrent;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Recording;
@@ -12,19 +13,19 @@ internal sealed class ObserverProbe : IConferenceMediaObserver
 
     public ConcurrentQueue<string> Events { get; } = new();
 
-    public ConcurrentQueue<(string LegId, TelephoneEvent Event)> TelephoneEvents { get; } = new();
+    public ConcurrentQueue<(LegId LegId, TelephoneEvent Event)> TelephoneEvents { get; } = new();
 
     public Task<RecordingResult> Recording => recording.Task;
 
-    public void OnLegJoined(string conferenceId, string legId) => Events.Enqueue($"joined {legId}");
+    public void OnLegJoined(string conferenceId, LegId legId) => Events.Enqueue($"joined {legId}");
 
-    public void OnLegLeft(string conferenceId, string legId) => Events.Enqueue($"left {legId}");
+    public void OnLegLeft(string conferenceId, LegId legId) => Events.Enqueue($"left {legId}");
 
-    public void OnTalkingStarted(string conferenceId, string legId, TimeSpan offset) => Events.Enqueue($"talking {legId}");
+    public void OnTalkingStarted(string conferenceId, LegId legId, TimeSpan offset) => Events.Enqueue($"talking {legId}");
 
-    public void OnTalkingStopped(string conferenceId, string legId, TimeSpan offset) => Events.Enqueue($"quiet {legId}");
+    public void OnTalkingStopped(string conferenceId, LegId legId, TimeSpan offset) => Events.Enqueue($"quiet {legId}");
 
-    public void OnTelephoneEvent(string conferenceId, string legId, TelephoneEvent telephoneEvent) =>
+    public void OnTelephoneEvent(string conferenceId, LegId legId, TelephoneEvent telephoneEvent) =>
         TelephoneEvents.Enqueue((legId, telephoneEvent));
 
     public void OnRecordingCompleted(RecordingResult result) => recording.TrySetResult(result);

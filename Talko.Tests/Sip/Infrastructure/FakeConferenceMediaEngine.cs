@@ -32,7 +32,7 @@ internal sealed class FakeMediaLeg(MediaLegOptions options, IPEndPoint localRtp)
 
     public MediaLegOptions Options { get; } = options;
 
-    public string LegId => Options.LegId;
+    public Talko.Core.Calls.LegId LegId => Options.LegId;
 
     public IPEndPoint LocalRtp { get; } = localRtp;
 
