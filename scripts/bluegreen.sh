@@ -131,7 +131,7 @@ start_instance() { # name port sip-port rtp-base; sets instance_pid
       Talko__Auth__SigningKey="Ymx1ZWdyZWVuLXNpZ25pbmcta2V5LTAxMjM0NTY3ODlhYmNkZWY=" \
       Talko__Accounts__IdentifierHashKey="Ymx1ZWdyZWVuLWlkZW50aWZpZXIta2V5LTAxMjM0NTY3ODk=" \
       Talko__Accounts__Smtp__Host=127.0.0.1 Talko__Accounts__Smtp__Port="$smtp_port" Talko__Accounts__Smtp__EnableTls=false \
-      Talko__Accounts__AuthRequestsPerIp=100000 \
+      Talko__Accounts__AuthRequestsPerIp=100000 Talko__Accounts__CodeRequestsPerRequester=100000 \
       Talko__Drain__LoadBalancerGrace="$DRAIN_GRACE" Talko__Drain__ReconnectWindow="$DRAIN_WINDOW" \
       Talko__Drain__ReconnectJitter="$DRAIN_JITTER" Talko__Drain__ReconnectCloseAfter="$DRAIN_CLOSE_AFTER" \
       Talko__Drain__HardDeadline="$DRAIN_HARD" Talko__Drain__CallDeadline="$DRAIN_CALL_DEADLINE" \
