@@ -1,4 +1,5 @@
 using Talko.Bench.Awareness;
+using Talko.Bench.Codecs;
 using Talko.Bench.Imaging;
 using Talko.Bench.Mixing;
 using Talko.Bench.Sip;
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
     "metrics" => await MetricsBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "opus" => await OpusBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -22,6 +24,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- opus [--runs N] [--frames N] [--bitrate B]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }
