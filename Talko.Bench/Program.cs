@@ -15,6 +15,7 @@ return args.FirstOrDefault() switch
     "metrics" => await MetricsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "opus" => await OpusBenchmark.RunAsync(args.Skip(1).ToArray()),
     "resampler" => await ResamplerBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "wideband" => await WidebandMixBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -27,6 +28,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- opus [--runs N] [--frames N] [--bitrate B]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- resampler [--runs N] [--frames N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- wideband [--runs N] [--frames N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }

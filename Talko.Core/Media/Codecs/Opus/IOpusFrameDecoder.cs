@@ -1,7 +1,7 @@
 namespace Talko.Core.Media.Codecs.Opus;
 
 /// <summary>
-/// Decodes to 20 ms mono frames at 48 kHz. For a lost packet the caller picks, in this order: <see cref="DecodeFec"/>
+/// Decodes to 20 ms mono frames (at 48 kHz unless made for another rate). For a lost packet the caller picks, in this order: <see cref="DecodeFec"/>
 /// when the packet after it has arrived (in-band FEC, RFC 6716 section 2.1.7), <see cref="Conceal"/> otherwise. One
 /// instance per stream; not thread-safe.
 /// </summary>

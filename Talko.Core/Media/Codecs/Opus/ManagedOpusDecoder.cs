@@ -5,9 +5,16 @@ namespace Talko.Core.Media.Codecs.Opus;
 /// <summary>Concentus's managed decoder, built directly (see <see cref="ManagedOpusEncoder"/>).</summary>
 internal sealed class ManagedOpusDecoder : IOpusFrameDecoder
 {
+    private readonly Concentus.Structs.OpusDecoder decoder;
+    private readonly int frameSamples;
+
+    public ManagedOpusDecoder(int sampleRate = OpusFormat.SampleRate)
+    {
+        frameSamples = sampleRate / 1000 * OpusFormat.FrameMilliseconds;
 #pragma warning disable CS0618 // see ManagedOpusEncoder
-    private readonly Concentus.Structs.OpusDecoder decoder = new(OpusFormat.SampleRate, OpusFormat.Channels);
+        decoder = new(sampleRate, OpusFormat.Channels);
 #pragma warning restore CS0618
+    }
 
     public int Decode(ReadOnlySpan<byte> packet, Span<short> frame) => packet.IsEmpty ? Conceal(frame) : Run(packet, frame, fec: false);
 
@@ -23,7 +30,7 @@ internal sealed class ManagedOpusDecoder : IOpusFrameDecoder
     {
         try
         {
-            return ((IOpusDecoder)decoder).Decode(packet, frame, Math.Min(frame.Length, OpusFormat.FrameSamples), fec);
+            return ((IOpusDecoder)decoder).Decode(packet, frame, Math.Min(frame.Length, frameSamples), fec);
         }
         catch (OpusException)
         {

@@ -6,11 +6,13 @@ namespace Talko.Core.Media.Codecs.Opus;
 internal sealed class ManagedOpusEncoder : IOpusFrameEncoder
 {
     private readonly Concentus.Structs.OpusEncoder encoder;
+    private readonly int frameSamples;
 
     public ManagedOpusEncoder(OpusEncoderSettings settings)
     {
 #pragma warning disable CS0618 // the struct constructors are marked obsolete to steer callers to the factory, which may pick native code
-        encoder = new Concentus.Structs.OpusEncoder(OpusFormat.SampleRate, OpusFormat.Channels, OpusApplication.OPUS_APPLICATION_VOIP)
+        frameSamples = settings.FrameSamples;
+        encoder = new Concentus.Structs.OpusEncoder(settings.SampleRate, OpusFormat.Channels, OpusApplication.OPUS_APPLICATION_VOIP)
 #pragma warning restore CS0618
         {
             Bitrate = settings.Bitrate,
@@ -27,12 +29,12 @@ internal sealed class ManagedOpusEncoder : IOpusFrameEncoder
 
     public int Encode(ReadOnlySpan<short> frame, Span<byte> packet)
     {
-        if (frame.Length != OpusFormat.FrameSamples)
+        if (frame.Length != frameSamples)
         {
-            throw new ArgumentException($"An Opus frame here is {OpusFormat.FrameSamples} samples.", nameof(frame));
+            throw new ArgumentException($"An Opus frame here is {frameSamples} samples.", nameof(frame));
         }
 
-        return encoder.Encode(frame, OpusFormat.FrameSamples, packet, Math.Min(packet.Length, OpusFormat.MaxPacketBytes));
+        return encoder.Encode(frame, frameSamples, packet, Math.Min(packet.Length, OpusFormat.MaxPacketBytes));
     }
 
     public void Dispose()

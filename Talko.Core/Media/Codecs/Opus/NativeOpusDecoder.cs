@@ -4,13 +4,15 @@ namespace Talko.Core.Media.Codecs.Opus;
 internal sealed unsafe class NativeOpusDecoder : IOpusFrameDecoder
 {
     private readonly NativeOpusLibrary library;
+    private readonly int frameSamples;
     private nint state;
 
-    public NativeOpusDecoder(NativeOpusLibrary library)
+    public NativeOpusDecoder(NativeOpusLibrary library, int sampleRate = OpusFormat.SampleRate)
     {
         this.library = library;
+        frameSamples = sampleRate / 1000 * OpusFormat.FrameMilliseconds;
         int error;
-        state = library.DecoderCreate(OpusFormat.SampleRate, OpusFormat.Channels, &error);
+        state = library.DecoderCreate(sampleRate, OpusFormat.Channels, &error);
         if (state == 0 || error != 0)
         {
             throw new InvalidOperationException($"opus_decoder_create failed with {error}.");
@@ -36,7 +38,7 @@ internal sealed unsafe class NativeOpusDecoder : IOpusFrameDecoder
         ObjectDisposedException.ThrowIf(state == 0, this);
 
         // Concealment and FEC must ask for exactly the missing duration; a normal decode may return less (a 10 ms packet).
-        var samples = Math.Min(frame.Length, OpusFormat.FrameSamples);
+        var samples = Math.Min(frame.Length, frameSamples);
         fixed (byte* data = packet)
         fixed (short* pcm = frame)
         {

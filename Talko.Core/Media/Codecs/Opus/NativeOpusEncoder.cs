@@ -4,13 +4,15 @@ namespace Talko.Core.Media.Codecs.Opus;
 internal sealed unsafe class NativeOpusEncoder : IOpusFrameEncoder
 {
     private readonly NativeOpusLibrary library;
+    private readonly int frameSamples;
     private nint state;
 
     public NativeOpusEncoder(NativeOpusLibrary library, OpusEncoderSettings settings)
     {
         this.library = library;
         int error;
-        state = library.EncoderCreate(OpusFormat.SampleRate, OpusFormat.Channels, NativeOpusLibrary.ApplicationVoip, &error);
+        frameSamples = settings.FrameSamples;
+        state = library.EncoderCreate(settings.SampleRate, OpusFormat.Channels, NativeOpusLibrary.ApplicationVoip, &error);
         if (state == 0 || error != 0)
         {
             throw new InvalidOperationException($"opus_encoder_create failed with {error}.");
@@ -34,15 +36,15 @@ internal sealed unsafe class NativeOpusEncoder : IOpusFrameEncoder
     public int Encode(ReadOnlySpan<short> frame, Span<byte> packet)
     {
         ObjectDisposedException.ThrowIf(state == 0, this);
-        if (frame.Length != OpusFormat.FrameSamples)
+        if (frame.Length != frameSamples)
         {
-            throw new ArgumentException($"An Opus frame here is {OpusFormat.FrameSamples} samples.", nameof(frame));
+            throw new ArgumentException($"An Opus frame here is {frameSamples} samples.", nameof(frame));
         }
 
         fixed (short* pcm = frame)
         fixed (byte* data = packet)
         {
-            var length = library.Encode(state, pcm, OpusFormat.FrameSamples, data, Math.Min(packet.Length, OpusFormat.MaxPacketBytes));
+            var length = library.Encode(state, pcm, frameSamples, data, Math.Min(packet.Length, OpusFormat.MaxPacketBytes));
             return length >= 0 ? length : throw new InvalidOperationException($"opus_encode failed with {length}.");
         }
     }

@@ -67,8 +67,12 @@ public sealed class OpusCodecs
     public IOpusFrameEncoder CreateEncoder(int bitrate) =>
         CreateEncoder(new OpusEncoderSettings(bitrate, Options.Complexity, InbandFec: true, Options.ExpectedPacketLossPercent));
 
-    public IOpusFrameEncoder CreateEncoder(OpusEncoderSettings settings) =>
+    public IOpusFrameEncoder CreateEncoder(OpusEncoderSettings settings) => settings.SampleRate is not (8000 or 12000 or 16000 or 24000 or 48000)
+        ? throw new ArgumentException($"Opus takes 8, 12, 16, 24 or 48 kHz, not {settings.SampleRate} Hz.", nameof(settings))
+        :
         native is not null ? new NativeOpusEncoder(native, settings) : new ManagedOpusEncoder(settings);
 
-    public IOpusFrameDecoder CreateDecoder() => native is not null ? new NativeOpusDecoder(native) : new ManagedOpusDecoder();
+    /// <summary>A decoder to 20 ms frames at <paramref name="sampleRate"/> (48 kHz unless a 16 kHz mix is measured).</summary>
+    public IOpusFrameDecoder CreateDecoder(int sampleRate = OpusFormat.SampleRate) =>
+        native is not null ? new NativeOpusDecoder(native, sampleRate) : new ManagedOpusDecoder(sampleRate);
 }
