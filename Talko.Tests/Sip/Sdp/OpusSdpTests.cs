@@ -96,4 +96,13 @@ public sealed class OpusSdpTests
         Assert.Equal(bitrate, parsed.MaxAverageBitrate);
         Assert.Equal(fec, parsed.UseInbandFec);
     }
+
+    [Fact]
+    public void The_conference_engine_refuses_opus_until_its_media_engine_carries_it()
+    {
+        var options = new Talko.Core.Sip.Conferencing.ConferencingOptions { Codecs = [AudioCodec.Opus, AudioCodec.Pcmu] };
+        var error = Assert.Throws<ArgumentException>(() => new Talko.Core.Sip.Conferencing.ConferenceCallHandler(
+            null!, null!, null!, null!, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.Contains("Opus", error.Message, StringComparison.Ordinal);
+    }
 }
