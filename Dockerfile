@@ -23,9 +23,9 @@ COPY --from=web /src/Talko.Server/webclient/ Talko.Server/webclient/
 RUN dotnet publish Talko.Server/Talko.Server.csproj -c Release --no-restore -p:SkipTalkoWeb=true -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
-# curl for the HEALTHCHECK; nothing else is added to the runtime image.
+# curl for the HEALTHCHECK; libopus0 for native Opus (without it Talko falls back to the slower managed Concentus).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && apt-get install -y --no-install-recommends curl libopus0 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./

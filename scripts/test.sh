@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: brings up Redis and PostgreSQL on loopback (installing them, sipp, baresip and linphonec, with apt-get
+# The test command: brings up Redis and PostgreSQL on loopback (installing them, sipp, baresip, linphonec, libopus0 and opus-tools, with apt-get
 # when missing and running as root), checks deploy/ (promtool on the Prometheus configuration and alert rules, the
 # Grafana dashboard against its generator), then runs `dotnet test Talko.sln` and prints
 # "N passed, N failed[, N skipped]" as its last line. Exits non-zero on any failure.
@@ -24,6 +24,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -n "$pg_bin" ] || missing+=(postgresql)
 command -v sipp >/dev/null || missing+=(sip-tester)
 command -v sox >/dev/null || missing+=(sox)
+[ -e /usr/lib/x86_64-linux-gnu/libopus.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libopus.so.0 ] || missing+=(libopus0) # native Opus (Talko:Media:Opus)
+command -v opusinfo >/dev/null || missing+=(opus-tools) # opusinfo/opusdec check the Ogg Opus recordings
 command -v baresip >/dev/null || missing+=(baresip-core) # the softphone interop tests (g711, ausine, sndfile, ctrl_tcp, menu)
 command -v linphonec >/dev/null || missing+=(linphone-cli) # the linphonec interop tests
 command -v djpeg >/dev/null || missing+=(libjpeg-turbo-progs) # the JPEG encoder's interoperability test

@@ -27,6 +27,7 @@ public static class TalkoHostExtensions
             options.ShutdownTimeout = builder.Configuration.GetValue($"{TalkoOptions.Section}:{nameof(TalkoOptions.ShutdownTimeout)}", TimeSpan.FromSeconds(30)));
         builder.Services.AddSingleton<DataDirectory>();
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddHostedService<OpusStartupCheck>();
 
         builder.AddTalkoLogging(instance)
             .AddTalkoTelemetry(instance, mode)

@@ -6,18 +6,23 @@ internal static class AudioSignals
     public const int SampleRate = 8000;
 
     /// <summary>Fills <paramref name="frame"/> with a sine continuing from sample index <paramref name="start"/>.</summary>
-    public static void Tone(Span<short> frame, double frequency, double amplitude, long start)
+    public static void Tone(Span<short> frame, double frequency, double amplitude, long start) =>
+        Tone(frame, frequency, amplitude, start, SampleRate);
+
+    public static void Tone(Span<short> frame, double frequency, double amplitude, long start, int sampleRate)
     {
         for (var i = 0; i < frame.Length; i++)
         {
-            frame[i] = (short)(amplitude * Math.Sin(2 * Math.PI * frequency * (start + i) / SampleRate));
+            frame[i] = (short)(amplitude * Math.Sin(2 * Math.PI * frequency * (start + i) / sampleRate));
         }
     }
 
     /// <summary>Relative power of <paramref name="frequency"/> in the samples (Goertzel), normalised by length.</summary>
-    public static double Power(ReadOnlySpan<short> samples, double frequency)
+    public static double Power(ReadOnlySpan<short> samples, double frequency) => Power(samples, frequency, SampleRate);
+
+    public static double Power(ReadOnlySpan<short> samples, double frequency, int sampleRate)
     {
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / SampleRate);
+        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
         double previous = 0, beforePrevious = 0;
         foreach (var sample in samples)
         {
@@ -32,4 +37,18 @@ internal static class AudioSignals
 
     /// <summary>Amplitude estimate of a tone: sqrt(power) * 2 for a pure sine.</summary>
     public static double Amplitude(ReadOnlySpan<short> samples, double frequency) => 2 * Math.Sqrt(Power(samples, frequency));
+
+    public static double Amplitude(ReadOnlySpan<short> samples, double frequency, int sampleRate) => 2 * Math.Sqrt(Power(samples, frequency, sampleRate));
+
+    /// <summary>Root mean square of the samples.</summary>
+    public static double Rms(ReadOnlySpan<short> samples)
+    {
+        double sum = 0;
+        foreach (var sample in samples)
+        {
+            sum += (double)sample * sample;
+        }
+
+        return samples.IsEmpty ? 0 : Math.Sqrt(sum / samples.Length);
+    }
 }

@@ -1,3 +1,4 @@
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Jitter;
 using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Recording;
@@ -18,6 +19,9 @@ public sealed class MediaEngineOptions
     public ConferenceMixerOptions Mixer { get; set; } = new();
 
     public RecordingOptions Recording { get; set; } = new();
+
+    /// <summary>Opus: which implementation, and the encoders' complexity and bitrates.</summary>
+    public OpusOptions Opus { get; set; } = new();
 
     /// <summary>Mean RTCP report interval; each report is sent after 0.5-1.5 times this (RFC 3550 section 6.2).</summary>
     public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -44,6 +48,7 @@ public sealed class MediaEngineOptions
         }
 
         Sources.Validate();
+        Opus.Validate();
         if (Jitter.FrameSamples != Mixer.FrameSamples)
         {
             throw new ArgumentException("Media:Jitter:FrameSamples must equal Media:Mixer:FrameSamples.");

@@ -5,7 +5,7 @@ namespace Talko.Core.Sip.Conferencing;
 /// <summary>Conference signalling choices.</summary>
 public sealed class ConferencingOptions
 {
-    /// <summary>Codecs accepted in offers; order is the preference when the engine makes an offer.</summary>
+    /// <summary>Codecs accepted in offers; order is the preference when the engine makes an offer. PCMU and PCMA only until the media engine carries Opus (ADR 0810).</summary>
     public IReadOnlyList<AudioCodec> Codecs { get; set; } = [AudioCodec.Pcmu, AudioCodec.Pcma];
 
     /// <summary>Send 180 Ringing before the 200 (an answering conference does not really ring, but peers expect it).</summary>

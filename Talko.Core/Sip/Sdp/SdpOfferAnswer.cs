@@ -9,15 +9,36 @@ public sealed record SdpNegotiation(int MediaIndex, AudioCodec Codec, int? Telep
 {
     /// <summary>The peer put us on hold: it will not receive (sendonly/inactive) or gave 0.0.0.0 (RFC 3264 section 8.4, RFC 2543 style).</summary>
     public bool IsHold => RemoteDirection is SdpDirection.SendOnly or SdpDirection.Inactive || RemoteRtp.Address.Equals(IPAddress.Any);
+
+    /// <summary>The RTP payload type both sides use for <see cref="Codec"/>: static for G.711, the offerer's dynamic one for Opus.</summary>
+    public int PayloadType { get; init; } = (int)Codec;
+
+    /// <summary>For Opus: what the peer wants to receive (its a=fmtp), RFC 7587 defaults when it gave none; null for G.711.</summary>
+    public OpusSdpParameters? RemoteOpus { get; init; }
 }
 
-/// <summary>RFC 3264 offer/answer for G.711 audio with telephone-event (RFC 4733), ptime 20.</summary>
+/// <summary>
+/// RFC 3264 offer/answer for audio: Opus (RFC 7587) and G.711, with telephone-event (RFC 4733), ptime 20. Offers list
+/// Opus first, then PCMU and PCMA; an answer takes the best codec the peer offers: wideband Opus when offered and
+/// supported, else the offerer's first G.711.
+/// </summary>
 public static class SdpOfferAnswer
 {
     public const int PacketTimeMs = 20;
     public const int DefaultTelephoneEventPayloadType = 101;
 
-    /// <summary>Picks the first audio stream whose offer names a codec we support, in the offerer's order; null means 488.</summary>
+    /// <summary>telephone-event at Opus's 48 kHz clock (RFC 4733 section 2.1: events use the audio's clock).</summary>
+    public const int WidebandTelephoneEventPayloadType = 110;
+
+    /// <summary>What Talko asks peers to send when the caller gives no Opus parameters (Talko:Media:Opus:Bitrate's default).</summary>
+    public const int DefaultOpusBitrate = 32000;
+
+    private const string OpusRtpMap = "opus/48000/2";
+
+    /// <summary>
+    /// Picks the first audio stream that names a codec we support, and in it the best such codec (Opus over G.711,
+    /// G.711 in the offerer's order) with the telephone-event at that codec's clock; null means 488.
+    /// </summary>
     public static SdpNegotiation? Negotiate(SdpSession offer, IReadOnlyList<AudioCodec> supported)
     {
         for (var i = 0; i < offer.Media.Count; i++)
@@ -27,22 +48,31 @@ public static class SdpOfferAnswer
             var address = offer.ConnectionFor(media);
             if (address is null || !IPAddress.TryParse(address, out var ip)) continue;
             var maps = media.RtpMaps();
-            AudioCodec? codec = null;
-            int? telephoneEvent = null;
+            (AudioCodec Codec, int PayloadType)? chosen = null;
+            var telephoneEvents = new Dictionary<int, int>(); // clock rate -> first payload type
             foreach (var format in media.Formats)
             {
-                if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt)) continue;
+                if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) || pt > 127) continue;
                 maps.TryGetValue(pt, out var map);
-                if (map is not null && map.StartsWith("telephone-event/8000", StringComparison.OrdinalIgnoreCase))
+                if (map is not null && map.StartsWith("telephone-event/", StringComparison.OrdinalIgnoreCase))
                 {
-                    telephoneEvent ??= pt;
+                    if (int.TryParse(map.AsSpan("telephone-event/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var clock)) telephoneEvents.TryAdd(clock, pt);
                     continue;
                 }
-                if (codec is not null) continue;
-                var candidate = CodecFor(pt, map);
-                if (candidate is { } c && supported.Contains(c)) codec = c;
+
+                if (CodecFor(pt, map) is not { } candidate || !supported.Contains(candidate)) continue;
+                if (chosen is null || (candidate == AudioCodec.Opus && chosen.Value.Codec != AudioCodec.Opus)) chosen = (candidate, pt);
             }
-            if (codec is { } chosen) return new SdpNegotiation(i, chosen, telephoneEvent, new IPEndPoint(ip, media.Port), media.Direction);
+
+            if (chosen is not { } pick) continue;
+            var rate = ClockRate(pick.Codec);
+            int? telephoneEvent = telephoneEvents.TryGetValue(rate, out var matching) ? matching
+                : telephoneEvents.Count > 0 ? telephoneEvents.Values.First() : null;
+            return new SdpNegotiation(i, pick.Codec, telephoneEvent, new IPEndPoint(ip, media.Port), media.Direction)
+            {
+                PayloadType = pick.PayloadType,
+                RemoteOpus = pick.Codec == AudioCodec.Opus ? OpusSdpParameters.Parse(Fmtp(media, pick.PayloadType)) : null,
+            };
         }
         return null;
     }
@@ -53,13 +83,33 @@ public static class SdpOfferAnswer
         {
             if (rtpmap.StartsWith("PCMU/8000", StringComparison.OrdinalIgnoreCase)) return AudioCodec.Pcmu;
             if (rtpmap.StartsWith("PCMA/8000", StringComparison.OrdinalIgnoreCase)) return AudioCodec.Pcma;
+
+            // RFC 7587 section 7: always "opus/48000/2", whatever is sent; a bare "opus/48000" is accepted too.
+            if (rtpmap.StartsWith("opus/48000", StringComparison.OrdinalIgnoreCase) && payloadType >= 96) return AudioCodec.Opus;
             return null;
         }
         return payloadType switch { 0 => AudioCodec.Pcmu, 8 => AudioCodec.Pcma, _ => null };
     }
 
-    /// <summary>The answer: same m-lines as the offer (section 6), unused ones with port 0, the mirrored direction.</summary>
-    public static SdpSession CreateAnswer(SdpSession offer, SdpNegotiation negotiation, IPEndPoint localRtp, ulong sessionId, ulong sessionVersion)
+    private static int ClockRate(AudioCodec codec) => codec == AudioCodec.Opus ? 48000 : 8000;
+
+    /// <summary>The parameters of "a=fmtp:PT ..." for <paramref name="payloadType"/>, or null.</summary>
+    private static string? Fmtp(SdpMedia media, int payloadType)
+    {
+        var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
+        foreach (var (name, value) in media.Attributes)
+        {
+            if (name == "fmtp" && value is not null && value.StartsWith(prefix, StringComparison.Ordinal)) return value[prefix.Length..];
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The answer: same m-lines as the offer (section 6), unused ones with port 0, the mirrored direction. For Opus it
+    /// states what Talko wants to receive (<paramref name="localOpus"/>, mono with FEC at 32 kb/s by default).
+    /// </summary>
+    public static SdpSession CreateAnswer(
+        SdpSession offer, SdpNegotiation negotiation, IPEndPoint localRtp, ulong sessionId, ulong sessionVersion, OpusSdpParameters? localOpus = null)
     {
         var answer = NewSession(localRtp, sessionId, sessionVersion);
         for (var i = 0; i < offer.Media.Count; i++)
@@ -79,16 +129,37 @@ public static class SdpOfferAnswer
                 SdpDirection.Inactive => SdpDirection.Inactive,
                 _ => SdpDirection.SendReceive,
             };
-            answer.Media.Add(AudioMedia(localRtp.Port, negotiation.Codec, negotiation.TelephoneEventPayloadType, direction));
+            var media = new SdpMedia { Media = "audio", Port = localRtp.Port, Protocol = "RTP/AVP" };
+            AddCodec(media, negotiation.Codec, negotiation.PayloadType, localOpus);
+            if (negotiation.TelephoneEventPayloadType is { } te) AddTelephoneEvent(media, te, ClockRate(negotiation.Codec));
+            Finish(media, direction);
+            answer.Media.Add(media);
         }
         return answer;
     }
 
-    /// <summary>An offer for one audio stream (used when the engine rings a device).</summary>
-    public static SdpSession CreateOffer(IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int telephoneEventPayloadType = DefaultTelephoneEventPayloadType)
+    /// <summary>An offer for one audio stream with one codec (used when the engine rings a device).</summary>
+    public static SdpSession CreateOffer(IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int telephoneEventPayloadType = DefaultTelephoneEventPayloadType) =>
+        CreateOffer(localRtp, [codec], sessionId, sessionVersion, null, telephoneEventPayloadType);
+
+    /// <summary>
+    /// An offer for one audio stream listing <paramref name="codecs"/> in Talko's order of preference (Opus first, then
+    /// PCMU, then PCMA, whatever order they are given in), with telephone-event at 8 kHz and, with Opus, at 48 kHz.
+    /// </summary>
+    public static SdpSession CreateOffer(
+        IPEndPoint localRtp, IReadOnlyList<AudioCodec> codecs, ulong sessionId, ulong sessionVersion, OpusSdpParameters? opus,
+        int telephoneEventPayloadType = DefaultTelephoneEventPayloadType)
     {
         var offer = NewSession(localRtp, sessionId, sessionVersion);
-        offer.Media.Add(AudioMedia(localRtp.Port, codec, telephoneEventPayloadType, SdpDirection.SendReceive));
+        var media = new SdpMedia { Media = "audio", Port = localRtp.Port, Protocol = "RTP/AVP" };
+        foreach (var codec in new[] { AudioCodec.Opus, AudioCodec.Pcmu, AudioCodec.Pcma }.Where(codecs.Contains))
+        {
+            AddCodec(media, codec, (int)codec, opus);
+        }
+        if (codecs.Contains(AudioCodec.Opus)) AddTelephoneEvent(media, WidebandTelephoneEventPayloadType, 48000);
+        if (codecs.Any(c => c != AudioCodec.Opus)) AddTelephoneEvent(media, telephoneEventPayloadType, 8000);
+        Finish(media, SdpDirection.SendReceive);
+        offer.Media.Add(media);
         return offer;
     }
 
@@ -106,21 +177,33 @@ public static class SdpOfferAnswer
         };
     }
 
-    private static SdpMedia AudioMedia(int port, AudioCodec codec, int? telephoneEvent, SdpDirection direction)
+    private static void AddCodec(SdpMedia media, AudioCodec codec, int payloadType, OpusSdpParameters? opus)
     {
-        var media = new SdpMedia { Media = "audio", Port = port, Protocol = "RTP/AVP" };
-        var pt = ((int)codec).ToString(CultureInfo.InvariantCulture);
+        var pt = payloadType.ToString(CultureInfo.InvariantCulture);
         media.Formats.Add(pt);
-        media.Attributes.Add(new("rtpmap", $"{pt} {(codec == AudioCodec.Pcmu ? "PCMU" : "PCMA")}/8000"));
-        if (telephoneEvent is { } te)
+        switch (codec)
         {
-            var tes = te.ToString(CultureInfo.InvariantCulture);
-            media.Formats.Add(tes);
-            media.Attributes.Add(new("rtpmap", $"{tes} telephone-event/8000"));
-            media.Attributes.Add(new("fmtp", $"{tes} 0-16"));
+            case AudioCodec.Opus:
+                media.Attributes.Add(new("rtpmap", $"{pt} {OpusRtpMap}"));
+                media.Attributes.Add(new("fmtp", $"{pt} {(opus ?? OpusSdpParameters.Talko(DefaultOpusBitrate)).Format()}"));
+                break;
+            default:
+                media.Attributes.Add(new("rtpmap", $"{pt} {(codec == AudioCodec.Pcmu ? "PCMU" : "PCMA")}/8000"));
+                break;
         }
+    }
+
+    private static void AddTelephoneEvent(SdpMedia media, int payloadType, int clockRate)
+    {
+        var pt = payloadType.ToString(CultureInfo.InvariantCulture);
+        media.Formats.Add(pt);
+        media.Attributes.Add(new("rtpmap", $"{pt} telephone-event/{clockRate.ToString(CultureInfo.InvariantCulture)}"));
+        media.Attributes.Add(new("fmtp", $"{pt} 0-16"));
+    }
+
+    private static void Finish(SdpMedia media, SdpDirection direction)
+    {
         media.Attributes.Add(new("ptime", PacketTimeMs.ToString(CultureInfo.InvariantCulture)));
         media.Attributes.Add(new(SdpMedia.DirectionAttribute(direction), null));
-        return media;
     }
 }
