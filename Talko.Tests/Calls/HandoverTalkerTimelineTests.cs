@@ -100,14 +100,18 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         Assert.Equal(["handover-a", "handover-b"], timeline.Segments.Select(s => s.InstanceId));
         Assert.Equal(timeline.Segments[0].DurationMs, timeline.Segments[1].BaseOffsetMs);
 
-        // Each segment has Alice's spurt, about 1 s long, inside it.
+        // Each segment has Alice's talk, about 1 s of it, inside it. The test's sender is paced by a timer on a shared
+        // machine: a stall of a few hundred ms in it reaches the mixer as a pause and splits the talk into two spurts
+        // (CI saw 260 ms + 760 ms), so the check is on the talk each segment holds, not on the number of spurts.
         var split = timeline.Segments[1].BaseOffsetMs;
         var talkers = timeline.Markers.Where(m => m.Kind == "talker" && m.UserId == alice.UserId).ToList();
-        var beforeMove = Assert.Single(talkers, m => m.OffsetMs < split);
-        var afterMove = Assert.Single(talkers, m => m.OffsetMs >= split);
-        Assert.InRange(beforeMove.EndMs!.Value - beforeMove.OffsetMs, 900, 1700);
-        Assert.InRange(afterMove.EndMs!.Value - afterMove.OffsetMs, 900, 1700);
-        Assert.True(beforeMove.EndMs <= split, "A's spurt runs past its segment");
+        var beforeMove = talkers.Where(m => m.OffsetMs < split).ToList();
+        var afterMove = talkers.Where(m => m.OffsetMs >= split).ToList();
+        Assert.NotEmpty(beforeMove);
+        Assert.NotEmpty(afterMove);
+        Assert.InRange(beforeMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, 1700);
+        Assert.InRange(afterMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, 1700);
+        Assert.True(beforeMove.All(m => m.EndMs <= split), "A's talk runs past its segment");
 
         // Her leg hung up by the move leaves where A's segment ends; the rejoin is at B's segment start.
         var leaves = timeline.Markers.Where(m => m.Kind == "leave" && m.UserId == alice.UserId).Select(m => m.OffsetMs).ToList();
