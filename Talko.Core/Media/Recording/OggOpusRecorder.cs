@@ -23,19 +23,16 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
 
     private const int Frame = OpusFormat.FrameSamples;
 
-    private readonly Lock gate = new();
     private readonly FileStream file;
     private readonly int sampleRate;
     private readonly int frameSamples;
-    private readonly short[] queue;
-    private readonly int queueFrames;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim framesReady = new(0);
     private readonly CancellationTokenSource stopping = new();
     private readonly Task writer;
     private readonly IOpusFrameEncoder encoder;
     private readonly Resampler? resampler;
     private readonly uint serial;
+    private readonly MixFrameQueue queue;
     private readonly short[] mixFrame;
     private readonly short[] wideFrame;
     private readonly short[] pending = new short[Frame];
@@ -50,9 +47,6 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
     private uint sequence;
     private long packets;
     private long realSamples;
-    private long enqueued;
-    private long dequeued;
-    private long droppedFrames;
     private int closed;
 
     public OggOpusRecorder(string path, int sampleRate, int frameSamples, OpusCodecs codecs, RecordingOptions options, ILogger logger)
@@ -66,8 +60,7 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
         this.sampleRate = sampleRate;
         this.frameSamples = frameSamples;
         this.logger = logger;
-        queueFrames = options.QueueFrames;
-        queue = new short[queueFrames * frameSamples];
+        queue = new MixFrameQueue(options.QueueFrames, frameSamples);
         mixFrame = new short[frameSamples];
         wideFrame = new short[frameSamples * OpusFormat.SampleRate / sampleRate];
         encoder = codecs.CreateEncoder(codecs.Options.RecordingBitrate);
@@ -88,10 +81,10 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
     /// <summary>Samples at 48 kHz a player skips at the start (RFC 7845 section 4.2): whole packets here.</summary>
     public int PreSkip { get; }
 
-    public long DroppedFrames => Interlocked.Read(ref droppedFrames);
+    public long DroppedFrames => queue.Dropped;
 
     /// <summary>Mixer frames accepted so far.</summary>
-    public long Frames => Interlocked.Read(ref enqueued);
+    public long Frames => queue.Accepted;
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Frames * frameSamples / sampleRate);
 
@@ -102,19 +95,7 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
             return;
         }
 
-        lock (gate)
-        {
-            if (enqueued - dequeued >= queueFrames)
-            {
-                droppedFrames++;
-                return;
-            }
-
-            mix.CopyTo(queue.AsSpan((int)(enqueued % queueFrames) * frameSamples, frameSamples));
-            enqueued++;
-        }
-
-        framesReady.Release();
+        queue.Enqueue(mix);
     }
 
     public async ValueTask DisposeAsync()
@@ -139,22 +120,13 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
         await file.DisposeAsync().ConfigureAwait(false);
         encoder.Dispose();
         stopping.Dispose();
-        framesReady.Dispose();
+        queue.Dispose();
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (await queue.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await framesReady.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             try
             {
                 Drain();
@@ -179,19 +151,8 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
 
     private void Drain()
     {
-        while (true)
+        while (queue.TryDequeue(mixFrame))
         {
-            lock (gate)
-            {
-                if (dequeued == enqueued)
-                {
-                    break;
-                }
-
-                queue.AsSpan((int)(dequeued % queueFrames) * frameSamples, frameSamples).CopyTo(mixFrame);
-                dequeued++;
-            }
-
             ReadOnlySpan<short> wide = mixFrame;
             if (resampler is not null)
             {

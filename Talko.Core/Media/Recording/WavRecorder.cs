@@ -12,23 +12,17 @@ namespace Talko.Core.Media.Recording;
 /// </summary>
 public sealed class WavRecorder : IMixSink, IAsyncDisposable
 {
-    private readonly Lock gate = new();
     private readonly FileStream file;
     private readonly int sampleRate;
     private readonly int frameSamples;
-    private readonly short[] queue;
-    private readonly int queueFrames;
     private readonly TimeProvider timeProvider;
     private readonly TimeSpan headerUpdateInterval;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim framesReady = new(0);
     private readonly CancellationTokenSource stopping = new();
     private readonly Task writer;
-    private readonly byte[] frameBytes;
+    private readonly MixFrameQueue queue;
+    private readonly short[] frame;
     private long lastHeaderUpdate;
-    private long enqueued;
-    private long dequeued;
-    private long droppedFrames;
     private long dataLength;
     private int closed;
 
@@ -40,24 +34,23 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
         this.timeProvider = timeProvider;
         this.logger = logger;
         headerUpdateInterval = options.HeaderUpdateInterval;
-        queueFrames = options.QueueFrames;
-        queue = new short[queueFrames * frameSamples];
+        queue = new MixFrameQueue(options.QueueFrames, frameSamples);
         file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
         Span<byte> header = stackalloc byte[WavFormat.HeaderLength];
         WavFormat.WriteHeader(header, sampleRate, 1, 0);
         file.Write(header);
         file.Flush();
-        frameBytes = new byte[frameSamples * sizeof(short)];
+        frame = new short[frameSamples];
         lastHeaderUpdate = timeProvider.GetTimestamp();
         writer = Task.Run(() => WriteLoopAsync(stopping.Token));
     }
 
     public string Path { get; }
 
-    public long DroppedFrames => Interlocked.Read(ref droppedFrames);
+    public long DroppedFrames => queue.Dropped;
 
     /// <summary>Frames accepted so far; duration = frames x frame length.</summary>
-    public long Frames => Interlocked.Read(ref enqueued);
+    public long Frames => queue.Accepted;
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Frames * frameSamples / sampleRate);
 
@@ -68,19 +61,7 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
             return;
         }
 
-        lock (gate)
-        {
-            if (enqueued - dequeued >= queueFrames)
-            {
-                droppedFrames++;
-                return;
-            }
-
-            mix.CopyTo(queue.AsSpan((int)(enqueued % queueFrames) * frameSamples, frameSamples));
-            enqueued++;
-        }
-
-        framesReady.Release();
+        queue.Enqueue(mix);
     }
 
     public async ValueTask DisposeAsync()
@@ -96,22 +77,13 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
         UpdateHeader();
         await file.DisposeAsync().ConfigureAwait(false);
         stopping.Dispose();
-        framesReady.Dispose();
+        queue.Dispose();
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (await queue.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await framesReady.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
             try
             {
                 DrainToFile();
@@ -130,25 +102,12 @@ public sealed class WavRecorder : IMixSink, IAsyncDisposable
 
     private void DrainToFile()
     {
-        var frame = frameBytes;
-        while (true)
+        // WAV is little-endian, as is every platform .NET runs on here.
+        var bytes = MemoryMarshal.AsBytes(frame.AsSpan());
+        while (queue.TryDequeue(frame))
         {
-            lock (gate)
-            {
-                if (dequeued == enqueued)
-                {
-                    return;
-                }
-
-                var samples = queue.AsSpan((int)(dequeued % queueFrames) * frameSamples, frameSamples);
-
-                // WAV is little-endian, as is every platform .NET runs on here.
-                MemoryMarshal.AsBytes(samples).CopyTo(frame);
-                dequeued++;
-            }
-
-            file.Write(frame);
-            dataLength += frame.Length;
+            file.Write(bytes);
+            dataLength += bytes.Length;
         }
     }
 
