@@ -6,6 +6,7 @@ namespace Talko.Tests.Fuzzing;
 /// The short mutation-fuzzing run inside the suite (3 s per target; scripts/fuzz.sh runs the same for minutes).
 /// A failure message carries the seed and the first inputs that failed, base64-encoded, to reproduce it.
 /// </summary>
+[Collection(FuzzingCollection.Name)]
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     /// <summary>Managed memory may grow by this much over a run before it counts as a leak (caches warm up; state expires).</summary>

@@ -8,11 +8,12 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Media.Rtp;
 using Talko.Core.Media.Recording;
 using Talko.Tests.Media.Recording;
+using Xunit.Abstractions;
 
 namespace Talko.Tests.Media.Engine;
 
 [Collection(RealtimeMediaCollection.Name)]
-public sealed class ConferenceMediaEngineTests : IDisposable
+public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly string recordings = Path.Combine(Path.GetTempPath(), "talko-rec-" + Guid.NewGuid().ToString("N"));
@@ -122,8 +123,33 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         Assert.Equal(["a", "b", "c"], recording.Segments.Select(s => s.LegId).Order().ToArray());
     }
 
+    /// <summary>
+    /// Beyond this lateness of the test's own senders the script did not happen as written: a 100 ms stall is a
+    /// pause in the talk to the engine (and its talker timeline rightly shows one).
+    /// </summary>
+    private static readonly TimeSpan LargestSenderStall = TimeSpan.FromMilliseconds(100);
+
     [Fact]
     public async Task TalkerTimelineFollowsWhoSentAudioWhen()
+    {
+        // A run in which the test process itself stalled (a loaded CI machine) proves nothing either way, so it is
+        // repeated; the assertions hold for every run whose senders kept to the script.
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            var stall = await RunTalkerScriptAsync();
+            if (stall is null)
+            {
+                return;
+            }
+
+            output.WriteLine($"attempt {attempt}: a sender ran {stall.Value.TotalMilliseconds:F0} ms behind its schedule; the run does not count");
+            Assert.True(attempt < Attempts, $"the test's senders stalled in all {Attempts} attempts (last by {stall.Value.TotalMilliseconds:F0} ms)");
+        }
+    }
+
+    /// <summary>Runs the script and checks the timeline; returns the senders' stall instead when they did not keep to it.</summary>
+    private async Task<TimeSpan?> RunTalkerScriptAsync()
     {
         var probe = new ObserverProbe();
         await using var engine = CreateEngine(probe);
@@ -140,11 +166,16 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         await legA.DisposeAsync().AsTask().WaitAsync(Timeout);
         await legB.DisposeAsync().AsTask().WaitAsync(Timeout);
         var recording = await probe.Recording.WaitAsync(Timeout);
+        var stall = TimeSpan.FromTicks(Math.Max(a.LongestLateness.Ticks, b.LongestLateness.Ticks));
+        if (stall > LargestSenderStall)
+        {
+            return stall;
+        }
 
         var alice = Assert.Single(recording.Segments, s => s.LegId == "alice");
         var bob = Assert.Single(recording.Segments, s => s.LegId == "bob");
-        // Each leg's jitter buffer adds its own (adaptive) delay, and the senders are paced by a shared,
-        // loaded machine: allow 150 ms around the script.
+        // Each leg's jitter buffer adds its own (adaptive) delay, and the senders may run up to 100 ms late:
+        // allow 150 ms around the script.
         Assert.InRange(alice.EndMs - alice.StartMs, 650, 950);
         Assert.InRange(bob.EndMs - bob.StartMs, 650, 950);
         Assert.InRange(bob.StartMs - alice.StartMs, 1150, 1450);
@@ -152,6 +183,7 @@ public sealed class ConferenceMediaEngineTests : IDisposable
         var document = TalkerTimelineFile(recording.TimelinePath);
         Assert.Equal(recording.Segments, document.Segments);
         Assert.Equal(["talking alice", "quiet alice", "talking bob", "quiet bob"], probe.Events.Where(e => e.StartsWith("talking", StringComparison.Ordinal) || e.StartsWith("quiet", StringComparison.Ordinal)).ToArray());
+        return null;
     }
 
     [Fact]

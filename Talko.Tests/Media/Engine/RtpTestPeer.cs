@@ -56,6 +56,12 @@ internal sealed class RtpTestPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How far behind its 20 ms schedule the last <see cref="SendAsync"/> sent its latest frame: a stalled test
+    /// process sends late, and to the engine that is silence followed by a burst, whatever the engine does.
+    /// </summary>
+    public TimeSpan LongestLateness { get; private set; }
+
     public IReadOnlyList<RtpHeader> Headers
     {
         get
@@ -80,12 +86,17 @@ internal sealed class RtpTestPeer : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var timestamp = (uint)Random.Shared.Next();
         var sequence = (ushort)Random.Shared.Next();
+        LongestLateness = TimeSpan.Zero;
         for (var n = 0; n < frames; n++)
         {
             var wait = TimeSpan.FromMilliseconds(n * 20) - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait);
+            }
+            else if (-wait > LongestLateness)
+            {
+                LongestLateness = -wait;
             }
 
             if (tone(n) is { } frequency)
