@@ -128,10 +128,11 @@ log "the matching query alone, 2,500 registered keys (plan with timings; include
 psql_db -d "$database" -v users="$users" >&2 <<'SQL'
 EXPLAIN (ANALYZE, COSTS OFF)
 SELECT i."LookupKey", u."Id", u."DisplayName"
-FROM user_identifiers AS i JOIN users AS u ON i."UserId" = u."Id"
-WHERE i."LookupKey" = ANY (ARRAY(
+FROM unnest(ARRAY(
         SELECT "LookupKey" FROM user_identifiers
-        WHERE "Id" IN (SELECT md5('i' || (1 + floor(random() * :users))::int)::uuid FROM generate_series(1, 2500))))
-  AND u."Discoverable" AND u."DeletedAt" IS NULL;
+        WHERE "Id" IN (SELECT md5('i' || (1 + floor(random() * :users))::int)::uuid FROM generate_series(1, 2500)))) AS w(key)
+JOIN user_identifiers AS i ON i."LookupKey" = w.key
+JOIN users AS u ON u."Id" = i."UserId"
+WHERE u."Discoverable" AND u."DeletedAt" IS NULL;
 SQL
 [ -n "${BENCH_KEEP:-}" ] || psql_db -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"

@@ -82,16 +82,8 @@ public static class ContactsApi
             return AccountsProblems.TooManyRequests(http, retryAfter, $"The contact matching quota ({settings.ContactMatchQuota} entries per {settings.ContactMatchQuotaWindow}) is used up.");
         }
 
-        var wanted = lookups.Select(l => l.LookupKey).Distinct(StringComparer.Ordinal).ToList();
-        // One set-based query over the unique lookup-key index (docs/benchmarks.md).
-        var found = await (
-                from identifier in db.Set<UserIdentifier>()
-                where wanted.Contains(identifier.LookupKey)
-                join user in db.Set<User>() on identifier.UserId equals user.Id
-                where user.Discoverable && user.DeletedAt == null && user.Id != userId
-                select new { identifier.LookupKey, user.Id, user.DisplayName })
-            .AsNoTracking()
-            .ToDictionaryAsync(r => r.LookupKey, r => (r.Id, r.DisplayName), StringComparer.Ordinal, http.RequestAborted);
+        var wanted = lookups.Select(l => l.LookupKey).Distinct(StringComparer.Ordinal).ToArray();
+        var found = await ContactLookup.FindAsync(db, wanted, userId, http.RequestAborted);
 
         var matches = new List<ContactMatch>();
         foreach (var (reference, lookupKey) in lookups)
