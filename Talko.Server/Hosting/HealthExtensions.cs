@@ -31,7 +31,18 @@ public static class HealthExtensions
     public static WebApplication MapTalkoHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteJson });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Ready),
+            ResponseWriter = WriteJson,
+            // Draining is Degraded (see DrainHealthCheck) and must still turn the load balancer away.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         return app;
     }
 
@@ -49,7 +60,9 @@ public static class HealthExtensions
 internal sealed class DrainHealthCheck(InstanceLifecycle lifecycle) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifecycle.IsDraining ? HealthCheckResult.Unhealthy("draining") : HealthCheckResult.Healthy("serving"));
+        // Degraded, not Unhealthy: a drain is planned, and the health-check service logs every Unhealthy probe as an
+        // Error, which would fill a blue/green switch with an error line per load-balancer probe.
+        Task.FromResult(lifecycle.IsDraining ? HealthCheckResult.Degraded("draining") : HealthCheckResult.Healthy("serving"));
 }
 
 internal sealed class DatabaseHealthCheck(TalkoDbContext db) : IHealthCheck

@@ -53,16 +53,31 @@ public static class LoggingExtensions
         return builder;
     }
 
-    /// <summary>
-    /// One log line per request, written when the response is final: first in the pipeline, so a client's
-    /// mistake that a later middleware turns into a 400 is logged as that 400 (see <see cref="RequestLogLevels"/>),
-    /// not as the exception on its way out.
-    /// </summary>
     /// <summary>Prometheus scrapes every few seconds: a served scrape logs at Debug, so the log keeps the requests people make (a refused one stays a Warning).</summary>
     private static bool IsSuccessfulScrape(HttpContext http, Exception? exception) =>
         exception is null && http.Response.StatusCode == StatusCodes.Status200OK
         && http.Request.Path.StartsWithSegments(Telemetry.TelemetryExtensions.MetricsPath, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A load balancer probes every few seconds, and a 503 from readiness is the answer it is meant to get while the
+    /// instance drains or a dependency is away (both logged where they happen): probes are Debug when healthy and
+    /// Information when not, never an Error line per probe.
+    /// </summary>
+    private static LogEventLevel? ProbeLevel(HttpContext http, Exception? exception) =>
+        exception is null && http.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+            ? http.Response.StatusCode switch
+            {
+                StatusCodes.Status200OK => LogEventLevel.Debug,
+                StatusCodes.Status503ServiceUnavailable => LogEventLevel.Information,
+                _ => null,
+            }
+            : null;
+
+    /// <summary>
+    /// One log line per request, written when the response is final: first in the pipeline, so a client's
+    /// mistake that a later middleware turns into a 400 is logged as that 400 (see <see cref="RequestLogLevels"/>),
+    /// not as the exception on its way out.
+    /// </summary>
     public static WebApplication UseTalkoRequestLogging(this WebApplication app)
     {
         app.UseSerilogRequestLogging(options =>
@@ -71,7 +86,7 @@ public static class LoggingExtensions
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (http, _, exception) => IsSuccessfulScrape(http, exception)
                 ? LogEventLevel.Debug
-                : RequestLogLevels.For(http.Response.StatusCode, exception);
+                : ProbeLevel(http, exception) ?? RequestLogLevels.For(http.Response.StatusCode, exception);
             options.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 if (UserIdOf(http) is { } userId)

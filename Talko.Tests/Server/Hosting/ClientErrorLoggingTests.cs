@@ -118,6 +118,26 @@ public sealed class ClientErrorLoggingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_probes_are_not_errors_even_while_the_instance_drains()
+    {
+        using var client = host.CreateClient();
+        using var admin = host.CreateAdminClient();
+        logs.Clear();
+
+        // Healthy probes stay below Information; a refused one while draining is one Information line.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready").WaitAsync(TestTimeouts.Default)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/v1/admin/drain", null).WaitAsync(TestTimeouts.Default)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready").WaitAsync(TestTimeouts.Default)).StatusCode);
+
+        var line = await SingleRequestLineAsync("/health/ready");
+        Assert.Equal("503", CapturedLogEvents.Render(line.Properties["StatusCode"]));
+        Assert.Equal(LogEventLevel.Information, line.Level);
+        // The drain itself is announced (a Warning); the probes it refuses are not errors.
+        var errors = logs.Events.Where(e => e.Level >= LogEventLevel.Error || e.Exception is not null).ToList();
+        Assert.True(errors.Count == 0, CapturedLogEvents.Describe(errors));
+    }
+
+    [Fact]
     public async Task A_server_failure_is_still_an_error()
     {
         using var client = host.CreateClient();
