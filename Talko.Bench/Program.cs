@@ -1,3 +1,4 @@
+using Talko.Bench.Accounts;
 using Talko.Bench.Awareness;
 using Talko.Bench.Codecs;
 using Talko.Bench.Imaging;
@@ -18,6 +19,7 @@ return args.FirstOrDefault() switch
     "opus" => await OpusBenchmark.RunAsync(args.Skip(1).ToArray()),
     "resampler" => await ResamplerBenchmark.RunAsync(args.Skip(1).ToArray()),
     "wideband" => await WidebandMixBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "identifiers" => await IdentifierBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
 
@@ -32,6 +34,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- opus [--runs N] [--frames N] [--bitrate B]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- resampler [--runs N] [--frames N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- wideband [--runs N] [--frames N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- identifiers [--entries N] [--runs N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;
 }
