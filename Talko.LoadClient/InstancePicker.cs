@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Talko.LoadClient;
 
 /// <summary>
@@ -12,6 +14,9 @@ public sealed class InstancePicker : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task? probing;
     private volatile Uri[] ready;
+    // Instances that asked a client to move away: a drain does not end, so they stay out even if a readiness probe
+    // that started before the drain still reports them ready (a load balancer deregisters a draining target at once).
+    private readonly ConcurrentDictionary<Uri, byte> movedAwayFrom = new();
 
     public InstancePicker(IReadOnlyList<Uri> addresses, TimeSpan probeInterval)
     {
@@ -28,13 +33,22 @@ public sealed class InstancePicker : IAsyncDisposable
     /// <summary>A new instance to consider (as a new target joins a target group); used once it answers ready.</summary>
     public void Add(Uri address) => addresses = [.. addresses, address];
 
+    /// <summary>The instance at <paramref name="address"/> asked a client to reconnect elsewhere: never pick it again.</summary>
+    public void MovedAwayFrom(Uri address)
+    {
+        if (addresses.Length > 1)
+        {
+            movedAwayFrom.TryAdd(address, 0);
+        }
+    }
+
     /// <summary>A ready instance (random among them), waiting up to <paramref name="timeout"/> for one.</summary>
     public async Task<Uri> PickAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var current = ready;
+            var current = movedAwayFrom.IsEmpty ? ready : ready.Where(a => !movedAwayFrom.ContainsKey(a)).ToArray();
             if (current.Length > 0)
             {
                 return current[Random.Shared.Next(current.Length)];

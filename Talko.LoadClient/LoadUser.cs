@@ -74,7 +74,7 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             connection.On<JsonElement>("ready", _ => ready.TrySetResult());
             connection.On<JsonElement>("itemCreated", item => Apply(item, live: true));
-            connection.On<JsonElement>("reconnect", request => { _ = MoveAsync(connection); });
+            connection.On<JsonElement>("reconnect", request => { _ = MoveAsync(connection, address); });
             connection.Closed += exception => OnClosedAsync(connection);
             await connection.StartAsync(cancellationToken).WaitAsync(options.RequestTimeout, cancellationToken);
             await ready.Task.WaitAsync(options.RequestTimeout, cancellationToken);
@@ -199,9 +199,10 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
     /// The server asked: make before break. Connect again through the load balancer (a serving instance),
     /// resync, then close the old connection gracefully, so live events never stop.
     /// </summary>
-    private async Task MoveAsync(HubConnection connection)
+    private async Task MoveAsync(HubConnection connection, Uri address)
     {
         var askedAt = DateTimeOffset.UtcNow;
+        picker.MovedAwayFrom(address);
         if (!ReferenceEquals(hub, connection) || !leaving.TryAdd(connection, 0))
         {
             return;
