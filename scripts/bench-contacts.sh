@@ -6,6 +6,7 @@
 #   scripts/bench-contacts.sh                 # PostgreSQL from $BENCH_PG (default 127.0.0.1:5439, the one scripts/test.sh starts; user postgres)
 #   BENCH_USERS=100000 BENCH_RUNS=50 scripts/bench-contacts.sh
 #   BENCH_KIND=sha256 scripts/bench-contacts.sh   # only client-computed SHA-256 entries (default: "email sha256", both)
+#   BENCH_DB=sqlite scripts/bench-contacts.sh     # embedded mode: the server's own SQLite file, seeded from Python
 #
 # Needs: a PostgreSQL server with the pgcrypto extension available (Debian: postgresql-15 ships it),
 # curl, python3, and a built Talko.Server (dotnet build Talko.sln -c Release).
@@ -16,6 +17,7 @@ users=${BENCH_USERS:-1000000}
 entries=${BENCH_ENTRIES:-5000}
 runs=${BENCH_RUNS:-100}
 kinds=${BENCH_KIND:-email sha256}
+db_kind=${BENCH_DB:-postgres}
 pg_host=${BENCH_PG_HOST:-127.0.0.1}
 pg_port=${BENCH_PG_PORT:-5439}
 pg_user=${BENCH_PG_USER:-postgres}
@@ -40,20 +42,26 @@ if [ ! -f "$dll" ]; then
   dotnet build "$root/Talko.Server" -c "$configuration" -v q >/dev/null
 fi
 
-log "fresh database $database on $pg_host:$pg_port"
-psql_db -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
-psql_db -d "$database" -c "CREATE EXTENSION IF NOT EXISTS pgcrypto"
+if [ "$db_kind" = postgres ]; then
+  log "fresh database $database on $pg_host:$pg_port"
+  psql_db -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
+  psql_db -d "$database" -c "CREATE EXTENSION IF NOT EXISTS pgcrypto"
+  database_setting=(ConnectionStrings__Postgres="Host=$pg_host;Port=$pg_port;Username=$pg_user;Database=$database")
+else
+  database_setting=() # embedded: $work/data/talko.db
+fi
 
-log "starting Talko.Server on 127.0.0.1:$port (migrates the schema)"
+log "starting Talko.Server on 127.0.0.1:$port (migrates the schema; $db_kind)"
 (
   cd "$work"
-  ASPNETCORE_URLS="http://127.0.0.1:$port" \
-  ConnectionStrings__Postgres="Host=$pg_host;Port=$pg_port;Username=$pg_user;Database=$database" \
+  exec env ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  "${database_setting[@]}" \
   Talko__DataDirectory="$work/data" \
+  Talko__Sip__Enabled=false \
   Talko__Accounts__IdentifierHashKey="$key" \
   Talko__Accounts__ContactMatchQuota=1000000000 \
   Talko__Accounts__AuthRequestsPerIp=1000 \
-  exec dotnet "$dll" >"$work/server.log" 2>&1
+  dotnet "$dll" >"$work/server.log" 2>&1
 ) &
 server_pid=$!
 for _ in $(seq 1 150); do
@@ -62,9 +70,10 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-log "seeding $users users (generate_series; lookup keys = HMAC-SHA256(key, SHA-256(email)) in SQL)"
 seed_started=$(date +%s)
-psql_db -d "$database" -v key="$key" -v users="$users" <<'SQL'
+if [ "$db_kind" = postgres ]; then
+  log "seeding $users users (generate_series; lookup keys = HMAC-SHA256(key, SHA-256(email)) in SQL)"
+  psql_db -d "$database" -v key="$key" -v users="$users" <<'SQL'
 SET synchronous_commit = off;
 INSERT INTO users ("Id", "DisplayName", "Discoverable", "CreatedAt")
 SELECT md5('u' || i)::uuid, 'User ' || i, i % 10 <> 0, now() FROM generate_series(1, :users) AS i;
@@ -76,6 +85,27 @@ FROM generate_series(1, :users) AS i;
 ANALYZE users;
 ANALYZE user_identifiers;
 SQL
+else
+  log "seeding $users users into $work/data/talko.db (Python; the same keys and rows as the PostgreSQL seed, EF's SQLite formats)"
+  python3 - "$work/data/talko.db" "$key" "$users" <<'PY'
+import base64, hashlib, hmac, sqlite3, sys, uuid
+path, key, users = sys.argv[1], base64.b64decode(sys.argv[2]), int(sys.argv[3])
+guid = lambda text: str(uuid.UUID(hashlib.md5(text.encode()).hexdigest())).upper()
+now = "2026-01-01 00:00:00.0000000"
+db = sqlite3.connect(path, timeout=30)
+db.execute("PRAGMA synchronous = OFF")
+db.executemany('INSERT INTO users ("Id", "DisplayName", "Discoverable", "CreatedAt") VALUES (?, ?, ?, ?)',
+               ((guid(f"u{i}"), f"User {i}", int(i % 10 != 0), now) for i in range(1, users + 1)))
+def lookup(i):
+    digest = hashlib.sha256(f"user{i}@bench.example".encode()).digest()
+    return base64.urlsafe_b64encode(hmac.new(key, digest, hashlib.sha256).digest()).rstrip(b"=").decode()
+db.executemany('INSERT INTO user_identifiers ("Id", "UserId", "Kind", "LookupKey", "Hint", "VerifiedAt") VALUES (?, ?, ?, ?, ?, ?)',
+               ((guid(f"i{i}"), guid(f"u{i}"), "Email", lookup(i), "u***@bench.example", now) for i in range(1, users + 1)))
+db.commit()
+db.execute("ANALYZE")
+db.close()
+PY
+fi
 log "seeded in $(( $(date +%s) - seed_started )) s"
 
 log "signing in a caller (code read from the server log)"
@@ -123,6 +153,10 @@ print(f"contacts/match ({sys.argv[5]}): {sys.argv[3]} entries against {int(sys.a
 PY
 
 done
+
+if [ "$db_kind" != postgres ]; then
+  exit 0
+fi
 
 log "the matching query alone, 2,500 registered keys (plan with timings; includes picking the keys):"
 psql_db -d "$database" -v users="$users" >&2 <<'SQL'
