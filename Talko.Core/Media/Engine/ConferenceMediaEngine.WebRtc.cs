@@ -1,0 +1,68 @@
+using System.Net;
+using Talko.Core.Calls;
+using Talko.Core.Media.WebRtc;
+using Talko.Core.Media.WebRtc.Dtls;
+using Talko.Core.Media.WebRtc.Ice;
+using Talko.Core.Media.WebRtc.Sdp;
+
+namespace Talko.Core.Media.Engine;
+
+/// <summary>WebRTC legs (ADR 0721): the same <see cref="MediaLeg"/> with a <see cref="WebRtcMediaLegTransport"/>.</summary>
+public sealed partial class ConferenceMediaEngine
+{
+    private readonly Lazy<DtlsCertificate> certificate = new(() => DtlsCertificate.Create("talko", TimeSpan.FromDays(30), DateTimeOffset.UtcNow));
+
+    /// <summary>This instance's DTLS certificate (ECDSA P-256), made on first use; its fingerprint goes into every answer.</summary>
+    public DtlsCertificate DtlsCertificate => certificate.Value;
+
+    /// <summary>
+    /// Joins a WebRTC leg to the conference and answers the client's offer. The leg leaves by itself, like a SIP leg
+    /// that hung up, when ICE consent lapses or DTLS does not complete within <see cref="WebRtcOptions.HandshakeTimeout"/>.
+    /// </summary>
+    /// <exception cref="Rtp.RtpPortRangeExhaustedException">No port is free.</exception>
+    /// <exception cref="InvalidOperationException">The leg id is already in the conference, or the conference is full.</exception>
+    public (MediaLeg Leg, string Answer) AddWebRtcLeg(string conferenceId, LegId legId, WebRtcSdpOffer offer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conferenceId);
+        ArgumentNullException.ThrowIfNull(offer);
+        var webRtc = options.WebRtc;
+        var local = IceCredentials.Generate();
+        var dtls = DtlsCertificate;
+        var legOptions = new MediaLegOptions(
+            conferenceId, legId, new IPEndPoint(IPAddress.Any, 0), offer.Codec, offer.TelephoneEventPayloadType, address => new IcePermittedSourcePolicy(address));
+        var leg = AddLeg(legOptions, sockets => new WebRtcMediaLegTransport(sockets, options.MaxDatagramSize, send => new WebRtcTransport(
+            local, offer.IceUfrag, dtls, offer.Fingerprint, send, timeProvider, webRtc.HandshakeTimeout, new IceLiteOptions { ConsentTimeout = webRtc.ConsentTimeout })));
+        var transport = leg.WebRtc!;
+        transport.Ice.ConsentLapsed += () =>
+        {
+            MediaEngineLog.WebRtcEnded(logger, conferenceId, leg.Name, "ICE consent lapsed");
+            _ = RemoveLegAsync(leg).AsTask();
+        };
+        _ = transport.Secured.ContinueWith(
+            secured =>
+            {
+                if (secured.IsFaulted)
+                {
+                    MediaEngineLog.WebRtcEnded(logger, conferenceId, leg.Name, secured.Exception!.GetBaseException().Message);
+                    _ = RemoveLegAsync(leg).AsTask();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        var candidate = new IPEndPoint(CandidateAddress(), leg.LocalRtp.Port);
+        var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18]);
+        return (leg, answer);
+    }
+
+    private IPAddress CandidateAddress()
+    {
+        if (IPAddress.TryParse(options.WebRtc.CandidateAddress, out var configured))
+        {
+            return configured;
+        }
+
+        return bindAddress.Equals(IPAddress.Any) || bindAddress.Equals(IPAddress.IPv6Any)
+            ? throw new InvalidOperationException("Media:BindAddress is a wildcard: set Media:WebRtc:CandidateAddress to the address clients reach.")
+            : bindAddress;
+    }
+}
