@@ -16,7 +16,7 @@ namespace Talko.Server.WebRtc;
 /// (the hub connection must be on the owner for now). Every refusal is a <see cref="HubException"/> whose message
 /// starts with a stable code, and is logged.
 /// </summary>
-public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs, ILogger<WebRtcCallJoin> logger)
+public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs)
 {
     public async Task<string> JoinAsync(Guid callId, Guid userId, Guid? deviceId, string connectionId, string? sdpOffer, CancellationToken cancellationToken)
     {
@@ -86,9 +86,7 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         return call;
     }
 
-    private HubException Refuse(Guid callId, Guid userId, string code, string message)
-    {
-        WebRtcLog.Refused(logger, callId, userId, code);
-        return new HubException($"{code}: {message}");
-    }
+    /// <summary>The refusal for the client; <see cref="Features.Realtime.RefusedHubCallFilter"/> logs it once.</summary>
+    private static HubException Refuse(Guid callId, Guid userId, string code, string message) =>
+        new($"{code}: {message} (call {callId}, user {userId})");
 }

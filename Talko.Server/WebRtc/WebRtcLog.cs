@@ -4,7 +4,4 @@ internal static partial class WebRtcLog
 {
     [LoggerMessage(EventId = 7210, Level = LogLevel.Information, Message = "WebRTC leg {LegId} joined call {CallId} for user {UserId} (hub connection {ConnectionId})")]
     public static partial void Joined(ILogger logger, Guid callId, string legId, Guid userId, string connectionId);
-
-    [LoggerMessage(EventId = 7211, Level = LogLevel.Information, Message = "WebRTC join to call {CallId} by user {UserId} refused: {Reason}")]
-    public static partial void Refused(ILogger logger, Guid callId, Guid userId, string reason);
 }

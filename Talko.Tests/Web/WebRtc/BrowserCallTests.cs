@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Talko.Server.Features.Accounts;
+using Talko.Server.Features.Accounts.Codes;
+using Talko.Server.Features.Accounts.Entities;
+using Talko.Tests.Calls;
+using Talko.Tests.Features.Conversations;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Media.Engine;
+using Xunit.Abstractions;
+
+namespace Talko.Tests.Web.WebRtc;
+
+/// <summary>
+/// Issue 17's core (ADR 0721): headless Chromium, through a small test page, signs in, connects to the hub and joins a
+/// call over WebRTC (ICE lite, DTLS-SRTP, PCMU) in which a sipp leg also talks. The SIP leg hears the browser's
+/// microphone (a 1 kHz tone from a WAV file) and the browser hears the SIP leg's 600 Hz tone (its getStats() inbound
+/// audio energy); the browser's leg is a participant with its user while it is in, and leaves when the client does.
+/// </summary>
+[Collection(RealtimeMediaCollection.Name)]
+public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const double BrowserTone = 1000;
+    private const double SipTone = 600;
+    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"webrtc-{Guid.NewGuid():N}");
+    private TalkoProcess server = null!;
+    private Browser browser = null!;
+    private int sipPort;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(shared);
+        var wav = Path.Combine(shared, "tone.wav");
+        await File.WriteAllBytesAsync(wav, ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
+        sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = CallsTestKit.InstanceSettings(shared, sipPort) });
+        browser = await Browser.LaunchAsync($"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        await server.DisposeAsync();
+        try
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+    }
+
+    [Fact]
+    public async Task A_browser_joins_over_the_hub_and_it_and_a_sip_leg_hear_each_other()
+    {
+        var alice = await SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        var page = await OpenTestPageAsync();
+        var bobEmail = $"bob-{Guid.NewGuid():N}@example.com";
+        var bobId = await page.EvaluateAsync<string>("email => signIn(email)", bobEmail);
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        await alice.Client.AddMemberAsync(group.Id, Guid.Parse(bobId));
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "WebRTC");
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+
+        await using var peer = new CallAudioPeer();
+        var leg = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPort}", call.Id, alice, peer.Port, TimeSpan.FromSeconds(40));
+        await CallsTestKit.MediaFlowingAsync(peer, leg);
+
+        try
+        {
+            var answer = await page.EvaluateAsync<string>("id => joinCall(id)", call.Id.ToString());
+            output.WriteLine(answer);
+            await TestTimeouts.EventuallyAsync(
+                async () => await StateAsync(page) is { Connection: "connected" }, TestTimeouts.Long, "the browser's peer connection to connect");
+
+            // The browser is a participant with its own user, like a SIP leg.
+            await TestTimeouts.EventuallyAsync(
+                async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == Guid.Parse(bobId)), TestTimeouts.Long, "the browser's user in the call");
+
+            // The SIP leg hears the browser's microphone tone through the mixer.
+            await TestTimeouts.EventuallyAsync(
+                () => Task.FromResult(CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone) > 1000), TestTimeouts.Long, "the SIP leg to hear the browser's 1 kHz tone");
+
+            // The browser hears the SIP leg's tone: its inbound audio energy grows while the SIP leg talks.
+            var before = await StateAsync(page);
+            var talking = peer.TalkAsync(750, _ => SipTone);
+            await TestTimeouts.EventuallyAsync(
+                async () => await StateAsync(page) is { } now && now.TotalAudioEnergy - before.TotalAudioEnergy > 0.05 && now.AudioLevel > 0.01,
+                TestTimeouts.Long, "the browser to hear the SIP leg's tone");
+            var heard = await StateAsync(page);
+            output.WriteLine($"browser: {heard}; SIP leg heard 1 kHz at {CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone):F0}");
+            await talking.WaitAsync(TestTimeouts.Long);
+
+            // Leaving over the hub ends the leg: the user is no longer a participant.
+            await page.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
+            await TestTimeouts.EventuallyAsync(
+                async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != Guid.Parse(bobId)), TestTimeouts.Long, "the browser's leg to leave");
+        }
+        catch
+        {
+            output.WriteLine(server.Output);
+            throw;
+        }
+
+        Assert.Empty(browser.Errors);
+        var result = await leg.WaitAsync(TestTimeouts.Long);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private async Task<IPage> OpenTestPageAsync()
+    {
+        var page = await browser.NewPersonAsync(server.BaseAddress, "bob");
+        var html = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Web", "WebRtc", "webrtc-call.html"));
+        // Served under the server's origin, so the page's fetch and WebSocket calls are same-origin.
+        await page.RouteAsync("**/webrtc-call-test.html", route => route.FulfillAsync(new() { ContentType = "text/html", Body = html }));
+        await page.GotoAsync("/webrtc-call-test.html");
+        return page;
+    }
+
+    private static async Task<AudioState> StateAsync(IPage page) =>
+        JsonSerializer.Deserialize<AudioState>(await page.EvaluateAsync<string>("async () => JSON.stringify(await audioState())"), JsonSerializerOptions.Web)!;
+
+    private async Task<TestUser> SignUpAsync(string email)
+    {
+        var client = server.CreateClient();
+        (await client.PostAsJsonAsync("/v1/auth/start", new StartRequest(email, null))).EnsureSuccessStatusCode();
+        var code = (await client.GetFromJsonAsync<List<MailboxMessage>>(DevelopmentMailboxApi.Path))!.First(m => m.To == email).Code;
+        var verify = await client.PostAsJsonAsync("/v1/auth/verify", new VerifyRequest(email, null, code, new DeviceRegistration(DevicePlatform.Web, "webrtc test", null)));
+        var signedIn = (await verify.Content.ReadFromJsonAsync<VerifyResponse>(TalkoJson.Options))!;
+        client.DefaultRequestHeaders.Authorization = new("Bearer", signedIn.Tokens.AccessToken);
+        return new TestUser(client, signedIn.UserId, signedIn.DeviceId, signedIn.Tokens, signedIn.Sip, email);
+    }
+
+    /// <summary>A mono 16-bit PCM WAV of a whole number of tone cycles, so Chromium's looping of it is seamless.</summary>
+    private static byte[] ToneWav(double frequency, int sampleRate, int seconds)
+    {
+        var samples = sampleRate * seconds;
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + (samples * 2));
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(sampleRate);
+        writer.Write(sampleRate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(samples * 2);
+        for (var i = 0; i < samples; i++)
+        {
+            writer.Write((short)(12000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
+    private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy);
+}
