@@ -23,18 +23,18 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         var call = await FindAsync(callId, userId, cancellationToken);
         if (call.EndedAt is not null)
         {
-            throw Refuse(callId, userId, "call_ended", "The call has ended; its recording can be played.");
+            throw Refuse("call_ended", "The call has ended; its recording can be played.");
         }
 
         var location = await placement.LocateAsync(callId, cancellationToken);
         if (!location.Found)
         {
-            throw Refuse(callId, userId, "call_unavailable", "No instance can take the call right now; try again shortly.");
+            throw Refuse("call_unavailable", "No instance can take the call right now; try again shortly.");
         }
 
         if (location.OwnerInstanceId != lifecycle.InstanceId)
         {
-            throw Refuse(callId, userId, "call_elsewhere",
+            throw Refuse("call_elsewhere",
                 $"The call runs on instance {location.OwnerInstanceId}; connect the hub to that instance to join it over WebRTC.");
         }
 
@@ -44,15 +44,15 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         }
         catch (WebRtcSdpException exception)
         {
-            throw Refuse(callId, userId, exception.Code, exception.Message);
+            throw Refuse(exception.Code, exception.Message);
         }
         catch (Talko.Core.Media.Rtp.RtpPortRangeExhaustedException)
         {
-            throw Refuse(callId, userId, "call_full", "This instance has no media port free; try again shortly.");
+            throw Refuse("call_full", "This instance has no media port free; try again shortly.");
         }
         catch (InvalidOperationException exception)
         {
-            throw Refuse(callId, userId, "call_join_refused", exception.Message);
+            throw Refuse("call_join_refused", exception.Message);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         await FindAsync(callId, userId, cancellationToken);
         if (!await legs.LeaveAsync(new CallId(callId), connectionId))
         {
-            throw Refuse(callId, userId, "not_in_call", "This connection has no WebRTC leg in that call.");
+            throw Refuse("not_in_call", "This connection has no WebRTC leg in that call.");
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         await FindAsync(callId, userId, cancellationToken);
         if (!legs.SetMuted(new CallId(callId), connectionId, muted))
         {
-            throw Refuse(callId, userId, "not_in_call", "This connection has no WebRTC leg in that call.");
+            throw Refuse("not_in_call", "This connection has no WebRTC leg in that call.");
         }
     }
 
@@ -80,13 +80,12 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         var call = await db.Set<Call>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
         if (call is null || await ConversationAccess.FindAsync(db, call.ConversationId, userId, cancellationToken) is null)
         {
-            throw Refuse(callId, userId, "call_not_found", "No such call.");
+            throw Refuse("call_not_found", "No such call.");
         }
 
         return call;
     }
 
     /// <summary>The refusal for the client; <see cref="Features.Realtime.RefusedHubCallFilter"/> logs it once.</summary>
-    private static HubException Refuse(Guid callId, Guid userId, string code, string message) =>
-        new($"{code}: {message} (call {callId}, user {userId})");
+    private static HubException Refuse(string code, string message) => new($"{code}: {message}");
 }
