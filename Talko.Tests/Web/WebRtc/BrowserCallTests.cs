@@ -101,6 +101,7 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch
         {
+            output.WriteLine(string.Join('\n', browser.Errors));
             output.WriteLine(server.Output);
             throw;
         }
@@ -114,9 +115,11 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var page = await browser.NewPersonAsync(server.BaseAddress, "bob");
         var html = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Web", "WebRtc", "webrtc-call.html"));
-        // Served under the server's origin, so the page's fetch and WebSocket calls are same-origin.
-        await page.RouteAsync("**/webrtc-call-test.html", route => route.FulfillAsync(new() { ContentType = "text/html", Body = html }));
-        await page.GotoAsync("/webrtc-call-test.html");
+        // Written into a document the server itself served, so the page's fetch and WebSocket calls are same-origin
+        // (a page Playwright fulfils itself is not on the loopback address space and may not reach 127.0.0.1).
+        await page.RouteAsync("**/favicon.ico", route => route.FulfillAsync(new() { Status = 204 }));
+        await page.GotoAsync("/health/live");
+        await page.SetContentAsync(html);
         return page;
     }
 
