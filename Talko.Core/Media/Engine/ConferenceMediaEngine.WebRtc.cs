@@ -12,6 +12,14 @@ public sealed partial class ConferenceMediaEngine
 {
     private readonly Lazy<DtlsCertificate> certificate = new(() => DtlsCertificate.Create("talko", TimeSpan.FromDays(30), DateTimeOffset.UtcNow));
 
+    /// <summary>Live WebRTC legs by their ICE ufrag, for the ICE-TCP listener to find the leg a connection's first check names.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WebRtcMediaLegTransport> legsByUfrag = new(StringComparer.Ordinal);
+    private readonly Lock iceTcpGate = new();
+    private IceTcpListener? iceTcp;
+
+    /// <summary>The passive ICE-TCP candidate's listening endpoint once it is open (Media:WebRtc:IceTcpPort set and a WebRTC leg joined).</summary>
+    public IPEndPoint? IceTcpEndPoint => iceTcp?.LocalEndPoint;
+
     /// <summary>This instance's DTLS certificate (ECDSA P-256), made on first use; its fingerprint goes into every answer.</summary>
     public DtlsCertificate DtlsCertificate => certificate.Value;
 
@@ -33,6 +41,10 @@ public sealed partial class ConferenceMediaEngine
         var leg = AddLeg(legOptions, sockets => new WebRtcMediaLegTransport(sockets, options.MaxDatagramSize, send => new WebRtcTransport(
             local, offer.IceUfrag, dtls, offer.Fingerprint, send, timeProvider, webRtc.HandshakeTimeout, new IceLiteOptions { ConsentTimeout = webRtc.ConsentTimeout })));
         var transport = leg.WebRtc!;
+        var legTransport = leg.WebRtcLegTransport!;
+        legsByUfrag[local.Ufrag] = legTransport;
+        _ = leg.Closed.ContinueWith(_ => legsByUfrag.TryRemove(new KeyValuePair<string, WebRtcMediaLegTransport>(local.Ufrag, legTransport)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         transport.Ice.ConsentLapsed += () =>
         {
             MediaEngineLog.WebRtcEnded(logger, conferenceId, leg.Name, "ICE consent lapsed");
@@ -49,9 +61,41 @@ public sealed partial class ConferenceMediaEngine
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        var candidate = new IPEndPoint(CandidateAddress(), leg.LocalRtp.Port);
-        var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18]);
+        var address = CandidateAddress();
+        var candidate = new IPEndPoint(address, leg.LocalRtp.Port);
+        var tcpCandidate = EnsureIceTcp() is { } listening ? new IPEndPoint(address, listening.Port) : null;
+        var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18], tcpCandidate);
         return (leg, answer);
+    }
+
+    /// <summary>Opens the ICE-TCP listener with the first WebRTC leg when a port is configured; null when off.</summary>
+    private IPEndPoint? EnsureIceTcp()
+    {
+        if (options.WebRtc.IceTcpPort == 0)
+        {
+            return null;
+        }
+
+        lock (iceTcpGate)
+        {
+            if (iceTcp is null)
+            {
+                iceTcp = new IceTcpListener(bindAddress, options.WebRtc, options.MaxDatagramSize,
+                    ufrag => legsByUfrag.TryGetValue(ufrag, out var leg) ? leg : null, logger);
+                MediaEngineLog.IceTcpListening(logger, iceTcp.LocalEndPoint);
+            }
+
+            return iceTcp.LocalEndPoint;
+        }
+    }
+
+    private void StopIceTcp()
+    {
+        lock (iceTcpGate)
+        {
+            iceTcp?.Dispose();
+            iceTcp = null;
+        }
     }
 
     private IPAddress CandidateAddress()

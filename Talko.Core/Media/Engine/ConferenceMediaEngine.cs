@@ -225,6 +225,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             await RemoveLegAsync(leg).ConfigureAwait(false);
         }
 
+        StopIceTcp();
         clockThreads?.Dispose();
     }
 

@@ -8,6 +8,8 @@ public sealed partial class MediaLeg
     /// <summary>The leg's WebRTC transport (ICE state, DTLS session, drop counters); null for a plain RTP leg.</summary>
     public WebRtcTransport? WebRtc => (transport as WebRtcMediaLegTransport)?.Transport;
 
+    internal WebRtcMediaLegTransport? WebRtcLegTransport => transport as WebRtcMediaLegTransport;
+
     /// <summary>Whether the client muted this WebRTC leg (its audio is dropped before the mix); false for plain RTP legs.</summary>
     public bool IsMuted => transport is WebRtcMediaLegTransport { Muted: true };
 

@@ -18,8 +18,26 @@ public sealed class WebRtcOptions
     /// <summary>Consent freshness (RFC 7675): a leg without a valid ICE check for this long leaves the call.</summary>
     public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// TCP port of the passive ICE-TCP candidate (RFC 6544) for clients whose network blocks UDP; 0: off (no TCP
+    /// candidate in answers). One listener per instance, on Media:BindAddress; connections are matched to legs by the
+    /// ICE username of their first check.
+    /// </summary>
+    public int IceTcpPort { get; set; }
+
+    /// <summary>Most ICE-TCP connections open at once on the instance; more are closed when accepted.</summary>
+    public int MaxIceTcpConnections { get; set; } = 512;
+
+    /// <summary>How long a new ICE-TCP connection may take to send its first check; it is closed after that.</summary>
+    public TimeSpan IceTcpFirstCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     internal void Validate()
     {
+        if (IceTcpPort is < 0 or > 65535 || MaxIceTcpConnections < 1 || IceTcpFirstCheckTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Media:WebRtc needs IceTcpPort 0-65535, MaxIceTcpConnections >= 1 and a positive IceTcpFirstCheckTimeout.");
+        }
+
         if (!string.IsNullOrEmpty(CandidateAddress) && !System.Net.IPAddress.TryParse(CandidateAddress, out _))
         {
             throw new ArgumentException($"Media:WebRtc:CandidateAddress '{CandidateAddress}' is not an IP address.");

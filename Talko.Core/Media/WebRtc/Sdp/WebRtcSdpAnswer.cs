@@ -17,8 +17,12 @@ public static class WebRtcSdpAnswer
     /// <summary>Host candidate priority (RFC 8445 section 5.1.2.1: type preference 126, local preference 65535, component 1).</summary>
     public const uint HostPriority = (126u << 24) | (65535u << 8) | (256u - 1);
 
+    /// <summary>The passive ICE-TCP host candidate's priority: below UDP's (local preference 32767), so UDP wins where it works.</summary>
+    public const uint TcpHostPriority = (126u << 24) | (32767u << 8) | (256u - 1);
+
     public static string Create(
-        WebRtcSdpOffer offer, IceCredentials local, DtlsFingerprint fingerprint, IPEndPoint candidate, uint ssrc, string streamId)
+        WebRtcSdpOffer offer, IceCredentials local, DtlsFingerprint fingerprint, IPEndPoint candidate, uint ssrc, string streamId,
+        IPEndPoint? tcpCandidate = null)
     {
         var address = candidate.Address.ToString();
         var addressType = candidate.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
@@ -54,6 +58,12 @@ public static class WebRtcSdpAnswer
         Line(sb, $"a=msid:{streamId} {streamId}-audio");
         Line(sb, $"a=ssrc:{ssrc.ToString(CultureInfo.InvariantCulture)} cname:{streamId}");
         Line(sb, $"a=candidate:1 1 udp {HostPriority.ToString(CultureInfo.InvariantCulture)} {address} {port} typ host");
+        if (tcpCandidate is not null)
+        {
+            // RFC 6544: a passive candidate takes connections; its port is the listener's, the address the same host's.
+            Line(sb, $"a=candidate:2 1 tcp {TcpHostPriority.ToString(CultureInfo.InvariantCulture)} {tcpCandidate.Address} {tcpCandidate.Port.ToString(CultureInfo.InvariantCulture)} typ host tcptype passive");
+        }
+
         Line(sb, "a=end-of-candidates");
         return sb.ToString();
     }
