@@ -35,7 +35,9 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         var wav = Path.Combine(shared, "tone.wav");
         await File.WriteAllBytesAsync(wav, ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
         sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
-        server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = CallsTestKit.InstanceSettings(shared, sipPort) });
+        var settings = CallsTestKit.InstanceSettings(shared, sipPort);
+        settings["Talko:Media:WebRtc:IceTcpPort"] = TalkoProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = settings });
         browser = await Browser.LaunchAsync($"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required");
     }
 
@@ -54,7 +56,13 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_browser_joins_over_the_hub_and_it_and_a_sip_leg_hear_each_other()
+    public Task A_browser_joins_over_the_hub_and_it_and_a_sip_leg_hear_each_other() => TalkAsync(tcpOnly: false);
+
+    /// <summary>A client whose network blocks UDP (the page drops the answer's UDP candidate) talks over ICE-TCP.</summary>
+    [Fact]
+    public Task A_browser_without_udp_joins_over_the_ice_tcp_candidate() => TalkAsync(tcpOnly: true);
+
+    private async Task TalkAsync(bool tcpOnly)
     {
         var alice = await SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
         var page = await OpenTestPageAsync();
@@ -71,10 +79,14 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
 
         try
         {
-            var answer = await page.EvaluateAsync<string>("id => joinCall(id)", call.Id.ToString());
+            var answer = await page.EvaluateAsync<string>("([id, tcpOnly]) => joinCall(id, tcpOnly)", new object[] { call.Id.ToString(), tcpOnly });
             output.WriteLine(answer);
+            Assert.Contains(" tcp ", answer, StringComparison.Ordinal);
             await TestTimeouts.EventuallyAsync(
                 async () => await StateAsync(page) is { Connection: "connected" }, TestTimeouts.Long, "the browser's peer connection to connect");
+            var protocol = tcpOnly ? "tcp" : "udp";
+            await TestTimeouts.EventuallyAsync(
+                async () => (await StateAsync(page)).Protocol == protocol, TestTimeouts.Long, $"the selected pair to be over {protocol}");
 
             // The browser is a participant with its own user, like a SIP leg.
             await TestTimeouts.EventuallyAsync(
@@ -164,5 +176,5 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         return stream.ToArray();
     }
 
-    private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy);
+    private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy, string? Protocol);
 }
