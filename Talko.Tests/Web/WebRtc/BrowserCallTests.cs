@@ -105,6 +105,7 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
             var heard = await StateAsync(page);
             output.WriteLine($"browser: {heard}; SIP leg heard 1 kHz at {CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone):F0}");
             await talking.WaitAsync(TestTimeouts.Long);
+            await MeasureJoinTimeAsync(page, call.Id, tcpOnly);
 
             // Leaving over the hub ends the leg: the user is no longer a participant.
             await page.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
@@ -121,6 +122,36 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(browser.Errors);
         var result = await leg.WaitAsync(TestTimeouts.Long);
         Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    /// <summary>
+    /// scripts/bench-webrtc-join.sh sets TALKO_BENCH_WEBRTC_JOINS: that many more joins, each from the hub call to the
+    /// first audio packet in the browser, reported (not asserted: speed is for docs/benchmarks.md).
+    /// </summary>
+    private async Task MeasureJoinTimeAsync(IPage page, Guid callId, bool tcpOnly)
+    {
+        if (tcpOnly || !int.TryParse(Environment.GetEnvironmentVariable("TALKO_BENCH_WEBRTC_JOINS"), out var joins) || joins <= 0)
+        {
+            return;
+        }
+
+        var answers = new List<double>();
+        var firstAudio = new List<double>();
+        for (var i = 0; i < joins; i++)
+        {
+            var timing = JsonSerializer.Deserialize<JoinTiming>(
+                await page.EvaluateAsync<string>("async id => JSON.stringify(await timeJoin(id))", callId.ToString()), JsonSerializerOptions.Web)!;
+            answers.Add(timing.AnswerMs);
+            firstAudio.Add(timing.FirstAudioMs);
+        }
+
+        static string Figures(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return $"median {sorted[sorted.Count / 2]:F0} ms, p95 {sorted[(int)Math.Ceiling(sorted.Count * 0.95) - 1]:F0} ms, max {sorted[^1]:F0} ms";
+        }
+
+        output.WriteLine($"BENCH webrtc-join joins={joins} answer: {Figures(answers)}; first audio: {Figures(firstAudio)}");
     }
 
     private async Task<IPage> OpenTestPageAsync()
@@ -175,6 +206,8 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         writer.Flush();
         return stream.ToArray();
     }
+
+    private sealed record JoinTiming(double AnswerMs, double FirstAudioMs);
 
     private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy, string? Protocol);
 }
