@@ -17,7 +17,8 @@ namespace Talko.Tests.Web.WebRtc;
 /// Issue 17's core (ADR 0721): headless Chromium, through a small test page, signs in, connects to the hub and joins a
 /// call over WebRTC (ICE lite, DTLS-SRTP, PCMU) in which a sipp leg also talks. The SIP leg hears the browser's
 /// microphone (a 1 kHz tone from a WAV file) and the browser hears the SIP leg's 600 Hz tone (its getStats() inbound
-/// audio energy); the browser's leg is a participant with its user while it is in, and leaves when the client does.
+/// audio energy), the recording holds both; the browser's leg is a participant with its user while it is in, and leaves
+/// when the client does.
 /// </summary>
 [Collection(RealtimeMediaCollection.Name)]
 public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
@@ -107,6 +108,11 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
             await talking.WaitAsync(TestTimeouts.Long);
             await MeasureJoinTimeAsync(page, call.Id, tcpOnly);
 
+            // The call's recording (the whole mix) holds both: the browser's tone and the SIP leg's.
+            await TestTimeouts.EventuallyAsync(
+                async () => await RecordedAsync(alice.Client, call.Id, BrowserTone) > 1000 && await RecordedAsync(alice.Client, call.Id, SipTone) > 1000,
+                TestTimeouts.Long, "the recording to hold both tones");
+
             // Leaving over the hub ends the leg: the user is no longer a participant.
             await page.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
             await TestTimeouts.EventuallyAsync(
@@ -152,6 +158,23 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         output.WriteLine($"BENCH webrtc-join joins={joins} answer: {Figures(answers)}; first audio: {Figures(firstAudio)}");
+    }
+
+    /// <summary>The strongest amplitude of <paramref name="frequency"/> over 100 ms windows of the call's recording so far.</summary>
+    private async Task<double> RecordedAsync(HttpClient client, Guid callId, double frequency)
+    {
+        var path = Path.Combine(shared, $"recording-{Guid.NewGuid():N}.wav");
+        await File.WriteAllBytesAsync(path, await client.GetByteArrayAsync($"/v1/calls/{callId}/recording"));
+        var wav = Talko.Tests.Media.WavAudio.Read(path);
+        File.Delete(path);
+        var window = wav.SampleRate / 10;
+        var peak = 0.0;
+        for (var start = 0; start + window <= wav.Samples.Length; start += window / 2)
+        {
+            peak = Math.Max(peak, Talko.Tests.Media.AudioSignals.Amplitude(wav.Samples.AsSpan(start, window), frequency, wav.SampleRate));
+        }
+
+        return peak;
     }
 
     private async Task<IPage> OpenTestPageAsync()
