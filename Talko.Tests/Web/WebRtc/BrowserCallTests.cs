@@ -28,14 +28,13 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"webrtc-{Guid.NewGuid():N}");
     private TalkoProcess server = null!;
     private Browser browser = null!;
-    private int sipPort;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(shared);
         var wav = Path.Combine(shared, "tone.wav");
         await File.WriteAllBytesAsync(wav, ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
-        sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        var sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         settings["Talko:Media:WebRtc:IceTcpPort"] = TalkoProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = settings });
@@ -65,6 +64,20 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task TalkAsync(bool tcpOnly)
     {
+        try
+        {
+            await TalkOrFailAsync(tcpOnly);
+        }
+        catch
+        {
+            output.WriteLine(string.Join('\n', browser.Errors));
+            output.WriteLine(server.Output);
+            throw;
+        }
+    }
+
+    private async Task TalkOrFailAsync(bool tcpOnly)
+    {
         var alice = await SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
         var page = await OpenTestPageAsync();
         var bobEmail = $"bob-{Guid.NewGuid():N}@example.com";
@@ -74,56 +87,49 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "WebRTC");
         var call = await alice.Client.StartCallAsync(conversation.Id);
 
+        // The owner's SIP address as the join API gives it (the instance may have fallen back to another free port).
+        var sipAddress = new Uri((await alice.Client.JoinAsync(call.Id)).SipUri.Replace("sip:", "sip://", StringComparison.Ordinal)).Authority;
         await using var peer = new CallAudioPeer();
-        var leg = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPort}", call.Id, alice, peer.Port, TimeSpan.FromSeconds(40));
+        var leg = CallsTestKit.SippLegAsync("call-leg.xml", sipAddress, call.Id, alice, peer.Port, TimeSpan.FromSeconds(40));
         await CallsTestKit.MediaFlowingAsync(peer, leg);
 
-        try
-        {
-            var answer = await page.EvaluateAsync<string>("([id, tcpOnly]) => joinCall(id, tcpOnly)", new object[] { call.Id.ToString(), tcpOnly });
-            output.WriteLine(answer);
-            Assert.Contains(" tcp ", answer, StringComparison.Ordinal);
-            await TestTimeouts.EventuallyAsync(
-                async () => await StateAsync(page) is { Connection: "connected" }, TestTimeouts.Long, "the browser's peer connection to connect");
-            var protocol = tcpOnly ? "tcp" : "udp";
-            await TestTimeouts.EventuallyAsync(
-                async () => (await StateAsync(page)).Protocol == protocol, TestTimeouts.Long, $"the selected pair to be over {protocol}");
+        var answer = await page.EvaluateAsync<string>("([id, tcpOnly]) => joinCall(id, tcpOnly)", new object[] { call.Id.ToString(), tcpOnly });
+        output.WriteLine(answer);
+        Assert.Contains(" tcp ", answer, StringComparison.Ordinal);
+        await TestTimeouts.EventuallyAsync(
+            async () => await StateAsync(page) is { Connection: "connected" }, TestTimeouts.Long, "the browser's peer connection to connect");
+        var protocol = tcpOnly ? "tcp" : "udp";
+        await TestTimeouts.EventuallyAsync(
+            async () => (await StateAsync(page)).Protocol == protocol, TestTimeouts.Long, $"the selected pair to be over {protocol}");
 
-            // The browser is a participant with its own user, like a SIP leg.
-            await TestTimeouts.EventuallyAsync(
-                async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == Guid.Parse(bobId)), TestTimeouts.Long, "the browser's user in the call");
+        // The browser is a participant with its own user, like a SIP leg.
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == Guid.Parse(bobId)), TestTimeouts.Long, "the browser's user in the call");
 
-            // The SIP leg hears the browser's microphone tone through the mixer.
-            await TestTimeouts.EventuallyAsync(
-                () => Task.FromResult(CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone) > 1000), TestTimeouts.Long, "the SIP leg to hear the browser's 1 kHz tone");
+        // The SIP leg hears the browser's microphone tone through the mixer.
+        await TestTimeouts.EventuallyAsync(
+            () => Task.FromResult(CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone) > 1000), TestTimeouts.Long, "the SIP leg to hear the browser's 1 kHz tone");
 
-            // The browser hears the SIP leg's tone: its inbound audio energy grows while the SIP leg talks.
-            var before = await StateAsync(page);
-            var talking = peer.TalkAsync(750, _ => SipTone);
-            await TestTimeouts.EventuallyAsync(
-                async () => await StateAsync(page) is { } now && now.TotalAudioEnergy - before.TotalAudioEnergy > 0.05 && now.AudioLevel > 0.01,
-                TestTimeouts.Long, "the browser to hear the SIP leg's tone");
-            var heard = await StateAsync(page);
-            output.WriteLine($"browser: {heard}; SIP leg heard 1 kHz at {CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone):F0}");
-            await talking.WaitAsync(TestTimeouts.Long);
-            await MeasureJoinTimeAsync(page, call.Id, tcpOnly);
+        // The browser hears the SIP leg's tone: its inbound audio energy grows while the SIP leg talks.
+        var before = await StateAsync(page);
+        var talking = peer.TalkAsync(750, _ => SipTone);
+        await TestTimeouts.EventuallyAsync(
+            async () => await StateAsync(page) is { } now && now.TotalAudioEnergy - before.TotalAudioEnergy > 0.05 && now.AudioLevel > 0.01,
+            TestTimeouts.Long, "the browser to hear the SIP leg's tone");
+        var heard = await StateAsync(page);
+        output.WriteLine($"browser: {heard}; SIP leg heard 1 kHz at {CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone):F0}");
+        await talking.WaitAsync(TestTimeouts.Long);
+        await MeasureJoinTimeAsync(page, call.Id, tcpOnly);
 
-            // The call's recording (the whole mix) holds both: the browser's tone and the SIP leg's.
-            await TestTimeouts.EventuallyAsync(
-                async () => await RecordedAsync(alice.Client, call.Id, BrowserTone) > 1000 && await RecordedAsync(alice.Client, call.Id, SipTone) > 1000,
-                TestTimeouts.Long, "the recording to hold both tones");
+        // The call's recording (the whole mix) holds both: the browser's tone and the SIP leg's.
+        await TestTimeouts.EventuallyAsync(
+            async () => await RecordedAsync(alice.Client, call.Id, BrowserTone) > 1000 && await RecordedAsync(alice.Client, call.Id, SipTone) > 1000,
+            TestTimeouts.Long, "the recording to hold both tones");
 
-            // Leaving over the hub ends the leg: the user is no longer a participant.
-            await page.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
-            await TestTimeouts.EventuallyAsync(
-                async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != Guid.Parse(bobId)), TestTimeouts.Long, "the browser's leg to leave");
-        }
-        catch
-        {
-            output.WriteLine(string.Join('\n', browser.Errors));
-            output.WriteLine(server.Output);
-            throw;
-        }
+        // Leaving over the hub ends the leg: the user is no longer a participant.
+        await page.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != Guid.Parse(bobId)), TestTimeouts.Long, "the browser's leg to leave");
 
         Assert.Empty(browser.Errors);
         var result = await leg.WaitAsync(TestTimeouts.Long);
