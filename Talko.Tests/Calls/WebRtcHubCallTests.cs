@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Talko.Core.Awareness;
+using Talko.Server.Features.Awareness;
 using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Media.Engine;
@@ -10,7 +12,8 @@ namespace Talko.Tests.Calls;
 /// <summary>
 /// The hub's call methods (ADR 0721) follow the REST join's rules: a non-member is told the call does not exist, a
 /// member's offer is checked before any media is set up, a call that ended cannot be joined, and leaving or muting
-/// without a leg is refused. Each refusal is a hub error whose message starts with a stable code.
+/// without a leg is refused. Each refusal is a hub error whose message starts with a stable code. A WebRTC leg is a
+/// participant and an in-call awareness connection of its user (muted with SetCallMuted) and ends with its hub connection.
 /// </summary>
 [Collection(RealtimeMediaCollection.Name)]
 public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture redis)
@@ -43,16 +46,34 @@ public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture re
         await AssertRefusedAsync("not_in_call", aliceHub.InvokeAsync("LeaveCall", call.Id));
         await AssertRefusedAsync("not_in_call", aliceHub.InvokeAsync("SetCallMuted", call.Id, true));
 
-        // A member's valid offer is answered; the leg is hers and muting it is accepted.
+        // A member's valid offer is answered; the leg is hers: a participant, in the call in awareness, muted when she mutes.
         var answer = await aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
         Assert.Contains("a=ice-lite", answer, StringComparison.Ordinal);
         Assert.Contains("a=setup:passive", answer, StringComparison.Ordinal);
         await AssertRefusedAsync("call_join_refused", aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == alice.UserId), TestTimeouts.Default, "alice's WebRTC leg as a participant");
         await aliceHub.InvokeAsync("SetCallMuted", call.Id, true);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await aliceHub.InvokeAsync<List<AwarenessView>>("GetAwareness", conversation.Id.ToString()))
+                .Any(a => a.UserId == alice.UserId.ToString() && a.Activity is { Kind: ActivityKind.InCall, Muted: true }),
+            TestTimeouts.Default, "alice in the call and muted in awareness");
         await aliceHub.InvokeAsync("LeaveCall", call.Id);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 0, TestTimeouts.Default, "alice to leave");
+
+        // A leg ends with the hub connection that made it.
+        await aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 1, TestTimeouts.Default, "alice back in the call");
+        await aliceHub.StopAsync();
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 0, TestTimeouts.Default, "alice's leg to end with her hub connection");
 
         (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
-        await AssertRefusedAsync("call_ended", aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await using var again = host.CreateHubConnection(alice);
+        await again.StartAndWaitUntilReadyAsync();
+        await AssertRefusedAsync("call_ended", again.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
     }
 
     public async ValueTask DisposeAsync() => await instances.DisposeAsync();
