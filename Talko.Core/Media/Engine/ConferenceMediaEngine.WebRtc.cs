@@ -34,6 +34,8 @@ public sealed partial class ConferenceMediaEngine
         ArgumentException.ThrowIfNullOrWhiteSpace(conferenceId);
         ArgumentNullException.ThrowIfNull(offer);
         var webRtc = options.WebRtc;
+        // Before the leg exists, so a configuration that cannot name a candidate leaves nothing behind.
+        var address = CandidateAddress();
         var local = IceCredentials.Generate();
         var dtls = DtlsCertificate;
         var legOptions = new MediaLegOptions(
@@ -61,7 +63,6 @@ public sealed partial class ConferenceMediaEngine
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        var address = CandidateAddress();
         var candidate = new IPEndPoint(address, leg.LocalRtp.Port);
         var tcpCandidate = EnsureIceTcp() is { } listening ? new IPEndPoint(address, listening.Port) : null;
         var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18], tcpCandidate);
@@ -80,8 +81,18 @@ public sealed partial class ConferenceMediaEngine
         {
             if (iceTcp is null)
             {
-                iceTcp = new IceTcpListener(bindAddress, options.WebRtc, options.MaxDatagramSize,
-                    ufrag => legsByUfrag.TryGetValue(ufrag, out var leg) ? leg : null, logger);
+                try
+                {
+                    iceTcp = new IceTcpListener(bindAddress, options.WebRtc, options.MaxDatagramSize,
+                        ufrag => legsByUfrag.TryGetValue(ufrag, out var leg) ? leg : null, logger);
+                }
+                catch (System.Net.Sockets.SocketException exception)
+                {
+                    // Answers go out without the TCP candidate (UDP still works); the next leg tries again.
+                    MediaEngineLog.IceTcpUnavailable(logger, options.WebRtc.IceTcpPort, exception.SocketErrorCode.ToString());
+                    return null;
+                }
+
                 MediaEngineLog.IceTcpListening(logger, iceTcp.LocalEndPoint);
             }
 

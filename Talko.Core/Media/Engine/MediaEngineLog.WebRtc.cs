@@ -12,4 +12,7 @@ internal static partial class MediaEngineLog
 
     [LoggerMessage(EventId = 6052, Level = LogLevel.Information, Message = "ICE-TCP candidate listening on {LocalEndPoint}")]
     public static partial void IceTcpListening(ILogger logger, System.Net.IPEndPoint localEndPoint);
+
+    [LoggerMessage(EventId = 6053, Level = LogLevel.Error, Message = "ICE-TCP port {Port} could not be opened ({Error}); answers carry no TCP candidate")]
+    public static partial void IceTcpUnavailable(ILogger logger, int port, string error);
 }
