@@ -32,8 +32,17 @@ internal sealed class IceTcpListener : IDisposable
         this.findLeg = findLeg;
         this.logger = logger;
         listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(address, options.IceTcpPort));
-        listener.Listen(128);
+        try
+        {
+            listener.Bind(new IPEndPoint(address, options.IceTcpPort));
+            listener.Listen(128);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         accepting = Task.Run(AcceptLoopAsync);
     }
