@@ -8,6 +8,9 @@ public enum LegDirection
 
     /// <summary>The call rang a registered device and it answered (SIP INVITE sent by the engine).</summary>
     RingOut,
+
+    /// <summary>A browser or app joined over the realtime hub with a WebRTC offer (ADR 0721).</summary>
+    WebRtc,
 }
 
 /// <summary>
@@ -21,10 +24,13 @@ public readonly record struct LegId(LegDirection Direction, string Key)
 
     public static LegId RingOut(string key) => new(LegDirection.RingOut, key);
 
+    public static LegId WebRtc(string key) => new(LegDirection.WebRtc, key);
+
     public override string ToString() => Direction switch
     {
         LegDirection.Inbound => Key,
         LegDirection.RingOut => $"ring-out:{Key}",
+        LegDirection.WebRtc => $"webrtc:{Key}",
         _ => $"{Direction}:{Key}",
     };
 }

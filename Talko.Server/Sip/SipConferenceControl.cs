@@ -7,18 +7,23 @@ using Talko.Core.Sip.Messages;
 namespace Talko.Server.Sip;
 
 /// <summary>The calls feature's commands carried out by this instance's SIP engine (conference id = call id) and media engine.</summary>
-internal sealed class SipConferenceControl(RunningSipEngine sip, ConferenceMediaEngine media) : IConferenceControl
+/// <remarks>WebRTC legs (ADR 0721) are legs of the call like SIP legs: listed, hung up and measured here too.</remarks>
+internal sealed class SipConferenceControl(RunningSipEngine sip, ConferenceMediaEngine media, Talko.Server.WebRtc.WebRtcCallLegs webRtc) : IConferenceControl
 {
     public IReadOnlyList<ConferenceLeg> LegsOf(CallId callId) =>
         [.. CallsOf(callId).Select(call => new ConferenceLeg(
             call.Leg.LegId,
             Guid.TryParse(call.Party?.UserId, out var user) ? user : null,
             Guid.TryParse(call.Party?.DeviceId, out var device) ? device : null,
-            call.OnHold))];
+            call.OnHold)), .. webRtc.LegsOf(callId)];
 
     public async Task HangUpAsync(CallId callId, LegId legId)
     {
-        if (sip.Engine is { } engine && CallsOf(callId).FirstOrDefault(c => c.Leg.LegId == legId) is { } call)
+        if (legId.Direction == LegDirection.WebRtc)
+        {
+            await webRtc.HangUpAsync(callId, legId);
+        }
+        else if (sip.Engine is { } engine && CallsOf(callId).FirstOrDefault(c => c.Leg.LegId == legId) is { } call)
         {
             await engine.Conferences.HangUpAsync(call);
         }

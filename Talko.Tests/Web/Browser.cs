@@ -38,7 +38,8 @@ public sealed class Browser : IAsyncDisposable
 
     public static string ArtifactDirectory { get; } = FindArtifactDirectory();
 
-    public static async Task<Browser> LaunchAsync()
+    /// <param name="extraArgs">More Chromium switches (a WebRTC test's fake audio file, for one).</param>
+    public static async Task<Browser> LaunchAsync(params string[] extraArgs)
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -51,7 +52,7 @@ public sealed class Browser : IAsyncDisposable
             ExecutablePath = ExecutablePath,
             Headless = true,
             // Root in CI has no user namespace sandbox; fake media devices for the call screens.
-            Args = ["--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+            Args = ["--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", .. extraArgs],
         });
         return new Browser(playwright, browser);
     }

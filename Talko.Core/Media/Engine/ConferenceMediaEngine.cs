@@ -14,7 +14,7 @@ namespace Talko.Core.Media.Engine;
 /// Talko's media engine: one mixer (and recorder) per conference id, created with the first leg and
 /// closed with the last; each leg has its own RTP/RTCP socket pair from the configured port range.
 /// </summary>
-public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDisposable
+public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDisposable
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, Conference> conferences = new(StringComparer.Ordinal);
@@ -92,6 +92,13 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var leg = AddLeg(legOptions, sockets => new UdpMediaLegTransport(sockets, options.MaxDatagramSize));
+        return ValueTask.FromResult<IMediaLeg>(leg);
+    }
+
+    /// <summary>Joins a leg whose packets travel over the transport <paramref name="createTransport"/> builds on a fresh port pair.</summary>
+    private MediaLeg AddLeg(MediaLegOptions legOptions, Func<RtpSocketPair, IMediaLegTransport> createTransport)
+    {
         MediaLeg leg;
         Conference? opened = null;
         lock (gate)
@@ -112,10 +119,19 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
                 throw new InvalidOperationException($"Conference {legOptions.ConferenceId} already has its maximum of {options.MaxLegsPerConference} legs.");
             }
 
-            RtpSocketPair sockets;
+            IMediaLegTransport transport;
             try
             {
-                sockets = ports.Allocate(bindAddress);
+                var sockets = ports.Allocate(bindAddress);
+                try
+                {
+                    transport = createTransport(sockets);
+                }
+                catch
+                {
+                    sockets.Dispose();
+                    throw;
+                }
             }
             catch
             {
@@ -127,7 +143,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
                 throw;
             }
 
-            leg = new MediaLeg(this, legOptions, sockets, options, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
+            leg = new MediaLeg(this, legOptions, transport, options, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
             conference.Legs.Add(leg.Name, leg);
             conference.LegIds[leg.Name] = leg.LegId;
             leg.CurrentTick = () => conference.Mixer.Ticks;
@@ -146,7 +162,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
 
         MediaEngineLog.LegJoined(logger, leg.ConferenceId, leg.Name, leg.LocalRtp, legOptions.RemoteRtp, leg.Codec);
         Notify(o => o.OnLegJoined(leg.ConferenceId, leg.LegId));
-        return ValueTask.FromResult<IMediaLeg>(leg);
+        return leg;
     }
 
     /// <summary>The live leg with this id, for diagnostics and tests.</summary>
@@ -209,6 +225,7 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
             await RemoveLegAsync(leg).ConfigureAwait(false);
         }
 
+        StopIceTcp();
         clockThreads?.Dispose();
     }
 

@@ -23,6 +23,9 @@ public sealed class MediaEngineOptions
     /// <summary>Opus: which implementation, and the encoders' complexity and bitrates.</summary>
     public OpusOptions Opus { get; set; } = new();
 
+    /// <summary>WebRTC legs: candidate address, offer size, DTLS and consent timeouts.</summary>
+    public Talko.Core.Media.WebRtc.WebRtcOptions WebRtc { get; set; } = new();
+
     /// <summary>Mean RTCP report interval; each report is sent after 0.5-1.5 times this (RFC 3550 section 6.2).</summary>
     public TimeSpan RtcpInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -49,6 +52,7 @@ public sealed class MediaEngineOptions
 
         Sources.Validate();
         Opus.Validate();
+        WebRtc.Validate();
         if (Jitter.FrameSamples != Mixer.FrameSamples)
         {
             throw new ArgumentException("Media:Jitter:FrameSamples must equal Media:Mixer:FrameSamples.");

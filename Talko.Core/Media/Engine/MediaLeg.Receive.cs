@@ -107,39 +107,8 @@ public sealed partial class MediaLeg
         return true;
     }
 
-    private async Task ReceiveRtpLoopAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[options.MaxDatagramSize + 1];
-        var from = new SocketAddress(sockets.Rtp.AddressFamily);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var received = await sockets.Rtp.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-                if (received > options.MaxDatagramSize)
-                {
-                    Interlocked.Increment(ref droppedMalformed);
-                    continue;
-                }
+    /// <summary>A datagram the transport could not use as RTP (oversized, or not RTP at all).</summary>
+    internal void CountMalformed() => Interlocked.Increment(ref droppedMalformed);
 
-                ProcessRtp(buffer.AsSpan(0, received), from);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
-            {
-                // An ICMP error for an earlier send (peer not listening yet) or an oversized datagram: keep going.
-            }
-            catch (Exception exception)
-            {
-                MediaEngineLog.ReceiveFailed(logger, Name, exception);
-            }
-        }
-    }
+    internal void ReceiveFailed(Exception exception) => MediaEngineLog.ReceiveFailed(logger, Name, exception);
 }

@@ -7,36 +7,6 @@ namespace Talko.Core.Media.Engine;
 /// <summary>RTCP for a leg (RFC 3550 section 6): reading the peer's SR/RR and sending ours on a randomised interval.</summary>
 public sealed partial class MediaLeg
 {
-    private async Task ReceiveRtcpLoopAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[options.MaxDatagramSize];
-        var from = new SocketAddress(sockets.Rtcp.AddressFamily);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var received = await sockets.Rtcp.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
-                ProcessRtcp(buffer.AsSpan(0, received), from);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                // ICMP errors and truncation: RTCP is advisory, keep listening.
-            }
-            catch (Exception exception)
-            {
-                MediaEngineLog.ReceiveFailed(logger, Name, exception);
-            }
-        }
-    }
-
     internal void ProcessRtcp(ReadOnlySpan<byte> datagram, SocketAddress from)
     {
         if (!RtcpPacket.TryParse(datagram, out var compound) || compound is null)
@@ -133,8 +103,10 @@ public sealed partial class MediaLeg
                 target = sources.RtcpTarget;
             }
 
-            sockets.Rtcp.SendTo(packet[..length], SocketFlags.None, target);
-            Interlocked.Increment(ref rtcpSent);
+            if (transport.SendRtcp(packet[..length], target))
+            {
+                Interlocked.Increment(ref rtcpSent);
+            }
         }
         catch (SocketException exception)
         {

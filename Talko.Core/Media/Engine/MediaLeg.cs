@@ -11,14 +11,14 @@ using Talko.Core.Media.Rtp;
 namespace Talko.Core.Media.Engine;
 
 /// <summary>
-/// One participant's RTP session: its own RTP/RTCP sockets, a receive loop that validates packets and
-/// feeds the jitter buffer, and the sending half the mixer drives once per tick. RTP and RTCP are
-/// symmetric (RFC 4961): both are sent to where the peer's packets actually come from.
+/// One participant's RTP session: its packet transport (a plain RTP/RTCP socket pair, or a WebRTC socket), a receive
+/// path that validates packets and feeds the jitter buffer, and the sending half the mixer drives once per tick. RTP
+/// and RTCP are symmetric (RFC 4961): both are sent to where the peer's packets actually come from.
 /// </summary>
 public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 {
     private readonly ConferenceMediaEngine engine;
-    private readonly RtpSocketPair sockets;
+    private readonly IMediaLegTransport transport;
     private readonly JitterBuffer jitterBuffer;
     private readonly RtpSourceState source = new();
     private readonly TimeProvider timeProvider;
@@ -47,8 +47,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private long lastPeerSrArrival;
     private byte? remoteFractionLost;
     private ITimer? rtcpTimer;
-    private Task? rtpLoop;
-    private Task? rtcpLoop;
+    private Task[] receiveLoops = [];
     private int disposed;
 
     private long packetsReceived;
@@ -65,13 +64,13 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     internal MediaLeg(
         ConferenceMediaEngine engine,
         MediaLegOptions legOptions,
-        RtpSocketPair sockets,
+        IMediaLegTransport transport,
         MediaEngineOptions options,
         TimeProvider timeProvider,
         ILogger logger)
     {
         this.engine = engine;
-        this.sockets = sockets;
+        this.transport = transport;
         this.options = options;
         this.timeProvider = timeProvider;
         this.logger = logger;
@@ -91,7 +90,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         initialSequence = (ushort)RandomNumberGenerator.GetInt32(0, ushort.MaxValue + 1);
         initialTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
-        canonicalName = $"talko-{Name}@{sockets.RtpEndPoint.Address}";
+        canonicalName = $"talko-{Name}@{transport.LocalEndPoint.Address}";
         startedAt = timeProvider.GetTimestamp();
     }
 
@@ -106,7 +105,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     public AudioCodec Codec { get; }
 
-    public IPEndPoint LocalRtp => sockets.RtpEndPoint;
+    public IPEndPoint LocalRtp => transport.LocalEndPoint;
 
     public uint Ssrc => ssrc;
 
@@ -172,9 +171,11 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         markNext = false;
         try
         {
-            sockets.Rtp.SendTo(sendBuffer.AsSpan(0, length), SocketFlags.None, sources.RtpTarget);
-            Interlocked.Increment(ref framesSent);
-            octetsSent += encoded.Length;
+            if (transport.SendRtp(sendBuffer.AsSpan(0, length), sources.RtpTarget))
+            {
+                Interlocked.Increment(ref framesSent);
+                octetsSent += encoded.Length;
+            }
         }
         catch (SocketException exception)
         {
@@ -188,8 +189,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     internal void Start()
     {
-        rtpLoop = Task.Run(() => ReceiveRtpLoopAsync(stopping.Token));
-        rtcpLoop = Task.Run(() => ReceiveRtcpLoopAsync(stopping.Token));
+        receiveLoops = transport.Start(this, stopping.Token);
         ScheduleRtcp();
     }
 
@@ -202,13 +202,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
         rtcpTimer?.Dispose();
         await stopping.CancelAsync().ConfigureAwait(false);
-        sockets.Dispose();
-        foreach (var loop in new[] { rtpLoop, rtcpLoop })
+        transport.Dispose();
+        foreach (var loop in receiveLoops)
         {
-            if (loop is not null)
-            {
-                await loop.ConfigureAwait(false);
-            }
+            await loop.ConfigureAwait(false);
         }
 
         stopping.Dispose();
@@ -243,7 +240,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private SocketAddress ToSocketAddress(IPEndPoint endPoint)
     {
         // An IPv4 peer on an IPv6 socket (or the reverse) must be expressed in the socket's family.
-        var family = sockets.Rtp.AddressFamily;
+        var family = transport.AddressFamily;
         var address = endPoint.Address;
         if (family == AddressFamily.InterNetworkV6 && address.AddressFamily == AddressFamily.InterNetwork)
         {

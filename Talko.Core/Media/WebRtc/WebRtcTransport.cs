@@ -33,12 +33,13 @@ public sealed class WebRtcTransport : IDisposable
     /// <param name="sendTo">Sends one datagram from the leg's socket.</param>
     /// <param name="time">Drives consent freshness.</param>
     /// <param name="handshakeTimeout">How long the DTLS handshake may take from now.</param>
+    /// <param name="iceOptions">Consent timeout and pair limit; the RFC defaults when null.</param>
     public WebRtcTransport(
         IceCredentials local, string remoteUfrag, DtlsCertificate certificate, DtlsFingerprint remoteFingerprint,
-        Action<ReadOnlyMemory<byte>, IPEndPoint> sendTo, TimeProvider time, TimeSpan handshakeTimeout)
+        Action<ReadOnlyMemory<byte>, IPEndPoint> sendTo, TimeProvider time, TimeSpan handshakeTimeout, IceLiteOptions? iceOptions = null)
     {
         this.sendTo = sendTo;
-        Ice = new IceLiteResponder(local, remoteUfrag, time);
+        Ice = new IceLiteResponder(local, remoteUfrag, time, iceOptions);
         dtls = new DtlsPacketChannel(Ice.IsPermitted, SendToSelected);
         Secured = SecureAsync(certificate, remoteFingerprint, handshakeTimeout);
     }

@@ -42,6 +42,8 @@ public static class CallsExtensions
         services.AddSingleton<IConferenceLegObserver>(provider => provider.GetRequiredService<CallEventSink>());
         services.AddSingleton<RunningSipEngine>();
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
+        services.AddSingleton<Talko.Server.WebRtc.WebRtcCallLegs>();
+        services.AddScoped<Talko.Server.WebRtc.WebRtcCallJoin>();
         services.AddSingleton<OwnedCalls>();
         services.AddSingleton<SegmentClosings>();
         services.AddSingleton<CallAwarenessProjection>();

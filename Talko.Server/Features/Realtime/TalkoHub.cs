@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Awareness;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Awareness;
+using Talko.Server.WebRtc;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -15,7 +16,8 @@ namespace Talko.Server.Features.Realtime;
 /// as long as it does. Other features add their methods here.
 /// </summary>
 [Authorize]
-public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard) : Hub
+public sealed partial class TalkoHub(
+    ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard, WebRtcCallLegs webRtcLegs) : Hub
 {
     public const string Path = "/hubs/talko";
 
@@ -38,6 +40,7 @@ public sealed class TalkoHub(ConnectionGroups groups, AwarenessTracker tracker, 
         connections.Closed(Context.ConnectionId);
         groups.Disconnected(Context.ConnectionId, Context.User!.GetUserId());
         await tracker.DisconnectAsync(Context.ConnectionId);
+        await webRtcLegs.ConnectionClosedAsync(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Talko.Core.Media.WebRtc.Dtls;
+using Talko.Core.Media.WebRtc.Ice;
+using Talko.Core.Sip.Sdp;
+
+namespace Talko.Core.Media.WebRtc.Sdp;
+
+/// <summary>
+/// What Talko takes from a client's WebRTC offer (ADR 0721): one audio m-line over UDP/TLS/RTP/SAVPF with its mid, ICE
+/// credentials, a SHA-256 certificate fingerprint, a DTLS role that lets Talko be passive, rtcp-mux, and G.711 (PCMU
+/// first). Anything else is refused with a <see cref="WebRtcSdpException"/> that says what is wrong.
+/// </summary>
+public sealed record WebRtcSdpOffer(
+    string Mid,
+    string IceUfrag,
+    string IcePassword,
+    DtlsFingerprint Fingerprint,
+    AudioCodec Codec,
+    int? TelephoneEventPayloadType,
+    SdpDirection Direction)
+{
+    public const string Profile = "UDP/TLS/RTP/SAVPF";
+
+    /// <summary>At most this many attribute lines in the offer (a browser's audio offer has about 30).</summary>
+    public const int MaxAttributes = 200;
+
+    public static WebRtcSdpOffer Parse(string? sdp, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(sdp))
+        {
+            throw new WebRtcSdpException("sdp_missing", "The SDP offer is empty.");
+        }
+
+        if (sdp.Length > maxLength)
+        {
+            throw new WebRtcSdpException("sdp_too_large", $"The SDP offer is {sdp.Length} characters; at most {maxLength} are accepted.");
+        }
+
+        if (!SdpSession.TryParse(sdp, out var session))
+        {
+            throw new WebRtcSdpException("sdp_malformed", "The SDP offer is not a valid session description (v=, o= and well-formed lines).");
+        }
+
+        if (session.Attributes.Count + session.Media.Sum(m => m.Attributes.Count) > MaxAttributes)
+        {
+            throw new WebRtcSdpException("sdp_too_large", $"The SDP offer has more than {MaxAttributes} attributes.");
+        }
+
+        if (session.Media.Count != 1 || session.Media[0].Media != "audio")
+        {
+            throw new WebRtcSdpException("sdp_one_audio_line", "The offer must have exactly one m-line, for audio (no video or data channels).");
+        }
+
+        var media = session.Media[0];
+        if (media.Port == 0)
+        {
+            throw new WebRtcSdpException("sdp_audio_rejected", "The audio m-line is disabled (port 0).");
+        }
+
+        if (!string.Equals(media.Protocol, Profile, StringComparison.Ordinal))
+        {
+            throw new WebRtcSdpException("sdp_profile", $"The audio m-line uses {media.Protocol}; WebRTC legs need {Profile} (DTLS-SRTP).");
+        }
+
+        if (session.Attributes.Any(a => a.Key == "ice-lite"))
+        {
+            throw new WebRtcSdpException("sdp_ice_lite", "The offer is ICE lite; Talko is ICE lite too, so the client must run full ICE.");
+        }
+
+        var mid = media.Attribute("mid");
+        if (string.IsNullOrWhiteSpace(mid) || mid.Length > 32)
+        {
+            throw new WebRtcSdpException("sdp_mid", "The audio m-line needs an a=mid of at most 32 characters (BUNDLE).");
+        }
+
+        if (!media.HasAttribute("rtcp-mux"))
+        {
+            throw new WebRtcSdpException("sdp_rtcp_mux", "The offer must have a=rtcp-mux: Talko carries RTP and RTCP on one port.");
+        }
+
+        var ufrag = media.Attribute("ice-ufrag") ?? Session(session, "ice-ufrag");
+        var password = media.Attribute("ice-pwd") ?? Session(session, "ice-pwd");
+        if (!IceCredentials.IsValid(ufrag, 4) || !IceCredentials.IsValid(password, 22))
+        {
+            throw new WebRtcSdpException("sdp_ice_credentials", "The offer needs a=ice-ufrag (4-256 ice-chars) and a=ice-pwd (22-256 ice-chars).");
+        }
+
+        if (!DtlsFingerprint.TryParse(media.Attribute("fingerprint") ?? Session(session, "fingerprint"), out var fingerprint))
+        {
+            throw new WebRtcSdpException("sdp_fingerprint", "The offer needs a=fingerprint:sha-256 with 32 hex octets.");
+        }
+
+        var setup = media.Attribute("setup") ?? Session(session, "setup");
+        if (setup is not ("actpass" or "active"))
+        {
+            throw new WebRtcSdpException("sdp_setup", "The offer needs a=setup:actpass or a=setup:active: Talko answers passive (it is the DTLS server).");
+        }
+
+        var (codec, telephoneEvent) = ChooseCodec(media);
+        return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction);
+    }
+
+    private static string? Session(SdpSession session, string name) => session.Attributes.FirstOrDefault(a => a.Key == name).Value;
+
+    private static (AudioCodec Codec, int? TelephoneEvent) ChooseCodec(SdpMedia media)
+    {
+        var maps = media.RtpMaps();
+        var offered = media.Formats.Select(f => int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) ? pt : -1).Where(pt => pt is >= 0 and <= 127).ToList();
+        bool Offers(AudioCodec codec, string name) =>
+            offered.Contains((int)codec) && (!maps.TryGetValue((int)codec, out var map) || map.StartsWith(name + "/8000", StringComparison.OrdinalIgnoreCase));
+
+        AudioCodec codec;
+        if (Offers(AudioCodec.Pcmu, "PCMU"))
+        {
+            codec = AudioCodec.Pcmu;
+        }
+        else if (Offers(AudioCodec.Pcma, "PCMA"))
+        {
+            codec = AudioCodec.Pcma;
+        }
+        else
+        {
+            throw new WebRtcSdpException("sdp_no_codec", "The offer has no codec Talko's WebRTC legs take: PCMU or PCMA at 8000 Hz.");
+        }
+
+        int? telephoneEvent = offered
+            .Where(pt => pt is >= 96 and <= 127 && maps.TryGetValue(pt, out var map) && map.Equals("telephone-event/8000", StringComparison.OrdinalIgnoreCase))
+            .Select(pt => (int?)pt).FirstOrDefault();
+        return (codec, telephoneEvent);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
+using Talko.Core.Media.Engine;
+using Talko.Core.Media.WebRtc.Sdp;
+using Talko.Core.Sip.Conferencing;
+
+namespace Talko.Server.WebRtc;
+
+/// <summary>
+/// The WebRTC legs on this instance (ADR 0721), each with the user and device that joined over the hub and the hub
+/// connection that owns it. A leg joins the media engine, then is reported to the leg observers like an answered SIP
+/// INVITE (so the calls feature records a participant and awareness shows the user in the call); its departure is the
+/// engine's to report, as for SIP legs. A leg ends when its client leaves, its hub connection closes, its ICE consent
+/// lapses or its DTLS handshake fails.
+/// </summary>
+public sealed class WebRtcCallLegs(
+    ConferenceMediaEngine media, IEnumerable<IConferenceLegObserver> observers, IOptions<MediaEngineOptions> options, ILogger<WebRtcCallLegs> logger)
+{
+    private readonly ConcurrentDictionary<LegId, WebRtcCallLeg> legs = new();
+
+    /// <summary>
+    /// Joins the connection's client to the call with its SDP offer and returns the answer.
+    /// </summary>
+    /// <exception cref="WebRtcSdpException">The offer is not one Talko answers.</exception>
+    /// <exception cref="InvalidOperationException">The connection already has a leg in the call, or the call is full.</exception>
+    public string Join(CallId callId, Guid userId, Guid? deviceId, string connectionId, string? offerSdp)
+    {
+        var offer = WebRtcSdpOffer.Parse(offerSdp, options.Value.WebRtc.MaxOfferLength);
+        if (legs.Values.Any(l => l.CallId == callId && l.ConnectionId == connectionId))
+        {
+            throw new InvalidOperationException("This connection is already in the call; leave first to join again.");
+        }
+
+        var legId = LegId.WebRtc(RandomNumberGenerator.GetHexString(16, lowercase: true));
+        var (leg, answer) = media.AddWebRtcLeg(callId.ToString(), legId, offer);
+        var entry = new WebRtcCallLeg(callId, legId, userId, deviceId, connectionId, leg);
+        legs[legId] = entry;
+        _ = leg.Closed.ContinueWith(_ => legs.TryRemove(legId, out WebRtcCallLeg? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        WebRtcLog.Joined(logger, callId.Value, legId.ToString(), userId, connectionId);
+        var joined = new ConferenceLegJoined(callId.ToString(), legId, userId.ToString("D"), deviceId?.ToString("D"));
+        foreach (var observer in observers)
+        {
+            observer.OnLegJoined(joined);
+        }
+
+        return answer;
+    }
+
+    /// <summary>The call's WebRTC legs here; a muted leg shows as on hold, which awareness reads as muted.</summary>
+    public IReadOnlyList<ConferenceLeg> LegsOf(CallId callId) =>
+        [.. legs.Values.Where(l => l.CallId == callId).Select(l => new ConferenceLeg(l.LegId, l.UserId, l.DeviceId, l.Leg.IsOnHold || l.Leg.IsMuted))];
+
+    /// <summary>Ends a leg from this side; false when it is not a WebRTC leg here.</summary>
+    public async Task<bool> HangUpAsync(CallId callId, LegId legId)
+    {
+        if (!legs.TryGetValue(legId, out var leg) || leg.CallId != callId)
+        {
+            return false;
+        }
+
+        await leg.Leg.DisposeAsync();
+        return true;
+    }
+
+    /// <summary>The connection's client leaves the call; false when it had no leg in it.</summary>
+    public async Task<bool> LeaveAsync(CallId callId, string connectionId)
+    {
+        var mine = legs.Values.Where(l => l.CallId == callId && l.ConnectionId == connectionId).ToList();
+        foreach (var leg in mine)
+        {
+            await leg.Leg.DisposeAsync();
+        }
+
+        return mine.Count > 0;
+    }
+
+    /// <summary>Mutes or unmutes the connection's leg in the call; false when it has none.</summary>
+    public bool SetMuted(CallId callId, string connectionId, bool muted)
+    {
+        var mine = legs.Values.Where(l => l.CallId == callId && l.ConnectionId == connectionId).ToList();
+        foreach (var leg in mine)
+        {
+            leg.Leg.SetMuted(muted);
+        }
+
+        return mine.Count > 0;
+    }
+
+    /// <summary>The hub connection closed: its legs end (the page that held the peer connection is gone or reconnecting).</summary>
+    public async Task ConnectionClosedAsync(string connectionId)
+    {
+        foreach (var leg in legs.Values.Where(l => l.ConnectionId == connectionId).ToList())
+        {
+            await leg.Leg.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A WebRTC leg here: its call, party, owning hub connection and media.</summary>
+public sealed record WebRtcCallLeg(CallId CallId, LegId LegId, Guid UserId, Guid? DeviceId, string ConnectionId, MediaLeg Leg);

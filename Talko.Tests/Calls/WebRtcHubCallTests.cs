@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Talko.Core.Awareness;
+using Talko.Server.Features.Awareness;
+using Talko.Tests.Features.Conversations;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Media.Engine;
+using Talko.Tests.Media.WebRtc.Sdp;
+
+namespace Talko.Tests.Calls;
+
+/// <summary>
+/// The hub's call methods (ADR 0721) follow the REST join's rules: a non-member is told the call does not exist, a
+/// member's offer is checked before any media is set up, a call that ended cannot be joined, and leaving or muting
+/// without a leg is refused. Each refusal is a hub error whose message starts with a stable code. A WebRTC leg is a
+/// participant and an in-call awareness connection of its user (muted with SetCallMuted) and ends with its hub connection.
+/// </summary>
+[Collection(RealtimeMediaCollection.Name)]
+public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture redis)
+    : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncDisposable
+{
+    private readonly CallInstances instances = new(postgres, redis, "webrtc-hub");
+
+    [Fact]
+    public async Task Non_members_are_refused_and_members_offers_and_leaves_are_checked()
+    {
+        var (host, _) = instances.StartHost("webrtc-hub");
+        using var alice = await host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        using var carol = await host.SignUpAsync($"carol-{Guid.NewGuid():N}@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Standup");
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+
+        await using var carolHub = host.CreateHubConnection(carol);
+        await carolHub.StartAndWaitUntilReadyAsync();
+        await AssertRefusedAsync("call_not_found", carolHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await AssertRefusedAsync("call_not_found", carolHub.InvokeAsync("LeaveCall", call.Id));
+        await AssertRefusedAsync("call_not_found", carolHub.InvokeAsync("SetCallMuted", call.Id, true));
+        await AssertRefusedAsync("call_not_found", carolHub.InvokeAsync<string>("JoinCall", Guid.NewGuid(), WebRtcSdpTests.BrowserOffer()));
+
+        await using var aliceHub = host.CreateHubConnection(alice);
+        await aliceHub.StartAndWaitUntilReadyAsync();
+        var withVideo = WebRtcSdpTests.BrowserOffer() + "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n";
+        await AssertRefusedAsync("sdp_one_audio_line", aliceHub.InvokeAsync<string>("JoinCall", call.Id, withVideo));
+        await AssertRefusedAsync("sdp_too_large", aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer() + new string('x', 20_000)));
+        await AssertRefusedAsync("not_in_call", aliceHub.InvokeAsync("LeaveCall", call.Id));
+        await AssertRefusedAsync("not_in_call", aliceHub.InvokeAsync("SetCallMuted", call.Id, true));
+
+        // A member's valid offer is answered; the leg is hers: a participant, in the call in awareness, muted when she mutes.
+        var answer = await aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+        Assert.Contains("a=ice-lite", answer, StringComparison.Ordinal);
+        Assert.Contains("a=setup:passive", answer, StringComparison.Ordinal);
+        await AssertRefusedAsync("call_join_refused", aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == alice.UserId), TestTimeouts.Default, "alice's WebRTC leg as a participant");
+        await aliceHub.InvokeAsync("SetCallMuted", call.Id, true);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await aliceHub.InvokeAsync<List<AwarenessView>>("GetAwareness", conversation.Id.ToString()))
+                .Any(a => a.UserId == alice.UserId.ToString() && a.Activity is { Kind: ActivityKind.InCall, Muted: true }),
+            TestTimeouts.Default, "alice in the call and muted in awareness");
+        await aliceHub.InvokeAsync("LeaveCall", call.Id);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 0, TestTimeouts.Default, "alice to leave");
+
+        // A leg ends with the hub connection that made it.
+        await aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 1, TestTimeouts.Default, "alice back in the call");
+        await aliceHub.StopAsync();
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Count == 0, TestTimeouts.Default, "alice's leg to end with her hub connection");
+
+        (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
+        await using var again = host.CreateHubConnection(alice);
+        await again.StartAndWaitUntilReadyAsync();
+        await AssertRefusedAsync("call_ended", again.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+    }
+
+    public async ValueTask DisposeAsync() => await instances.DisposeAsync();
+
+    private static async Task AssertRefusedAsync(string code, Task invocation)
+    {
+        var refused = await Assert.ThrowsAsync<HubException>(() => invocation.WaitAsync(TestTimeouts.Default));
+        Assert.StartsWith(code + ":", refused.Message.Split("HubException: ").Last(), StringComparison.Ordinal);
+    }
+}
