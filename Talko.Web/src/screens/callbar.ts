@@ -54,7 +54,7 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
         h('button', {
           type: 'button', class: 'secondary', 'aria-pressed': String(mine.muted), disabled: busy,
           onclick: () => { void act(() => setMuted(!mine.muted)); },
-        }, mine.muted ? 'Unmute microphone' : 'Mute microphone'),
+        }, mine.muted ? 'Turn microphone on' : 'Turn microphone off'),
         h('button', { type: 'button', class: 'danger', disabled: busy, onclick: () => { void act(leaveCall); } }, 'Leave call'));
     }
     element.replaceChildren(
