@@ -49,7 +49,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
             analysis.analyser.getFloatFrequencyData(bins);
             let best = 1;
             for (let i = 1; i < bins.length; i++) if (bins[i] > bins[best]) best = i;
-            return { connection: pc.connectionState, frequency: best * analysis.context.sampleRate / analysis.analyser.fftSize, peakDb: bins[best] };
+            return { connection: pc.connectionState, frequency: best * analysis.context.sampleRate / analysis.analyser.fftSize, peakDb: Math.max(bins[best], -200) };
           };
         })();
         """;
