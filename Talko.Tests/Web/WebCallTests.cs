@@ -136,6 +136,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
         await aliceCall.GetByRole(AriaRole.Button, new() { Name = "Start a call" }).ClickAsync();
         await Expect(aliceCall.GetByRole(AriaRole.Button, new() { Name = "Leave call" })).ToBeVisibleAsync();
         await Expect(bobCall.GetByRole(AriaRole.Button, new() { Name = "Join the call" })).ToBeVisibleAsync();
+        await Expect(InCall(bob, "Alice")).ToBeVisibleAsync();
         await CheckAsync(bob, "call-live");
         await bobCall.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync();
         await Expect(bobCall.GetByRole(AriaRole.Button, new() { Name = "Leave call" })).ToBeVisibleAsync();

@@ -96,11 +96,14 @@ function hangUp() {
   changed();
 }
 
-// The leg belonged to the hub connection that joined it: when that connection is gone, so is the leg.
-onConnectionReplaced(() => {
+// The leg belonged to the hub connection that joined it (docs/realtime.md): when that connection is replaced (an
+// automatic reconnect, a deploy's make-before-break), join again on the new one; when it is gone, the call is too.
+onConnectionReplaced(change => {
   if (!active) return;
+  const { callId, conversationId } = active;
+  dropped = change === 'closed';
   hangUp();
-  dropped = true;
+  if (change === 'replaced') joinCall(callId, conversationId).catch(() => { dropped = true; changed(); });
 });
 
 /** True once after the call was dropped by a lost connection, so the screen can say so. */

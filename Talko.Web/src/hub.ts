@@ -6,18 +6,20 @@ import { store } from './store';
 import { showStatus } from './status';
 
 let connection: HubConnection | null = null;
-const replacedListeners = new Set<() => void>();
+/** closed: the connection is gone (signed out, or given up); replaced: a new one carries on (reconnect, a deploy). */
+export type ConnectionChange = 'closed' | 'replaced';
+const replacedListeners = new Set<(change: ConnectionChange) => void>();
 
 /**
  * Told when the hub connection this client talked through is gone or replaced: a WebRTC call leg belongs to its hub
  * connection and ends with it (docs/realtime.md), so the call screen must know.
  */
-export function onConnectionReplaced(listener: () => void): () => void {
+export function onConnectionReplaced(listener: (change: ConnectionChange) => void): () => void {
   replacedListeners.add(listener);
   return () => replacedListeners.delete(listener);
 }
 
-function connectionReplaced() { replacedListeners.forEach(l => l()); }
+function connectionReplaced(change: ConnectionChange) { replacedListeners.forEach(l => l(change)); }
 
 /** A hub method; the server's refusal comes back as an Error whose message carries its stable code. */
 export async function invoke<T>(method: string, ...args: unknown[]): Promise<T> {
@@ -52,8 +54,9 @@ function build(): HubConnection {
     if (event.reason === 'revoked') { showStatus('This device was signed out.'); api.signedOut(); return; }
     if (await api.refresh()) await restart();
   });
-  hub.onreconnected(() => { connectionReplaced(); void store.sync(); });
-  hub.onclose(() => connectionReplaced());
+  hub.onreconnected(() => { connectionReplaced('replaced'); void store.sync(); });
+  // Closed for good: stopped by disconnect() (connection already cleared) or given up on; not the old one a move replaced.
+  hub.onclose(() => { if (connection === hub || connection === null) connectionReplaced('closed'); });
   return hub;
 }
 
@@ -62,7 +65,7 @@ async function moveToServingInstance(old: HubConnection) {
   const next = build();
   await next.start();
   connection = next;
-  connectionReplaced();
+  connectionReplaced('replaced');
   await old.stop();
 }
 
