@@ -13,6 +13,7 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
   let busy = false;
   const looked = new Set<string>();
 
+  // Busy controls are aria-disabled rather than disabled, so the focus stays on them (act ignores them meanwhile).
   const act = async (action: () => Promise<void>) => {
     if (busy) return;
     busy = true;
@@ -46,23 +47,27 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
     if (mine && call === undefined && mine.conversationId === conversationId && store.calls.get(mine.callId)?.state === 'ended') void leaveCall();
     const controls: HTMLElement[] = [];
     if (!call) {
-      controls.push(h('button', { type: 'button', disabled: busy, onclick: () => { void start(); } }, 'Start a call'));
+      controls.push(h('button', { type: 'button', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void start(); } }, 'Start a call'));
     } else if (!inThisCall) {
-      controls.push(h('button', { type: 'button', disabled: busy, onclick: () => { void act(() => joinCall(call.id, conversationId)); } }, 'Join the call'));
+      controls.push(h('button', { type: 'button', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void act(() => joinCall(call.id, conversationId)); } }, 'Join the call'));
     } else {
       controls.push(
         h('button', {
-          type: 'button', class: 'secondary', 'aria-pressed': String(mine.muted), disabled: busy,
+          type: 'button', class: 'secondary', 'data-action': 'microphone', 'aria-pressed': String(mine.muted), 'aria-disabled': String(busy),
           onclick: () => { void act(() => setMuted(!mine.muted)); },
         }, mine.muted ? 'Turn microphone on' : 'Turn microphone off'),
-        h('button', { type: 'button', class: 'danger', disabled: busy, onclick: () => { void act(leaveCall); } }, 'Leave call'));
+        h('button', { type: 'button', class: 'danger', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void act(leaveCall); } }, 'Leave call'));
     }
+    // Awareness redraws this often during a call; a keyboard user's focus stays on the control it was on (start, join
+    // and leave share one place, so focus moves on with the call's next step).
+    const focused = element.contains(document.activeElement) ? document.activeElement?.getAttribute('data-action') : null;
     element.replaceChildren(
       h('div', { class: 'inline header' },
         h('h2', {}, call ? (inThisCall ? 'In the call' : 'A call is on') : 'No call'),
         h('p', { class: 'hint', 'aria-live': 'polite' }, inThisCall ? describeConnection(mine.connection, mine.muted) : ''),
         h('div', { class: 'inline' }, ...controls)),
       ...(call ? [participants(call)] : []));
+    if (focused) element.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   };
 
   const unsubscribe = onCallChanged(draw);
