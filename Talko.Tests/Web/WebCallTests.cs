@@ -153,9 +153,12 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
         await ExpectTalkingAsync(alice, bob, aliceTalks: true, bobTalks: true);
         await CheckAsync(alice, "call-alice");
         await CheckAsync(bob, "call-bob");
-        await aliceCall.GetByRole(AriaRole.Button, new() { Name = "Turn microphone off" }).ClickAsync();
+        // From the keyboard; the focus stays on the toggle while awareness redraws the call section.
+        await aliceCall.GetByRole(AriaRole.Button, new() { Name = "Turn microphone off" }).FocusAsync();
+        await alice.Keyboard.PressAsync("Enter");
         await Expect(aliceCall.GetByRole(AriaRole.Button, new() { Name = "Turn microphone on" })).ToHaveAttributeAsync("aria-pressed", "true");
         await ExpectTalkingAsync(alice, bob, aliceTalks: false, bobTalks: true);
+        await Expect(aliceCall.GetByRole(AriaRole.Button, new() { Name = "Turn microphone on" })).ToBeFocusedAsync();
         await Expect(InCall(bob, "Alice")).ToContainTextAsync("muted");
         await CheckAsync(bob, "call-alice-muted");
 
