@@ -28,13 +28,15 @@ export interface AwarenessView { userId: string; presence: 'Offline' | 'Away' | 
 export interface NotificationView { id: string; kind: string; conversationId: string | null; itemId: string | null; title: string | null; body: string | null; createdAt: string; read: boolean; }
 export interface CallMarker { kind: string; offsetMs: number; endMs: number | null; userId: string | null; itemId: string | null; tag: string | null; note: string | null; }
 export interface CallTimeline { callId: string; durationMs: number; markers: CallMarker[]; }
-export interface CallView { id: string; conversationId: string; state: string; }
+export interface CallParticipant { userId: string; deviceId: string | null; joinedAt: string; talking: boolean; }
+export interface CallView { id: string; conversationId: string; state: string; participants: CallParticipant[]; talking: string[]; }
 export interface Preferences { quietFrom: string | null; quietUntil: string | null; timeZone: string | null; }
 export interface Person { userId: string; displayName: string | null; }
 export interface MailboxMessage { to: string; code: string; sentAt: string; expiresAt: string; }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail?: string) { super(detail ?? title); }
+  /** reason: the problem's stable code (`call_live`, ...), when the server gave one. */
+  constructor(readonly status: number, readonly title: string, readonly detail?: string, readonly reason?: string) { super(detail ?? title); }
 }
 
 const sessionKey = 'talko.session';
@@ -71,8 +73,8 @@ export const api = {
     let response = await send();
     if (response.status === 401 && session && await api.refresh()) response = await send();
     if (!response.ok) {
-      const problem = await response.json().catch(() => ({} as { title?: string; detail?: string }));
-      throw new ApiError(response.status, problem.title ?? response.statusText, problem.detail);
+      const problem = await response.json().catch(() => ({} as { title?: string; detail?: string; reason?: string }));
+      throw new ApiError(response.status, problem.title ?? response.statusText, problem.detail, problem.reason);
     }
     return response.status === 204 ? undefined as T : await response.json() as T;
   },
@@ -134,6 +136,7 @@ export const api = {
   deleteItem: (conversationId: string, itemId: string) =>
     api.request<TimelineItem | undefined>('DELETE', `/v1/conversations/${conversationId}/items/${itemId}`),
   call: (callId: string) => api.request<CallView>('GET', `/v1/calls/${callId}`),
+  startCall: (conversationId: string) => api.request<CallView>('POST', `/v1/conversations/${conversationId}/calls`),
   callTimeline: (callId: string) => api.request<CallTimeline>('GET', `/v1/calls/${callId}/timeline`),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
   addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),

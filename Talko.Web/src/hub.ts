@@ -1,11 +1,33 @@
 // The realtime connection, following docs/realtime.md: sync after every (re)connect, live events into the store,
 // make-before-break on a draining instance's `reconnect`, resync on `resync`, sign-out on a revoked `accessEnded`.
 import { HubConnection, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
-import { api, type ActivityView, type AwarenessView, type BookmarkView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
+import { api, type ActivityView, type AwarenessView, type BookmarkView, type CallView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 import { store } from './store';
 import { showStatus } from './status';
 
 let connection: HubConnection | null = null;
+/** closed: the connection is gone (signed out, or given up); replaced: a new one carries on (reconnect, a deploy). */
+export type ConnectionChange = 'closed' | 'replaced';
+const replacedListeners = new Set<(change: ConnectionChange) => void>();
+
+/**
+ * Told when the hub connection this client talked through is gone or replaced: a WebRTC call leg belongs to its hub
+ * connection and ends with it (docs/realtime.md), so the call screen must know.
+ */
+export function onConnectionReplaced(listener: (change: ConnectionChange) => void): () => void {
+  replacedListeners.add(listener);
+  return () => replacedListeners.delete(listener);
+}
+
+function connectionReplaced(change: ConnectionChange) { replacedListeners.forEach(l => l(change)); }
+
+/** A hub method; the server's refusal comes back as an Error whose message carries its stable code. */
+export async function invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+  await connect();
+  await ready();
+  if (!connection) throw new Error('offline');
+  return await connection.invoke<T>(method, ...args);
+}
 
 function build(): HubConnection {
   const hub = new HubConnectionBuilder()
@@ -23,13 +45,18 @@ function build(): HubConnection {
   hub.on('bookmarkChanged', (bookmark: BookmarkView) => store.applyAnnotation(store.bookmarks, bookmark));
   hub.on('flagChanged', (flag: FlagView) => store.applyAnnotation(store.flags, flag));
   hub.on('awareness', (view: AwarenessView) => store.applyAwareness(view));
+  hub.on('callStarted', (call: CallView) => store.applyCall(call));
+  hub.on('callUpdated', (call: CallView) => store.applyCall(call));
+  hub.on('callEnded', (call: CallView) => store.applyCall(call));
   hub.on('resync', () => { void store.sync(); });
   hub.on('reconnect', () => { void moveToServingInstance(hub); });
   hub.on('accessEnded', async (event: { reason: string }) => {
     if (event.reason === 'revoked') { showStatus('This device was signed out.'); api.signedOut(); return; }
     if (await api.refresh()) await restart();
   });
-  hub.onreconnected(() => { void store.sync(); });
+  hub.onreconnected(() => { connectionReplaced('replaced'); void store.sync(); });
+  // Closed for good: stopped by disconnect() (connection already cleared) or given up on; not the old one a move replaced.
+  hub.onclose(() => { if (connection === hub || connection === null) connectionReplaced('closed'); });
   return hub;
 }
 
@@ -38,6 +65,7 @@ async function moveToServingInstance(old: HubConnection) {
   const next = build();
   await next.start();
   connection = next;
+  connectionReplaced('replaced');
   await old.stop();
 }
 

@@ -1,6 +1,6 @@
 // What the client knows, kept the way docs/realtime.md asks: sync from a stored token, live events applied by
 // (conversationId, seq) and version, gaps filled from the items endpoint. Screens subscribe and re-render.
-import { api, type Annotation, type AwarenessView, type BookmarkView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
+import { api, type Annotation, type AwarenessView, type BookmarkView, type CallView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 
 const tokenKey = 'talko.syncToken';
 type Listener = () => void;
@@ -13,6 +13,8 @@ class Store {
   readonly flags = new Map<string, FlagView>();
   /** Awareness of the people in the conversations on screen, by user id, from GetAwareness and `awareness` events. */
   readonly awareness = new Map<string, AwarenessView>();
+  /** Calls seen in this session, by id, from GET /v1/calls/{id} and the `callStarted`/`callUpdated`/`callEnded` events. */
+  readonly calls = new Map<string, CallView>();
   private readonly listeners = new Set<Listener>();
   private syncing: Promise<void> | null = null;
 
@@ -77,6 +79,18 @@ class Store {
     this.changed();
   }
 
+  applyCall(view: CallView) {
+    // An ended call stays ended: a late `callUpdated` from before the end must not bring it back.
+    if (this.calls.get(view.id)?.state === 'ended' && view.state !== 'ended') return;
+    this.calls.set(view.id, view);
+    this.changed();
+  }
+
+  /** The live call of a conversation, if this client knows of one. */
+  liveCall(conversationId: string): CallView | undefined {
+    return [...this.calls.values()].find(c => c.conversationId === conversationId && c.state === 'live');
+  }
+
   private annotate<T extends Annotation>(into: Map<string, T>, view: T) {
     const known = into.get(view.id);
     if (!known || known.version < view.version) into.set(view.id, view);
@@ -121,6 +135,7 @@ class Store {
     this.bookmarks.clear();
     this.flags.clear();
     this.awareness.clear();
+    this.calls.clear();
     localStorage.removeItem(tokenKey);
   }
 }

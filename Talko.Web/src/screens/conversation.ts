@@ -1,5 +1,6 @@
 // A conversation's timeline: texts and photos, live, with an unread marker and the read position moved on view.
 import { api, ApiError, type AwarenessView, type TimelineItem } from '../api';
+import { callSection } from './callbar';
 import { loadAwareness, setActivity, setTyping } from '../hub';
 import { field, h, render } from '../dom';
 import { nameOf, resolveNames } from '../people';
@@ -71,9 +72,11 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
     photo.value = '';
   });
 
+  const call = callSection(conversationId);
   render(root,
     h('p', {}, h('a', { href: '#/' }, '← All conversations')),
     h('div', { class: 'inline header' }, h('h1', {}, conversation.title), muteToggle),
+    call.element,
     here,
     list,
     composer,
@@ -91,6 +94,7 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
       .filter(a => a.userId !== api.session?.userId && a.presence !== 'Offline')
       .map(a => h('li', {}, h('span', { class: `dot ${a.presence.toLowerCase()}`, 'aria-hidden': 'true' }), `${nameOf(a.userId)}: ${describeAwareness(a, conversationId)}`)));
     kept();
+    call.draw();
     void resolveNames().then(arrived => { if (arrived) draw(); });
     const newest = items.length ? items[items.length - 1].seq : 0;
     if (newest > lastMarked && document.visibilityState === 'visible') {
@@ -102,7 +106,7 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
   void setActivity({ kind: 'Viewing', conversationId });
   void loadAwareness(conversationId);
   const unsubscribe = store.subscribe(draw);
-  return () => { unsubscribe(); void recording?.stop(); void setActivity({ kind: 'None' }); };
+  return () => { unsubscribe(); call.dispose(); void recording?.stop(); void setActivity({ kind: 'None' }); };
 }
 
 /**
