@@ -51,6 +51,36 @@ public static class TestMedia
     /// <summary>The smallest JPEG our probe accepts: SOI, a frame header, EOI.</summary>
     public static byte[] Jpeg(int width, int height) => JpegWithExifThumbnail(width, height, [0xFF, 0xD8, 0xFF, 0xD9]);
 
+    /// <summary>
+    /// A mono 16-bit PCM WAV of a tone; with a whole number of cycles in it (any integer frequency over whole seconds),
+    /// Chromium's fake microphone loops it seamlessly.
+    /// </summary>
+    public static byte[] ToneWav(double frequency, int sampleRate, int seconds)
+    {
+        var samples = sampleRate * seconds;
+        using var stream = new MemoryStream();
+        using var writer = new BinaryWriter(stream);
+        writer.Write("RIFF"u8);
+        writer.Write(36 + (samples * 2));
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1); // PCM
+        writer.Write((short)1); // mono
+        writer.Write(sampleRate);
+        writer.Write(sampleRate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(samples * 2);
+        for (var i = 0; i < samples; i++)
+        {
+            writer.Write((short)(12000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
+        }
+
+        writer.Flush();
+        return stream.ToArray();
+    }
+
     /// <summary>16-bit mono PCM at 8 kHz, silent.</summary>
     public static byte[] Wav(TimeSpan duration) => Wav(new WavShape(), (int)(duration.TotalSeconds * 8000) * 2);
 

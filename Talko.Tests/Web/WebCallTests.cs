@@ -217,36 +217,8 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<Browser> LaunchWithToneAsync(double frequency)
     {
         var wav = Path.Combine(shared, $"tone-{frequency:F0}.wav");
-        await File.WriteAllBytesAsync(wav, ToneWav(frequency));
+        await File.WriteAllBytesAsync(wav, TestMedia.ToneWav(frequency, sampleRate: 48000, seconds: 2));
         return await Browser.LaunchAsync($"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required");
-    }
-
-    /// <summary>Two seconds of a mono 48 kHz tone, a whole number of cycles so Chromium loops it seamlessly.</summary>
-    private static byte[] ToneWav(double frequency)
-    {
-        const int sampleRate = 48000;
-        const int samples = sampleRate * 2;
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + (samples * 2));
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(sampleRate);
-        writer.Write(sampleRate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(samples * 2);
-        for (var i = 0; i < samples; i++)
-        {
-            writer.Write((short)(12000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
-        }
-
-        writer.Flush();
-        return stream.ToArray();
     }
 
     private sealed record Heard(string Connection, double Frequency, double PeakDb);

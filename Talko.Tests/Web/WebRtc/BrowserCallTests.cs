@@ -33,7 +33,7 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     {
         Directory.CreateDirectory(shared);
         var wav = Path.Combine(shared, "tone.wav");
-        await File.WriteAllBytesAsync(wav, ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
+        await File.WriteAllBytesAsync(wav, TestMedia.ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
         var sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         settings["Talko:Media:WebRtc:IceTcpPort"] = TalkoProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -207,33 +207,6 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         var signedIn = (await verify.Content.ReadFromJsonAsync<VerifyResponse>(TalkoJson.Options))!;
         client.DefaultRequestHeaders.Authorization = new("Bearer", signedIn.Tokens.AccessToken);
         return new TestUser(client, signedIn.UserId, signedIn.DeviceId, signedIn.Tokens, signedIn.Sip, email);
-    }
-
-    /// <summary>A mono 16-bit PCM WAV of a whole number of tone cycles, so Chromium's looping of it is seamless.</summary>
-    private static byte[] ToneWav(double frequency, int sampleRate, int seconds)
-    {
-        var samples = sampleRate * seconds;
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + (samples * 2));
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(sampleRate);
-        writer.Write(sampleRate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(samples * 2);
-        for (var i = 0; i < samples; i++)
-        {
-            writer.Write((short)(12000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
-        }
-
-        writer.Flush();
-        return stream.ToArray();
     }
 
     private sealed record JoinTiming(double AnswerMs, double FirstAudioMs);
