@@ -118,7 +118,19 @@ public sealed class CallHost : IAsyncDisposable
             .Where(leg => command is not LeaveCall leave || (leg.UserId == leave.UserId && (leave.DeviceId is null || leg.DeviceId == leave.DeviceId)));
         foreach (var leg in legs)
         {
-            _ = context.Conferences.HangUpAsync(command.CallId, leg.LegId);
+            _ = HangUpAsync(command.CallId, leg.LegId);
+        }
+    }
+
+    private async Task HangUpAsync(CallId callId, LegId legId)
+    {
+        try
+        {
+            await context.Conferences.HangUpAsync(callId, legId);
+        }
+        catch (Exception exception)
+        {
+            CallsLog.BookkeepingFailed(context.Logger, callId.ToString(), exception);
         }
     }
 
