@@ -63,12 +63,12 @@ public sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemer
 }
 
 /// <summary>A participant's leg in a call owned here, as the bookkeeping knows it.</summary>
-public sealed record LiveLeg(LegId LegId, CallId CallId, Guid ConversationId, Guid UserId, Guid? DeviceId, Guid ParticipantId)
+public sealed record LiveLeg(LegId LegId, CallId CallId, Guid ConversationId, Guid UserId, Guid? DeviceId)
 {
     public string AwarenessConnectionId => $"sip:{LegId}";
 
-    /// <summary>The call as this instance owned it when the leg joined; kept after a move so the leave has an offset.</summary>
-    public OwnedCall? Call { get; init; }
+    /// <summary>The participant row of the leg, once stored.</summary>
+    public Guid? ParticipantId { get; set; }
 
     public bool Talking { get; set; }
 

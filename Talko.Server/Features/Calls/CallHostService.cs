@@ -1,24 +1,21 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
-using Talko.Server.Data;
-using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// The calls heartbeat of this instance: renews its claims, adopts live calls whose owner died (so they end, or
-/// continue, without waiting for someone to join), and acts on end/leave commands from any instance.
+/// The calls heartbeat of this instance: tells every call here to renew its claim, adopts live calls whose owner died
+/// (so they end, or continue, without waiting for someone to join), and hands commands from any instance to the host.
 /// </summary>
 internal sealed class CallHostService(
     CallHost host,
+    ICallBookkeeping bookkeeping,
     CallOwnership ownership,
     InstanceLifecycle lifecycle,
     RunningSipEngine sip,
     CallCommandBus commands,
-    IServiceScopeFactory scopes,
     IOptions<CallsOptions> options,
     IOptions<CallOwnershipOptions> ownershipOptions,
     TimeProvider time,
@@ -33,7 +30,7 @@ internal sealed class CallHostService(
         {
             try
             {
-                await host.RenewAsync(stoppingToken);
+                host.Renew();
                 if (time.GetUtcNow() - lastSweep >= options.Value.SweepInterval)
                 {
                     lastSweep = time.GetUtcNow();
@@ -60,14 +57,13 @@ internal sealed class CallHostService(
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-        var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).OrderBy(c => c.StartedAt).Select(c => new { c.Id, c.StartedAt }).Take(1000).ToListAsync(cancellationToken);
+        var live = await bookkeeping.ListLiveAsync(1000, cancellationToken);
         // A call younger than a claim's lifetime with no owner is most likely being placed by the instance that started it
         // (the row is written before the claim): taking it would steal the call, not heal it. A dead starter's call is
         // adopted one lifetime later, when it would have been anyway.
         var placing = time.GetUtcNow().UtcDateTime - ownershipOptions.Value.ClaimTimeToLive;
-        foreach (var (callId, startedAt) in live.Where(c => !host.OwnedCalls.Contains(c.Id)).Select(c => (c.Id, c.StartedAt)))
+        var owned = host.OwnedCalls;
+        foreach (var (callId, startedAt) in live.Where(c => !owned.Contains(c.CallId.Value)))
         {
             var owner = await ownership.FindOwnerAsync(callId.ToString());
             if (owner == lifecycle.InstanceId
@@ -80,11 +76,11 @@ internal sealed class CallHostService(
         }
     }
 
-    private async Task AdoptAsync(Guid callId, CancellationToken cancellationToken)
+    private async Task AdoptAsync(CallId callId, CancellationToken cancellationToken)
     {
         try
         {
-            await host.EnsureOwnedAsync(callId, cancellationToken);
+            await host.EnsureOwnedAsync(callId.Value, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -96,36 +92,10 @@ internal sealed class CallHostService(
         }
     }
 
-    private async Task OnCommandAsync(CallCommand command)
+    private Task OnCommandAsync(CallCommand command)
     {
-        switch (command)
-        {
-            case EndCall end:
-                await host.OnCallEndedAsync(end.CallId.Value);
-                break;
-            case LeaveCall leave:
-                await host.OnLeaveAsync(leave.CallId.Value, leave.UserId, leave.DeviceId);
-                break;
-            case RingMembers ring:
-                // Every instance hears it; the owner (claimed for by the instance that started the call) adopts and rings.
-                try
-                {
-                    if (await ownership.FindOwnerAsync(ring.CallId.ToString()) == lifecycle.InstanceId
-                        && await host.EnsureOwnedAsync(ring.CallId.Value, CancellationToken.None))
-                    {
-                        host.Ring(ring.CallId.Value, ring.UserIds);
-                    }
-                }
-                catch (Exception exception)
-                {
-                    CallsLog.BookkeepingFailed(logger, ring.CallId.ToString(), exception);
-                }
-
-                break;
-            case RingBack back:
-                await host.OnRingBackAsync(back);
-                break;
-        }
+        host.OnCommand(command);
+        return Task.CompletedTask;
     }
 
     private void OnUnreadableCommand(string message) => CallsLog.BadCommand(logger, message.Length > 200 ? message[..200] : message);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>Reads the owned calls' quality into their views every <see cref="CallsOptions.QualityInterval"/> (ADR 0901).</summary>
-internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> options, TimeProvider time, ILogger<CallQualityService> logger)
+internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> options, TimeProvider time)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -13,14 +13,7 @@ internal sealed class CallQualityService(CallHost host, IOptions<CallsOptions> o
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                try
-                {
-                    await host.ReportQualityAsync();
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
-                {
-                    CallsLog.LoopFailed(logger, exception);
-                }
+                host.ReportQuality();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -13,7 +13,7 @@ public sealed class CallReader(
     IEphemeralStore store,
     KeySpace keys,
     CallOwnership ownership,
-    OwnedCalls owned,
+    LiveCalls owned,
     TimeProvider time,
     IOptions<CallsOptions> options)
 {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,6 @@ public sealed class CallRecordingArchive(
     IBlobStore blobs,
     InstanceLifecycle lifecycle,
     InstanceLiveness liveness,
-    SegmentClosings closings,
     IOptions<CallsOptions> options,
     TimeProvider time,
     ILogger<CallRecordingArchive> logger)
@@ -81,7 +79,6 @@ public sealed class CallRecordingArchive(
         {
             TryDelete(recording.WavPath);
             TryDelete(recording.TimelinePath);
-            closings.Closed(callId);
         }
     }
 
@@ -210,27 +207,4 @@ public sealed class CallRecordingArchive(
             // A leftover local file costs space only; the blob is the copy that counts.
         }
     }
-}
-
-/// <summary>
-/// Lets a drain move wait for this instance's segment of a call to be stored (it closes as the last leg leaves), by
-/// event rather than by looking at the database again and again.
-/// </summary>
-public sealed class SegmentClosings
-{
-    private readonly ConcurrentDictionary<CallId, TaskCompletionSource> waiting = new();
-
-    /// <summary>Completes when this instance next stores a segment of the call (register before the legs leave).</summary>
-    public Task NextAsync(CallId callId) =>
-        waiting.GetOrAdd(callId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    public void Closed(CallId callId)
-    {
-        if (waiting.TryRemove(callId, out var closed))
-        {
-            closed.TrySetResult();
-        }
-    }
-
-    public void Forget(CallId callId) => waiting.TryRemove(callId, out _);
 }

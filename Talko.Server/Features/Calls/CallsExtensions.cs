@@ -22,8 +22,8 @@ public static class CallsExtensions
         services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
             .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
                 && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
-                && o.BookkeepingWorkers is > 0 and <= 64 && o.QualityInterval >= TimeSpan.FromMilliseconds(500),
-                "Talko:Calls limits must be positive (BookkeepingWorkers 1-64, QualityInterval at least 500 ms).")
+                && o.QualityInterval >= TimeSpan.FromMilliseconds(500),
+                "Talko:Calls limits must be positive (QualityInterval at least 500 ms).")
             .ValidateOnStart();
         services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
         services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
@@ -44,9 +44,13 @@ public static class CallsExtensions
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
         services.AddSingleton<Talko.Server.WebRtc.WebRtcCallLegs>();
         services.AddScoped<Talko.Server.WebRtc.WebRtcCallJoin>();
-        services.AddSingleton<OwnedCalls>();
-        services.AddSingleton<SegmentClosings>();
+        // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
+        services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
+        services.AddSingleton<ICallAnnouncer, CallAnnouncer>();
         services.AddSingleton<CallAwarenessProjection>();
+        services.AddSingleton<CallEphemeralRecords>();
+        services.AddSingleton<LiveCallContext>();
+        services.AddSingleton<LiveCalls>();
         services.AddSingleton<CallHost>();
         services.AddSingleton<CallPlacement>();
         // Registered after the drain's default (which knows no calls), so this one is resolved.

@@ -31,12 +31,6 @@ public sealed class CallsOptions
     public TimeSpan HandoverWait { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Workers applying the media engine's events (joins, leaves, talkers, segments) to the database and awareness. Each
-    /// call's events stay in order on one worker; more workers keep one busy call from delaying the others.
-    /// </summary>
-    public int BookkeepingWorkers { get; set; } = 4;
-
-    /// <summary>
     /// How often the owner reads each participant's RTCP quality into the call's view (ADR 0901); a change of grade is
     /// pushed to clients as callUpdated. Keep it near Talko:Media:RtcpInterval, which is when the figures change.
     /// </summary>
