@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Talko.Core.Media.Codecs;
-using Talko.Core.Media.Jitter;
+using Talko.Core.Media.Codecs.Opus;
+using Talko.Core.Media.Engine.Audio;
 using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Rtp;
 
@@ -13,22 +13,22 @@ namespace Talko.Core.Media.Engine;
 /// <summary>
 /// One participant's RTP session: its own RTP/RTCP sockets, a receive loop that validates packets and
 /// feeds the jitter buffer, and the sending half the mixer drives once per tick. RTP and RTCP are
-/// symmetric (RFC 4961): both are sent to where the peer's packets actually come from.
+/// symmetric (RFC 4961): both are sent to where the peer's packets actually come from. Everything codec-specific is in
+/// <see cref="LegAudioFormat"/> (payload type, clock, encoding) and <see cref="InboundAudio"/> (decoding and playout).
 /// </summary>
 public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 {
     private readonly ConferenceMediaEngine engine;
     private readonly RtpSocketPair sockets;
-    private readonly JitterBuffer jitterBuffer;
+    private readonly LegAudioFormat format;
+    private readonly InboundAudio inbound;
     private readonly RtpSourceState source = new();
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly MediaEngineOptions options;
     private readonly int? telephoneEventPayloadType;
-    private readonly byte payloadType;
     private readonly CancellationTokenSource stopping = new();
     private readonly byte[] sendBuffer;
-    private readonly short[] decoded;
     private readonly uint ssrc;
     private readonly ushort initialSequence;
     private readonly uint initialTimestamp;
@@ -67,6 +67,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         MediaLegOptions legOptions,
         RtpSocketPair sockets,
         MediaEngineOptions options,
+        OpusCodecs opusCodecs,
         TimeProvider timeProvider,
         ILogger logger)
     {
@@ -79,11 +80,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         LegId = legOptions.LegId;
         Name = LegId.ToString();
         Codec = legOptions.Codec;
-        payloadType = (byte)legOptions.Codec;
+        format = LegAudioFormat.For(legOptions.Codec, legOptions.PayloadType, options.Opus.Bitrate, legOptions.OpusMaxBitrate);
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
-        jitterBuffer = new JitterBuffer(options.Jitter, timeProvider);
-        sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
-        decoded = new short[options.MaxDatagramSize];
+        inbound = InboundAudio.Create(format, options.Jitter, opusCodecs, timeProvider);
+        sendBuffer = new byte[RtpHeader.FixedLength + OpusFormat.MaxPacketBytes];
         var signalled = ToSocketAddress(legOptions.RemoteRtp);
         sources = legOptions.SourcePolicy?.Invoke(signalled) ?? new StrictRtpSourcePolicy(signalled, options.Sources, timeProvider, legOptions.SignallingAddress);
 
@@ -105,6 +105,14 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     string IMixerParticipant.Id => Name;
 
     public AudioCodec Codec { get; }
+
+    /// <summary>The negotiated payload type, RTP clock and the encoding the mixer sends this leg.</summary>
+    public LegAudioFormat Format => format;
+
+    SharedMixKey IMixerParticipant.Encoding => format.MixKey;
+
+    /// <summary>The receiving codec path (its statistics tell FEC recoveries from concealment for Opus).</summary>
+    public InboundAudio Inbound => inbound;
 
     public IPEndPoint LocalRtp => sockets.RtpEndPoint;
 
@@ -130,7 +138,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         Interlocked.Read(ref rtcpSent),
         Interlocked.Read(ref rtcpMalformed),
         remoteFractionLost,
-        jitterBuffer.Statistics,
+        inbound.Statistics,
         Interlocked.Read(ref rtcpDroppedUnknownSource));
 
     internal long JoinedAtTick { get; set; }
@@ -155,7 +163,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     public ValueTask DisposeAsync() => engine.RemoveLegAsync(this);
 
-    bool IMixerParticipant.ReadFrame(Span<short> frame) => jitterBuffer.Read(frame) != JitterFrameKind.Silence;
+    bool IMixerParticipant.ReadFrame(Span<short> frame) => inbound.Read(frame);
 
     void IMixerParticipant.WriteFrame(ReadOnlySpan<byte> encoded)
     {
@@ -166,9 +174,9 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
         // The timestamp follows the conference clock, so it also advances across hold (RFC 3550 section 5.1).
         var frame = CurrentTick() - JoinedAtTick;
-        var timestamp = unchecked(initialTimestamp + (uint)(frame * encoded.Length));
+        var timestamp = unchecked(initialTimestamp + (uint)(frame * format.SamplesPerPacket));
         var sequence = unchecked((ushort)(initialSequence + framesSent));
-        var length = RtpPacket.Write(sendBuffer, markNext, payloadType, sequence, timestamp, ssrc, encoded);
+        var length = RtpPacket.Write(sendBuffer, markNext, format.PayloadType, sequence, timestamp, ssrc, encoded);
         markNext = false;
         try
         {
@@ -212,6 +220,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
 
         stopping.Dispose();
+        inbound.Dispose();
         var statistics = Statistics;
         MediaEngineLog.LegLeft(
             logger, ConferenceId, Name, statistics.PacketsReceived, statistics.PacketsSent,
@@ -230,7 +239,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     {
         lock (rtcpGate)
         {
-            return source.Jitter.Value * 1000 / G711.SampleRate;
+            return source.Jitter.Value * 1000 / format.ClockRate;
         }
     }
 
