@@ -49,4 +49,10 @@ public interface IMediaLeg : IAsyncDisposable
 
     /// <summary>On hold the leg neither contributes to the mix nor is sent audio.</summary>
     void SetOnHold(bool onHold);
+
+    /// <summary>
+    /// The answer to Talko's offer chose a codec (an offer lists several, and the leg's ports must exist before it is
+    /// sent): from now on the leg sends and expects <paramref name="codec"/> with these payload types.
+    /// </summary>
+    void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate);
 }

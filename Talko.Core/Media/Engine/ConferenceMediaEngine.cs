@@ -232,6 +232,35 @@ public sealed class ConferenceMediaEngine : IConferenceMediaEngine, IAsyncDispos
         }
     }
 
+    internal void ChangeFormat(MediaLeg leg, Audio.LegAudioFormat format, int? telephoneEventPayloadType)
+    {
+        if (telephoneEventPayloadType is < 96 or > 127)
+        {
+            throw new ArgumentException("telephone-event uses a dynamic payload type (96-127).", nameof(telephoneEventPayloadType));
+        }
+
+        lock (gate)
+        {
+            if (!conferences.TryGetValue(leg.ConferenceId, out var conference) || !conference.Legs.ContainsKey(leg.Name))
+            {
+                return;
+            }
+
+            if (format == leg.Format)
+            {
+                leg.ReplaceTelephoneEvent(telephoneEventPayloadType);
+                return;
+            }
+
+            // Out of the mixer and back in: it takes the new encoding, and no tick reads the old decoder meanwhile.
+            conference.Mixer.Remove(leg);
+            leg.ReplaceFormat(format, telephoneEventPayloadType);
+            conference.Mixer.Add(leg);
+        }
+
+        MediaEngineLog.LegFormatChanged(logger, leg.ConferenceId, leg.Name, format.Codec, format.PayloadType);
+    }
+
     internal void NotifyTelephoneEvent(MediaLeg leg, TelephoneEvent telephoneEvent) =>
         Notify(o => o.OnTelephoneEvent(leg.ConferenceId, leg.LegId, telephoneEvent));
 

@@ -20,13 +20,14 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 {
     private readonly ConferenceMediaEngine engine;
     private readonly RtpSocketPair sockets;
-    private readonly LegAudioFormat format;
-    private readonly InboundAudio inbound;
+    private readonly OpusCodecs opusCodecs;
+    private LegAudioFormat format;
+    private InboundAudio inbound;
     private readonly RtpSourceState source = new();
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly MediaEngineOptions options;
-    private readonly int? telephoneEventPayloadType;
+    private int? telephoneEventPayloadType;
     private readonly CancellationTokenSource stopping = new();
     private readonly byte[] sendBuffer;
     private readonly uint ssrc;
@@ -79,7 +80,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         ConferenceId = legOptions.ConferenceId;
         LegId = legOptions.LegId;
         Name = LegId.ToString();
-        Codec = legOptions.Codec;
+        this.opusCodecs = opusCodecs;
         format = LegAudioFormat.For(legOptions.Codec, legOptions.PayloadType, options.Opus.Bitrate, legOptions.OpusMaxBitrate);
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
         inbound = InboundAudio.Create(format, options.Jitter, opusCodecs, timeProvider);
@@ -104,7 +105,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     string IMixerParticipant.Id => Name;
 
-    public AudioCodec Codec { get; }
+    public AudioCodec Codec => format.Codec;
 
     /// <summary>The negotiated payload type, RTP clock and the encoding the mixer sends this leg.</summary>
     public LegAudioFormat Format => format;
@@ -161,7 +162,26 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
     }
 
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate)
+    {
+        var changed = LegAudioFormat.For(codec, payloadType, options.Opus.Bitrate, opusMaxBitrate);
+        engine.ChangeFormat(this, changed, telephoneEventPayloadType);
+    }
+
     public ValueTask DisposeAsync() => engine.RemoveLegAsync(this);
+
+    internal void ReplaceTelephoneEvent(int? telephoneEvent) => telephoneEventPayloadType = telephoneEvent;
+
+    /// <summary>Called by the engine while the leg is out of the mixer, so no tick reads the old audio path meanwhile.</summary>
+    internal void ReplaceFormat(LegAudioFormat changed, int? telephoneEvent)
+    {
+        var old = inbound;
+        inbound = InboundAudio.Create(changed, options.Jitter, opusCodecs, timeProvider);
+        format = changed;
+        telephoneEventPayloadType = telephoneEvent;
+        markNext = true;
+        old.Dispose();
+    }
 
     bool IMixerParticipant.ReadFrame(Span<short> frame) => inbound.Read(frame);
 
