@@ -75,6 +75,11 @@ public sealed class BaresipOpusCallTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(48000, heard.SampleRate);
         Assert.True(Peak(heard, 500) < 500, "Bob's phone heard itself");
         await HeardAsync(alicePhone, 500, "Alice's phone hearing Bob's tone");
+
+        // Both hang up, and the conference closes (and its recording completes) before the host goes.
+        await alicePhone.HangupAsync();
+        await bobPhone.HangupAsync();
+        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
     }
 
     [Fact]
@@ -107,6 +112,10 @@ public sealed class BaresipOpusCallTests(ITestOutputHelper output) : IAsyncLifet
         await stopTalking.CancelAsync();
         await talking;
         await bobPhone.HangupAsync();
+
+        // sipp hangs up after its hold; the conference closes before the host goes.
+        await leg;
+        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both legs gone");
     }
 
     private static async Task TalkUntilAsync(CallAudioPeer peer, double tone, CancellationToken stop)
