@@ -8,13 +8,15 @@ using Talko.Core.Media.Rtp;
 namespace Talko.Bench.Mixing;
 
 /// <summary>
-/// A participant that costs what a real leg costs on the tick, minus the socket call: its frame goes
-/// through a jitter buffer (insert + read), and its mix-minus is packetised into an RTP datagram.
+/// A G.711 participant that costs what a real leg costs on the tick, minus the socket call: its frame goes
+/// through a jitter buffer (insert + read) and up to the mix's 48 kHz, and its mix-minus is packetised into an RTP datagram.
 /// </summary>
 internal sealed class BenchParticipant : IMixerParticipant
 {
     private readonly short[] source;
     private readonly JitterBuffer jitter;
+    private readonly Resampler up = Resampler.Create(8000, 48000, 160);
+    private readonly short[] narrow = new short[160];
     private readonly byte[] packet = new byte[RtpHeader.FixedLength + 160];
     private readonly bool speaking;
     private int position;
@@ -30,6 +32,7 @@ internal sealed class BenchParticipant : IMixerParticipant
         this.target = target?.Serialize();
         Id = $"p{index}";
         Codec = index % 2 == 0 ? AudioCodec.Pcmu : AudioCodec.Pcma;
+        Encoding = new SharedMixKey(Codec, 0);
         this.source = source;
         this.speaking = speaking;
         position = (index * 977) % (source.Length - 160);
@@ -40,6 +43,8 @@ internal sealed class BenchParticipant : IMixerParticipant
 
     public AudioCodec Codec { get; }
 
+    public SharedMixKey Encoding { get; }
+
     public long BytesSent { get; private set; }
 
     public bool ReadFrame(Span<short> frame)
@@ -49,7 +54,13 @@ internal sealed class BenchParticipant : IMixerParticipant
         position = (position + 160) % (source.Length - 160);
         jitter.Insert(timestamp, input);
         timestamp += 160;
-        return jitter.Read(frame) == JitterFrameKind.Audio;
+        if (jitter.Read(narrow) != JitterFrameKind.Audio)
+        {
+            return false;
+        }
+
+        up.Process(narrow, frame);
+        return true;
     }
 
     public void WriteFrame(ReadOnlySpan<byte> encoded)

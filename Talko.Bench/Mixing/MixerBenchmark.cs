@@ -25,6 +25,14 @@ internal static class MixerBenchmark
         var sizes = (StringOption(args, "--sizes") ?? "250,500,1000,2000,4000,8000")
             .Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var source = Noise(8000 * 2);
+        if (StringOption(args, "--codec") == "opus")
+        {
+            // Opus legs (issue 16): packets encoded once from speech-level noise (talkers) and from silence (the rest).
+            OpusLegs = new Talko.Core.Media.Codecs.Opus.OpusCodecs(new Talko.Core.Media.Codecs.Opus.OpusOptions(), NullLogger.Instance);
+            OpusTalking = BenchOpusParticipant.Encode(Noise(48000 * 2), OpusLegs, OpusBitrate);
+            OpusSilent = BenchOpusParticipant.Encode(new short[48000], OpusLegs, OpusBitrate);
+            Console.WriteLine($"Opus legs ({OpusLegs.Description}, {OpusBitrate / 1000} kb/s, complexity {OpusLegs.Options.Complexity}): per tick a packet into the Opus jitter buffer and decoded, mix-minus or shared mix Opus-encoded, RTP packetisation.");
+        }
 
         Console.WriteLine($"Mixer capacity: {Environment.ProcessorCount} logical cores, load average {LoadAverage()}, {runs} runs x {ticks} ticks per size, medians across runs");
         Console.WriteLine("Per tick: jitter-buffer insert+read, energy/talker detection, mix-minus, G.711 encode, RTP packetisation; +udp adds a loopback SendTo per participant.");
@@ -112,14 +120,29 @@ internal static class MixerBenchmark
         return clock.LateTicks + clock.SkippedTicks;
     }
 
+    private const int OpusBitrate = 32000;
+
+    private static Talko.Core.Media.Codecs.Opus.OpusCodecs? OpusLegs { get; set; }
+
+    private static byte[][] OpusTalking { get; set; } = [];
+
+    private static byte[][] OpusSilent { get; set; } = [];
+
     private static readonly string[] Scenarios = ["all-talking", "3-talkers", "all-talking+udp"];
 
     internal static ConferenceMixer Build(int size, short[] source, string scenario, UdpSink sockets)
     {
         var allTalking = scenario.StartsWith("all-talking", StringComparison.Ordinal);
-        var mixer = new ConferenceMixer(new ConferenceMixerOptions { MaxParticipants = size });
+        var mixer = new ConferenceMixer(new ConferenceMixerOptions { MaxParticipants = size }, codecs: OpusLegs);
         for (var i = 0; i < size; i++)
         {
+            if (OpusLegs is not null)
+            {
+                var speaking = allTalking || i < 3;
+                mixer.Add(new BenchOpusParticipant(i, speaking ? OpusTalking : OpusSilent, OpusLegs, OpusBitrate, sockets.Sender, sockets.Target));
+                continue;
+            }
+
             mixer.Add(new BenchParticipant(i, source, speaking: allTalking || i < 3, TimeProvider.System, sockets.Sender, sockets.Target));
         }
 

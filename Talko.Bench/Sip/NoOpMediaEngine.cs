@@ -26,6 +26,10 @@ internal sealed class NoOpMediaEngine(IPEndPoint localRtp) : IConferenceMediaEng
         {
         }
 
+        public void SetAudioFormat(Talko.Core.Media.AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate)
+        {
+        }
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -10,6 +10,8 @@ namespace Talko.Core.Media;
 /// RTP source learning (ADR 0164, 0167). WebRTC legs will pass one that follows ICE consent.
 /// <paramref name="SignallingAddress"/> is the IP the authenticated signalling came from (or went to, for a ring-out):
 /// besides the SDP address, the only IP the strict policy learns a source from.
+/// <paramref name="PayloadType"/> is the negotiated RTP payload type (null: G.711's static one, or 111 for Opus);
+/// <paramref name="OpusMaxBitrate"/> the peer's maxaveragebitrate, which lowers what Talko sends it.
 /// </summary>
 public sealed record MediaLegOptions(
     string ConferenceId,
@@ -18,7 +20,9 @@ public sealed record MediaLegOptions(
     AudioCodec Codec,
     int? TelephoneEventPayloadType,
     Func<System.Net.SocketAddress, Talko.Core.Media.Rtp.IMediaSourcePolicy>? SourcePolicy = null,
-    IPAddress? SignallingAddress = null);
+    IPAddress? SignallingAddress = null,
+    int? PayloadType = null,
+    int? OpusMaxBitrate = null);
 
 /// <summary>
 /// The seam between SIP signalling and media. Signalling negotiates; the engine allocates an RTP/RTCP
@@ -45,4 +49,10 @@ public interface IMediaLeg : IAsyncDisposable
 
     /// <summary>On hold the leg neither contributes to the mix nor is sent audio.</summary>
     void SetOnHold(bool onHold);
+
+    /// <summary>
+    /// The answer to Talko's offer chose a codec (an offer lists several, and the leg's ports must exist before it is
+    /// sent): from now on the leg sends and expects <paramref name="codec"/> with these payload types.
+    /// </summary>
+    void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate);
 }

@@ -4,6 +4,7 @@ using Talko.Core.Calls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Recording;
 using Talko.Core.Media.Rtp;
@@ -25,6 +26,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
     private readonly IConferenceMediaObserver[] observers;
     private readonly RtpPortAllocator ports;
     private readonly IPAddress bindAddress;
+    private readonly OpusCodecs opusCodecs;
 
     /// <summary>Figures of legs and conferences already gone, so the totals never go backwards.</summary>
     private MediaTotals retired = MediaTotals.Zero;
@@ -40,7 +42,8 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         IOptions<MediaEngineOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory = null,
-        IEnumerable<IConferenceMediaObserver>? observers = null)
+        IEnumerable<IConferenceMediaObserver>? observers = null,
+        OpusCodecs? opusCodecs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
@@ -52,12 +55,13 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         this.observers = observers?.ToArray() ?? [];
         ports = new RtpPortAllocator(this.options.RtpPorts);
         bindAddress = IPAddress.Parse(this.options.BindAddress);
+        this.opusCodecs = opusCodecs ?? new OpusCodecs(this.options.Opus, this.loggerFactory.CreateLogger<OpusCodecs>());
         if (timeProvider == TimeProvider.System && this.options.Mixer.ClockThreads > 0)
         {
             clockThreads = new MixerClockThreads(this.options.Mixer.ClockThreads);
         }
 
-        WarmUp(this.options.Mixer);
+        WarmUp(this.options.Mixer, this.opusCodecs);
     }
 
     public RtpPortAllocator Ports => ports;
@@ -84,6 +88,11 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         if (!Enum.IsDefined(legOptions.Codec))
         {
             throw new ArgumentException($"Codec {legOptions.Codec} is not supported.", nameof(legOptions));
+        }
+
+        if (legOptions.PayloadType is < 0 or > 127 || (legOptions.Codec == AudioCodec.Opus && legOptions.PayloadType is < 96))
+        {
+            throw new ArgumentException("The payload type is 0-127, and dynamic (96-127) for Opus.", nameof(legOptions));
         }
 
         if (legOptions.TelephoneEventPayloadType is < 96 or > 127)
@@ -143,7 +152,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
                 throw;
             }
 
-            leg = new MediaLeg(this, legOptions, transport, options, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
+            leg = new MediaLeg(this, legOptions, transport, options, opusCodecs, timeProvider, loggerFactory.CreateLogger<MediaLeg>());
             conference.Legs.Add(leg.Name, leg);
             conference.LegIds[leg.Name] = leg.LegId;
             leg.CurrentTick = () => conference.Mixer.Ticks;
@@ -240,6 +249,35 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         }
     }
 
+    internal void ChangeFormat(MediaLeg leg, Audio.LegAudioFormat format, int? telephoneEventPayloadType)
+    {
+        if (telephoneEventPayloadType is < 96 or > 127)
+        {
+            throw new ArgumentException("telephone-event uses a dynamic payload type (96-127).", nameof(telephoneEventPayloadType));
+        }
+
+        lock (gate)
+        {
+            if (!conferences.TryGetValue(leg.ConferenceId, out var conference) || !conference.Legs.ContainsKey(leg.Name))
+            {
+                return;
+            }
+
+            if (format == leg.Format)
+            {
+                leg.ReplaceTelephoneEvent(telephoneEventPayloadType);
+                return;
+            }
+
+            // Out of the mixer and back in: it takes the new encoding, and no tick reads the old decoder meanwhile.
+            conference.Mixer.Remove(leg);
+            leg.ReplaceFormat(format, telephoneEventPayloadType);
+            conference.Mixer.Add(leg);
+        }
+
+        MediaEngineLog.LegFormatChanged(logger, leg.ConferenceId, leg.Name, format.Codec, format.PayloadType);
+    }
+
     internal void NotifyTelephoneEvent(MediaLeg leg, TelephoneEvent telephoneEvent) =>
         Notify(o => o.OnTelephoneEvent(leg.ConferenceId, leg.LegId, telephoneEvent));
 
@@ -279,20 +317,32 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
     }
 
     /// <summary>
-    /// Builds the G.711 tables and compiles the tick path once, here, so the first conference's first ticks
-    /// do not stall on it (a stalled clock skips ticks, which callers hear as a gap).
+    /// Builds the G.711 tables and compiles the tick path (G.711 and Opus) once, here, so the first conference's first
+    /// ticks do not stall on it (a stalled clock skips ticks, which callers hear as a gap).
     /// </summary>
-    private static void WarmUp(ConferenceMixerOptions mixerOptions)
+    private static void WarmUp(ConferenceMixerOptions mixerOptions, OpusCodecs codecs)
     {
-        var mixer = new ConferenceMixer(mixerOptions);
-        var participant = new WarmUpParticipant();
-        mixer.Add(participant);
+        using var mixer = new ConferenceMixer(mixerOptions, null, codecs);
+        IMixerParticipant[] participants =
+        [
+            new WarmUpParticipant(new SharedMixKey(AudioCodec.Pcmu, 0)),
+            new WarmUpParticipant(new SharedMixKey(AudioCodec.Pcma, 0)),
+            new WarmUpParticipant(new SharedMixKey(AudioCodec.Opus, codecs.Options.Bitrate)),
+        ];
+        foreach (var participant in participants)
+        {
+            mixer.Add(participant);
+        }
+
         for (var i = 0; i < 3; i++)
         {
             mixer.Tick();
         }
 
-        mixer.Remove(participant);
+        foreach (var participant in participants)
+        {
+            mixer.Remove(participant);
+        }
     }
 
     private void Notify(Action<IConferenceMediaObserver> action)
@@ -310,13 +360,11 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         }
     }
 
-    private sealed class WarmUpParticipant : IMixerParticipant
+    private sealed class WarmUpParticipant(SharedMixKey encoding) : IMixerParticipant
     {
-        private bool pcma;
+        public string Id { get; } = $"warm-up-{encoding.Codec}";
 
-        public string Id => "warm-up";
-
-        public AudioCodec Codec => (pcma = !pcma) ? AudioCodec.Pcma : AudioCodec.Pcmu;
+        public SharedMixKey Encoding => encoding;
 
         public bool ReadFrame(Span<short> frame)
         {
@@ -339,7 +387,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             Id = id;
             this.engine = engine;
             var mixerOptions = engine.options.Mixer;
-            Mixer = new ConferenceMixer(mixerOptions, engine.loggerFactory.CreateLogger<ConferenceMixer>());
+            Mixer = new ConferenceMixer(mixerOptions, engine.loggerFactory.CreateLogger<ConferenceMixer>(), engine.opusCodecs);
             Clock = new MixerClock(
                 engine.timeProvider, mixerOptions.TickInterval, mixerOptions.MaxCatchUpTicks, Mixer.Tick, engine.logger, Mixer.Skip, engine.clockThreads);
             Mixer.TalkingStarted += (_, e) =>
@@ -379,9 +427,11 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             {
                 try
                 {
+                    // Recordings stay 8 kHz WAV for now: the 48 kHz mix is resampled down on its way in (ADR 0811).
+                    var rate = Codecs.G711.SampleRate;
                     recording = CallRecording.Start(
-                        Id, Codecs.G711.SampleRate, Mixer.FrameSamples, recordingOptions, engine.timeProvider, engine.logger);
-                    Mixer.SetSink(recording);
+                        Id, rate, Mixer.FrameSamples * rate / OpusFormat.SampleRate, recordingOptions, engine.timeProvider, engine.logger);
+                    Mixer.SetSink(new DownsampledMixSink(recording, rate));
                     var wavPath = recording.WavPath;
                     engine.Notify(o => o.OnRecordingStarted(Id, wavPath));
                 }
@@ -405,6 +455,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             }
 
             Mixer.SetSink(null);
+            Mixer.Dispose();
             MediaEngineLog.ConferenceClosed(engine.logger, Id, Mixer.Ticks, Clock.LateTicks);
             if (recording is not null)
             {

@@ -34,4 +34,7 @@ internal static partial class MediaEngineLog
 
     [LoggerMessage(EventId = 6009, Level = LogLevel.Error, Message = "Recording of conference {ConferenceId} could not start or finish")]
     public static partial void RecordingFailed(ILogger logger, string conferenceId, Exception exception);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Leg {LegId} of conference {ConferenceId} now carries {Codec} (payload type {PayloadType}), as the answer chose")]
+    public static partial void LegFormatChanged(ILogger logger, string conferenceId, string legId, AudioCodec codec, byte payloadType);
 }

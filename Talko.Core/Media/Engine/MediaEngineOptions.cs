@@ -14,6 +14,7 @@ public sealed class MediaEngineOptions
 
     public RtpPortAllocatorOptions RtpPorts { get; set; } = new();
 
+    /// <summary>The adaptive jitter buffer of G.711 legs (8 kHz, 20 ms frames); Opus legs keep packets encoded in their own.</summary>
     public JitterBufferOptions Jitter { get; set; } = new();
 
     public ConferenceMixerOptions Mixer { get; set; } = new();
@@ -53,9 +54,10 @@ public sealed class MediaEngineOptions
         Sources.Validate();
         Opus.Validate();
         WebRtc.Validate();
-        if (Jitter.FrameSamples != Mixer.FrameSamples)
+        if (Jitter.SampleRate != 8000 || Jitter.FrameSamples != 160)
         {
-            throw new ArgumentException("Media:Jitter:FrameSamples must equal Media:Mixer:FrameSamples.");
+            // The adaptive buffer serves G.711 legs (Opus legs have their own); the mixer resamples its frames to 48 kHz.
+            throw new ArgumentException("Media:Jitter is the G.711 legs' buffer: SampleRate 8000 and FrameSamples 160 (20 ms).");
         }
     }
 }

@@ -1,4 +1,3 @@
-using Talko.Core.Media.Codecs;
 using Talko.Core.Media.Quality;
 using Talko.Core.Media.Rtp;
 
@@ -43,7 +42,7 @@ public sealed partial class MediaLeg
     private void MeasureInbound(byte fractionLost)
     {
         inboundLossPercent = fractionLost * 100.0 / 256;
-        inboundJitterMs = source.Jitter.Value * 1000 / G711.SampleRate;
+        inboundJitterMs = source.Jitter.Value * 1000 / format.ClockRate;
         qualityMeasured = true;
         MediaMetrics.JitterMeasured(inboundJitterMs, inbound: true);
     }
@@ -52,7 +51,7 @@ public sealed partial class MediaLeg
     private void HearReceiverReport(RtcpReportBlock block)
     {
         outboundLossPercent = block.FractionLost * 100.0 / 256;
-        outboundJitterMs = block.Jitter * 1000.0 / G711.SampleRate;
+        outboundJitterMs = block.Jitter * 1000.0 / format.ClockRate;
         qualityMeasured = true;
         MediaMetrics.JitterMeasured(outboundJitterMs, inbound: false);
 

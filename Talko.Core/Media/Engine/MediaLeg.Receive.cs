@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Talko.Core.Media.Codecs;
 using Talko.Core.Media.Rtp;
 
 namespace Talko.Core.Media.Engine;
@@ -25,7 +24,7 @@ public sealed partial class MediaLeg
             return;
         }
 
-        if (header.PayloadType == payloadType)
+        if (header.PayloadType == format.PayloadType)
         {
             ProcessAudio(datagram, header);
         }
@@ -59,18 +58,15 @@ public sealed partial class MediaLeg
                     Interlocked.Increment(ref ssrcChanges);
                 }
 
-                jitterBuffer.Reset();
+                inbound.Reset();
             }
 
             receivedAny = true;
-            var arrival = (long)(timeProvider.GetElapsedTime(startedAt).TotalSeconds * G711.SampleRate);
+            var arrival = (long)(timeProvider.GetElapsedTime(startedAt).TotalSeconds * format.ClockRate);
             source.Jitter.Update(arrival, header.Timestamp);
         }
 
-        var payload = datagram.Slice(header.PayloadOffset, header.PayloadLength);
-        var samples = decoded.AsSpan(0, payload.Length);
-        G711.Decode(Codec, payload, samples);
-        jitterBuffer.Insert(header.Timestamp, samples);
+        inbound.Insert(header.Timestamp, datagram.Slice(header.PayloadOffset, header.PayloadLength));
         Interlocked.Increment(ref packetsReceived);
     }
 

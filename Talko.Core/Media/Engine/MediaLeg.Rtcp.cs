@@ -76,7 +76,7 @@ public sealed partial class MediaLeg
                     var frame = CurrentTick() - JoinedAtTick;
                     senderInfo = new RtcpSenderInfo(
                         RtcpPacket.ToNtpTimestamp(timeProvider.GetUtcNow()),
-                        unchecked(initialTimestamp + (uint)(frame * options.Mixer.FrameSamples)),
+                        unchecked(initialTimestamp + (uint)(frame * format.SamplesPerPacket)),
                         (uint)sent,
                         (uint)octetsSent);
                 }

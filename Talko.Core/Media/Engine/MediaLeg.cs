@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Talko.Core.Media.Codecs;
-using Talko.Core.Media.Jitter;
+using Talko.Core.Media.Codecs.Opus;
+using Talko.Core.Media.Engine.Audio;
 using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Rtp;
 
@@ -12,23 +12,25 @@ namespace Talko.Core.Media.Engine;
 
 /// <summary>
 /// One participant's RTP session: its packet transport (a plain RTP/RTCP socket pair, or a WebRTC socket), a receive
-/// path that validates packets and feeds the jitter buffer, and the sending half the mixer drives once per tick. RTP
-/// and RTCP are symmetric (RFC 4961): both are sent to where the peer's packets actually come from.
+/// path that validates packets and feeds the codec's inbound path, and the sending half the mixer drives once per tick.
+/// RTP and RTCP are symmetric (RFC 4961): both are sent to where the peer's packets actually come from. Everything
+/// codec-specific is in <see cref="LegAudioFormat"/> (payload type, clock, encoding) and <see cref="InboundAudio"/>
+/// (decoding and playout).
 /// </summary>
 public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 {
     private readonly ConferenceMediaEngine engine;
     private readonly IMediaLegTransport transport;
-    private readonly JitterBuffer jitterBuffer;
+    private readonly OpusCodecs opusCodecs;
+    private LegAudioFormat format;
+    private InboundAudio inbound;
     private readonly RtpSourceState source = new();
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly MediaEngineOptions options;
-    private readonly int? telephoneEventPayloadType;
-    private readonly byte payloadType;
+    private int? telephoneEventPayloadType;
     private readonly CancellationTokenSource stopping = new();
     private readonly byte[] sendBuffer;
-    private readonly short[] decoded;
     private readonly uint ssrc;
     private readonly ushort initialSequence;
     private readonly uint initialTimestamp;
@@ -66,6 +68,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         MediaLegOptions legOptions,
         IMediaLegTransport transport,
         MediaEngineOptions options,
+        OpusCodecs opusCodecs,
         TimeProvider timeProvider,
         ILogger logger)
     {
@@ -77,12 +80,11 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         ConferenceId = legOptions.ConferenceId;
         LegId = legOptions.LegId;
         Name = LegId.ToString();
-        Codec = legOptions.Codec;
-        payloadType = (byte)legOptions.Codec;
+        this.opusCodecs = opusCodecs;
+        format = LegAudioFormat.For(legOptions.Codec, legOptions.PayloadType, options.Opus.Bitrate, legOptions.OpusMaxBitrate);
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
-        jitterBuffer = new JitterBuffer(options.Jitter, timeProvider);
-        sendBuffer = new byte[RtpHeader.FixedLength + options.Mixer.FrameSamples];
-        decoded = new short[options.MaxDatagramSize];
+        inbound = InboundAudio.Create(format, options.Jitter, opusCodecs, timeProvider);
+        sendBuffer = new byte[RtpHeader.FixedLength + OpusFormat.MaxPacketBytes];
         var signalled = ToSocketAddress(legOptions.RemoteRtp);
         sources = legOptions.SourcePolicy?.Invoke(signalled) ?? new StrictRtpSourcePolicy(signalled, options.Sources, timeProvider, legOptions.SignallingAddress);
 
@@ -103,7 +105,15 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     string IMixerParticipant.Id => Name;
 
-    public AudioCodec Codec { get; }
+    public AudioCodec Codec => format.Codec;
+
+    /// <summary>The negotiated payload type, RTP clock and the encoding the mixer sends this leg.</summary>
+    public LegAudioFormat Format => format;
+
+    SharedMixKey IMixerParticipant.Encoding => format.MixKey;
+
+    /// <summary>The receiving codec path (its statistics tell FEC recoveries from concealment for Opus).</summary>
+    public InboundAudio Inbound => inbound;
 
     public IPEndPoint LocalRtp => transport.LocalEndPoint;
 
@@ -129,7 +139,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         Interlocked.Read(ref rtcpSent),
         Interlocked.Read(ref rtcpMalformed),
         remoteFractionLost,
-        jitterBuffer.Statistics,
+        inbound.Statistics,
         Interlocked.Read(ref rtcpDroppedUnknownSource));
 
     internal long JoinedAtTick { get; set; }
@@ -152,9 +162,28 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
     }
 
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate)
+    {
+        var changed = LegAudioFormat.For(codec, payloadType, options.Opus.Bitrate, opusMaxBitrate);
+        engine.ChangeFormat(this, changed, telephoneEventPayloadType);
+    }
+
     public ValueTask DisposeAsync() => engine.RemoveLegAsync(this);
 
-    bool IMixerParticipant.ReadFrame(Span<short> frame) => jitterBuffer.Read(frame) != JitterFrameKind.Silence;
+    internal void ReplaceTelephoneEvent(int? telephoneEvent) => telephoneEventPayloadType = telephoneEvent;
+
+    /// <summary>Called by the engine while the leg is out of the mixer, so no tick reads the old audio path meanwhile.</summary>
+    internal void ReplaceFormat(LegAudioFormat changed, int? telephoneEvent)
+    {
+        var old = inbound;
+        inbound = InboundAudio.Create(changed, options.Jitter, opusCodecs, timeProvider);
+        format = changed;
+        telephoneEventPayloadType = telephoneEvent;
+        markNext = true;
+        old.Dispose();
+    }
+
+    bool IMixerParticipant.ReadFrame(Span<short> frame) => inbound.Read(frame);
 
     void IMixerParticipant.WriteFrame(ReadOnlySpan<byte> encoded)
     {
@@ -165,9 +194,9 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
         // The timestamp follows the conference clock, so it also advances across hold (RFC 3550 section 5.1).
         var frame = CurrentTick() - JoinedAtTick;
-        var timestamp = unchecked(initialTimestamp + (uint)(frame * encoded.Length));
+        var timestamp = unchecked(initialTimestamp + (uint)(frame * format.SamplesPerPacket));
         var sequence = unchecked((ushort)(initialSequence + framesSent));
-        var length = RtpPacket.Write(sendBuffer, markNext, payloadType, sequence, timestamp, ssrc, encoded);
+        var length = RtpPacket.Write(sendBuffer, markNext, format.PayloadType, sequence, timestamp, ssrc, encoded);
         markNext = false;
         try
         {
@@ -209,6 +238,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
 
         stopping.Dispose();
+        inbound.Dispose();
         var statistics = Statistics;
         MediaEngineLog.LegLeft(
             logger, ConferenceId, Name, statistics.PacketsReceived, statistics.PacketsSent,
@@ -227,7 +257,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     {
         lock (rtcpGate)
         {
-            return source.Jitter.Value * 1000 / G711.SampleRate;
+            return source.Jitter.Value * 1000 / format.ClockRate;
         }
     }
 

@@ -1,37 +1,44 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Codecs.Opus;
 
 namespace Talko.Core.Media.Mixing;
 
 /// <summary>
-/// Mixes one conference, one frame per <see cref="Tick"/>: every participant receives the sum of all the
-/// others (mix-minus), saturated to 16 bits. The sum of everyone is built once in 32 bits and each
-/// participant's own frame is subtracted, so a tick costs O(participants). Participants contributing
-/// nothing this tick all hear the same full mix, which is encoded once per codec and shared.
+/// Mixes one conference at 48 kHz (ADR 0810), one 20 ms frame of 960 samples per <see cref="Tick"/>: every participant
+/// receives the sum of all the others (mix-minus), saturated to 16 bits. The sum of everyone is built once in 32 bits
+/// and each talker's own frame is subtracted, so a tick costs O(participants). A frame contributes when its sender is
+/// talking or it is at least as loud as the talker detector's stop threshold (ADR 0811): background noise below that is
+/// left out, so it neither adds up over many legs nor costs a mix-minus. Participants contributing nothing this tick all
+/// hear the same full mix, encoded once per (codec, bitrate) and shared (<see cref="SharedMixEncoders"/>); each
+/// contributor's mix-minus is encoded by its own <see cref="MixEncoder"/>.
 /// Joining fades a participant in over its first frame and leaving fades its last frame out, so others
 /// hear neither a click nor a gap. The tick allocates nothing once participants are in place.
 /// </summary>
-public sealed class ConferenceMixer
+public sealed class ConferenceMixer : IDisposable
 {
     private readonly Lock gate = new();
     private readonly int frameSamples;
     private readonly TimeSpan tickInterval;
     private readonly int maxParticipants;
     private readonly TalkerDetectionOptions talkerOptions;
+    private readonly double contributeMeanSquare;
+    private readonly OpusCodecs codecs;
+    private readonly SharedMixEncoders shared;
     private readonly ILogger logger;
     private readonly int[] sum;
     private readonly short[] fullMix;
     private readonly short[] scratch;
-    private readonly byte[] sharedPcmu;
-    private readonly byte[] sharedPcma;
     private readonly List<Slot> departing = [];
     private readonly List<(Slot Slot, bool Talking)> talkerChanges = [];
     private readonly List<Slot> slots = [];
     private IMixSink? sink;
     private long ticks;
 
-    public ConferenceMixer(ConferenceMixerOptions options, ILogger? logger = null)
+    /// <param name="options">Frame, participant limit and talker detection.</param>
+    /// <param name="logger">Where failures of participants and sinks are logged.</param>
+    /// <param name="codecs">The Opus implementation for Opus listeners; by default the automatic choice with default settings.</param>
+    public ConferenceMixer(ConferenceMixerOptions options, ILogger? logger = null, OpusCodecs? codecs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -39,12 +46,13 @@ public sealed class ConferenceMixer
         tickInterval = options.TickInterval;
         maxParticipants = options.MaxParticipants;
         talkerOptions = options.Talker;
+        contributeMeanSquare = TalkerDetector.ToMeanSquare(options.Talker.StopThresholdDbov);
         this.logger = logger ?? NullLogger.Instance;
+        this.codecs = codecs ?? new OpusCodecs(new OpusOptions(), this.logger);
+        shared = new SharedMixEncoders(this.codecs);
         sum = new int[frameSamples];
         fullMix = new short[frameSamples];
         scratch = new short[frameSamples];
-        sharedPcmu = new byte[frameSamples];
-        sharedPcma = new byte[frameSamples];
     }
 
     /// <summary>Raised after the tick on which a participant's talk spurt began. Handlers run on the tick thread.</summary>
@@ -94,7 +102,10 @@ public sealed class ConferenceMixer
                 throw new InvalidOperationException($"Participant {participant.Id} is already in this mixer.");
             }
 
-            slots.Add(new Slot(participant, frameSamples, new TalkerDetector(talkerOptions)));
+            var key = participant.Encoding;
+            var own = new MixEncoder(key, codecs);
+            shared.Acquire(key.Codec, key.Bitrate);
+            slots.Add(new Slot(participant, frameSamples, new TalkerDetector(talkerOptions), own));
         }
     }
 
@@ -112,6 +123,8 @@ public sealed class ConferenceMixer
 
             var slot = slots[index];
             slots.RemoveAt(index);
+            shared.Release(slot.Own.Key);
+            slot.Own.Dispose();
             if (slot.Active)
             {
                 departing.Add(slot);
@@ -129,6 +142,20 @@ public sealed class ConferenceMixer
         }
 
         return true;
+    }
+
+    /// <summary>Frees the encoders (native memory with libopus); the mixer must not tick afterwards.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var slot in slots)
+            {
+                slot.Own.Dispose();
+            }
+
+            shared.Dispose();
+        }
     }
 
     /// <summary>On hold a participant neither contributes nor is sent audio (RFC 3264 section 8.4).</summary>
@@ -227,8 +254,8 @@ public sealed class ConferenceMixer
             }
         }
 
-        var pcmuReady = false;
-        var pcmaReady = false;
+        // Every kept encoding runs each tick, so its state stays continuous for listeners who stop talking.
+        shared.Encode(fullMix);
         foreach (var slot in slots)
         {
             if (slot.OnHold)
@@ -237,32 +264,14 @@ public sealed class ConferenceMixer
             }
 
             ReadOnlySpan<byte> encoded;
-            var codec = slot.Participant.Codec;
             if (slot.Active)
             {
                 PcmMath.SubtractSaturate(sum, slot.Input, scratch);
-                G711.Encode(codec, scratch, slot.Output);
-                encoded = slot.Output;
-            }
-            else if (codec == AudioCodec.Pcma)
-            {
-                if (!pcmaReady)
-                {
-                    ALaw.Encode(fullMix, sharedPcma);
-                    pcmaReady = true;
-                }
-
-                encoded = sharedPcma;
+                encoded = slot.Own.Encode(scratch);
             }
             else
             {
-                if (!pcmuReady)
-                {
-                    MuLaw.Encode(fullMix, sharedPcmu);
-                    pcmuReady = true;
-                }
-
-                encoded = sharedPcmu;
+                encoded = shared.Encoded(slot.Own.Key);
             }
 
             try
@@ -300,8 +309,8 @@ public sealed class ConferenceMixer
 
                 energy = PcmMath.Energy(slot.Input);
 
-                // Digital silence contributes nothing: such a participant can share the common mix.
-                active = energy != 0;
+                // Silence and faint noise contribute nothing (unless mid-spurt): such a participant shares the common mix.
+                active = energy != 0 && (slot.Talker.IsTalking || (double)energy / frameSamples >= contributeMeanSquare);
             }
         }
 
@@ -347,15 +356,16 @@ public sealed class ConferenceMixer
 
     private TimeSpan CurrentOffset() => tickInterval * Interlocked.Read(ref ticks);
 
-    private sealed class Slot(IMixerParticipant participant, int frameSamples, TalkerDetector talker)
+    private sealed class Slot(IMixerParticipant participant, int frameSamples, TalkerDetector talker, MixEncoder own)
     {
         public IMixerParticipant Participant { get; } = participant;
 
         public TalkerDetector Talker { get; } = talker;
 
-        public short[] Input { get; } = new short[frameSamples];
+        /// <summary>Encodes this participant's mix-minus while it contributes; its key names the shared mix otherwise.</summary>
+        public MixEncoder Own { get; } = own;
 
-        public byte[] Output { get; } = new byte[frameSamples];
+        public short[] Input { get; } = new short[frameSamples];
 
         public bool Active { get; set; }
 

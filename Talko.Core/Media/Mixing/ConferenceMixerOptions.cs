@@ -2,8 +2,8 @@ namespace Talko.Core.Media.Mixing;
 
 public sealed class ConferenceMixerOptions
 {
-    /// <summary>Samples per tick: 20 ms at 8 kHz, the ptime offered in SDP.</summary>
-    public int FrameSamples { get; set; } = 160;
+    /// <summary>Samples per tick: 20 ms at 48 kHz (ADR 0810), the ptime offered in SDP. Fixed: the codecs assume it.</summary>
+    public int FrameSamples { get; set; } = 960;
 
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
@@ -26,9 +26,9 @@ public sealed class ConferenceMixerOptions
 
     internal void Validate()
     {
-        if (FrameSamples <= 0 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads is < 0 or > 64)
+        if (FrameSamples != 960 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads is < 0 or > 64)
         {
-            throw new ArgumentException("Mixer options need a positive frame, tick interval and participant limit, and 0-64 clock threads.");
+            throw new ArgumentException("Mixer options need 960-sample frames (20 ms at 48 kHz), a positive tick interval and participant limit, and 0-64 clock threads.");
         }
 
         Talker.Validate();

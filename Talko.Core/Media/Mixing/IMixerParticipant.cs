@@ -8,13 +8,13 @@ public interface IMixerParticipant
 {
     string Id { get; }
 
-    /// <summary>The codec the participant's mix-minus is encoded in.</summary>
-    AudioCodec Codec { get; }
+    /// <summary>The codec (and for Opus the bitrate) the participant's audio is encoded in; fixed for its time in the mixer.</summary>
+    SharedMixKey Encoding { get; }
 
-    /// <summary>Fills one frame of this participant's audio; false when it has nothing to contribute.</summary>
+    /// <summary>Fills one 20 ms frame of this participant's audio at 48 kHz (960 samples); false when it has nothing to contribute.</summary>
     bool ReadFrame(Span<short> frame);
 
-    /// <summary>Receives this tick's mix of everyone else, encoded with <see cref="Codec"/> (one byte per sample).</summary>
+    /// <summary>Receives this tick's mix of everyone else, encoded as <see cref="Encoding"/> says (one RTP payload).</summary>
     void WriteFrame(ReadOnlySpan<byte> encoded);
 }
 

@@ -86,50 +86,26 @@ public sealed class SharedMixEncoders : IDisposable
         encodings.Clear();
     }
 
-    private sealed class Encoding : IDisposable
+    private sealed class Encoding(SharedMixKey key, OpusCodecs codecs) : IDisposable
     {
-        private readonly IOpusFrameEncoder? opus;
-        private readonly Resampler? down;
-        private readonly short[]? narrow;
+        private readonly MixEncoder encoder = new(key, codecs);
 
-        public Encoding(SharedMixKey key, OpusCodecs codecs)
-        {
-            Key = key;
-            if (key.Codec == AudioCodec.Opus)
-            {
-                opus = codecs.CreateEncoder(key.Bitrate);
-                Output = new byte[OpusFormat.MaxPacketBytes];
-            }
-            else
-            {
-                down = Resampler.Create(OpusFormat.SampleRate, G711.SampleRate, Frame);
-                narrow = new short[Frame * G711.SampleRate / OpusFormat.SampleRate];
-                Output = new byte[narrow.Length];
-            }
-        }
-
-        public SharedMixKey Key { get; }
+        public SharedMixKey Key { get; } = key;
 
         public int Users { get; set; }
 
-        public byte[] Output { get; }
+        public byte[] Output { get; } = new byte[OpusFormat.MaxPacketBytes];
 
         public int Length { get; private set; }
 
         public void Run(ReadOnlySpan<short> fullMix)
         {
-            if (opus is not null)
-            {
-                Length = opus.Encode(fullMix, Output);
-                return;
-            }
-
-            down!.Process(fullMix, narrow);
-            G711.Encode(Key.Codec, narrow, Output);
-            Length = Output.Length;
+            var encoded = encoder.Encode(fullMix);
+            encoded.CopyTo(Output);
+            Length = encoded.Length;
         }
 
-        public void Dispose() => opus?.Dispose();
+        public void Dispose() => encoder.Dispose();
     }
 }
 

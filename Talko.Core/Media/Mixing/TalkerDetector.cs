@@ -60,7 +60,7 @@ public sealed class TalkerDetector
         return wasTalking;
     }
 
-    private static double ToMeanSquare(double dbov)
+    internal static double ToMeanSquare(double dbov)
     {
         var rms = 32768 * Math.Pow(10, dbov / 20);
         return rms * rms;

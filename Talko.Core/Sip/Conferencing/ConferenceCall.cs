@@ -7,7 +7,11 @@ namespace Talko.Core.Sip.Conferencing;
 /// <summary>One SIP leg in a conference: its dialog, its media leg and the SDP version it last sent.</summary>
 public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMediaLeg leg, AudioCodec codec, SipCredential? caller, ulong sessionId)
 {
-    public AudioCodec Codec { get; } = codec;
+    /// <summary>The negotiated codec; for a ring-out set from the answer to Talko's offer.</summary>
+    public AudioCodec Codec { get; internal set; } = codec;
+
+    /// <summary>The codec's negotiated RTP payload type (dynamic for Opus), which Talko's own re-offers keep.</summary>
+    public int PayloadType { get; internal set; } = (int)codec;
 
     /// <summary>The INVITE transaction whose 2xx awaits its ACK, so the ACK can stop its retransmission.</summary>
     internal Transactions.InviteServerTransaction? PendingInvite { get; set; }

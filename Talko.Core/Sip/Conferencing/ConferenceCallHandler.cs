@@ -36,11 +36,9 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
     public ConferenceCallHandler(SipUserAgent agent, SipDigestAuthenticator authenticator, IConferenceAdmission admission,
         IConferenceMediaEngine media, ConferencingOptions options, ILogger logger, TimeProvider? time = null)
     {
-        // SDP can negotiate Opus, but the media engine still mixes and codes G.711 only (ADR 0810, "Not yet done"):
-        // accepting Opus now would hand its packets to the G.711 decoder.
-        if (options.Codecs.Contains(AudioCodec.Opus))
+        if (options.Codecs.Count == 0 || options.Codecs.Any(c => !Enum.IsDefined(c)))
         {
-            throw new ArgumentException("Talko:Sip:Conferencing:Codecs may list PCMU and PCMA only: the media engine does not carry Opus yet.");
+            throw new ArgumentException("Talko:Sip:Conferencing:Codecs needs at least one of Opus, Pcmu and Pcma.");
         }
 
         this.time = time ?? TimeProvider.System;
@@ -134,7 +132,8 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         try
         {
             leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, LegId.Inbound($"{request.CallId}/{localTag}"), negotiation.RemoteRtp,
-                negotiation.Codec, negotiation.TelephoneEventPayloadType, SignallingAddress: request.Source?.Remote.Address), cancellationToken);
+                negotiation.Codec, negotiation.TelephoneEventPayloadType, SignallingAddress: request.Source?.Remote.Address,
+                PayloadType: negotiation.PayloadType, OpusMaxBitrate: negotiation.RemoteOpus?.MaxAverageBitrate), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -146,7 +145,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         var source = request.Source!;
         var dialog = SipDialog.CreateUas(request, localTag, SipUserAgent.LocalContact(source.Protocol, source.Local, conferenceId));
         dialog.Handler = this;
-        var call = new ConferenceCall(conferenceId, dialog, leg, negotiation.Codec, auth.Credential, NewSessionId()) { PendingInvite = invite };
+        var call = new ConferenceCall(conferenceId, dialog, leg, negotiation.Codec, auth.Credential, NewSessionId())
+        {
+            PendingInvite = invite,
+            PayloadType = negotiation.PayloadType,
+        };
         calls[dialog.Id] = call;
         agent.AddDialog(dialog);
         if (negotiation.IsHold) SetHold(call, true);
@@ -305,7 +308,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             if (request.Body.Length == 0)
             {
                 // No offer: ours goes in the 2xx and the answer comes in the ACK (section 13.2.1).
-                reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion);
+                reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion, payloadType: call.PayloadType);
             }
             else if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, [call.Codec]) is not { } negotiation)
             {

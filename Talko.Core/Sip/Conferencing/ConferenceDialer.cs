@@ -37,12 +37,14 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
         var local = agent.Transactions.Transport.LocalEndPointFor(target);
         if (local is null) return null;
 
-        var codec = calls.Options.Codecs[0];
+        // The offer lists every configured codec (Opus first); the leg starts with the first and follows the answer.
+        var codecs = calls.Options.Codecs;
+        var codec = codecs.Contains(AudioCodec.Opus) ? AudioCodec.Opus : codecs[0];
         var callId = SipIdentifiers.NewCallId();
         var leg = await calls.Media.AddLegAsync(new MediaLegOptions(conferenceId, LegId.RingOut(callId), new IPEndPoint(IPAddress.Any, 0), codec,
             SdpOfferAnswer.DefaultTelephoneEventPayloadType, SignallingAddress: target.EndPoint.Address), cancellationToken);
         var sessionId = ConferenceCallHandler.NewSessionId();
-        var offer = SdpOfferAnswer.CreateOffer(leg.LocalRtp, codec, sessionId, 1);
+        var offer = SdpOfferAnswer.CreateOffer(leg.LocalRtp, codecs, sessionId, 1, opus: null);
 
         var invite = new SipRequest(SipMethods.Invite, contactUri)
         {
@@ -87,11 +89,14 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
             inviteTransaction.SuccessRetransmitted += r => _ = agent.SendAckAsync(dialog, invite.CSeq.Number).AsTask();
         await agent.SendAckAsync(dialog, invite.CSeq.Number);
 
-        if (!ConferenceCallHandler.TryReadOffer(response, out var answer) || SdpOfferAnswer.Negotiate(answer, [codec]) is not { } negotiation)
+        if (!ConferenceCallHandler.TryReadOffer(response, out var answer) || SdpOfferAnswer.Negotiate(answer, codecs) is not { } negotiation)
         {
             await calls.HangUpAsync(call);
             return null;
         }
+        call.Leg.SetAudioFormat(negotiation.Codec, negotiation.PayloadType, negotiation.TelephoneEventPayloadType, negotiation.RemoteOpus?.MaxAverageBitrate);
+        call.Codec = negotiation.Codec;
+        call.PayloadType = negotiation.PayloadType;
         call.Leg.UpdateRemote(negotiation.RemoteRtp);
         call.Announce(calls.LegObserver);
         return call;

@@ -5,8 +5,11 @@ namespace Talko.Core.Sip.Conferencing;
 /// <summary>Conference signalling choices.</summary>
 public sealed class ConferencingOptions
 {
-    /// <summary>Codecs accepted in offers; order is the preference when the engine makes an offer. PCMU and PCMA only until the media engine carries Opus (ADR 0810).</summary>
-    public IReadOnlyList<AudioCodec> Codecs { get; set; } = [AudioCodec.Pcmu, AudioCodec.Pcma];
+    /// <summary>
+    /// Codecs accepted in offers and listed in Talko's own (Opus first, then PCMU, then PCMA, ADR 0811); an answer takes
+    /// the best of these that the peer offers.
+    /// </summary>
+    public IReadOnlyList<AudioCodec> Codecs { get; set; } = [AudioCodec.Opus, AudioCodec.Pcmu, AudioCodec.Pcma];
 
     /// <summary>Send 180 Ringing before the 200 (an answering conference does not really ring, but peers expect it).</summary>
     public bool SendRinging { get; set; } = true;

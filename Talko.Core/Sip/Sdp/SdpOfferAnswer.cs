@@ -138,9 +138,30 @@ public static class SdpOfferAnswer
         return answer;
     }
 
-    /// <summary>An offer for one audio stream with one codec (used when the engine rings a device).</summary>
-    public static SdpSession CreateOffer(IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int telephoneEventPayloadType = DefaultTelephoneEventPayloadType) =>
-        CreateOffer(localRtp, [codec], sessionId, sessionVersion, null, telephoneEventPayloadType);
+    /// <summary>An offer for one audio stream with one codec (a re-offer in a dialog keeps the negotiated <paramref name="payloadType"/>).</summary>
+    public static SdpSession CreateOffer(
+        IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int telephoneEventPayloadType = DefaultTelephoneEventPayloadType,
+        int? payloadType = null)
+    {
+        var offer = CreateOffer(localRtp, [codec], sessionId, sessionVersion, null, telephoneEventPayloadType);
+        if (payloadType is { } pt && pt != (int)codec && codec == AudioCodec.Opus)
+        {
+            var media = offer.Media[0];
+            var old = ((int)codec).ToString(CultureInfo.InvariantCulture);
+            var replacement = pt.ToString(CultureInfo.InvariantCulture);
+            media.Formats[media.Formats.IndexOf(old)] = replacement;
+            for (var i = 0; i < media.Attributes.Count; i++)
+            {
+                var (name, value) = media.Attributes[i];
+                if (name is "rtpmap" or "fmtp" && value is not null && value.StartsWith(old + " ", StringComparison.Ordinal))
+                {
+                    media.Attributes[i] = new(name, replacement + value[old.Length..]);
+                }
+            }
+        }
+
+        return offer;
+    }
 
     /// <summary>
     /// An offer for one audio stream listing <paramref name="codecs"/> in Talko's order of preference (Opus first, then

@@ -63,11 +63,13 @@ public class ConferenceMixerTests
 
         mixer.Tick();
         mixer.Tick();
+        mixer.Tick();
 
         // c hears a + b + d = 30000: positive. d hears a + b + c = 30000. a hears b + c + d = -30000.
         // With only a + b (60000) a wrap would turn negative; check that pair directly through PcmMath too.
-        Assert.All(c.Heard.Skip(160), s => Assert.InRange(s, 28000, 32767));
-        Assert.All(a.Heard.Skip(160), s => Assert.InRange(s, -32768, -28000));
+        // Two frames skipped: the fade-in frame, and the 48 -> 8 kHz resampler's delay (4.25 ms) carries its ramp into the next.
+        Assert.All(c.Heard.Skip(320), s => Assert.InRange(s, 28000, 32767));
+        Assert.All(a.Heard.Skip(320), s => Assert.InRange(s, -32768, -28000));
 
         var sum = new int[160];
         PcmMath.Accumulate(sum, Enumerable.Repeat((short)30000, 160).ToArray());

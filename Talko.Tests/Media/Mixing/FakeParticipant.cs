@@ -1,18 +1,28 @@
 using Talko.Core.Media;
 using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Mixing;
 
 namespace Talko.Tests.Media.Mixing;
 
-/// <summary>A mixer participant that plays a tone (when <see cref="Speaking"/> says so) and keeps what it hears.</summary>
+/// <summary>
+/// A mixer participant that plays a tone at 48 kHz (when <see cref="Speaking"/> says so) and keeps what it hears, decoded:
+/// 8 kHz samples for G.711, 48 kHz for Opus (<see cref="HeardRate"/>).
+/// </summary>
 internal sealed class FakeParticipant(string id, AudioCodec codec, double frequency, double amplitude = 8000) : IMixerParticipant
 {
+    private static readonly OpusCodecs Codecs = new(new OpusOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    private readonly IOpusFrameDecoder? decoder = codec == AudioCodec.Opus ? Codecs.CreateDecoder() : null;
     private long samplesRead;
     private long framesRead;
 
     public string Id { get; } = id;
 
     public AudioCodec Codec { get; } = codec;
+
+    public SharedMixKey Encoding { get; } = new(codec, codec == AudioCodec.Opus ? 32000 : 0);
+
+    public int HeardRate => Codec == AudioCodec.Opus ? OpusFormat.SampleRate : G711.SampleRate;
 
     public double Frequency { get; } = frequency;
 
@@ -42,7 +52,7 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
         }
         else
         {
-            AudioSignals.Tone(frame, Frequency, amplitude, samplesRead);
+            AudioSignals.Tone(frame, Frequency, amplitude, samplesRead, OpusFormat.SampleRate);
         }
 
         samplesRead += frame.Length;
@@ -51,6 +61,15 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
 
     public void WriteFrame(ReadOnlySpan<byte> encoded)
     {
+        if (decoder is not null)
+        {
+            var wide = new short[OpusFormat.FrameSamples];
+            Assert.Equal(wide.Length, decoder.Decode(encoded, wide));
+            Heard.AddRange(wide);
+            FramesHeard++;
+            return;
+        }
+
         var pcm = new short[encoded.Length];
         G711.Decode(Codec, encoded, pcm);
         Heard.AddRange(pcm);

@@ -231,7 +231,9 @@ public sealed class ConferenceCallTests
         Assert.Equal("sip:alice@192.0.2.10:5070", invite.Uri.ToString());
         Assert.Equal("conf-9", invite.From.Uri.User);
         var leg = Assert.Single(host.Media.Legs);
-        Assert.Contains($"m=audio {leg.LocalRtp.Port} RTP/AVP 0 101", Encoding.UTF8.GetString(invite.Body));
+        // Opus first, then PCMU and PCMA, each clock with its telephone-event (ADR 0811); the device answers PCMU.
+        Assert.Contains($"m=audio {leg.LocalRtp.Port} RTP/AVP 111 0 8 110 101", Encoding.UTF8.GetString(invite.Body));
+        Assert.Equal(AudioCodec.Opus, leg.Options.Codec);
 
         var ok = SipResponse.For(invite, 200, "device-tag");
         ok.Contacts.Add(new SipNameAddress(SipUri.Parse("sip:alice@192.0.2.10:5070")));
@@ -242,6 +244,8 @@ public sealed class ConferenceCallTests
         var call = Assert.Single(await ringing.WaitAsync(Timeout10s));
         Assert.Equal("conf-9", call.ConferenceId);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.10"), 32000), leg.RemoteRtp);
+        Assert.Equal([AudioCodec.Pcmu], leg.FormatChanges);
+        Assert.Equal(AudioCodec.Pcmu, call.Codec);
         var ack = host.Channel.SentRequests().Single(r => r.Method == "ACK");
         Assert.Equal("device-tag", ack.To.Tag);
         Assert.Equal(1, ack.CSeq.Number);

@@ -48,6 +48,10 @@ internal sealed class FakeMediaLeg(MediaLegOptions options, IPEndPoint localRtp)
 
     public void UpdateRemote(IPEndPoint remoteRtp, IPAddress? signallingAddress = null) => RemoteRtp = remoteRtp;
 
+    public List<AudioCodec> FormatChanges { get; } = [];
+
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate) => FormatChanges.Add(codec);
+
     public void SetOnHold(bool onHold)
     {
         OnHold = onHold;

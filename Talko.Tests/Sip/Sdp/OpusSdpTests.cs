@@ -98,11 +98,12 @@ public sealed class OpusSdpTests
     }
 
     [Fact]
-    public void The_conference_engine_refuses_opus_until_its_media_engine_carries_it()
+    public void The_conference_engine_offers_opus_first_by_default_and_needs_some_codec()
     {
-        var options = new Talko.Core.Sip.Conferencing.ConferencingOptions { Codecs = [AudioCodec.Opus, AudioCodec.Pcmu] };
+        Assert.Equal([AudioCodec.Opus, AudioCodec.Pcmu, AudioCodec.Pcma], new Talko.Core.Sip.Conferencing.ConferencingOptions().Codecs);
+        var options = new Talko.Core.Sip.Conferencing.ConferencingOptions { Codecs = [] };
         var error = Assert.Throws<ArgumentException>(() => new Talko.Core.Sip.Conferencing.ConferenceCallHandler(
             null!, null!, null!, null!, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        Assert.Contains("Opus", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Codecs", error.Message, StringComparison.Ordinal);
     }
 }
