@@ -1,5 +1,6 @@
 using Talko.Core.Awareness;
 using Talko.Server.Features.Awareness;
+using Talko.Tests.Media.WebRtc.Sdp;
 
 namespace Talko.Tests.Server.Authorization;
 
@@ -80,6 +81,16 @@ public static class HubMatrix
         new("GetAwareness", Members, w => [w.ConversationId.ToString()]),
         new("GetAwareness", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
         new("SetTyping", Leads, w => [w.PrivateConversationId.ToString()]) { Variant = "a conversation of the group the member is not in" },
+
+        // Calls over WebRTC: joining needs membership of the call's conversation; muting and leaving need this
+        // connection's leg in the call (members have one from the JoinCall row before them).
+        new("JoinCall", Members, w => [w.CallId.ToString(), WebRtcSdpTests.BrowserOffer()]),
+        new("JoinCall", Nobody, w => [w.ForeignCallId.ToString(), WebRtcSdpTests.BrowserOffer()]) { Variant = "a call of a conversation the caller is not in" },
+        new("JoinCall", Nobody, w => [NoCall.ToString(), WebRtcSdpTests.BrowserOffer()]) { Variant = "a call that does not exist" },
+        new("SetCallMuted", Members, w => [w.CallId.ToString(), true]),
+        new("SetCallMuted", Nobody, w => [w.ForeignCallId.ToString(), true]) { Variant = "a call of a conversation the caller is not in" },
+        new("LeaveCall", Members, w => [w.CallId.ToString()]),
+        new("LeaveCall", Nobody, w => [w.ForeignCallId.ToString()]) { Variant = "a call of a conversation the caller is not in" },
     ];
 
     private static readonly Guid NoCall = Guid.Parse("0badca11-0000-4000-8000-00000000000f");
