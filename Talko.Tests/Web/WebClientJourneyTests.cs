@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Talko.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -10,7 +9,7 @@ namespace Talko.Tests.Web;
 /// people sign up through the development mailbox, make a group and a conversation, talk live, share a photo, and one
 /// of them catches up after being away. Every screen is checked with axe-core and saved as a screenshot.
 /// </summary>
-public sealed partial class WebClientJourneyTests : IAsyncLifetime
+public sealed class WebClientJourneyTests : IAsyncLifetime
 {
     private static readonly Dictionary<string, string?> FreeSipPorts = new() { ["Talko:Sip:UdpPort"] = "0", ["Talko:Sip:TcpPort"] = "0" };
     private TalkoProcess server = null!;
@@ -160,40 +159,7 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
     private async Task<IPage> SignUpAsync(string email, string name, bool screens)
     {
         var page = await browser.NewPersonAsync(server.BaseAddress, name);
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email address").FillAsync(email);
-        if (screens)
-        {
-            await CheckAsync(page, "sign-in");
-        }
-
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a code" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Enter your code" })).ToBeVisibleAsync();
-
-        var mailbox = await page.Context.NewPageAsync();
-        await mailbox.GotoAsync("/#/mailbox");
-        var message = mailbox.Locator("li.message", new() { HasText = email });
-        await Expect(message).ToBeVisibleAsync();
-        var code = await message.Locator(".code").InnerTextAsync();
-        Assert.Matches(CodePattern(), code);
-        if (screens)
-        {
-            await CheckAsync(mailbox, "mailbox");
-            await CheckAsync(page, "code");
-        }
-
-        await mailbox.CloseAsync();
-        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByLabel("Display name")).ToBeVisibleAsync();
-        if (screens)
-        {
-            await CheckAsync(page, "profile");
-        }
-
-        await page.GetByLabel("Display name").FillAsync(name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your groups" })).ToBeVisibleAsync();
+        await WebSignUp.SignUpAsync(page, email, name, screens ? CheckAsync : null);
         return page;
     }
 
@@ -209,7 +175,4 @@ public sealed partial class WebClientJourneyTests : IAsyncLifetime
         await Browser.ScreenshotAsync(page, screen);
         accessibility.AddRange((await Browser.AccessibilityProblemsAsync(page)).Select(p => $"{screen}: {p}"));
     }
-
-    [GeneratedRegex("^[0-9]{4,10}$")]
-    private static partial Regex CodePattern();
 }

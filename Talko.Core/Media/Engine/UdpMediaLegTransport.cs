@@ -45,21 +45,12 @@ internal sealed class UdpMediaLegTransport(RtpSocketPair sockets, int maxDatagra
 
                 leg.ProcessRtp(buffer.AsSpan(0, received), from);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
-            {
-                // An ICMP error for an earlier send (peer not listening yet) or an oversized datagram: keep going.
-            }
             catch (Exception exception)
             {
-                leg.ReceiveFailed(exception);
+                if (ReceiveLoopFailure.EndsLoop(exception, leg))
+                {
+                    return;
+                }
             }
         }
     }

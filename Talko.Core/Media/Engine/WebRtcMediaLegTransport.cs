@@ -199,21 +199,12 @@ internal sealed class WebRtcMediaLegTransport : IMediaLegTransport
 
                 Dispatch(leg, buffer.AsSpan(0, received), lastSource, from);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException exception) when (exception.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
-            {
-                // An ICMP error for an earlier send or an oversized datagram: keep going.
-            }
             catch (Exception exception)
             {
-                leg.ReceiveFailed(exception);
+                if (ReceiveLoopFailure.EndsLoop(exception, leg))
+                {
+                    return;
+                }
             }
         }
     }
