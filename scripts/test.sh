@@ -110,6 +110,10 @@ psql_admin() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERR
 if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname = 'talko'")" != 1 ]; then
   psql_admin "CREATE ROLE talko LOGIN CREATEDB PASSWORD 'talko'"
 fi
+# Fixtures drop their databases WITH (FORCE), which must end every session in them. An autovacuum worker runs
+# under no role, so without pg_signal_backend a non-superuser's drop fails ("must be a member of the role whose
+# process is being terminated") whenever autovacuum happens to be in that database: a cleanup failure in CI.
+psql_admin "GRANT pg_signal_backend TO talko"
 
 export TALKO_TEST_REDIS="127.0.0.1:$redis_port"
 export TALKO_TEST_REDIS_CLUSTER="127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
