@@ -139,6 +139,10 @@ for path in files:
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
     skipped += int(counters.get("notExecuted", 0)) + int(counters.get("inconclusive", 0))
+    # A fixture's clean-up failure fails the run without failing a test: count it, and say what it was.
+    for info in ET.parse(path).getroot().findall("t:ResultSummary/t:RunInfos/t:RunInfo[@outcome='Error']", ns):
+        failed += 1
+        print("run error:", (info.findtext("t:Text", "", ns) or "").strip().splitlines()[0:3])
 if not files and sys.argv[2] != "0":
     failed = max(failed, 1)  # the run broke before any result file was written (a build error)
 line = f"{passed} passed, {failed} failed"
