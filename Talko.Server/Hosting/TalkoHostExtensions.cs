@@ -11,6 +11,7 @@ using Talko.Server.Features.Calls;
 using Talko.Server.Features.Realtime;
 using Talko.Server.Hosting.Drain;
 using Talko.Server.Hosting.Telemetry;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

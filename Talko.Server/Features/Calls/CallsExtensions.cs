@@ -4,8 +4,8 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Server.Features.Conversations;
-using Talko.Server.Hosting;
 using Talko.Server.Hosting.Drain;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Features.Calls;

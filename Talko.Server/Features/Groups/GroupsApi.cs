@@ -9,7 +9,7 @@ using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Input;
-using Problems = Talko.Server.Features.Conversations.Problems;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Groups;
 

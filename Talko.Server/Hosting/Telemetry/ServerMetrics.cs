@@ -4,6 +4,7 @@ using Talko.Core.Instances;
 using Talko.Core.Media.Engine;
 using Talko.Core.Notifications;
 using Talko.Server.Features.Notifications.Outbox;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Hosting.Telemetry;

@@ -5,6 +5,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Talko.Core.Diagnostics;
 using Talko.Server.Features.Notifications.Outbox;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting.Telemetry;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Talko.Core.Notifications;
 using Talko.Server.Data;
 using Talko.Server.Features.Notifications.Providers;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications.Outbox;
 
