@@ -42,8 +42,7 @@ public static class CallsExtensions
         services.AddSingleton<IConferenceLegObserver>(provider => provider.GetRequiredService<CallEventSink>());
         services.AddSingleton<RunningSipEngine>();
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
-        services.AddSingleton<Talko.Server.WebRtc.WebRtcCallLegs>();
-        services.AddScoped<Talko.Server.WebRtc.WebRtcCallJoin>();
+        services.AddScoped<WebRtcCallJoin>();
         // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
         services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
         services.AddSingleton<ICallAnnouncer, CallAnnouncer>();

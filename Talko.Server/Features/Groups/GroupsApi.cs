@@ -8,6 +8,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Groups.Entities;
 using Talko.Server.Input;
 using Talko.Server.Kernel;
 

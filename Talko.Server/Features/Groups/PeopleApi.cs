@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Server.Features.Groups.Entities;
 using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Groups;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
-using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Hosting.Drain;
 
@@ -13,7 +12,7 @@ namespace Talko.Server.Hosting.Drain;
 /// </summary>
 public sealed class DrainCoordinator(
     InstanceLifecycle lifecycle,
-    RealtimeConnections connections,
+    IDrainableConnections connections,
     ILiveCallMover calls,
     IHostApplicationLifetime lifetime,
     IOptions<DrainOptions> options,

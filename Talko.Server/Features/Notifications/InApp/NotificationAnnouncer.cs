@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Talko.Core.Logging;
-using Talko.Server.Features.Realtime;
 using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications.InApp;
@@ -19,7 +18,7 @@ namespace Talko.Server.Features.Notifications.InApp;
 /// failed send is logged (one line per <see cref="TalkoOptions.RepeatedFailureLogInterval"/> while the backplane
 /// is away); the entry is in <c>GET /v1/notifications</c> all the same.
 /// </summary>
-public sealed class NotificationAnnouncer(IHubContext<TalkoHub> hub, IOptions<TalkoOptions> talko, ILogger<NotificationAnnouncer> logger)
+public sealed class NotificationAnnouncer(IHubContext hub, IOptions<TalkoOptions> talko, ILogger<NotificationAnnouncer> logger)
     : IDbTransactionInterceptor, ISaveChangesInterceptor
 {
     public const string EventName = "notificationCreated";

@@ -22,7 +22,7 @@ public sealed class OutboxDispatcher(
     TimeProvider time,
     IOptions<NotificationsOptions> options,
     ILogger<OutboxDispatcher> logger,
-    Hosting.Telemetry.ServerMetrics? metrics = null)
+    IDeliveryMetrics? metrics = null)
 {
     private NotificationsOptions Options => options.Value;
 
