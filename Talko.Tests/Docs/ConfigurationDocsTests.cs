@@ -2,7 +2,7 @@ using Talko.Core.Awareness;
 using Talko.Core.Calls;
 using Talko.Core.Media.Engine;
 using Talko.Server.Features.Calls;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Server.Kernel;
 using Talko.Server.Sip;
 using Talko.Core.Conversations;

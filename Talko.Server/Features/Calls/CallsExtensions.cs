@@ -4,7 +4,7 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Server.Features.Conversations;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Server.Kernel;
 using Talko.Server.Sip;
 

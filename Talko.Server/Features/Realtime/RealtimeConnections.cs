@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Server.Features.Accounts;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 
 namespace Talko.Server.Features.Realtime;
 

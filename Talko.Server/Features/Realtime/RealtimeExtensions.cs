@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Server.Input;
 
 namespace Talko.Server.Features.Realtime;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Talko.Core.Sip.Registrar;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 public static class DrainExtensions
 {

@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// The realtime feature's side of a drain: the client connections open on this instance, each asked to reconnect

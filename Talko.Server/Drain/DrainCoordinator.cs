@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// Runs a drain once <see cref="InstanceLifecycle.BeginDrain"/> is called (admin endpoint or SIGTERM):
