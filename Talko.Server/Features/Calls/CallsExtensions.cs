@@ -54,7 +54,7 @@ public static class CallsExtensions
         services.AddSingleton<CallPlacement>();
         // Registered after the drain's default (which knows no calls), so this one is resolved.
         services.AddSingleton<ILiveCallMover, CallHostLiveCallMover>();
-        services.AddSingleton<IConferenceAdmission, CallAdmission>();
+        services.AddScopedConferenceAdmission<CallAdmission>();
         services.AddSingleton<ISipCredentialStore, DatabaseSipCredentialStore>();
         services.AddSingleton<ISipBindingStore, EphemeralSipBindingStore>();
         services.AddSingleton<SipEngineHost>();
