@@ -657,7 +657,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("conversation_tags", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -679,7 +679,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -719,7 +719,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("group_invites", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("TEXT");
@@ -961,7 +961,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Talko.Server.Features.Conversations.Entities.Conversation", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1013,18 +1013,18 @@ namespace Talko.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany("Members")
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1043,7 +1043,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.Navigation("Identifiers");
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Navigation("Members");
                 });
