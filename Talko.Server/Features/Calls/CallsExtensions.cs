@@ -44,6 +44,8 @@ public static class CallsExtensions
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
         services.AddSingleton<Talko.Server.WebRtc.WebRtcCallLegs>();
         services.AddScoped<Talko.Server.WebRtc.WebRtcCallJoin>();
+        services.AddSingleton<Talko.Server.WebRtc.WebRtcLegRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<Talko.Server.WebRtc.WebRtcLegRelay>());
         // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
         services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
         services.AddSingleton<ICallAnnouncer, CallAnnouncer>();

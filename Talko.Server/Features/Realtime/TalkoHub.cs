@@ -17,7 +17,7 @@ namespace Talko.Server.Features.Realtime;
 /// </summary>
 [Authorize]
 public sealed partial class TalkoHub(
-    ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard, WebRtcCallLegs webRtcLegs) : Hub
+    ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard, WebRtcLegRelay webRtcLegs) : Hub
 {
     public const string Path = "/hubs/talko";
 
