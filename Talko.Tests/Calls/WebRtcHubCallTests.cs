@@ -76,7 +76,73 @@ public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture re
         await AssertRefusedAsync("call_ended", again.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
     }
 
+    /// <summary>
+    /// ADR 0722: bob's hub connection is on an instance that does not own the call. His join is relayed to the owner,
+    /// whose answer (its certificate's fingerprint, its media candidate) he gets, so media goes straight to the owner;
+    /// the leg follows the local join's rules, is his awareness connection (muted when he mutes over the other instance),
+    /// and ends when he leaves or his hub connection on the other instance closes.
+    /// </summary>
+    [Fact]
+    public async Task A_join_on_an_instance_that_does_not_own_the_call_is_made_on_the_owner()
+    {
+        var (owner, ownerSip) = instances.StartHost("webrtc-owner");
+        var (other, _) = instances.StartHost("webrtc-other");
+        using var alice = await owner.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        using var bob = await other.SignUpAsync($"bob-{Guid.NewGuid():N}@example.com");
+        using var carol = await other.SignUpAsync($"carol-{Guid.NewGuid():N}@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        await alice.Client.AddMemberAsync(group.Id, bob.UserId);
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Standup");
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+        Assert.EndsWith($":{ownerSip}", (await alice.Client.JoinAsync(call.Id)).SipUri, StringComparison.Ordinal);
+
+        // The other instance's own certificate, from a call it owns itself.
+        var otherCall = await bob.Client.StartCallAsync((await alice.Client.CreateConversationAsync(group.Id, "Retro")).Id);
+        await using var bobHub = other.CreateHubConnection(bob);
+        await bobHub.StartAndWaitUntilReadyAsync();
+        var otherFingerprint = Fingerprint(await bobHub.InvokeAsync<string>("JoinCall", otherCall.Id, WebRtcSdpTests.BrowserOffer()));
+        await bobHub.InvokeAsync("LeaveCall", otherCall.Id);
+
+        await using var aliceHub = owner.CreateHubConnection(alice);
+        await aliceHub.StartAndWaitUntilReadyAsync();
+        var ownerFingerprint = Fingerprint(await aliceHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        Assert.NotEqual(otherFingerprint, ownerFingerprint);
+
+        await using var carolHub = other.CreateHubConnection(carol);
+        await carolHub.StartAndWaitUntilReadyAsync();
+        await AssertRefusedAsync("call_not_found", carolHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await AssertRefusedAsync("not_in_call", bobHub.InvokeAsync("LeaveCall", call.Id));
+        await AssertRefusedAsync("not_in_call", bobHub.InvokeAsync("SetCallMuted", call.Id, true));
+        await AssertRefusedAsync("sdp_too_large", bobHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer() + new string('x', 20_000)));
+
+        var answer = await bobHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+        Assert.Equal(ownerFingerprint, Fingerprint(answer));
+        Assert.Contains("a=ice-lite", answer, StringComparison.Ordinal);
+        await AssertRefusedAsync("call_join_refused", bobHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer()));
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == bob.UserId), TestTimeouts.Default, "bob's relayed leg as a participant");
+
+        await bobHub.InvokeAsync("SetCallMuted", call.Id, true);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await aliceHub.InvokeAsync<List<AwarenessView>>("GetAwareness", conversation.Id.ToString()))
+                .Any(a => a.UserId == bob.UserId.ToString() && a.Activity is { Kind: ActivityKind.InCall, Muted: true }),
+            TestTimeouts.Default, "bob in the call and muted in awareness");
+        await bobHub.InvokeAsync("LeaveCall", call.Id);
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != bob.UserId), TestTimeouts.Default, "bob to leave");
+
+        // The leg on the owner ends with the hub connection on the other instance.
+        await bobHub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.Any(p => p.UserId == bob.UserId), TestTimeouts.Default, "bob back in the call");
+        await bobHub.StopAsync();
+        await TestTimeouts.EventuallyAsync(
+            async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != bob.UserId), TestTimeouts.Default, "bob's leg to end with his hub connection");
+    }
+
     public async ValueTask DisposeAsync() => await instances.DisposeAsync();
+
+    private static string Fingerprint(string sdp) => sdp.Split("\r\n").Single(line => line.StartsWith("a=fingerprint:", StringComparison.Ordinal));
 
     private static async Task AssertRefusedAsync(string code, Task invocation)
     {
