@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Talko.Server.Features.Accounts;
-using Talko.Server.Features.Accounts.Codes;
-using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Calls;
 using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;
@@ -64,11 +60,12 @@ public sealed class CrossInstanceBrowserCallTests(PostgresFixture postgres, Redi
 
     private async Task TalkAsync()
     {
-        var aliceEmail = $"alice-{Guid.NewGuid():N}@example.com";
-        var (alice, aliceId) = await SignUpAsync(owner, aliceEmail);
         var alicePage = await OpenTestPageAsync(owner, AliceTone, "alice");
         var bobPage = await OpenTestPageAsync(other, BobTone, "bob");
-        await alicePage.EvaluateAsync<string>("email => signIn(email)", aliceEmail);
+        var aliceId = Guid.Parse(await alicePage.EvaluateAsync<string>("email => signIn(email)", $"alice-{Guid.NewGuid():N}@example.com"));
+        // Alice's REST calls (group, conversation, call) with her page's session, on the owner.
+        using var alice = owner.CreateClient();
+        alice.DefaultRequestHeaders.Authorization = new("Bearer", await alicePage.EvaluateAsync<string>("() => state.token"));
         var bobId = await bobPage.EvaluateAsync<string>("email => signIn(email)", $"bob-{Guid.NewGuid():N}@example.com");
         var group = await alice.CreateGroupAsync("Crew");
         await alice.AddMemberAsync(group.Id, Guid.Parse(bobId));
@@ -130,17 +127,6 @@ public sealed class CrossInstanceBrowserCallTests(PostgresFixture postgres, Redi
         await page.GotoAsync("/health/live");
         await page.SetContentAsync(html);
         return page;
-    }
-
-    private static async Task<(HttpClient Client, Guid UserId)> SignUpAsync(TalkoProcess server, string email)
-    {
-        var client = server.CreateClient();
-        (await client.PostAsJsonAsync("/v1/auth/start", new StartRequest(email, null))).EnsureSuccessStatusCode();
-        var code = (await client.GetFromJsonAsync<List<MailboxMessage>>(DevelopmentMailboxApi.Path))!.First(m => m.To == email).Code;
-        var verify = await client.PostAsJsonAsync("/v1/auth/verify", new VerifyRequest(email, null, code, new DeviceRegistration(DevicePlatform.Web, "webrtc test", null)));
-        var signedIn = (await verify.Content.ReadFromJsonAsync<VerifyResponse>(TalkoJson.Options))!;
-        client.DefaultRequestHeaders.Authorization = new("Bearer", signedIn.Tokens.AccessToken);
-        return (client, signedIn.UserId);
     }
 
     private sealed record Heard(string Connection, double Frequency, double PeakDb);
