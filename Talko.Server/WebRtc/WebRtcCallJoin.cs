@@ -19,7 +19,7 @@ namespace Talko.Server.WebRtc;
 /// first. Every refusal is a <see cref="HubException"/> whose message starts with a stable code, and is logged.
 /// </summary>
 public sealed class WebRtcCallJoin(
-    TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs, WebRtcLegRelay relay, IOptions<MediaEngineOptions> options)
+    TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs, WebRtcLegRelay relay, CallHost host, IOptions<MediaEngineOptions> options)
 {
     public async Task<string> JoinAsync(Guid callId, Guid userId, Guid? deviceId, string connectionId, string? sdpOffer, CancellationToken cancellationToken)
     {
@@ -72,7 +72,11 @@ public sealed class WebRtcCallJoin(
     public async Task SetMutedAsync(Guid callId, Guid userId, string connectionId, bool muted, CancellationToken cancellationToken)
     {
         await FindAsync(callId, userId, cancellationToken);
-        if (!legs.SetMuted(new CallId(callId), connectionId, muted) && !await relay.SetMutedAsync(new CallId(callId), connectionId, muted, cancellationToken))
+        if (legs.SetMuted(new CallId(callId), connectionId, muted))
+        {
+            host.HoldChanged(new CallId(callId));
+        }
+        else if (!await relay.SetMutedAsync(new CallId(callId), connectionId, muted, cancellationToken))
         {
             throw WebRtcRefusal.NotInCall.ToHubException();
         }

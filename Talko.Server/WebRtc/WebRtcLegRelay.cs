@@ -24,6 +24,7 @@ public sealed class WebRtcLegRelay(
     InstanceLifecycle lifecycle,
     InstanceLiveness liveness,
     CallPlacement placement,
+    CallHost host,
     WebRtcCallLegs legs,
     IOptions<MediaEngineOptions> options,
     TimeProvider time,
@@ -201,6 +202,11 @@ public sealed class WebRtcLegRelay(
                     break;
                 case MuteRemoteLeg mute:
                     var muted = legs.SetMuted(new CallId(mute.CallId), mute.ConnectionId, mute.Muted, mute.ReplyTo);
+                    if (muted)
+                    {
+                        host.HoldChanged(new CallId(mute.CallId));
+                    }
+
                     await SendAsync(mute.ReplyTo, muted ? RemoteLegReply.Done(mute.RequestId) : Refused(mute.RequestId, WebRtcRefusal.NotInCall));
                     break;
                 case RemoteConnectionClosed closed:

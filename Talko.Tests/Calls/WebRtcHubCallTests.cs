@@ -140,6 +140,39 @@ public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture re
             async () => (await alice.Client.GetCallAsync(call.Id)).Participants.All(p => p.UserId != bob.UserId), TestTimeouts.Default, "bob's leg to end with his hub connection");
     }
 
+    /// <summary>
+    /// Muting shows in awareness at once, not at the owner's next heartbeat: here the heartbeat (and the leases it
+    /// renews) is set so far apart that only the mute itself can show it.
+    /// </summary>
+    [Fact]
+    public async Task A_mute_shows_in_awareness_without_waiting_for_the_owners_heartbeat()
+    {
+        var (host, _) = instances.StartHost("webrtc-mute", settings =>
+        {
+            settings["Talko:Calls:RenewInterval"] = "00:10:00";
+            settings["Talko:Calls:Ownership:ClaimTimeToLive"] = "00:30:00";
+            settings["Talko:Awareness:DeviceTimeout"] = "00:30:00";
+            settings["Talko:Awareness:ConnectionLease"] = "00:30:00";
+        });
+        using var alice = await host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
+        var group = await alice.Client.CreateGroupAsync("Crew");
+        var conversation = await alice.Client.CreateConversationAsync(group.Id, "Standup");
+        var call = await alice.Client.StartCallAsync(conversation.Id);
+        await using var hub = host.CreateHubConnection(alice);
+        await hub.StartAndWaitUntilReadyAsync();
+        await hub.InvokeAsync<string>("JoinCall", call.Id, WebRtcSdpTests.BrowserOffer());
+
+        async Task<bool> InCallAsync(bool muted) =>
+            (await hub.InvokeAsync<List<AwarenessView>>("GetAwareness", conversation.Id.ToString()))
+                .Any(a => a.UserId == alice.UserId.ToString() && a.Activity is { Kind: ActivityKind.InCall } activity && activity.Muted == muted);
+
+        await TestTimeouts.EventuallyAsync(() => InCallAsync(muted: false), TestTimeouts.Default, "alice in the call");
+        await hub.InvokeAsync("SetCallMuted", call.Id, true);
+        await TestTimeouts.EventuallyAsync(() => InCallAsync(muted: true), TestTimeouts.Default, "alice muted in awareness");
+        await hub.InvokeAsync("SetCallMuted", call.Id, false);
+        await TestTimeouts.EventuallyAsync(() => InCallAsync(muted: false), TestTimeouts.Default, "alice unmuted in awareness");
+    }
+
     public async ValueTask DisposeAsync() => await instances.DisposeAsync();
 
     private static string Fingerprint(string sdp) => sdp.Split("\r\n").Single(line => line.StartsWith("a=fingerprint:", StringComparison.Ordinal));
