@@ -45,19 +45,27 @@ public sealed class WebRtcCallJoin(
             throw WebRtcRefusal.Unavailable.ToHubException();
         }
 
+        // A connection with a leg in the call on another instance than the owner now (the client rejoins after
+        // callMoved) keeps it until the new one is made, then that one ends: make before break (ADR 0722).
         if (location.OwnerInstanceId != lifecycle.InstanceId)
         {
-            return await relay.JoinAsync(location.OwnerInstanceId!, new CallId(callId), userId, deviceId, connectionId, sdpOffer!, cancellationToken);
+            var relayed = await relay.JoinAsync(location.OwnerInstanceId!, new CallId(callId), userId, deviceId, connectionId, sdpOffer!, cancellationToken);
+            await legs.LeaveAsync(new CallId(callId), connectionId);
+            return relayed;
         }
 
+        string answer;
         try
         {
-            return legs.Join(new CallId(callId), userId, deviceId, connectionId, sdpOffer);
+            answer = legs.Join(new CallId(callId), userId, deviceId, connectionId, sdpOffer);
         }
         catch (Exception exception) when (WebRtcRefusal.FromJoinFailure(exception) is { } refusal)
         {
             throw refusal.ToHubException();
         }
+
+        await relay.MovedHereAsync(new CallId(callId), connectionId);
+        return answer;
     }
 
     public async Task LeaveAsync(Guid callId, Guid userId, string connectionId, CancellationToken cancellationToken)

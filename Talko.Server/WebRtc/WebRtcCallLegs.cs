@@ -67,6 +67,29 @@ public sealed class WebRtcCallLegs(
         return true;
     }
 
+    /// <summary>
+    /// A drain move (ADR 0722): the client was told <c>callMoved</c> and rejoins at the new owner, which ends this leg
+    /// (make before break). <see cref="ConferenceTransferOutcome.Left"/> when it ends within <paramref name="wait"/>;
+    /// otherwise <see cref="ConferenceTransferOutcome.Refused"/> with the leg still up, for the hand-over to hang up.
+    /// </summary>
+    public async Task<ConferenceTransferResult> AwaitMovedAsync(CallId callId, LegId legId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!legs.TryGetValue(legId, out var leg) || leg.CallId != callId)
+        {
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
+        }
+
+        try
+        {
+            await leg.Leg.Closed.WaitAsync(wait, time, cancellationToken);
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Left, 0, null);
+        }
+        catch (TimeoutException)
+        {
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Refused, 0, null);
+        }
+    }
+
     /// <summary>The connection's client leaves the call; false when it had no leg in it.</summary>
     public async Task<bool> LeaveAsync(CallId callId, string connectionId, string? origin = null)
     {

@@ -40,35 +40,54 @@ public sealed class WebRtcLegRelay(
 
     private string Self => lifecycle.InstanceId;
 
-    /// <summary>Makes the leg on <paramref name="owner"/> and returns its SDP answer.</summary>
+    /// <summary>
+    /// Makes the leg on <paramref name="owner"/> and returns its SDP answer. When this connection's leg in the call was on
+    /// another instance (the call moved, and the client rejoins after <c>callMoved</c>), that leg ends once the new one
+    /// is made: make before break.
+    /// </summary>
     /// <exception cref="Microsoft.AspNetCore.SignalR.HubException">The owner refused, or did not answer in time.</exception>
     public async Task<string> JoinAsync(string owner, CallId callId, Guid userId, Guid? deviceId, string connectionId, string sdpOffer, CancellationToken cancellationToken)
     {
+        var key = (connectionId, callId);
         var request = new JoinRemoteLeg(Guid.NewGuid(), Self, callId.Value, connectionId, userId, deviceId, sdpOffer);
-        // Remembered first: a connection that closes while the owner is answering still tells the owner. A second join
-        // of the same connection is the owner's to refuse, and must not forget the first leg.
-        var added = remote.TryAdd((connectionId, callId), owner);
+        // Remembered first: a connection that closes while the owner is answering still tells the owner.
+        var previous = remote.TryGetValue(key, out var was) ? was : null;
+        remote[key] = owner;
         var reply = await RequestAsync(owner, request, cancellationToken);
         if (reply is null)
         {
             // The owner may still make the leg after we gave up: tell it to end whatever it makes for this connection.
-            Forget(connectionId, callId);
+            Restore(key, owner, previous);
             await SendAsync(owner, new LeaveRemoteLeg(Guid.NewGuid(), Self, callId.Value, connectionId));
             throw WebRtcRefusal.Unavailable.ToHubException();
         }
 
         if (reply.RefusalCode is not null || reply.SdpAnswer is null)
         {
-            if (added)
-            {
-                Forget(connectionId, callId);
-            }
-
+            // A second join of the same connection is the owner's to refuse, and must not forget the first leg.
+            Restore(key, owner, previous ?? (reply.RefusalCode == "call_join_refused" ? owner : null));
             throw new WebRtcRefusal(reply.RefusalCode ?? "call_join_refused", reply.RefusalMessage ?? "The call's owner refused the join.").ToHubException();
+        }
+
+        if (previous is not null && previous != owner)
+        {
+            await SendAsync(previous, new LeaveRemoteLeg(Guid.NewGuid(), Self, callId.Value, connectionId));
         }
 
         WebRtcLog.Relayed(logger, callId.Value, owner, connectionId);
         return reply.SdpAnswer;
+    }
+
+    /// <summary>
+    /// The connection's leg in the call is now made here (the call moved to this instance): its leg on the previous
+    /// owner, if any, ends.
+    /// </summary>
+    public async Task MovedHereAsync(CallId callId, string connectionId)
+    {
+        if (remote.TryRemove((connectionId, callId), out var previous))
+        {
+            await SendAsync(previous, new LeaveRemoteLeg(Guid.NewGuid(), Self, callId.Value, connectionId));
+        }
     }
 
     /// <summary>Ends the connection's leg on the owner; false when this instance relayed none for it or the owner has none.</summary>
@@ -177,6 +196,19 @@ public sealed class WebRtcLegRelay(
         bus.PublishAsync(keys.InstanceChannel(instanceId), RemoteLegMessages.Write(message));
 
     private void Forget(string connectionId, CallId callId) => remote.TryRemove((connectionId, callId), out _);
+
+    /// <summary>Puts back what was known before a join that failed (unless something else changed it meanwhile).</summary>
+    private void Restore((string ConnectionId, CallId CallId) key, string attempted, string? previous)
+    {
+        if (previous is null)
+        {
+            remote.TryRemove(new KeyValuePair<(string, CallId), string>(key, attempted));
+        }
+        else
+        {
+            remote.TryUpdate(key, previous, attempted);
+        }
+    }
 
     /// <summary>Requests for legs of calls owned here, and replies to this instance's requests; one at a time, in order.</summary>
     private async Task OnMessageAsync(string text)
