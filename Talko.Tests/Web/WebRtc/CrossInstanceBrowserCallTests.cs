@@ -28,7 +28,8 @@ public sealed class CrossInstanceBrowserCallTests(PostgresFixture postgres, Redi
 
     public async Task InitializeAsync()
     {
-        (owner, ownerSip) = await instances.StartProcessAsync("webrtc-a", environment: "Development");
+        // A drain moves live calls soon (the move test drains the owner; the other test never drains).
+        (owner, ownerSip) = await instances.StartProcessAsync("webrtc-a", s => s["Talko:Drain:CallDeadline"] = "00:00:01", environment: "Development");
         (other, _) = await instances.StartProcessAsync("webrtc-b", environment: "Development");
     }
 
@@ -90,6 +91,70 @@ public sealed class CrossInstanceBrowserCallTests(PostgresFixture postgres, Redi
         await bobPage.EvaluateAsync("id => invokeHub('LeaveCall', id)", call.Id.ToString());
         await TestTimeouts.EventuallyAsync(
             async () => (await alice.GetCallAsync(call.Id)).Participants.All(p => p.UserId != Guid.Parse(bobId)), TestTimeouts.Long, "bob's leg to leave");
+        Assert.Empty(browsers.SelectMany(b => b.Errors));
+    }
+
+    /// <summary>
+    /// Blue/green for WebRTC legs (ADR 0722): both browsers' hubs are on the other instance and the call runs on the
+    /// owner, which drains past its call deadline and moves the call there. Each page hears <c>callMoved</c>, joins again
+    /// with a new peer connection (the new owner's certificate in the answer) and closes the old one; they hear each
+    /// other again, now through the new owner.
+    /// </summary>
+    [Fact]
+    public async Task Browsers_rejoin_after_callMoved_when_the_owner_drains_and_hear_each_other_again()
+    {
+        try
+        {
+            await MoveAsync();
+        }
+        catch
+        {
+            output.WriteLine(string.Join('\n', browsers.SelectMany(b => b.Errors)));
+            output.WriteLine(owner.Output);
+            output.WriteLine(other.Output);
+            throw;
+        }
+    }
+
+    private async Task MoveAsync()
+    {
+        var alicePage = await OpenTestPageAsync(other, AliceTone, "alice");
+        var bobPage = await OpenTestPageAsync(other, BobTone, "bob");
+        var aliceId = Guid.Parse(await alicePage.EvaluateAsync<string>("email => signIn(email)", $"alice-{Guid.NewGuid():N}@example.com"));
+        var bobId = Guid.Parse(await bobPage.EvaluateAsync<string>("email => signIn(email)", $"bob-{Guid.NewGuid():N}@example.com"));
+        using var alice = owner.CreateClient();
+        alice.DefaultRequestHeaders.Authorization = new("Bearer", await alicePage.EvaluateAsync<string>("() => state.token"));
+        var group = await alice.CreateGroupAsync("Crew");
+        await alice.AddMemberAsync(group.Id, bobId);
+        var conversation = await alice.CreateConversationAsync(group.Id, "Deploy night");
+        var call = await alice.StartCallAsync(conversation.Id);
+        Assert.EndsWith($":{ownerSip}", (await alice.JoinAsync(call.Id)).SipUri, StringComparison.Ordinal);
+        var before = Fingerprint(await alicePage.EvaluateAsync<string>("id => joinCall(id, false)", call.Id.ToString()));
+        Assert.Equal(before, Fingerprint(await bobPage.EvaluateAsync<string>("id => joinCall(id, false)", call.Id.ToString())));
+        await HearsAsync(alicePage, BobTone, "alice hears bob before the move");
+        await HearsAsync(bobPage, AliceTone, "bob hears alice before the move");
+
+        using (var drain = await owner.CreateAdminClient().PostAsync("/v1/admin/drain", null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, drain.StatusCode);
+        }
+
+        foreach (var page in new[] { alicePage, bobPage })
+        {
+            await TestTimeouts.EventuallyAsync(
+                async () => await page.EvaluateAsync<int>("() => state.answers.length") == 2, TestTimeouts.Long, "the page to join again after callMoved");
+            Assert.Equal(["rejoined"], await page.EvaluateAsync<string[]>("() => Promise.all(state.moves)"));
+            Assert.NotEqual(before, Fingerprint(await page.EvaluateAsync<string>("() => state.answers[1]")));
+        }
+
+        await HearsAsync(alicePage, BobTone, "alice hears bob after the move");
+        await HearsAsync(bobPage, AliceTone, "bob hears alice after the move");
+        using var aliceOnOther = other.CreateClient();
+        aliceOnOther.DefaultRequestHeaders.Authorization = alice.DefaultRequestHeaders.Authorization;
+        await TestTimeouts.EventuallyAsync(
+            async () => await aliceOnOther.GetCallAsync(call.Id) is { OwnerInstanceId: "webrtc-b" } view
+                && view.Participants.Select(p => p.UserId).ToHashSet().SetEquals([aliceId, bobId]),
+            TestTimeouts.Long, "the call on the other instance with both in it");
         Assert.Empty(browsers.SelectMany(b => b.Errors));
     }
 
