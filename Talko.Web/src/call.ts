@@ -109,8 +109,12 @@ onConnectionReplaced(change => {
 // The call moved to another instance (a deploy): join again over the same hub connection with a new peer connection,
 // then drop the old one. The server makes the new leg on the new owner before it ends the old one (ADR 0722), so the
 // audio gap is one join; the microphone and the screen stay as they are.
-onCallMoved(callId => {
-  if (!active || active.callId !== callId || !microphone) return;
+let movedTo: string | null = null;
+
+onCallMoved(({ callId, ownerInstanceId }) => {
+  // The old owner announces the move, and the new owner again when it adopts the call: one rejoin per new owner.
+  if (!active || active.callId !== callId || !microphone || movedTo === `${callId}/${ownerInstanceId}`) return;
+  movedTo = `${callId}/${ownerInstanceId}`;
   const old = peer;
   const connection = peer = new RTCPeerConnection();
   microphone.getAudioTracks().forEach(track => connection.addTrack(track, microphone!));

@@ -21,10 +21,11 @@ export function onConnectionReplaced(listener: (change: ConnectionChange) => voi
 
 function connectionReplaced(change: ConnectionChange) { replacedListeners.forEach(l => l(change)); }
 
-const movedListeners = new Set<(callId: string) => void>();
+export interface CallMoved { callId: string; ownerInstanceId: string; }
+const movedListeners = new Set<(moved: CallMoved) => void>();
 
 /** Told when a call moved to another instance (`callMoved`, a deploy): a WebRTC leg in it joins again (ADR 0722). */
-export function onCallMoved(listener: (callId: string) => void): () => void {
+export function onCallMoved(listener: (moved: CallMoved) => void): () => void {
   movedListeners.add(listener);
   return () => movedListeners.delete(listener);
 }
@@ -56,7 +57,7 @@ function build(): HubConnection {
   hub.on('callStarted', (call: CallView) => store.applyCall(call));
   hub.on('callUpdated', (call: CallView) => store.applyCall(call));
   hub.on('callEnded', (call: CallView) => store.applyCall(call));
-  hub.on('callMoved', (moved: { callId: string }) => movedListeners.forEach(l => l(moved.callId)));
+  hub.on('callMoved', (moved: CallMoved) => movedListeners.forEach(l => l(moved)));
   hub.on('resync', () => { void store.sync(); });
   hub.on('reconnect', () => { void moveToServingInstance(hub); });
   hub.on('accessEnded', async (event: { reason: string }) => {
