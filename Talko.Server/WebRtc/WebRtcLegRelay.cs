@@ -35,6 +35,9 @@ public sealed class WebRtcLegRelay(
 
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<RemoteLegReply>> pending = new();
 
+    /// <summary>Per hub connection of another instance, the last of its requests queued here (see <see cref="InLane"/>).</summary>
+    private readonly Dictionary<string, Task> lanes = new(StringComparer.Ordinal);
+
     /// <summary>This instance's hub connections with a leg on another instance: the owner that holds it.</summary>
     private readonly ConcurrentDictionary<(string ConnectionId, CallId CallId), string> remote = new();
 
@@ -210,48 +213,90 @@ public sealed class WebRtcLegRelay(
         }
     }
 
-    /// <summary>Requests for legs of calls owned here, and replies to this instance's requests; one at a time, in order.</summary>
-    private async Task OnMessageAsync(string text)
+    /// <summary>
+    /// Replies to this instance's requests, handled at once; requests for legs of calls owned here, each hub connection's
+    /// in the order they came (a close after a join finds the leg) but apart from others': a join may wait for this
+    /// instance to adopt the call, and must hold up neither replies nor other connections.
+    /// </summary>
+    private Task OnMessageAsync(string text)
     {
-        var message = RemoteLegMessages.TryRead(text);
-        try
+        switch (RemoteLegMessages.TryRead(text))
         {
-            switch (message)
-            {
-                case RemoteLegReply reply:
-                    if (pending.TryRemove(reply.RequestId, out var waiting))
-                    {
-                        waiting.TrySetResult(reply);
-                    }
+            case RemoteLegReply reply:
+                if (pending.TryRemove(reply.RequestId, out var waiting))
+                {
+                    waiting.TrySetResult(reply);
+                }
 
-                    break;
-                case JoinRemoteLeg join:
-                    await SendAsync(join.ReplyTo, await JoinHereAsync(join));
-                    break;
-                case LeaveRemoteLeg leave:
-                    var left = await legs.LeaveAsync(new CallId(leave.CallId), leave.ConnectionId, leave.ReplyTo);
-                    await SendAsync(leave.ReplyTo, left ? RemoteLegReply.Done(leave.RequestId) : Refused(leave.RequestId, WebRtcRefusal.NotInCall));
-                    break;
-                case MuteRemoteLeg mute:
-                    var muted = legs.SetMuted(new CallId(mute.CallId), mute.ConnectionId, mute.Muted, mute.ReplyTo);
-                    if (muted)
-                    {
-                        host.HoldChanged(new CallId(mute.CallId));
-                    }
-
-                    await SendAsync(mute.ReplyTo, muted ? RemoteLegReply.Done(mute.RequestId) : Refused(mute.RequestId, WebRtcRefusal.NotInCall));
-                    break;
-                case RemoteConnectionClosed closed:
-                    await legs.ConnectionClosedAsync(closed.ConnectionId, closed.Origin);
-                    break;
-                default:
-                    WebRtcLog.UnreadableRelayMessage(logger, text.Length > 200 ? text[..200] : text);
-                    break;
-            }
+                break;
+            case RemoteLegRequest request:
+                InLane($"{request.ReplyTo}/{request.ConnectionId}", () => HandleAsync(request));
+                break;
+            case RemoteConnectionClosed closed:
+                InLane($"{closed.Origin}/{closed.ConnectionId}", () => legs.ConnectionClosedAsync(closed.ConnectionId, closed.Origin));
+                break;
+            default:
+                WebRtcLog.UnreadableRelayMessage(logger, text.Length > 200 ? text[..200] : text);
+                break;
         }
-        catch (Exception exception)
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs <paramref name="work"/> after the work queued before it for the same hub connection.</summary>
+    private void InLane(string lane, Func<Task> work)
+    {
+        lock (lanes)
         {
-            WebRtcLog.RelayFailed(logger, message?.GetType().Name ?? "?", exception);
+            var before = lanes.TryGetValue(lane, out var queued) ? queued : Task.CompletedTask;
+            Task next = null!;
+            next = Task.Run(async () =>
+            {
+                await before;
+                try
+                {
+                    await work();
+                }
+                catch (Exception exception)
+                {
+                    WebRtcLog.RelayFailed(logger, lane, exception);
+                }
+                finally
+                {
+                    lock (lanes)
+                    {
+                        if (lanes.TryGetValue(lane, out var last) && last == next)
+                        {
+                            lanes.Remove(lane);
+                        }
+                    }
+                }
+            });
+            lanes[lane] = next;
+        }
+    }
+
+    private async Task HandleAsync(RemoteLegRequest request)
+    {
+        var callId = new CallId(request.CallId);
+        switch (request)
+        {
+            case JoinRemoteLeg join:
+                await SendAsync(join.ReplyTo, await JoinHereAsync(join));
+                break;
+            case LeaveRemoteLeg leave:
+                var left = await legs.LeaveAsync(callId, leave.ConnectionId, leave.ReplyTo);
+                await SendAsync(leave.ReplyTo, left ? RemoteLegReply.Done(leave.RequestId) : Refused(leave.RequestId, WebRtcRefusal.NotInCall));
+                break;
+            case MuteRemoteLeg mute:
+                var muted = legs.SetMuted(callId, mute.ConnectionId, mute.Muted, mute.ReplyTo);
+                if (muted)
+                {
+                    host.HoldChanged(callId);
+                }
+
+                await SendAsync(mute.ReplyTo, muted ? RemoteLegReply.Done(mute.RequestId) : Refused(mute.RequestId, WebRtcRefusal.NotInCall));
+                break;
         }
     }
 
