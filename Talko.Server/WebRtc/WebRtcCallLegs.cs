@@ -13,7 +13,9 @@ namespace Talko.Server.WebRtc;
 /// connection that owns it. A leg joins the media engine, then is reported to the leg observers like an answered SIP
 /// INVITE (so the calls feature records a participant and awareness shows the user in the call); its departure is the
 /// engine's to report, as for SIP legs. A leg ends when its client leaves, its hub connection closes, its ICE consent
-/// lapses or its DTLS handshake fails.
+/// lapses or its DTLS handshake fails. A leg whose hub connection is on another instance (ADR 0722) names that
+/// instance as its origin: its connection id is unique only there, and it ends when that instance says the connection
+/// closed or is found dead.
 /// </summary>
 public sealed class WebRtcCallLegs(
     ConferenceMediaEngine media, IEnumerable<IConferenceLegObserver> observers, IOptions<MediaEngineOptions> options, ILogger<WebRtcCallLegs> logger)
@@ -21,21 +23,22 @@ public sealed class WebRtcCallLegs(
     private readonly ConcurrentDictionary<LegId, WebRtcCallLeg> legs = new();
 
     /// <summary>
-    /// Joins the connection's client to the call with its SDP offer and returns the answer.
+    /// Joins the connection's client to the call with its SDP offer and returns the answer; <paramref name="origin"/> is
+    /// the instance that holds the hub connection when it is not this one.
     /// </summary>
     /// <exception cref="WebRtcSdpException">The offer is not one Talko answers.</exception>
     /// <exception cref="InvalidOperationException">The connection already has a leg in the call, or the call is full.</exception>
-    public string Join(CallId callId, Guid userId, Guid? deviceId, string connectionId, string? offerSdp)
+    public string Join(CallId callId, Guid userId, Guid? deviceId, string connectionId, string? offerSdp, string? origin = null)
     {
         var offer = WebRtcSdpOffer.Parse(offerSdp, options.Value.WebRtc.MaxOfferLength);
-        if (legs.Values.Any(l => l.CallId == callId && l.ConnectionId == connectionId))
+        if (legs.Values.Any(l => l.CallId == callId && l.Of(origin, connectionId)))
         {
             throw new InvalidOperationException("This connection is already in the call; leave first to join again.");
         }
 
         var legId = LegId.WebRtc(RandomNumberGenerator.GetHexString(16, lowercase: true));
         var (leg, answer) = media.AddWebRtcLeg(callId.ToString(), legId, offer);
-        var entry = new WebRtcCallLeg(callId, legId, userId, deviceId, connectionId, leg);
+        var entry = new WebRtcCallLeg(callId, legId, userId, deviceId, connectionId, origin, leg);
         legs[legId] = entry;
         _ = leg.Closed.ContinueWith(_ => legs.TryRemove(legId, out WebRtcCallLeg? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         WebRtcLog.Joined(logger, callId.Value, legId.ToString(), userId, connectionId);
@@ -64,10 +67,33 @@ public sealed class WebRtcCallLegs(
         return true;
     }
 
-    /// <summary>The connection's client leaves the call; false when it had no leg in it.</summary>
-    public async Task<bool> LeaveAsync(CallId callId, string connectionId)
+    /// <summary>
+    /// A drain move (ADR 0722): the client was told <c>callMoved</c> and rejoins at the new owner, which ends this leg
+    /// (make before break). <see cref="ConferenceTransferOutcome.Left"/> when it ends within <paramref name="wait"/>;
+    /// otherwise <see cref="ConferenceTransferOutcome.Refused"/> with the leg still up, for the hand-over to hang up.
+    /// </summary>
+    public async Task<ConferenceTransferResult> AwaitMovedAsync(CallId callId, LegId legId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var mine = legs.Values.Where(l => l.CallId == callId && l.ConnectionId == connectionId).ToList();
+        if (!legs.TryGetValue(legId, out var leg) || leg.CallId != callId)
+        {
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
+        }
+
+        try
+        {
+            await leg.Leg.Closed.WaitAsync(wait, time, cancellationToken);
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Left, 0, null);
+        }
+        catch (TimeoutException)
+        {
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Refused, 0, null);
+        }
+    }
+
+    /// <summary>The connection's client leaves the call; false when it had no leg in it.</summary>
+    public async Task<bool> LeaveAsync(CallId callId, string connectionId, string? origin = null)
+    {
+        var mine = legs.Values.Where(l => l.CallId == callId && l.Of(origin, connectionId)).ToList();
         foreach (var leg in mine)
         {
             await leg.Leg.DisposeAsync();
@@ -77,9 +103,9 @@ public sealed class WebRtcCallLegs(
     }
 
     /// <summary>Mutes or unmutes the connection's leg in the call; false when it has none.</summary>
-    public bool SetMuted(CallId callId, string connectionId, bool muted)
+    public bool SetMuted(CallId callId, string connectionId, bool muted, string? origin = null)
     {
-        var mine = legs.Values.Where(l => l.CallId == callId && l.ConnectionId == connectionId).ToList();
+        var mine = legs.Values.Where(l => l.CallId == callId && l.Of(origin, connectionId)).ToList();
         foreach (var leg in mine)
         {
             leg.Leg.SetMuted(muted);
@@ -89,14 +115,35 @@ public sealed class WebRtcCallLegs(
     }
 
     /// <summary>The hub connection closed: its legs end (the page that held the peer connection is gone or reconnecting).</summary>
-    public async Task ConnectionClosedAsync(string connectionId)
+    public async Task ConnectionClosedAsync(string connectionId, string? origin = null)
     {
-        foreach (var leg in legs.Values.Where(l => l.ConnectionId == connectionId).ToList())
+        foreach (var leg in legs.Values.Where(l => l.Of(origin, connectionId)).ToList())
         {
             await leg.Leg.DisposeAsync();
         }
     }
+
+    /// <summary>The other instances whose hub connections hold legs here.</summary>
+    public IReadOnlyCollection<string> Origins => [.. legs.Values.Select(l => l.Origin).OfType<string>().Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// <paramref name="origin"/> is gone (crashed, or unreachable): its hub connections are too, so their legs end here
+    /// rather than live on with nobody able to leave them. Returns how many ended.
+    /// </summary>
+    public async Task<int> OriginGoneAsync(string origin)
+    {
+        var orphans = legs.Values.Where(l => l.Origin == origin).ToList();
+        foreach (var leg in orphans)
+        {
+            await leg.Leg.DisposeAsync();
+        }
+
+        return orphans.Count;
+    }
 }
 
-/// <summary>A WebRTC leg here: its call, party, owning hub connection and media.</summary>
-public sealed record WebRtcCallLeg(CallId CallId, LegId LegId, Guid UserId, Guid? DeviceId, string ConnectionId, MediaLeg Leg);
+/// <summary>A WebRTC leg here: its call, party, owning hub connection (on <see cref="Origin"/>, or here when null) and media.</summary>
+public sealed record WebRtcCallLeg(CallId CallId, LegId LegId, Guid UserId, Guid? DeviceId, string ConnectionId, string? Origin, MediaLeg Leg)
+{
+    public bool Of(string? origin, string connectionId) => Origin == origin && ConnectionId == connectionId;
+}

@@ -26,11 +26,15 @@ internal sealed class CallInstances(PostgresFixture postgres, RedisFixture redis
         return (host, sipPort);
     }
 
-    /// <summary>An instance in its own process, for tests that kill it or read what only it counts; <paramref name="adjust"/> changes its settings.</summary>
-    public async Task<(TalkoProcess Process, int SipPort)> StartProcessAsync(string instanceId, Action<Dictionary<string, string?>>? adjust = null)
+    /// <summary>
+    /// An instance in its own process, for tests that kill it, read what only it counts or drive it from a browser;
+    /// <paramref name="adjust"/> changes its settings, <paramref name="environment"/> its hosting environment.
+    /// </summary>
+    public async Task<(TalkoProcess Process, int SipPort)> StartProcessAsync(string instanceId, Action<Dictionary<string, string?>>? adjust = null, string environment = "Testing")
     {
         var sipPort = FreePort.Find();
-        var process = await TalkoProcess.StartAsync(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = instanceId, Settings = Settings(sipPort, adjust) });
+        var process = await TalkoProcess.StartAsync(
+            TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = instanceId, Environment = environment, Settings = Settings(sipPort, adjust) });
         started.Add(process);
         return (process, sipPort);
     }

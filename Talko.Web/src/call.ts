@@ -1,7 +1,7 @@
 // The one call this window is in, over WebRTC (docs/realtime.md "Calls over WebRTC", ADR 0721): the microphone into an
 // RTCPeerConnection, its complete offer to the hub's JoinCall, the server's answer back (no trickle), and the mix it
 // sends played through an <audio> element. It outlives screens, so moving around the app does not drop the call.
-import { invoke, onConnectionReplaced } from './hub';
+import { invoke, onCallMoved, onConnectionReplaced } from './hub';
 
 type Listener = () => void;
 
@@ -104,6 +104,43 @@ onConnectionReplaced(change => {
   dropped = change === 'closed';
   hangUp();
   if (change === 'replaced') joinCall(callId, conversationId).catch(() => { dropped = true; changed(); });
+});
+
+// The call moved to another instance (a deploy): join again over the same hub connection with a new peer connection,
+// then drop the old one. The server makes the new leg on the new owner before it ends the old one (ADR 0722), so the
+// audio gap is one join; the microphone and the screen stay as they are.
+let movedTo: string | null = null;
+
+onCallMoved(({ callId, ownerInstanceId }) => {
+  // The old owner announces the move, and the new owner again when it adopts the call: one rejoin per new owner.
+  if (!active || active.callId !== callId || !microphone || movedTo === `${callId}/${ownerInstanceId}`) return;
+  movedTo = `${callId}/${ownerInstanceId}`;
+  const old = peer;
+  const connection = peer = new RTCPeerConnection();
+  microphone.getAudioTracks().forEach(track => connection.addTrack(track, microphone!));
+  connection.ontrack = event => {
+    speaker.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+    void speaker.play().catch(() => {});
+  };
+  connection.onconnectionstatechange = () => {
+    if (peer !== connection || !active) return;
+    active = { ...active, connection: connection.connectionState };
+    changed();
+  };
+  void (async () => {
+    try {
+      await connection.setLocalDescription(await connection.createOffer());
+      const answer = await invoke<string>('JoinCall', callId, connection.localDescription!.sdp);
+      await connection.setRemoteDescription({ type: 'answer', sdp: answer });
+      old?.close();
+      if (active?.muted) await invoke('SetCallMuted', callId, true);
+    } catch {
+      // The old leg is gone or going; without a new one the call is over for this window.
+      old?.close();
+      dropped = true;
+      hangUp();
+    }
+  })();
 });
 
 /** True once after the call was dropped by a lost connection, so the screen can say so. */

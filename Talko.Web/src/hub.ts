@@ -21,6 +21,15 @@ export function onConnectionReplaced(listener: (change: ConnectionChange) => voi
 
 function connectionReplaced(change: ConnectionChange) { replacedListeners.forEach(l => l(change)); }
 
+export interface CallMoved { callId: string; ownerInstanceId: string; }
+const movedListeners = new Set<(moved: CallMoved) => void>();
+
+/** Told when a call moved to another instance (`callMoved`, a deploy): a WebRTC leg in it joins again (ADR 0722). */
+export function onCallMoved(listener: (moved: CallMoved) => void): () => void {
+  movedListeners.add(listener);
+  return () => movedListeners.delete(listener);
+}
+
 /** A hub method; the server's refusal comes back as an Error whose message carries its stable code. */
 export async function invoke<T>(method: string, ...args: unknown[]): Promise<T> {
   await connect();
@@ -48,6 +57,7 @@ function build(): HubConnection {
   hub.on('callStarted', (call: CallView) => store.applyCall(call));
   hub.on('callUpdated', (call: CallView) => store.applyCall(call));
   hub.on('callEnded', (call: CallView) => store.applyCall(call));
+  hub.on('callMoved', (moved: CallMoved) => movedListeners.forEach(l => l(moved)));
   hub.on('resync', () => { void store.sync(); });
   hub.on('reconnect', () => { void moveToServingInstance(hub); });
   hub.on('accessEnded', async (event: { reason: string }) => {

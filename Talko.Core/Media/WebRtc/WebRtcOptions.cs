@@ -31,11 +31,17 @@ public sealed class WebRtcOptions
     /// <summary>How long a new ICE-TCP connection may take to send its first check; it is closed after that.</summary>
     public TimeSpan IceTcpFirstCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an instance waits for the call's owner to answer a WebRTC join, leave or mute relayed from a hub
+    /// connection on this instance (ADR 0722); the client is then told to try again.
+    /// </summary>
+    public TimeSpan RelayTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     internal void Validate()
     {
-        if (IceTcpPort is < 0 or > 65535 || MaxIceTcpConnections < 1 || IceTcpFirstCheckTimeout <= TimeSpan.Zero)
+        if (IceTcpPort is < 0 or > 65535 || MaxIceTcpConnections < 1 || IceTcpFirstCheckTimeout <= TimeSpan.Zero || RelayTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("Media:WebRtc needs IceTcpPort 0-65535, MaxIceTcpConnections >= 1 and a positive IceTcpFirstCheckTimeout.");
+            throw new ArgumentException("Media:WebRtc needs IceTcpPort 0-65535, MaxIceTcpConnections >= 1 and positive IceTcpFirstCheckTimeout and RelayTimeout.");
         }
 
         if (!string.IsNullOrEmpty(CandidateAddress) && !System.Net.IPAddress.TryParse(CandidateAddress, out _))

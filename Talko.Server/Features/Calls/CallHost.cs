@@ -102,6 +102,9 @@ public sealed class CallHost : IAsyncDisposable
         }
     }
 
+    /// <summary>A leg of the call here was muted or unmuted: its awareness shows it now rather than at the next heartbeat.</summary>
+    public void HoldChanged(CallId callId) => calls.Post(callId, Features.Calls.HoldChanged.Instance, start: false);
+
     /// <summary>Heartbeat: every call here renews its claim and its legs' awareness, on its own loop.</summary>
     public void Renew() => calls.PostToEach(Heartbeat.Instance);
 

@@ -43,6 +43,8 @@ public static class CallsExtensions
         services.AddSingleton<RunningSipEngine>();
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
         services.AddScoped<WebRtcCallJoin>();
+        services.AddSingleton<WebRtcLegRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebRtcLegRelay>());
         // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
         services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
         services.AddSingleton<ICallAnnouncer, CallAnnouncer>();

@@ -106,6 +106,8 @@ public sealed partial class LiveCall
             case Heartbeat:
                 Mailbox.Taken(message);
                 return HeartbeatAsync();
+            case HoldChanged:
+                return owned ? ShowHoldsAsync(context.Conferences.LegsOf(Id)) : Task.CompletedTask;
             case QualityDue:
                 Mailbox.Taken(message);
                 return ReportQualityAsync();
@@ -371,6 +373,12 @@ public sealed partial class LiveCall
         }
 
         await context.Awareness.HeartbeatAsync([Id], [.. legs.Values]);
+        await ShowHoldsAsync(here);
+    }
+
+    /// <summary>Legs on hold (or muted) show as muted in awareness, and as not muted once they are back.</summary>
+    private async Task ShowHoldsAsync(IReadOnlyList<ConferenceLeg> here)
+    {
         var onHold = here.Where(l => l.OnHold).Select(l => l.LegId).ToHashSet();
         foreach (var leg in legs.Values.Where(leg => onHold.Contains(leg.LegId) != leg.Muted))
         {

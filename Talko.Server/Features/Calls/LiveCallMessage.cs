@@ -29,6 +29,12 @@ internal sealed record Heartbeat : LiveCallMessage
     public static readonly Heartbeat Instance = new();
 }
 
+/// <summary>A leg here was muted or unmuted (a WebRTC leg's <c>SetCallMuted</c>): show it in awareness now, not at the next heartbeat.</summary>
+internal sealed record HoldChanged : LiveCallMessage
+{
+    public static readonly HoldChanged Instance = new();
+}
+
 /// <summary>Read the legs' RTCP quality into the view (ADR 0901).</summary>
 internal sealed record QualityDue : LiveCallMessage
 {

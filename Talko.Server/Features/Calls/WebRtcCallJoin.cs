@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
+using Talko.Core.Media.Engine;
 using Talko.Core.Media.WebRtc.Sdp;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
@@ -12,11 +14,12 @@ namespace Talko.Server.Features.Calls;
 
 /// <summary>
 /// The hub's call methods (ADR 0721) with the REST join's rules: the caller must be a member of the call's
-/// conversation (otherwise the call does not exist for them), the call must be live, and it must run on this instance
-/// (the hub connection must be on the owner for now). Every refusal is a <see cref="HubException"/> whose message
-/// starts with a stable code, and is logged.
+/// conversation (otherwise the call does not exist for them) and the call must be live. The leg is made on the call's
+/// owner: here, or relayed there when this instance does not own the call (ADR 0722), with the offer checked here
+/// first. Every refusal is a <see cref="HubException"/> whose message starts with a stable code, and is logged.
 /// </summary>
-public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs)
+public sealed class WebRtcCallJoin(
+    TalkoDbContext db, CallPlacement placement, InstanceLifecycle lifecycle, WebRtcCallLegs legs, WebRtcLegRelay relay, CallHost host, IOptions<MediaEngineOptions> options)
 {
     public async Task<string> JoinAsync(Guid callId, Guid userId, Guid? deviceId, string connectionId, string? sdpOffer, CancellationToken cancellationToken)
     {
@@ -26,51 +29,64 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
             throw Refuse("call_ended", "The call has ended; its recording can be played.");
         }
 
-        var location = await placement.LocateAsync(callId, cancellationToken);
-        if (!location.Found)
-        {
-            throw Refuse("call_unavailable", "No instance can take the call right now; try again shortly.");
-        }
-
-        if (location.OwnerInstanceId != lifecycle.InstanceId)
-        {
-            throw Refuse("call_elsewhere",
-                $"The call runs on instance {location.OwnerInstanceId}; connect the hub to that instance to join it over WebRTC.");
-        }
-
         try
         {
-            return legs.Join(new CallId(callId), userId, deviceId, connectionId, sdpOffer);
+            // Checked here whichever instance makes the leg: a bad offer costs no relay, and only a bounded one travels.
+            WebRtcSdpOffer.Parse(sdpOffer, options.Value.WebRtc.MaxOfferLength);
         }
         catch (WebRtcSdpException exception)
         {
             throw Refuse(exception.Code, exception.Message);
         }
-        catch (Talko.Core.Media.Rtp.RtpPortRangeExhaustedException)
+
+        var location = await placement.LocateAsync(callId, cancellationToken);
+        if (!location.Found)
         {
-            throw Refuse("call_full", "This instance has no media port free; try again shortly.");
+            throw WebRtcRefusal.Unavailable.ToHubException();
         }
-        catch (InvalidOperationException exception)
+
+        // A connection with a leg in the call on another instance than the owner now (the client rejoins after
+        // callMoved) keeps it until the new one is made, then that one ends: make before break (ADR 0722).
+        if (location.OwnerInstanceId != lifecycle.InstanceId)
         {
-            throw Refuse("call_join_refused", exception.Message);
+            var relayed = await relay.JoinAsync(location.OwnerInstanceId!, new CallId(callId), userId, deviceId, connectionId, sdpOffer!, cancellationToken);
+            await legs.LeaveAsync(new CallId(callId), connectionId);
+            return relayed;
         }
+
+        string answer;
+        try
+        {
+            answer = legs.Join(new CallId(callId), userId, deviceId, connectionId, sdpOffer);
+        }
+        catch (Exception exception) when (WebRtcRefusal.FromJoinFailure(exception) is { } refusal)
+        {
+            throw refusal.ToHubException();
+        }
+
+        await relay.MovedHereAsync(new CallId(callId), connectionId);
+        return answer;
     }
 
     public async Task LeaveAsync(Guid callId, Guid userId, string connectionId, CancellationToken cancellationToken)
     {
         await FindAsync(callId, userId, cancellationToken);
-        if (!await legs.LeaveAsync(new CallId(callId), connectionId))
+        if (!await legs.LeaveAsync(new CallId(callId), connectionId) && !await relay.LeaveAsync(new CallId(callId), connectionId, cancellationToken))
         {
-            throw Refuse("not_in_call", "This connection has no WebRTC leg in that call.");
+            throw WebRtcRefusal.NotInCall.ToHubException();
         }
     }
 
     public async Task SetMutedAsync(Guid callId, Guid userId, string connectionId, bool muted, CancellationToken cancellationToken)
     {
         await FindAsync(callId, userId, cancellationToken);
-        if (!legs.SetMuted(new CallId(callId), connectionId, muted))
+        if (legs.SetMuted(new CallId(callId), connectionId, muted))
         {
-            throw Refuse("not_in_call", "This connection has no WebRTC leg in that call.");
+            host.HoldChanged(new CallId(callId));
+        }
+        else if (!await relay.SetMutedAsync(new CallId(callId), connectionId, muted, cancellationToken))
+        {
+            throw WebRtcRefusal.NotInCall.ToHubException();
         }
     }
 
@@ -86,6 +102,5 @@ public sealed class WebRtcCallJoin(TalkoDbContext db, CallPlacement placement, I
         return call;
     }
 
-    /// <summary>The refusal for the client; <see cref="Features.Realtime.RefusedHubCallFilter"/> logs it once.</summary>
-    private static HubException Refuse(string code, string message) => new($"{code}: {message}");
+    private static HubException Refuse(string code, string message) => new WebRtcRefusal(code, message).ToHubException();
 }

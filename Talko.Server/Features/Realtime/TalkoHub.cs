@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Awareness;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Calls;
 using Talko.Server.WebRtc;
 
 namespace Talko.Server.Features.Realtime;
@@ -17,7 +18,7 @@ namespace Talko.Server.Features.Realtime;
 /// </summary>
 [Authorize]
 public sealed partial class TalkoHub(
-    ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard, WebRtcCallLegs webRtcLegs) : Hub
+    ConnectionGroups groups, AwarenessTracker tracker, RealtimeConnections connections, AwarenessSnapshots snapshots, ActivityGuard activityGuard, WebRtcLegRelay webRtcLegs) : Hub
 {
     public const string Path = "/hubs/talko";
 
