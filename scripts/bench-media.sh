@@ -17,6 +17,7 @@
 #
 #   scripts/bench-media.sh
 #   BENCH_SIZES=50,100,200,400 BENCH_TALKERS=all,3 BENCH_ROUNDS=3 BENCH_CODEC=pcmu scripts/bench-media.sh
+#   BENCH_DLL=/copy/of/Talko.Bench.dll BENCH_NO_BUILD=1 scripts/bench-media.sh             # a saved build (before/after)
 #   BENCH_SERVERS=talko BENCH_SIZES=10 BENCH_TALKERS=3 scripts/bench-media.sh      # idle cost, Talko only
 #
 # Needs: gcc, janus (apt-get install -y janus), libopus0, dotnet, python3.
@@ -57,7 +58,7 @@ if [[ $servers == *janus* ]] && ! command -v janus >/dev/null; then
 fi
 
 gcc -O2 -Wall -o "$work/rtpgen" scripts/bench-media/rtpgen.c -lm -ldl
-dll="$root/Talko.Bench/bin/Release/net10.0/Talko.Bench.dll"
+dll=${BENCH_DLL:-"$root/Talko.Bench/bin/Release/net10.0/Talko.Bench.dll"}
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   log "building Talko.Bench (Release)"
   dotnet build "$root/Talko.Bench" -c Release -v q >/dev/null
