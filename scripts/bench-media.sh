@@ -13,7 +13,7 @@
 # RTP/RTCP ports, strict source checks, jitter buffers, the mixer on its timing threads, RTCP), legs joined as SIP
 # signalling joins them after an INVITE, and nothing else (no SIP, web stack or database), so the figure is the media
 # path. Janus runs with only the AudioBridge plugin and the HTTP transport, the room at 8 kHz for PCMU and 48 kHz for
-# Opus (Talko's mixer runs at 48 kHz for both).
+# Opus (Talko's mixer runs at 48 kHz for both; BENCH_JANUS_RATE=48000 gives Janus the same work for PCMU).
 #
 #   scripts/bench-media.sh
 #   BENCH_SIZES=50,100,200,400 BENCH_TALKERS=all,3 BENCH_ROUNDS=3 BENCH_CODEC=pcmu scripts/bench-media.sh
@@ -120,7 +120,7 @@ start_janus() {
   local n=$1
   seq "$peer_base" 2 $((peer_base + 2 * (n - 1))) >"$work/peers"
   rm -f "$work/pairs"
-  janus_config "$([ "$codec" = opus ] && echo 48000 || echo 8000)"
+  janus_config "${BENCH_JANUS_RATE:-$([ "$codec" = opus ] && echo 48000 || echo 8000)}"
   timeout 900 janus -C "$work/janus/janus.jcfg" -F "$work/janus" >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do

@@ -10,7 +10,7 @@ namespace Talko.Core.Media.Engine;
 /// set holding its legs' sockets and, when some are readable, drains them with non-blocking recvfrom and hands each
 /// datagram to its leg on the spot: no async receive per socket, no thread-pool hop per packet. Legs keep their own
 /// ports and every check of the leg's receive path (source policy, payload type, sequence). New legs go to the thread
-/// with the fewest sockets.
+/// with the fewest sockets (both of a leg's sockets on one thread).
 /// </summary>
 internal sealed unsafe class RtpReceiveThreads : IDisposable
 {
@@ -42,14 +42,16 @@ internal sealed unsafe class RtpReceiveThreads : IDisposable
     /// <summary>Sockets being received, over all threads.</summary>
     public int SocketCount => registrations.Count;
 
+    /// <summary>The thread with the fewest sockets: a leg puts its RTP and RTCP sockets on it.</summary>
+    public ReceiveThread LeastLoaded() => threads.MinBy(t => Volatile.Read(ref t.SocketCount))!;
+
     /// <summary>
     /// Receives <paramref name="socket"/>'s datagrams for <paramref name="leg"/> (RTP or RTCP) until
     /// <see cref="Registration.Unregister"/>; its <see cref="Registration.Completion"/> completes then.
     /// </summary>
-    public Registration Register(MediaLeg leg, Socket socket, bool rtcp)
+    public Registration Register(MediaLeg leg, Socket socket, bool rtcp, ReceiveThread thread)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        var thread = threads.MinBy(t => Volatile.Read(ref t.SocketCount))!;
         var registration = new Registration(this, thread, (ulong)Interlocked.Increment(ref nextId), leg, socket, rtcp);
         registrations[registration.Id] = registration;
         var error = LinuxEpoll.Control(thread.Epoll, LinuxEpoll.CtlAdd, registration.Fd, registration.Id);

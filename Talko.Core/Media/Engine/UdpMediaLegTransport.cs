@@ -25,10 +25,11 @@ internal sealed class UdpMediaLegTransport(RtpSocketPair sockets, int maxDatagra
             return [Task.Run(() => ReceiveRtpLoopAsync(leg, stopping)), Task.Run(() => ReceiveRtcpLoopAsync(leg, stopping))];
         }
 
-        rtpRegistration = receiver.Register(leg, sockets.Rtp, rtcp: false);
+        var thread = receiver.LeastLoaded();
+        rtpRegistration = receiver.Register(leg, sockets.Rtp, rtcp: false, thread);
         try
         {
-            rtcpRegistration = receiver.Register(leg, sockets.Rtcp, rtcp: true);
+            rtcpRegistration = receiver.Register(leg, sockets.Rtcp, rtcp: true, thread);
         }
         catch
         {
