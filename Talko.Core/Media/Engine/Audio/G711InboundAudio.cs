@@ -47,6 +47,14 @@ internal sealed class G711InboundAudio : InboundAudio
 
     public override bool Read(Span<short> frame)
     {
+        if (frame.Length == narrow.Length)
+        {
+            // The mixer runs narrowband (ADR 0921): no resampling; the upsampler's history is stale when it goes wide.
+            up.Reset();
+            resamplerHoldsAudio = false;
+            return jitter.Read(frame) != JitterFrameKind.Silence && frame.ContainsAnyExcept((short)0);
+        }
+
         // Digital silence (a muted phone, or one without VAD sending zeros) is treated like no packet: upsampling zeros
         // gives zeros once the filter's tail has played out, and the mixer counts a zero frame as silent either way.
         if (jitter.Read(narrow) == JitterFrameKind.Silence || !narrow.AsSpan().ContainsAnyExcept((short)0))
