@@ -31,9 +31,12 @@ codec=${BENCH_CODEC:-pcmu}
 servers=${BENCH_SERVERS:-talko,janus}
 warmup=${BENCH_WARMUP:-5}
 seconds=${BENCH_SECONDS:-15}
-peer_base=${BENCH_PEER_BASE:-31000}
-talko_ports=${BENCH_TALKO_PORTS:-41000-44999}
-janus_ports=${BENCH_JANUS_PORTS:-45000-48999}
+# Fixed ports above Linux's ephemeral range (32768-60999) and clear of the test suite's media ports (30000-38000), so a
+# run beside the tests or other servers neither takes their ports nor loses its own: generator 61000-61798 (400
+# participants), Talko's legs 62000-62999, Janus's plain-RTP participants 63000-64999.
+peer_base=${BENCH_PEER_BASE:-61000}
+talko_ports=${BENCH_TALKO_PORTS:-62000-62999}
+janus_ports=${BENCH_JANUS_PORTS:-63000-64999}
 janus_http=${BENCH_JANUS_HTTP:-18088}
 work=$(mktemp -d /tmp/talko-bench-media.XXXXXX)
 server_pid=""
