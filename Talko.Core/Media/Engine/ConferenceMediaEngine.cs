@@ -38,6 +38,9 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
     /// <summary>Timing threads for the conferences' clocks; null with a test's fake clock or when configured off.</summary>
     private readonly MixerClockThreads? clockThreads;
 
+    /// <summary>Threads receiving plain-RTP legs' sockets (ADR 0920); null where unsupported or configured off.</summary>
+    private readonly RtpReceiveThreads? receiveThreads;
+
     public ConferenceMediaEngine(
         IOptions<MediaEngineOptions> options,
         TimeProvider timeProvider,
@@ -59,6 +62,11 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         if (timeProvider == TimeProvider.System && this.options.Mixer.ClockThreads > 0)
         {
             clockThreads = new MixerClockThreads(this.options.Mixer.ClockThreads);
+        }
+
+        if (this.options.ReceiveThreads > 0 && LinuxEpoll.IsSupported)
+        {
+            receiveThreads = new RtpReceiveThreads(this.options.ReceiveThreads, this.options.MaxDatagramSize);
         }
 
         WarmUp(this.options.Mixer, this.opusCodecs);
@@ -101,7 +109,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var leg = AddLeg(legOptions, sockets => new UdpMediaLegTransport(sockets, options.MaxDatagramSize));
+        var leg = AddLeg(legOptions, sockets => new UdpMediaLegTransport(sockets, options.MaxDatagramSize, receiveThreads));
         return ValueTask.FromResult<IMediaLeg>(leg);
     }
 
@@ -236,6 +244,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
 
         StopIceTcp();
         clockThreads?.Dispose();
+        receiveThreads?.Dispose();
     }
 
     internal void SetOnHold(MediaLeg leg, bool onHold)

@@ -36,6 +36,13 @@ public sealed class MediaEngineOptions
     /// <summary>Largest datagram read; larger ones are truncated by the socket and dropped as malformed.</summary>
     public int MaxDatagramSize { get; set; } = 1500;
 
+    /// <summary>
+    /// Dedicated threads that receive plain-RTP legs' RTP and RTCP through epoll (Linux; ADR 0920), each datagram handled
+    /// on the thread that read it. 0: one async receive per socket, completed through the thread pool (also what other
+    /// platforms use).
+    /// </summary>
+    public int ReceiveThreads { get; set; } = 2;
+
     /// <summary>Most legs one conference may hold (also bounded by the port range).</summary>
     public int MaxLegsPerConference { get; set; } = 2000;
 
@@ -44,6 +51,11 @@ public sealed class MediaEngineOptions
         if (!System.Net.IPAddress.TryParse(BindAddress, out _))
         {
             throw new ArgumentException($"Media:BindAddress '{BindAddress}' is not an IP address.");
+        }
+
+        if (ReceiveThreads is < 0 or > 64)
+        {
+            throw new ArgumentException("Media:ReceiveThreads is 0 (async receives) to 64.");
         }
 
         if (RtcpInterval <= TimeSpan.Zero || MaxDatagramSize < 64 || MaxLegsPerConference < 1)

@@ -185,6 +185,8 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
 
     bool IMixerParticipant.ReadFrame(Span<short> frame) => inbound.Read(frame);
 
+    bool IMixerParticipant.MixesNarrowband => format.Codec is AudioCodec.Pcmu or AudioCodec.Pcma;
+
     void IMixerParticipant.WriteFrame(ReadOnlySpan<byte> encoded)
     {
         if (Volatile.Read(ref disposed) != 0)

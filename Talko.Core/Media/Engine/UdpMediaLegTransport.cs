@@ -4,15 +4,41 @@ using Talko.Core.Media.Rtp;
 
 namespace Talko.Core.Media.Engine;
 
-/// <summary>Plain RTP: an RTP socket on an even port and RTCP on the next (RFC 3550), both sent to where the source policy says.</summary>
-internal sealed class UdpMediaLegTransport(RtpSocketPair sockets, int maxDatagramSize) : IMediaLegTransport
+/// <summary>
+/// Plain RTP: an RTP socket on an even port and RTCP on the next (RFC 3550), both sent to where the source policy says.
+/// Received by the engine's <see cref="RtpReceiveThreads"/> when it has them (Linux; ADR 0920), else by one async
+/// receive loop per socket.
+/// </summary>
+internal sealed class UdpMediaLegTransport(RtpSocketPair sockets, int maxDatagramSize, RtpReceiveThreads? receiver = null) : IMediaLegTransport
 {
+    private RtpReceiveThreads.Registration? rtpRegistration;
+    private RtpReceiveThreads.Registration? rtcpRegistration;
+
     public IPEndPoint LocalEndPoint => sockets.RtpEndPoint;
 
     public AddressFamily AddressFamily => sockets.Rtp.AddressFamily;
 
-    public Task[] Start(MediaLeg leg, CancellationToken stopping) =>
-        [Task.Run(() => ReceiveRtpLoopAsync(leg, stopping)), Task.Run(() => ReceiveRtcpLoopAsync(leg, stopping))];
+    public Task[] Start(MediaLeg leg, CancellationToken stopping)
+    {
+        if (receiver is null)
+        {
+            return [Task.Run(() => ReceiveRtpLoopAsync(leg, stopping)), Task.Run(() => ReceiveRtcpLoopAsync(leg, stopping))];
+        }
+
+        var thread = receiver.LeastLoaded();
+        rtpRegistration = receiver.Register(leg, sockets.Rtp, rtcp: false, thread);
+        try
+        {
+            rtcpRegistration = receiver.Register(leg, sockets.Rtcp, rtcp: true, thread);
+        }
+        catch
+        {
+            rtpRegistration.Unregister();
+            throw;
+        }
+
+        return [rtpRegistration.Completion, rtcpRegistration.Completion];
+    }
 
     public bool SendRtp(Span<byte> packet, SocketAddress target)
     {
@@ -26,7 +52,13 @@ internal sealed class UdpMediaLegTransport(RtpSocketPair sockets, int maxDatagra
         return true;
     }
 
-    public void Dispose() => sockets.Dispose();
+    public void Dispose()
+    {
+        // Out of the receive threads' sets first: no datagram is handled after this returns.
+        rtpRegistration?.Unregister();
+        rtcpRegistration?.Unregister();
+        sockets.Dispose();
+    }
 
     private async Task ReceiveRtpLoopAsync(MediaLeg leg, CancellationToken cancellationToken)
     {

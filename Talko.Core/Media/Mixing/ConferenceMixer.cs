@@ -14,6 +14,9 @@ namespace Talko.Core.Media.Mixing;
 /// contributor's mix-minus is encoded by its own <see cref="MixEncoder"/>.
 /// Joining fades a participant in over its first frame and leaving fades its last frame out, so others
 /// hear neither a click nor a gap. The tick allocates nothing once participants are in place.
+/// While every participant is G.711 and says it <see cref="IMixerParticipant.MixesNarrowband"/>, the same mix runs on
+/// 160-sample frames at 8 kHz: no participant is resampled (ADR 0921). The first wideband participant switches the
+/// conference to 48 kHz from its next tick, and the last one leaving switches it back.
 /// </summary>
 public sealed class ConferenceMixer : IDisposable
 {
@@ -35,6 +38,9 @@ public sealed class ConferenceMixer : IDisposable
     private IMixSink? sink;
     private long ticks;
 
+    /// <summary>Samples of this conference's frames now: 960 (48 kHz) or 160 (8 kHz, ADR 0921).</summary>
+    private int mixSamples;
+
     /// <param name="options">Frame, participant limit and talker detection.</param>
     /// <param name="logger">Where failures of participants and sinks are logged.</param>
     /// <param name="codecs">The Opus implementation for Opus listeners; by default the automatic choice with default settings.</param>
@@ -53,6 +59,19 @@ public sealed class ConferenceMixer : IDisposable
         sum = new int[frameSamples];
         fullMix = new short[frameSamples];
         scratch = new short[frameSamples];
+        mixSamples = frameSamples;
+    }
+
+    /// <summary>True while the conference mixes at 8 kHz (every participant G.711; ADR 0921).</summary>
+    public bool IsNarrowband
+    {
+        get
+        {
+            lock (gate)
+            {
+                return mixSamples != frameSamples;
+            }
+        }
     }
 
     /// <summary>Raised after the tick on which a participant's talk spurt began. Handlers run on the tick thread.</summary>
@@ -106,6 +125,7 @@ public sealed class ConferenceMixer : IDisposable
             var own = new MixEncoder(key, codecs);
             shared.Acquire(key.Codec, key.Bitrate);
             slots.Add(new Slot(participant, frameSamples, new TalkerDetector(talkerOptions), own));
+            ChooseRate();
         }
     }
 
@@ -123,6 +143,7 @@ public sealed class ConferenceMixer : IDisposable
 
             var slot = slots[index];
             slots.RemoveAt(index);
+            ChooseRate();
             shared.Release(slot.Own.Key);
             slot.Own.Dispose();
             if (slot.Active)
@@ -213,7 +234,7 @@ public sealed class ConferenceMixer : IDisposable
             {
                 try
                 {
-                    sink.WriteMix(fullMix);
+                    sink.WriteMix(fullMix.AsSpan(0, mixSamples));
                 }
                 catch (Exception exception)
                 {
@@ -224,29 +245,44 @@ public sealed class ConferenceMixer : IDisposable
         }
     }
 
+    /// <summary>Narrowband while every participant is G.711 and reads 8 kHz frames; called under the lock on join and leave.</summary>
+    private void ChooseRate()
+    {
+        var narrow = slots.Count > 0 && slots.TrueForAll(s => s.Participant.MixesNarrowband && s.Own.Key.Codec is AudioCodec.Pcmu or AudioCodec.Pcma);
+        mixSamples = narrow ? MixEncoder.NarrowFrame : frameSamples;
+    }
+
     private void MixLocked()
     {
         Interlocked.Increment(ref ticks);
-        Array.Clear(sum);
+        var samples = mixSamples;
+        var total = sum.AsSpan(0, samples);
+        var mix = fullMix.AsSpan(0, samples);
+        var minus = scratch.AsSpan(0, samples);
+        total.Clear();
         foreach (var slot in slots)
         {
-            ReadInput(slot);
+            ReadInput(slot, samples);
         }
 
         foreach (var slot in departing)
         {
-            // Fade the leaver's last frame out instead of cutting it mid-waveform.
-            PcmMath.Ramp(slot.Input, 1f, 0f);
-            PcmMath.Accumulate(sum, slot.Input);
+            // Fade the leaver's last frame out instead of cutting it mid-waveform (unless it was read at the other rate).
+            if (slot.InputSamples == samples)
+            {
+                var input = slot.Input.AsSpan(0, samples);
+                PcmMath.Ramp(input, 1f, 0f);
+                PcmMath.Accumulate(total, input);
+            }
         }
 
         departing.Clear();
-        PcmMath.Saturate(sum, fullMix);
+        PcmMath.Saturate(total, mix);
         if (sink is not null)
         {
             try
             {
-                sink.WriteMix(fullMix);
+                sink.WriteMix(mix);
             }
             catch (Exception exception)
             {
@@ -255,7 +291,7 @@ public sealed class ConferenceMixer : IDisposable
         }
 
         // Every kept encoding runs each tick, so its state stays continuous for listeners who stop talking.
-        shared.Encode(fullMix);
+        shared.Encode(mix);
         foreach (var slot in slots)
         {
             if (slot.OnHold)
@@ -266,8 +302,8 @@ public sealed class ConferenceMixer : IDisposable
             ReadOnlySpan<byte> encoded;
             if (slot.Active)
             {
-                PcmMath.SubtractSaturate(sum, slot.Input, scratch);
-                encoded = slot.Own.Encode(scratch);
+                PcmMath.SubtractSaturate(total, slot.Input.AsSpan(0, samples), minus);
+                encoded = slot.Own.Encode(minus);
             }
             else
             {
@@ -285,15 +321,17 @@ public sealed class ConferenceMixer : IDisposable
         }
     }
 
-    private void ReadInput(Slot slot)
+    private void ReadInput(Slot slot, int samples)
     {
         var active = false;
         long energy = 0;
+        var input = slot.Input.AsSpan(0, samples);
+        slot.InputSamples = samples;
         if (!slot.OnHold)
         {
             try
             {
-                active = slot.Participant.ReadFrame(slot.Input);
+                active = slot.Participant.ReadFrame(input);
             }
             catch (Exception exception)
             {
@@ -304,24 +342,24 @@ public sealed class ConferenceMixer : IDisposable
             {
                 if (slot.FadeIn)
                 {
-                    PcmMath.Ramp(slot.Input, 0f, 1f);
+                    PcmMath.Ramp(input, 0f, 1f);
                 }
 
-                energy = PcmMath.Energy(slot.Input);
+                energy = PcmMath.Energy(input);
 
                 // Silence and faint noise contribute nothing (unless mid-spurt): such a participant shares the common mix.
-                active = energy != 0 && (slot.Talker.IsTalking || (double)energy / frameSamples >= contributeMeanSquare);
+                active = energy != 0 && (slot.Talker.IsTalking || (double)energy / samples >= contributeMeanSquare);
             }
         }
 
         if (active)
         {
             slot.FadeIn = false;
-            PcmMath.Accumulate(sum, slot.Input);
+            PcmMath.Accumulate(sum.AsSpan(0, samples), input);
         }
 
         slot.Active = active;
-        if (slot.Talker.Update(energy, frameSamples))
+        if (slot.Talker.Update(energy, samples))
         {
             talkerChanges.Add((slot, slot.Talker.IsTalking));
         }
@@ -366,6 +404,9 @@ public sealed class ConferenceMixer : IDisposable
         public MixEncoder Own { get; } = own;
 
         public short[] Input { get; } = new short[frameSamples];
+
+        /// <summary>How many samples of <see cref="Input"/> the last read filled (the mix's rate then).</summary>
+        public int InputSamples { get; set; }
 
         public bool Active { get; set; }
 

@@ -11,8 +11,17 @@ public interface IMixerParticipant
     /// <summary>The codec (and for Opus the bitrate) the participant's audio is encoded in; fixed for its time in the mixer.</summary>
     SharedMixKey Encoding { get; }
 
-    /// <summary>Fills one 20 ms frame of this participant's audio at 48 kHz (960 samples); false when it has nothing to contribute.</summary>
+    /// <summary>
+    /// Fills one 20 ms frame of this participant's audio: 960 samples at 48 kHz, or 160 at 8 kHz when the mixer runs
+    /// narrowband (only if <see cref="MixesNarrowband"/>); false when it has nothing to contribute.
+    /// </summary>
     bool ReadFrame(Span<short> frame);
+
+    /// <summary>
+    /// True for a G.711 participant that reads 8 kHz frames as well: while every participant is one, the mixer mixes at
+    /// 8 kHz with no resampling (ADR 0921).
+    /// </summary>
+    bool MixesNarrowband => false;
 
     /// <summary>Receives this tick's mix of everyone else, encoded as <see cref="Encoding"/> says (one RTP payload).</summary>
     void WriteFrame(ReadOnlySpan<byte> encoded);

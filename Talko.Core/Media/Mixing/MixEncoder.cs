@@ -12,6 +12,9 @@ public sealed class MixEncoder : IDisposable
 {
     private const int Frame = OpusFormat.FrameSamples;
 
+    /// <summary>A 20 ms frame at 8 kHz: what a narrowband mix (ADR 0921) hands a G.711 encoder directly.</summary>
+    public const int NarrowFrame = Frame * G711.SampleRate / OpusFormat.SampleRate;
+
     private readonly IOpusFrameEncoder? opus;
     private readonly Resampler? down;
     private readonly short[]? narrow;
@@ -39,9 +42,17 @@ public sealed class MixEncoder : IDisposable
     /// <summary>Encodes one 960-sample frame; the result is valid until the next call.</summary>
     public ReadOnlySpan<byte> Encode(ReadOnlySpan<short> mix)
     {
+        if (mix.Length == NarrowFrame && opus is null)
+        {
+            // Narrowband mix: already at G.711's rate. The resampler's history is stale once the mix goes wide again.
+            down!.Reset();
+            G711.Encode(Key.Codec, mix, output);
+            return output;
+        }
+
         if (mix.Length != Frame)
         {
-            throw new ArgumentException($"A mix frame is {Frame} samples at 48 kHz.", nameof(mix));
+            throw new ArgumentException($"A mix frame is {Frame} samples at 48 kHz (or {NarrowFrame} at 8 kHz for G.711).", nameof(mix));
         }
 
         if (opus is not null)

@@ -15,10 +15,16 @@ public sealed class Resampler
     private readonly bool up;
     private readonly int factor;
 
-    /// <summary>Up: one reversed coefficient run per output phase. Down: the whole filter, reversed (it is symmetric).</summary>
+    /// <summary>Up: one reversed coefficient run per output phase. Down: the filter split by residue (it is symmetric).</summary>
     private readonly float[][] phases;
     private readonly int history;
     private readonly float[] buffer;
+
+    /// <summary>Per-output sums of one pass (up: one phase; down: all residues).</summary>
+    private readonly float[] scratch;
+
+    /// <summary>Down: one residue's inputs, contiguous.</summary>
+    private readonly float[] residues;
 
     private Resampler(int fromRate, int toRate, int maxInputSamples)
     {
@@ -45,11 +51,27 @@ public sealed class Resampler
         }
         else
         {
-            phases = [taps];
+            // h_r[q] = h[q x factor + r]: the taps that meet the inputs of residue r (see Decimate).
+            var perResidue = (taps.Length + factor - 1) / factor;
+            phases = new float[factor][];
+            for (var r = 0; r < factor; r++)
+            {
+                phases[r] = new float[perResidue];
+                for (var q = 0; q < perResidue; q++)
+                {
+                    var k = (q * factor) + r;
+                    phases[r][q] = k < taps.Length ? taps[k] : 0;
+                }
+            }
+
             history = taps.Length - 1;
         }
 
         buffer = new float[history + maxInputSamples];
+        scratch = new float[maxInputSamples];
+
+        // Residue runs of the buffer, padded so every phase's FIR reads within it.
+        residues = new float[((history + maxInputSamples + factor - 1) / factor) + phases[0].Length];
         FromRate = fromRate;
         ToRate = toRate;
     }
@@ -104,58 +126,101 @@ public sealed class Resampler
 
     private int Interpolate(int inputs, Span<short> output)
     {
-        var taps = phases[0].Length;
-        var o = 0;
-        for (var m = 0; m < inputs; m++)
+        // Output m x factor + p is phase p's dot product over the window ending at input m (buffer[m .. m + taps)).
+        // One phase at a time over every m: the FIR runs across outputs, so vectors need no horizontal sums.
+        var sums = scratch.AsSpan(0, inputs);
+        for (var p = 0; p < factor; p++)
         {
-            // The window ends at input m (buffer index history + m) and spans taps samples.
-            var window = buffer.AsSpan(m + history + 1 - taps, taps);
-            for (var p = 0; p < factor; p++)
+            Fir(phases[p], buffer, sums, add: false);
+            for (int m = 0, o = p; m < inputs; m++, o += factor)
             {
-                output[o++] = Saturate(Dot(phases[p], window));
+                output[o] = Saturate(sums[m]);
             }
         }
 
-        return o;
+        return inputs * factor;
     }
 
     private int Decimate(int inputs, Span<short> output)
     {
-        var taps = phases[0];
+        // Output m is sum_k h[k] x[m x factor + k]. Split the buffer by residue (x_r[j] = x[j x factor + r]) and h the same
+        // way (h_r[q] = h[q x factor + r]): then output m = sum_r sum_q h_r[q] x_r[m + q], contiguous FIRs again.
         var outputs = inputs / factor;
+        var length = history + inputs;
+        var perResidue = (length + factor - 1) / factor;
+        var sums = scratch.AsSpan(0, outputs);
+        for (var r = 0; r < factor; r++)
+        {
+            var split = residues.AsSpan(0, perResidue);
+            for (int j = 0, i = r; i < length; j++, i += factor)
+            {
+                split[j] = buffer[i];
+            }
+
+            Fir(phases[r], split, sums, add: r > 0);
+        }
+
         for (var m = 0; m < outputs; m++)
         {
-            // Output m is input m x factor, filtered: the window ends there.
-            var end = history + (m * factor);
-            output[m] = Saturate(Dot(taps, buffer.AsSpan(end + 1 - taps.Length, taps.Length)));
+            output[m] = Saturate(sums[m]);
         }
 
         return outputs;
     }
 
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>
+    /// sums[m] (+)= sum_i coefficients[i] x source[m + i] for every m: each coefficient is broadcast against consecutive
+    /// sources, and four vectors of outputs stay in registers across the coefficients.
+    /// </summary>
+    private static void Fir(ReadOnlySpan<float> coefficients, ReadOnlySpan<float> source, Span<float> sums, bool add)
     {
-        var sum = Vector<float>.Zero;
-        var i = 0;
+        var outputs = sums.Length;
+        var taps = coefficients.Length;
+        if (source.Length < outputs + taps - 1)
+        {
+            throw new ArgumentException("The source is shorter than the filter's span.", nameof(source));
+        }
+
+        var m = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var vb = MemoryMarshal.Cast<float, Vector<float>>(b[..(va.Length * Vector<float>.Count)]);
-            for (var v = 0; v < va.Length; v++)
+            var width = Vector<float>.Count;
+            ref var x = ref MemoryMarshal.GetReference(source);
+            ref var s = ref MemoryMarshal.GetReference(sums);
+            for (; m + (4 * width) <= outputs; m += 4 * width)
             {
-                sum += va[v] * vb[v];
+                var at = (nuint)m;
+                var a0 = add ? Vector.LoadUnsafe(ref s, at) : Vector<float>.Zero;
+                var a1 = add ? Vector.LoadUnsafe(ref s, at + (nuint)width) : Vector<float>.Zero;
+                var a2 = add ? Vector.LoadUnsafe(ref s, at + (nuint)(2 * width)) : Vector<float>.Zero;
+                var a3 = add ? Vector.LoadUnsafe(ref s, at + (nuint)(3 * width)) : Vector<float>.Zero;
+                for (var i = 0; i < taps; i++)
+                {
+                    var c = new Vector<float>(coefficients[i]);
+                    var from = at + (nuint)i;
+                    a0 = Vector.MultiplyAddEstimate(c, Vector.LoadUnsafe(ref x, from), a0);
+                    a1 = Vector.MultiplyAddEstimate(c, Vector.LoadUnsafe(ref x, from + (nuint)width), a1);
+                    a2 = Vector.MultiplyAddEstimate(c, Vector.LoadUnsafe(ref x, from + (nuint)(2 * width)), a2);
+                    a3 = Vector.MultiplyAddEstimate(c, Vector.LoadUnsafe(ref x, from + (nuint)(3 * width)), a3);
+                }
+
+                a0.StoreUnsafe(ref s, at);
+                a1.StoreUnsafe(ref s, at + (nuint)width);
+                a2.StoreUnsafe(ref s, at + (nuint)(2 * width));
+                a3.StoreUnsafe(ref s, at + (nuint)(3 * width));
+            }
+        }
+
+        for (; m < outputs; m++)
+        {
+            var sum = add ? sums[m] : 0f;
+            for (var i = 0; i < taps; i++)
+            {
+                sum += coefficients[i] * source[m + i];
             }
 
-            i = va.Length * Vector<float>.Count;
+            sums[m] = sum;
         }
-
-        var total = Vector.Sum(sum);
-        for (; i < a.Length; i++)
-        {
-            total += a[i] * b[i];
-        }
-
-        return total;
     }
 
     private static short Saturate(float value) => (short)Math.Clamp(MathF.Round(value), short.MinValue, short.MaxValue);

@@ -48,12 +48,12 @@ public sealed class SharedMixEncoders : IDisposable
         }
     }
 
-    /// <summary>Encodes this tick's full mix (960 samples) once per kept encoding.</summary>
+    /// <summary>Encodes this tick's full mix (960 samples, or 160 at 8 kHz for G.711 only) once per kept encoding.</summary>
     public void Encode(ReadOnlySpan<short> fullMix)
     {
-        if (fullMix.Length != Frame)
+        if (fullMix.Length != Frame && fullMix.Length != MixEncoder.NarrowFrame)
         {
-            throw new ArgumentException($"The shared mix is one {Frame}-sample frame at 48 kHz.", nameof(fullMix));
+            throw new ArgumentException($"The shared mix is one {Frame}-sample frame at 48 kHz (or 160 at 8 kHz).", nameof(fullMix));
         }
 
         foreach (var encoding in encodings)

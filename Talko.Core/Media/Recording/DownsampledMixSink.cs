@@ -23,6 +23,14 @@ public sealed class DownsampledMixSink : IMixSink
 
     public void WriteMix(ReadOnlySpan<short> mix)
     {
+        if (mix.Length == frame.Length)
+        {
+            // A narrowband mix (ADR 0921) is already at the recording's rate.
+            down.Reset();
+            inner.WriteMix(mix);
+            return;
+        }
+
         var written = down.Process(mix, frame);
         inner.WriteMix(frame.AsSpan(0, written));
     }

@@ -39,11 +39,14 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         return new ConferenceMediaEngine(Options.Create(options), TimeProvider.System, observers: [probe]);
     }
 
-    [Fact]
-    public async Task ThreeLegsOverUdpEachHearTheOtherTwoNeverThemselvesAndTheRecordingHasAll()
+    /// <param name="receiveThreads">2: the epoll receive threads (ADR 0920); 0: one async receive per socket.</param>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(0)]
+    public async Task ThreeLegsOverUdpEachHearTheOtherTwoNeverThemselvesAndTheRecordingHasAll(int receiveThreads)
     {
         var probe = new ObserverProbe();
-        await using var engine = CreateEngine(probe);
+        await using var engine = CreateEngine(probe, configure: o => o.ReceiveThreads = receiveThreads);
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
         await using var b = new RtpTestPeer(AudioCodec.Pcma);
         await using var c = new RtpTestPeer(AudioCodec.Pcmu);

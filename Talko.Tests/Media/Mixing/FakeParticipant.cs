@@ -7,7 +7,8 @@ namespace Talko.Tests.Media.Mixing;
 
 /// <summary>
 /// A mixer participant that plays a tone at 48 kHz (when <see cref="Speaking"/> says so) and keeps what it hears, decoded:
-/// 8 kHz samples for G.711, 48 kHz for Opus (<see cref="HeardRate"/>).
+/// 8 kHz samples for G.711, 48 kHz for Opus (<see cref="HeardRate"/>). With <see cref="Narrowband"/> a G.711 participant
+/// also reads 8 kHz frames (the mixer then runs narrowband, ADR 0921); its tone stays continuous across a switch.
 /// </summary>
 internal sealed class FakeParticipant(string id, AudioCodec codec, double frequency, double amplitude = 8000) : IMixerParticipant
 {
@@ -26,6 +27,11 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
 
     public double Frequency { get; } = frequency;
 
+    /// <summary>Reads 160-sample 8 kHz frames when the mixer asks for them (G.711 only).</summary>
+    public bool Narrowband { get; init; }
+
+    bool IMixerParticipant.MixesNarrowband => Narrowband && Codec != AudioCodec.Opus;
+
     /// <summary>Frame number -> whether the participant sends its tone in that frame.</summary>
     public Func<long, bool> Speaking { get; set; } = _ => true;
 
@@ -38,10 +44,13 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
 
     public bool ReadFrame(Span<short> frame)
     {
+        // samplesRead counts 48 kHz samples; a narrowband frame covers as much time in fewer samples.
+        var rate = frame.Length == OpusFormat.FrameSamples ? OpusFormat.SampleRate : G711.SampleRate;
+        var step = OpusFormat.FrameSamples;
         var speaking = Speaking(framesRead++);
         if (!speaking)
         {
-            samplesRead += frame.Length;
+            samplesRead += step;
             frame.Clear();
             return false;
         }
@@ -52,10 +61,10 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
         }
         else
         {
-            AudioSignals.Tone(frame, Frequency, amplitude, samplesRead, OpusFormat.SampleRate);
+            AudioSignals.Tone(frame, Frequency, amplitude, samplesRead * rate / OpusFormat.SampleRate, rate);
         }
 
-        samplesRead += frame.Length;
+        samplesRead += step;
         return true;
     }
 

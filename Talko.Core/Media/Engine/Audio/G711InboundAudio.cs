@@ -7,7 +7,8 @@ namespace Talko.Core.Media.Engine.Audio;
 
 /// <summary>
 /// G.711: payloads are decoded as they arrive into the adaptive 8 kHz <see cref="JitterBuffer"/> (its concealment
-/// repeats the last frame), and each tick's 160 samples are resampled up to the mix's 48 kHz.
+/// repeats the last frame), and each tick's 160 samples are resampled up to the mix's 48 kHz (not when they are all
+/// zero: that costs nothing but the check).
 /// </summary>
 internal sealed class G711InboundAudio : InboundAudio
 {
@@ -46,7 +47,17 @@ internal sealed class G711InboundAudio : InboundAudio
 
     public override bool Read(Span<short> frame)
     {
-        if (jitter.Read(narrow) == JitterFrameKind.Silence)
+        if (frame.Length == narrow.Length)
+        {
+            // The mixer runs narrowband (ADR 0921): no resampling; the upsampler's history is stale when it goes wide.
+            up.Reset();
+            resamplerHoldsAudio = false;
+            return jitter.Read(frame) != JitterFrameKind.Silence && frame.ContainsAnyExcept((short)0);
+        }
+
+        // Digital silence (a muted phone, or one without VAD sending zeros) is treated like no packet: upsampling zeros
+        // gives zeros once the filter's tail has played out, and the mixer counts a zero frame as silent either way.
+        if (jitter.Read(narrow) == JitterFrameKind.Silence || !narrow.AsSpan().ContainsAnyExcept((short)0))
         {
             if (!resamplerHoldsAudio)
             {
