@@ -10,11 +10,10 @@ namespace Talko.Tests.Calls;
 /// <summary>Settings and helpers shared by the call tests: fast heartbeats, free SIP ports, disjoint RTP ranges, shared storage.</summary>
 internal static class CallsTestKit
 {
-    private static int nextRtpBase = 30000 + (Environment.ProcessId % 50 * 400);
 
     public static Dictionary<string, string?> InstanceSettings(string sharedDirectory, int sipPort)
     {
-        var rtpBase = Interlocked.Add(ref nextRtpBase, 200);
+        var rtpBase = TestRtpPorts.Block(200);
         return new()
         {
             ["Talko:Sip:UdpPort"] = sipPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -7,6 +7,8 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Media.Rtp;
 using Talko.Tests.Sip.Infrastructure;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Fuzzing;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class MediaFuzzTarget
     public static async Task<FuzzReport> RunAsync(TimeSpan duration, int seed)
     {
         using var logs = new LogCapture();
-        var basePort = 36000 + (2 * Random.Shared.Next(0, 1000));
+        var basePort = TestRtpPorts.Block(20);
         var options = new MediaEngineOptions
         {
             BindAddress = "127.0.0.1",

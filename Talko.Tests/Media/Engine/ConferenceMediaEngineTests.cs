@@ -10,6 +10,8 @@ using Talko.Core.Media.Recording;
 using Talko.Tests.Media.Recording;
 using Xunit.Abstractions;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Media.Engine;
 
 [Collection(RealtimeMediaCollection.Name)]
@@ -28,7 +30,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
 
     private ConferenceMediaEngine CreateEngine(ObserverProbe probe, int pairs = 50, Action<MediaEngineOptions>? configure = null)
     {
-        var basePort = 30000 + (2 * Random.Shared.Next(0, 4000));
+        var basePort = TestRtpPorts.Block(2 * pairs);
         var options = new MediaEngineOptions
         {
             BindAddress = "127.0.0.1",

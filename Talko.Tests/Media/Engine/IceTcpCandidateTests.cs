@@ -26,7 +26,7 @@ public sealed class IceTcpCandidateTests
     [Fact]
     public async Task Connections_are_matched_to_legs_by_their_first_check_and_strangers_are_closed()
     {
-        var basePort = 30000 + (2 * Random.Shared.Next(0, 4000));
+        var basePort = TestRtpPorts.Block(4);
         var tcpPort = TalkoProcess.FreeTcpPort();
         await using var engine = new ConferenceMediaEngine(
             Options.Create(new MediaEngineOptions

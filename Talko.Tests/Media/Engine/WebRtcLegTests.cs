@@ -20,7 +20,7 @@ public sealed class WebRtcLegTests
     public async Task A_leg_whose_consent_lapses_leaves_the_conference_and_frees_its_port()
     {
         var probe = new ObserverProbe();
-        var basePort = 30000 + (2 * Random.Shared.Next(0, 4000));
+        var basePort = TestRtpPorts.Block(4);
         await using var engine = new ConferenceMediaEngine(
             Options.Create(new MediaEngineOptions
             {

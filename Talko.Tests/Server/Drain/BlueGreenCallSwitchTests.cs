@@ -27,7 +27,6 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
     private static readonly TimeSpan CloseAfter = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(7);
     private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"bluegreen-calls-{Guid.NewGuid():N}");
-    private static int nextRtpBase = 36000 + (Environment.ProcessId % 20 * 300);
     private readonly CancellationTokenSource stopSipp = new();
 
     [Fact]
@@ -182,7 +181,7 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
 
     private TalkoHostOptions Options(string name, int smtpPort, int sipPort)
     {
-        var rtpBase = Interlocked.Add(ref nextRtpBase, 100);
+        var rtpBase = TestRtpPorts.Block(100);
         return TalkoHostOptions.ScaledOut(postgres, redis) with
         {
             InstanceId = $"{name}-{Guid.NewGuid():N}"[..12],

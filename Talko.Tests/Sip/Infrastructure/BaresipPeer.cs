@@ -6,6 +6,8 @@ using System.Text;
 using System.Text.Json;
 using Talko.Tests.Media;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Sip.Infrastructure;
 
 /// <summary>
@@ -25,7 +27,6 @@ internal sealed class BaresipPeer : IAsyncDisposable
     public const string Executable = "/usr/bin/baresip";
     private const string ModulePath = "/usr/lib/baresip/modules";
     private const int MaxLogLength = 64 * 1024;
-    private static int nextRtpBase = 41000 + (Environment.ProcessId % 40 * 200);
 
     private readonly BaresipOptions options;
     private readonly Process process;
@@ -316,11 +317,7 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
     private static string Config(BaresipOptions options, string directory, int sipPort, int controlPort)
     {
-        var rtpBase = Interlocked.Add(ref nextRtpBase, 20);
-        if (rtpBase > 64000)
-        {
-            rtpBase = Interlocked.Exchange(ref nextRtpBase, 41000);
-        }
+        var rtpBase = TestRtpPorts.Block(20);
 
         var source = options.AudioFile is { } file ? $"aufile,{file}" : $"ausine,{options.ToneHz.ToString(CultureInfo.InvariantCulture)}";
         var lines = new List<string>
