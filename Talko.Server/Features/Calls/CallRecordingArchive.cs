@@ -52,14 +52,14 @@ public sealed class CallRecordingArchive(
         try
         {
             var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
-            var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.State == SegmentState.Recording);
+            var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.AudioPath && s.State == SegmentState.Recording);
             if (segment is null)
             {
                 // An adopter that gave up waiting (ADR 0610) closed it from the file; its length is what later segments
                 // are based on, so only the talker timeline, which only this instance has, is added, cut to that length
                 // (the adopter copied the file as far as it had been written).
                 var closed = await db.Set<RecordingSegment>()
-                    .SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null);
+                    .SingleOrDefaultAsync(s => s.LocalPath == recording.AudioPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null);
                 if (closed is not null)
                 {
                     var length = closed.DurationMs ?? 0;
@@ -71,13 +71,13 @@ public sealed class CallRecordingArchive(
                 return null;
             }
 
-            await StoreAsync(segment, recording.WavPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
+            await StoreAsync(segment, recording.AudioPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
             await db.SaveChangesAsync();
             return segment.BaseOffsetMs + (segment.DurationMs ?? 0);
         }
         finally
         {
-            TryDelete(recording.WavPath);
+            TryDelete(recording.AudioPath);
             TryDelete(recording.TimelinePath);
         }
     }

@@ -107,11 +107,11 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         var recording = await probe.Recording.WaitAsync(Timeout);
         Assert.Empty(engine.ConferenceIds);
         Assert.Equal(0, engine.Ports.PairsInUse);
-        var soxSeconds = await Sox.DurationSecondsAsync(recording.WavPath);
+        var soxSeconds = await Sox.DurationSecondsAsync(recording.AudioPath);
         Assert.Equal(recording.Duration.TotalSeconds, soxSeconds, 2);
         Assert.InRange(soxSeconds, callSeconds - 0.3, callSeconds + 0.5);
 
-        var samples = ReadWavSamples(recording.WavPath);
+        var samples = ReadWavSamples(recording.AudioPath);
         foreach (var tone in tones.Values)
         {
             var fullChunks = ChunkAmplitudes(samples, tone).Count(a => a > 6500);
