@@ -84,7 +84,7 @@ public sealed class WavRecorderTests : IDisposable
     public async Task CallRecordingWritesWavAndTimelineNamedByFormat()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
-        var options = new RecordingOptions { Directory = directory, FileNameFormat = "call-{conference}-{start}" };
+        var options = new RecordingOptions { Directory = directory, FileNameFormat = "call-{conference}-{start}", Format = RecordingFormat.Wav };
         var recording = CallRecording.Start("team/42", 8000, 160, options, time, NullLogger.Instance);
         var second = CallRecording.Start("team/42", 8000, 160, options, time, NullLogger.Instance);
         Assert.NotEqual(recording.AudioPath, second.AudioPath);
