@@ -60,6 +60,18 @@ public sealed class ByteRangeRequestTests
     public void AnythingElseServesTheWholeResource(string? header) =>
         Assert.Equal(new ByteRangeRequest(ByteRangeKind.Whole, 0, Length - 1), ByteRangeRequest.Parse(header, Length));
 
+    [Theory]
+    [InlineData("bytes=0-", 0, 99)]
+    [InlineData("bytes=950-", 950, 999)] // the chunk is cut at the end
+    [InlineData("bytes=0-499", 0, 499)] // an explicit end is served as asked
+    [InlineData("bytes=-300", 700, 999)] // and so is a suffix
+    public void AnOpenEndedRangeIsServedInChunks(string header, long from, long to) =>
+        Assert.Equal(new ByteRangeRequest(ByteRangeKind.Partial, from, to), ByteRangeRequest.Parse(header, Length, openEndedChunk: 100));
+
+    [Fact]
+    public void AChunkNearTheLargestOffsetDoesNotOverflow() =>
+        Assert.Equal(ByteRangeKind.Unsatisfiable, ByteRangeRequest.Parse($"bytes={long.MaxValue - 5}-", Length, openEndedChunk: 100).Kind);
+
     [Fact]
     public void AnOverlongHeaderIsIgnored() =>
         Assert.Equal(ByteRangeKind.Whole, ByteRangeRequest.Parse("bytes=" + new string('0', ByteRangeRequest.MaxHeaderLength) + "-1", Length).Kind);

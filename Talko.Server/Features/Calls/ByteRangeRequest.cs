@@ -28,9 +28,11 @@ internal readonly record struct ByteRangeRequest(ByteRangeKind Kind, long From, 
 
     /// <summary>
     /// Evaluates <paramref name="range"/> against <paramref name="length"/> bytes. Any If-Range makes it Whole: these
-    /// responses carry no validator (the content of a live recording grows), so no If-Range can be known to match.
+    /// responses carry no validator (the content of a live recording grows), so no If-Range can be known to match. An
+    /// open-ended range (<c>bytes=N-</c>) gets at most <paramref name="openEndedChunk"/> bytes; the 206's Content-Range
+    /// says so and the client asks for more.
     /// </summary>
-    public static ByteRangeRequest Parse(string? range, long length, bool hasIfRange = false)
+    public static ByteRangeRequest Parse(string? range, long length, bool hasIfRange = false, long openEndedChunk = long.MaxValue)
     {
         var whole = new ByteRangeRequest(ByteRangeKind.Whole, 0, length - 1);
         if (hasIfRange || string.IsNullOrWhiteSpace(range) || range.Length > MaxHeaderLength)
@@ -76,8 +78,12 @@ internal readonly record struct ByteRangeRequest(ByteRangeKind Kind, long From, 
             return whole;
         }
 
-        var to = long.MaxValue;
-        if (!last.IsEmpty && (!TryParseDigits(last, out to) || to < from))
+        long to;
+        if (last.IsEmpty)
+        {
+            to = from > long.MaxValue - openEndedChunk ? long.MaxValue : from + openEndedChunk - 1;
+        }
+        else if (!TryParseDigits(last, out to) || to < from)
         {
             return whole; // "5-3" is invalid syntax (section 14.1.1), so the header is ignored
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Talko.Core.Blobs;
 using Talko.Core.Media.Codecs.Opus;
 using Talko.Server.Data;
@@ -124,7 +125,8 @@ public static class CallsApi
     }
 
     private static async Task<IResult> Recording(
-        Guid callId, string? format, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid callId, string? format, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, IOptions<CallsOptions> options, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         RecordingAudioForm? form = format switch
         {
@@ -143,7 +145,7 @@ public static class CallsApi
         }
 
         var audio = await CallRecordings.OpenAsync(db, blobs, codecs, callId, form.Value, cancellationToken);
-        return new RangedAudioResult(audio, $"call-{callId:N}{audio.Extension}", loggers.CreateLogger(typeof(CallsApi)));
+        return new RangedAudioResult(audio, $"call-{callId:N}{audio.Extension}", options.Value.RecordingRangeChunkBytes, loggers.CreateLogger(typeof(CallsApi)));
     }
 
     private static async Task<Results<Ok<CallTimelineView>, ProblemHttpResult>> CallTimeline(

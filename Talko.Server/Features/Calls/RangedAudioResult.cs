@@ -3,11 +3,11 @@ using Microsoft.Net.Http.Headers;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// Writes a recording with byte ranges: Accept-Ranges always, 206 with Content-Range for one satisfiable range, 416
-/// with <c>Content-Range: bytes */length</c> for one past the end, 200 otherwise. A live recording is a snapshot: its
+/// Writes a recording with byte ranges: Accept-Ranges always, 206 with Content-Range for one satisfiable range (an
+/// open-ended one in chunks), 416 with <c>Content-Range: bytes */length</c> for one past the end, 200 otherwise. A live recording is a snapshot: its
 /// length is what was written when the request came (ADR 0812), so it is never cached.
 /// </summary>
-internal sealed class RangedAudioResult(RecordingAudio audio, string fileName, ILogger logger) : IResult
+internal sealed class RangedAudioResult(RecordingAudio audio, string fileName, long openEndedChunk, ILogger logger) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -15,7 +15,7 @@ internal sealed class RangedAudioResult(RecordingAudio audio, string fileName, I
         var request = httpContext.Request;
         var response = httpContext.Response;
         var length = content.Length;
-        var range = ByteRangeRequest.Parse(request.Headers.Range, length, request.Headers.ContainsKey(HeaderNames.IfRange));
+        var range = ByteRangeRequest.Parse(request.Headers.Range, length, request.Headers.ContainsKey(HeaderNames.IfRange), openEndedChunk);
         response.Headers.AcceptRanges = "bytes";
         response.Headers.CacheControl = audio.Live ? "no-store" : "private, no-cache";
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue("inline") { FileNameStar = fileName }.ToString();
