@@ -190,11 +190,13 @@ public sealed class RecordingInBrowserTests(ITestOutputHelper output) : IAsyncLi
         // A seek is a read that does not continue any earlier one: its start is neither 0 nor where an answer ended.
         var ends = new HashSet<long> { 0 };
         var jumps = 0;
-        foreach (var (_, range, contentRange) in seen)
+        foreach (var (_, asked, answered) in seen)
         {
-            var start = long.Parse(range!["bytes=".Length..range.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            var range = Assert.IsType<string>(asked);
+            var contentRange = Assert.IsType<string>(answered);
+            var start = long.Parse(range["bytes=".Length..range.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
             jumps += ends.Contains(start) ? 0 : 1;
-            var span = contentRange!["bytes ".Length..contentRange.IndexOf('/', StringComparison.Ordinal)];
+            var span = contentRange["bytes ".Length..contentRange.IndexOf('/', StringComparison.Ordinal)];
             ends.Add(long.Parse(span[(span.IndexOf('-', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture) + 1);
         }
 
