@@ -120,6 +120,17 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
             Assert.Equal(opus.Length, partial.Content.Headers.ContentRange!.Length);
         }
 
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{call.Id}/recording"))
+        {
+            request.Headers.Range = new RangeHeaderValue(opus.Length, null);
+            using var past = await bobOnB.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, past.StatusCode);
+            Assert.Equal(opus.Length, past.Content.Headers.ContentRange!.Length);
+            Assert.False(past.Content.Headers.ContentRange.HasRange);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await bobOnB.GetAsync($"/v1/calls/{call.Id}/recording?format=mp3")).StatusCode);
+
         var whole = await bobOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording?format=wav");
         var dataLength = BinaryPrimitives.ReadUInt32LittleEndian(whole.AsSpan(40));
         Assert.Equal(whole.Length - 44, (int)dataLength);
