@@ -1,4 +1,5 @@
 using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTalkoServices();

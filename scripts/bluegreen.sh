@@ -302,5 +302,5 @@ import json, sys
 for line in open(sys.argv[1], errors="replace"):
     try: entry = json.loads(line)
     except ValueError: continue
-    if "Hosting.Drain" in entry.get("SourceContext", ""): print("  " + entry["@t"][11:23] + " " + entry["@m"])
+    if "Server.Drain" in entry.get("SourceContext", ""): print("  " + entry["@t"][11:23] + " " + entry["@m"])
 PY

@@ -1,5 +1,5 @@
 using Talko.Core.Blobs;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Blobs;
 

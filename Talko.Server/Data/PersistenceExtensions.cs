@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Data;
 

@@ -1,7 +1,7 @@
 using StackExchange.Redis;
 using Talko.Core.Ephemeral;
 using Talko.Core.Eventing;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Ephemeral;
 

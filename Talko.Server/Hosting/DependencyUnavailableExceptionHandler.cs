@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Talko.Core.Logging;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

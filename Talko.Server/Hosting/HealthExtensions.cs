@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 using Talko.Core.Instances;
 using Talko.Server.Data;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

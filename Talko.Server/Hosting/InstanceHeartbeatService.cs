@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
 using Talko.Core.Logging;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

@@ -4,6 +4,7 @@ using Serilog.Context;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using Talko.Server.Features.Realtime;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

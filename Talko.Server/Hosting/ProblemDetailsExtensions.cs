@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

@@ -1,4 +1,5 @@
 using Talko.Server.Features.Accounts.Codes;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting;
 

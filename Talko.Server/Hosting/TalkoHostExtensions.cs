@@ -1,16 +1,21 @@
 using Talko.Server.Blobs;
 using Talko.Server.Data;
+using Talko.Server.Drain;
 using Talko.Server.Ephemeral;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Awareness;
+using Talko.Server.Features.Blobs;
+using Talko.Server.Features.Calls;
+using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Groups;
 using Talko.Server.Features.Notifications;
 using Talko.Server.Features.Notifications.InApp;
-using Talko.Server.Features.Conversations;
-using Talko.Server.Features.Awareness;
-using Talko.Server.Features.Calls;
 using Talko.Server.Features.Realtime;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Features.Sync;
 using Talko.Server.Hosting.Telemetry;
+using Talko.Server.Kernel;
+using Talko.Server.WebRtc;
 
 namespace Talko.Server.Hosting;
 
@@ -45,8 +50,11 @@ public static class TalkoHostExtensions
             .AddAccounts()
             .AddTalkoNotifications(mode)
             .AddConversations()
+            .AddGroups()
+            .AddRealtime()
             .AddAwareness(mode)
-            .AddCalls();
+            .AddCalls()
+            .AddWebRtc();
         return builder;
     }
 
@@ -68,7 +76,11 @@ public static class TalkoHostExtensions
         app.MapAdminApi();
         app.MapAccountsApi();
         app.MapNotificationsApi();
+        app.MapGroupsFeature();
         app.MapConversationsApi();
+        app.MapSyncApi();
+        app.MapBlobsApi();
+        app.MapRealtime();
         app.MapAwarenessApi();
         app.MapCallsApi();
         return app;

@@ -7,7 +7,7 @@ using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Core.Sip.Transport;
 using Talko.Server.Features.Accounts;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Sip;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
 using Talko.Server.Features.Calls;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Media.Engine;

@@ -2,7 +2,8 @@ using Talko.Core.Awareness;
 using Talko.Core.Calls;
 using Talko.Core.Media.Engine;
 using Talko.Server.Features.Calls;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 using Talko.Core.Conversations;
 using Talko.Core.Imaging;
@@ -11,7 +12,6 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Admin;
 using Talko.Server.Features.Notifications;
-using Talko.Server.Hosting;
 
 namespace Talko.Tests.Docs;
 

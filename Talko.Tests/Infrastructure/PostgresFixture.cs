@@ -44,7 +44,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools();
         if (serverConnectionString.Length > 0)
         {
-            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+            await DropDatabaseAsync();
         }
 
         if (container is not null)
@@ -68,6 +68,52 @@ public sealed class PostgresFixture : IAsyncLifetime
             END $$;
             """, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Drops this fixture's database. FORCE ends the sessions it finds, but PostgreSQL then waits only five seconds
+    /// for new ones to stop arriving: a host's background loop still winding down after the test can reconnect in
+    /// that window (55006). Retry while that lasts, and name the sessions if it never ends, so a loop that outlives
+    /// its host shows itself instead of failing the run as a bare cleanup error.
+    /// </summary>
+    private async Task DropDatabaseAsync()
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Long;
+        while (true)
+        {
+            try
+            {
+                await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"Database {DatabaseName} stayed in use: {await DescribeSessionsAsync()}", e);
+                }
+
+                NpgsqlConnection.ClearAllPools();
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    private async Task<string> DescribeSessionsAsync()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(application_name, '') || ' ' || coalesce(state, '') || ': ' || coalesce(query, '') FROM pg_stat_activity WHERE datname = @name", connection);
+        command.Parameters.AddWithValue("name", DatabaseName);
+        var sessions = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            sessions.Add(reader.GetString(0));
+        }
+
+        return string.Join(" | ", sessions);
     }
 
     private async Task ExecuteOnServerAsync(string sql)

@@ -1,18 +1,19 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Awareness;
 using Talko.Core.Logging;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Awareness;
 
 /// <summary>
 /// Runs this instance's awareness heartbeat (lease renewal) and reaper, each on its own timer. While Redis is away
-/// every pass fails: one line per <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> says so.
+/// every pass fails: one line per <see cref="TalkoOptions.RepeatedFailureLogInterval"/> says so.
 /// </summary>
 internal sealed partial class AwarenessBackgroundService(
     AwarenessTracker tracker,
     AwarenessReaper reaper,
     IOptions<AwarenessOptions> options,
-    IOptions<Hosting.TalkoOptions> talko,
+    IOptions<TalkoOptions> talko,
     TimeProvider time,
     ILogger<AwarenessBackgroundService> logger) : BackgroundService
 {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Awareness;
-using Talko.Server.Features.Realtime;
 
 namespace Talko.Server.Features.Awareness;
 
@@ -9,7 +8,7 @@ namespace Talko.Server.Features.Awareness;
 /// other devices), once per user however many conversations they share: per-user delivery, not per
 /// conversation group, so nobody hears a change twice. Through the Redis backplane when scaled out.
 /// </summary>
-internal sealed class SignalRAwarenessNotifier(IHubContext<TalkoHub> hub, IAwarenessAudience audience) : IAwarenessNotifier
+internal sealed class SignalRAwarenessNotifier(IHubContext hub, IAwarenessAudience audience) : IAwarenessNotifier
 {
     public async Task PublishAsync(IReadOnlyList<UserAwareness> changes)
     {

@@ -12,9 +12,10 @@ namespace Talko.Server.Features.Calls;
 /// The SIP engine's gate for calls: conference ids are call ids. An INVITE for a call owned elsewhere gets a 302 to
 /// the owner (a draining instance places a call nobody owns on a serving instance and redirects there, or answers
 /// 503 + Retry-After when there is none); one for a live call here is admitted when the authenticated device's user
-/// is a member of the call's conversation.
+/// is a member of the call's conversation. Scoped: the SIP hosting asks it in a scope per question
+/// (<see cref="Sip.ScopedConferenceAdmission{TAdmission}"/>).
 /// </summary>
-public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.InstanceLifecycle lifecycle, IServiceScopeFactory scopes) : IConferenceAdmission
+public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.InstanceLifecycle lifecycle, TalkoDbContext db) : IConferenceAdmission
 {
     public async ValueTask<ConferencePlacement> PlaceAsync(string conferenceId, CancellationToken cancellationToken = default)
     {
@@ -45,8 +46,6 @@ public sealed class CallAdmission(CallPlacement placement, Talko.Core.Instances.
             return false;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
         var call = await db.Set<Call>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == callId && c.EndedAt == null, cancellationToken);
         return call is not null && await ConversationAccess.FindAsync(db, call.ConversationId, userId, cancellationToken) is not null;
     }

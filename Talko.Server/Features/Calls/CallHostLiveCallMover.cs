@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Instances;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 
 namespace Talko.Server.Features.Calls;
 

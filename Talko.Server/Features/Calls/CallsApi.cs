@@ -9,6 +9,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Calls;
 

@@ -4,8 +4,8 @@ using Talko.Core.Media.Engine;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
 using Talko.Server.Features.Conversations;
-using Talko.Server.Hosting;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Features.Calls;
@@ -42,8 +42,7 @@ public static class CallsExtensions
         services.AddSingleton<IConferenceLegObserver>(provider => provider.GetRequiredService<CallEventSink>());
         services.AddSingleton<RunningSipEngine>();
         services.AddSingleton<IConferenceControl, SipConferenceControl>();
-        services.AddSingleton<Talko.Server.WebRtc.WebRtcCallLegs>();
-        services.AddScoped<Talko.Server.WebRtc.WebRtcCallJoin>();
+        services.AddScoped<WebRtcCallJoin>();
         // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
         services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
         services.AddSingleton<ICallAnnouncer, CallAnnouncer>();
@@ -55,7 +54,7 @@ public static class CallsExtensions
         services.AddSingleton<CallPlacement>();
         // Registered after the drain's default (which knows no calls), so this one is resolved.
         services.AddSingleton<ILiveCallMover, CallHostLiveCallMover>();
-        services.AddSingleton<IConferenceAdmission, CallAdmission>();
+        services.AddScopedConferenceAdmission<CallAdmission>();
         services.AddSingleton<ISipCredentialStore, DatabaseSipCredentialStore>();
         services.AddSingleton<ISipBindingStore, EphemeralSipBindingStore>();
         services.AddSingleton<SipEngineHost>();

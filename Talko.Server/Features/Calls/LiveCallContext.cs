@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Features.Calls;

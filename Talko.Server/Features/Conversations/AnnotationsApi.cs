@@ -7,6 +7,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
 using Talko.Server.Features.Notifications.Routing;
 using Talko.Server.Input;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

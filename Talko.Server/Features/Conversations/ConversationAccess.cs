@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Conversations.Entities;
-using Talko.Server.Features.Groups;
+using Talko.Server.Features.Groups.Entities;
 
 namespace Talko.Server.Features.Conversations;
 

@@ -5,9 +5,10 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Groups.Entities;
 using Talko.Server.Features.Notifications.Routing;
-using Talko.Server.Features.Groups;
 using Talko.Server.Input;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

@@ -2,17 +2,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Talko.Core.Conversations;
 using Talko.Core.Conversations.Media;
 using Talko.Core.Imaging;
-using Talko.Server.Features.Accounts;
-using Talko.Server.Features.Blobs;
-using Talko.Server.Features.Groups;
-using Talko.Server.Features.Realtime;
-using Talko.Server.Features.Sync;
+using Talko.Server.Features.Notifications.InApp;
 
 namespace Talko.Server.Features.Conversations;
 
 public static class ConversationsExtensions
 {
-    /// <summary>Groups, conversations, timelines, sync, media and the realtime hub that carries their events.</summary>
+    /// <summary>Conversations, timelines and media. Groups, sync, blobs and the realtime hub wire themselves (composition root).</summary>
     public static IHostApplicationBuilder AddConversations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ConversationsOptions>().BindConfiguration(ConversationsOptions.Section)
@@ -27,23 +23,16 @@ public static class ConversationsExtensions
         builder.Services.AddSingleton<IThumbnailGenerator, DecodingThumbnailGenerator>();
         builder.Services.AddScoped<Timeline>();
         builder.Services.AddScoped<ConversationMembership>();
-        builder.Services.AddScoped<GroupMembership>();
-        builder.Services.AddScoped<IIdentifierVerifiedListener, ClaimInvitesOnVerification>();
         builder.Services.AddScoped<MediaUpload>();
         builder.Services.AddScoped<CallReferences>();
-        builder.AddRealtime();
+        builder.Services.AddScoped<IConversationMemberCheck, ConversationMemberCheck>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder routes) =>
-        routes.MapGroupsApi()
-            .MapPeopleApi()
-            .MapConversationsEndpoints()
+        routes.MapConversationsEndpoints()
             .MapItemsEndpoints()
             .MapAnnotationsEndpoints()
             .MapSearchEndpoints()
-            .MapExportEndpoints()
-            .MapSyncApi()
-            .MapBlobsApi()
-            .MapRealtime();
+            .MapExportEndpoints();
 }

@@ -11,6 +11,7 @@ using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

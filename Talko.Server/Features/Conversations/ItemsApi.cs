@@ -6,8 +6,8 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
-using Talko.Server.Hosting;
 using Talko.Server.Input;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

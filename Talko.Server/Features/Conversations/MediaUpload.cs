@@ -6,6 +6,7 @@ using Talko.Core.Conversations;
 using Talko.Core.Conversations.Media;
 using Talko.Core.Imaging;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

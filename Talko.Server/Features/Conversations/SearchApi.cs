@@ -6,6 +6,7 @@ using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations.Entities;
 using Talko.Server.Input;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Conversations;
 

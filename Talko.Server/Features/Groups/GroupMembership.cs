@@ -4,6 +4,7 @@ using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Conversations.Entities;
+using Talko.Server.Features.Groups.Entities;
 using Talko.Server.Features.Notifications.Routing;
 
 namespace Talko.Server.Features.Groups;

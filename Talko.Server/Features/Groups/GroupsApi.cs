@@ -8,8 +8,9 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Groups.Entities;
 using Talko.Server.Input;
-using Problems = Talko.Server.Features.Conversations.Problems;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Groups;
 

@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
-using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Groups.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Groups;
 

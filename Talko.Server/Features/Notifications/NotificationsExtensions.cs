@@ -9,7 +9,7 @@ using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Providers;
 using Talko.Server.Features.Notifications.Routing;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications;
 

@@ -6,7 +6,7 @@ using Talko.Core.Ephemeral;
 using Talko.Core.Eventing;
 using Talko.Server.Data;
 using Talko.Server.Features.Conversations.Entities;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Realtime;
 

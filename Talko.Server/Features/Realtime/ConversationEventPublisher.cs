@@ -5,6 +5,7 @@ using Talko.Core.Logging;
 using Talko.Core.Conversations;
 using Talko.Core.Diagnostics;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -12,13 +13,13 @@ namespace Talko.Server.Features.Realtime;
 /// Sends committed changes to the SignalR groups (through the Redis backplane when scaled out), then
 /// to the in-process listeners. Failures are logged, never thrown: the change is committed and sync
 /// delivers it, so a lost event costs latency only. While the backplane is away every publish fails: one line per
-/// <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> says so, with how many failed since.
+/// <see cref="TalkoOptions.RepeatedFailureLogInterval"/> says so, with how many failed since.
 /// </summary>
 public sealed class ConversationEventPublisher(
     IHubContext<TalkoHub> hub,
     ConnectionGroups groups,
     IEnumerable<IConversationEventListener> listeners,
-    IOptions<Hosting.TalkoOptions> talko,
+    IOptions<TalkoOptions> talko,
     ILogger<ConversationEventPublisher> logger) : IConversationEventPublisher
 {
     private readonly LogThrottle failures = new(talko.Value.RepeatedFailureLogInterval);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Drain;
 
 namespace Talko.Server.Features.Realtime;
 
@@ -9,7 +10,7 @@ namespace Talko.Server.Features.Realtime;
 /// The realtime connections open on this instance, with the user, device and access-token expiry each was opened
 /// with: a drain asks each to reconnect elsewhere, and a device that loses access has its connections closed.
 /// </summary>
-public sealed class RealtimeConnections(IHubContext<TalkoHub> hub)
+public sealed class RealtimeConnections(IHubContext<TalkoHub> hub) : IDrainableConnections
 {
     /// <summary>Tells a client to reconnect (through the load balancer, so to another instance), then resync.</summary>
     public const string ReconnectEvent = "reconnect";
@@ -122,13 +123,6 @@ public sealed class RealtimeConnections(IHubContext<TalkoHub> hub)
 
 /// <summary>One open hub connection: who opened it, from which device, and until when its access token is valid.</summary>
 public sealed record OpenConnection(HubCallerContext Context, Guid UserId, Guid? DeviceId, DateTimeOffset? AccessExpiresAt);
-
-/// <summary>
-/// The payload of "reconnect": close this connection, connect again (the load balancer picks a serving
-/// instance), wait for "ready", sync from the stored token. The server closes the connection itself after
-/// <paramref name="CloseAfterMs"/>.
-/// </summary>
-public sealed record RealtimeReconnect(string Reason, string InstanceId, int CloseAfterMs);
 
 /// <summary>The payload of "resync": live events may have been missed (<paramref name="Reason"/>); sync from the stored token.</summary>
 public sealed record RealtimeResync(string Reason);

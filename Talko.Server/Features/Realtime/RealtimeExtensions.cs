@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Drain;
 using Talko.Server.Input;
 
 namespace Talko.Server.Features.Realtime;
@@ -21,6 +22,10 @@ public static class RealtimeExtensions
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<ConnectionGroups>();
         builder.Services.AddSingleton<RealtimeConnections>();
+        // Registered after the drain's default (which knows no connections), so this one is resolved.
+        builder.Services.AddSingleton<IDrainableConnections>(services => services.GetRequiredService<RealtimeConnections>());
+        // Features that push to clients (awareness, in-app notifications) take the hub's context without the hub class.
+        builder.Services.AddSingleton<IHubContext>(services => new TalkoHubContext(services.GetRequiredService<IHubContext<TalkoHub>>()));
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section)
             .Validate(o => o.AccessCheckInterval > TimeSpan.Zero, "Talko:Realtime:AccessCheckInterval must be positive.")
             .ValidateOnStart();
@@ -37,6 +42,14 @@ public static class RealtimeExtensions
     {
         routes.MapHub<TalkoHub>(TalkoHub.Path, options => options.AllowStatefulReconnects = true);
         return routes;
+    }
+
+    /// <summary>The hub's clients and groups as the framework's hub-independent context.</summary>
+    private sealed class TalkoHubContext(IHubContext<TalkoHub> hub) : IHubContext
+    {
+        public IHubClients Clients => hub.Clients;
+
+        public IGroupManager Groups => hub.Groups;
     }
 
     private sealed class SubjectUserIdProvider : IUserIdProvider

@@ -1,5 +1,5 @@
 using Talko.Server.Features.Accounts;
-using Talko.Server.WebRtc;
+using Talko.Server.Features.Calls;
 
 namespace Talko.Server.Features.Realtime;
 

@@ -7,7 +7,7 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Conversations.Entities;
 using Talko.Server.Features.Groups;
-using Problems = Talko.Server.Features.Conversations.Problems;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Sync;
 

@@ -4,6 +4,7 @@ using Talko.Core.Instances;
 using Talko.Core.Media.Engine;
 using Talko.Core.Notifications;
 using Talko.Server.Features.Notifications.Outbox;
+using Talko.Server.Kernel;
 using Talko.Server.Sip;
 
 namespace Talko.Server.Hosting.Telemetry;
@@ -13,7 +14,7 @@ namespace Talko.Server.Hosting.Telemetry;
 /// totals, the SIP engine's calls and transactions, the load counters, the drain state, the outbox sample), so the
 /// code that does the work records nothing. Notification deliveries are counted as they complete.
 /// </summary>
-public sealed class ServerMetrics : IDisposable
+public sealed class ServerMetrics : IDeliveryMetrics, IDisposable
 {
     private readonly Meter meter;
     private readonly Counter<long> deliveries;

@@ -5,6 +5,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Talko.Core.Diagnostics;
 using Talko.Server.Features.Notifications.Outbox;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Hosting.Telemetry;
 
@@ -29,6 +30,7 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<OutboxBacklog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxBacklog>());
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<IDeliveryMetrics>(services => services.GetRequiredService<ServerMetrics>());
 
         // Read now as well: which exporters and instrumentations exist is decided while services are registered.
         var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();

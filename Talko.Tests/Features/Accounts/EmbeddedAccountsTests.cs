@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Talko.Server.Features.Accounts;
+using Talko.Server.Kernel;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Features.Accounts;

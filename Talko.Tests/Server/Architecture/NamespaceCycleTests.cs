@@ -6,8 +6,8 @@ namespace Talko.Tests.Server.Architecture;
 /// <summary>
 /// A ratchet on namespace cycles in Talko.Server (issue 15): the dependency edges that lie inside a cycle today are the
 /// baseline (namespace-cycles.baseline.txt beside this file). A new edge inside a cycle fails the test; an edge that
-/// left the cycles is reported so the baseline can shrink (TALKO_UPDATE_BASELINE=1 rewrites it). Cycles are not
-/// removed here, only kept from growing.
+/// left the cycles is reported so the baseline can shrink (TALKO_UPDATE_BASELINE=1 rewrites it). Since ADR 0005 the
+/// baseline is empty: any edge that closes a cycle fails.
 /// </summary>
 public sealed class NamespaceCycleTests(ITestOutputHelper output)
 {

@@ -85,7 +85,7 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
         await blue.TerminateAsync();
         var blueExited = DateTimeOffset.UtcNow;
         output.WriteLine($"blue exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM");
-        output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Hosting.Drain", StringComparison.Ordinal) || l.Contains("handed to", StringComparison.Ordinal))));
+        output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Server.Drain", StringComparison.Ordinal) || l.Contains("handed to", StringComparison.Ordinal))));
 
         // The moved call: green owns it and both participants are back, there, while they talk on.
         using var starterOnGreen = Client(green, run.Users.First(u => u.UserId == moving[0].UserId));

@@ -46,7 +46,7 @@ public sealed class BlueGreenSwitchTests(PostgresFixture postgres, RedisFixture 
 
         output.WriteLine(report.ToText());
         output.WriteLine($"blue exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM");
-        output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Hosting.Drain", StringComparison.Ordinal))));
+        output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Server.Drain", StringComparison.Ordinal))));
         Assert.True(report.ItemsPosted > 50, $"only {report.ItemsPosted} items posted");
         Assert.Equal(0, report.ItemsLost);
         Assert.Equal(0, report.Duplicates);

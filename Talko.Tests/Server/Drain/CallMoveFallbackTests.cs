@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Instances;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Tests.Calls;
 using Talko.Tests.Features.Conversations;
 using Talko.Tests.Infrastructure;

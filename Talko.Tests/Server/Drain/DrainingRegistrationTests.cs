@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
 using Talko.Core.Sip.Messages;
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 using Talko.Tests.Sip.Infrastructure;
 using static Talko.Tests.Sip.Infrastructure.SipText;
 

@@ -1,4 +1,4 @@
-using Talko.Server.Hosting.Drain;
+using Talko.Server.Drain;
 
 namespace Talko.Tests.Server.Drain;
 

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using StackExchange.Redis;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Tests.Server.Hosting;
 

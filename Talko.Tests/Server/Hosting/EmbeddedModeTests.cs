@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Talko.Server.Kernel;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Hosting;

@@ -667,7 +667,7 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.ToTable("conversation_tags", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -689,7 +689,7 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -729,7 +729,7 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.ToTable("group_invites", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("uuid");
@@ -971,7 +971,7 @@ namespace Talko.Server.Data.Migrations.Postgres
 
             modelBuilder.Entity("Talko.Server.Features.Conversations.Entities.Conversation", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1023,18 +1023,18 @@ namespace Talko.Server.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany("Members")
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1053,7 +1053,7 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.Navigation("Identifiers");
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Navigation("Members");
                 });

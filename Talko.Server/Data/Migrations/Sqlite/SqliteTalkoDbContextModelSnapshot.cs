@@ -662,7 +662,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("conversation_tags", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -684,7 +684,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("groups", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -724,7 +724,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.ToTable("group_invites", (string)null);
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
                     b.Property<Guid>("GroupId")
                         .HasColumnType("TEXT");
@@ -966,7 +966,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Talko.Server.Features.Conversations.Entities.Conversation", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1018,18 +1018,18 @@ namespace Talko.Server.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupInvite", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupInvite", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany()
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.GroupMember", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.GroupMember", b =>
                 {
-                    b.HasOne("Talko.Server.Features.Groups.Group", null)
+                    b.HasOne("Talko.Server.Features.Groups.Entities.Group", null)
                         .WithMany("Members")
                         .HasForeignKey("GroupId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -1048,7 +1048,7 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.Navigation("Identifiers");
                 });
 
-            modelBuilder.Entity("Talko.Server.Features.Groups.Group", b =>
+            modelBuilder.Entity("Talko.Server.Features.Groups.Entities.Group", b =>
                 {
                     b.Navigation("Members");
                 });

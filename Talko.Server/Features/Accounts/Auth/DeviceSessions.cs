@@ -7,6 +7,7 @@ using Talko.Core.Eventing;
 using Talko.Core.Logging;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Accounts.Auth;
 
@@ -42,7 +43,7 @@ public sealed class DeviceSessions
         IMemoryCache cache,
         IBackplaneHealth backplane,
         IOptions<AccountsOptions> options,
-        IOptions<Talko.Server.Hosting.TalkoOptions> talko,
+        IOptions<TalkoOptions> talko,
         ILogger<DeviceSessions> logger)
     {
         this.store = store;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Accounts;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Accounts.Auth;
 

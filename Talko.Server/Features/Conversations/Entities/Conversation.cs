@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Talko.Server.Features.Groups;
+using Talko.Server.Features.Groups.Entities;
 
 namespace Talko.Server.Features.Conversations.Entities;
 

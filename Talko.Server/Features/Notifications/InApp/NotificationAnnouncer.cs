@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Talko.Core.Logging;
-using Talko.Server.Features.Realtime;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications.InApp;
 
@@ -15,10 +15,10 @@ namespace Talko.Server.Features.Notifications.InApp;
 /// interceptor announces the staged entries that were saved when that context's transaction commits (or
 /// when a SaveChanges without an explicit transaction completes). Entries of a rolled-back transaction,
 /// or dropped by an execution-strategy retry (the change tracker is cleared), are never announced. A
-/// failed send is logged (one line per <see cref="Hosting.TalkoOptions.RepeatedFailureLogInterval"/> while the backplane
+/// failed send is logged (one line per <see cref="TalkoOptions.RepeatedFailureLogInterval"/> while the backplane
 /// is away); the entry is in <c>GET /v1/notifications</c> all the same.
 /// </summary>
-public sealed class NotificationAnnouncer(IHubContext<TalkoHub> hub, IOptions<Hosting.TalkoOptions> talko, ILogger<NotificationAnnouncer> logger)
+public sealed class NotificationAnnouncer(IHubContext hub, IOptions<TalkoOptions> talko, ILogger<NotificationAnnouncer> logger)
     : IDbTransactionInterceptor, ISaveChangesInterceptor
 {
     public const string EventName = "notificationCreated";

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
-using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Notifications.Devices;
 
 namespace Talko.Server.Features.Notifications.InApp;
@@ -110,11 +109,11 @@ public static class NotificationsApi
         return TypedResults.Ok(mutes);
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Mute(Guid conversationId, MuteRequest? request, ClaimsPrincipal user, TalkoDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Mute(Guid conversationId, MuteRequest? request, ClaimsPrincipal user, TalkoDbContext db, IConversationMemberCheck members, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.GetUserId();
         // Only a conversation the user is in can be muted: anything else is not theirs to know about, nor to fill the table with.
-        if (await ConversationAccess.FindAsync(db, conversationId, userId, cancellationToken) is null)
+        if (!await members.IsMemberAsync(conversationId, userId, cancellationToken))
         {
             return TypedResults.Problem("The conversation does not exist or you are not a member.", statusCode: StatusCodes.Status404NotFound,
                 title: "No such conversation.", extensions: new Dictionary<string, object?> { ["reason"] = "not_found" });

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Talko.Core.Notifications;
 using Talko.Server.Data;
 using Talko.Server.Features.Notifications.Providers;
-using Talko.Server.Hosting;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications.Outbox;
 
@@ -22,7 +22,7 @@ public sealed class OutboxDispatcher(
     TimeProvider time,
     IOptions<NotificationsOptions> options,
     ILogger<OutboxDispatcher> logger,
-    Hosting.Telemetry.ServerMetrics? metrics = null)
+    IDeliveryMetrics? metrics = null)
 {
     private NotificationsOptions Options => options.Value;
 

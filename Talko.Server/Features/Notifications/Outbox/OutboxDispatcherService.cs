@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Notifications.Outbox;
 
@@ -49,7 +50,7 @@ public sealed class OutboxDispatcherService(
                 failures++;
                 wait = TimeSpan.FromMilliseconds(Math.Min(settings.PollInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 10)), 60_000));
                 // A database or Redis outage is not a bug: a Warning with its cause (the back-off bounds how often).
-                if (Hosting.DependencyFailures.Cause(exception) is { } cause)
+                if (DependencyFailures.Cause(exception) is { } cause)
                 {
                     NotificationsLog.RoundPostponed(logger, cause.GetType().Name, cause.Message, wait);
                 }

@@ -5,7 +5,7 @@ using Talko.Core.Notifications;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations.Entities;
-using Talko.Server.Features.Groups;
+using Talko.Server.Features.Groups.Entities;
 
 namespace Talko.Server.Features.Notifications.Routing;
 

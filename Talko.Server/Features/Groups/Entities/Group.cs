@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Talko.Core.Conversations;
 
-namespace Talko.Server.Features.Groups;
+namespace Talko.Server.Features.Groups.Entities;
 
 /// <summary>A team: it holds members with roles and the conversations among them.</summary>
 public sealed class Group

@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// Which backing services this process uses. With no configuration Talko is embedded (SQLite and

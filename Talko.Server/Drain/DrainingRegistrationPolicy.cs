@@ -3,7 +3,7 @@ using Talko.Core.Instances;
 using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Registrar;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// Steers SIP devices away from a draining instance at their next REGISTER: a short expiry (they come

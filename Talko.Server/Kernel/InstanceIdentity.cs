@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// This process's instance id: configured (Talko:Instance:Id) or made from the host name and a random

@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 internal static partial class DrainLog
 {

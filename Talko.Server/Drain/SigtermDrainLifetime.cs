@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Talko.Core.Instances;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// Replaces the console lifetime so that SIGTERM starts a drain instead of stopping the host: the host's

@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Server.Data;
-using Talko.Server.Hosting.Telemetry;
+using Talko.Server.Features.Notifications;
+using Talko.Server.Features.Notifications.Outbox;
 
-namespace Talko.Server.Features.Notifications.Outbox;
+namespace Talko.Server.Hosting.Telemetry;
 
 /// <summary>
 /// Samples the outbox for the metrics (pending rows and the oldest one's creation) every

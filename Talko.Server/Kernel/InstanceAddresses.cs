@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// The addresses this instance advertises in the registry. HTTP comes from configuration (else the heartbeat

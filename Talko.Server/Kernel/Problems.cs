@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Talko.Server.Features.Conversations;
+namespace Talko.Server.Kernel;
 
-/// <summary>Error answers of groups, conversations, sync and blobs (RFC 9457 problem details with a stable "reason").</summary>
+/// <summary>Error answers of the features' APIs (RFC 9457 problem details with a stable "reason"), shared through the kernel.</summary>
 internal static class Problems
 {
     /// <summary>Also the answer to a non-member: whether a conversation exists is not theirs to learn.</summary>

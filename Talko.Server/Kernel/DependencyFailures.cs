@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// Tells a dependency that cannot answer now (Redis away, PostgreSQL restarting or out of connection slots, a timeout)

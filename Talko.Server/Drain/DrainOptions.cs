@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>How an instance drains (Talko:Drain). Times count from the moment draining starts.</summary>
 public sealed class DrainOptions

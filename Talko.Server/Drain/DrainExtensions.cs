@@ -1,14 +1,15 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Talko.Core.Sip.Registrar;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 public static class DrainExtensions
 {
     /// <summary>
     /// The drain: options (Talko:Drain), the coordinator, SIGTERM handling, the SIP registration policy
     /// (for the SIP host to hand to <c>SipEngine.RegistrationPolicy</c>) and, until the calls feature
-    /// registers one, an <see cref="ILiveCallMover"/> that knows no calls.
+    /// registers one, an <see cref="ILiveCallMover"/> that knows no calls (and, until the realtime
+    /// feature registers its own, <see cref="IDrainableConnections"/> with none).
     /// </summary>
     public static IHostApplicationBuilder AddTalkoDrain(this IHostApplicationBuilder builder)
     {
@@ -19,6 +20,7 @@ public static class DrainExtensions
                 "Talko:Drain: times must not be negative; HardDeadline, PollInterval and SipShortExpirySeconds must be positive.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton<ILiveCallMover, NoLiveCalls>();
+        builder.Services.TryAddSingleton<IDrainableConnections, NoDrainableConnections>();
         builder.Services.TryAddSingleton<ISipRegistrationPolicy, DrainingRegistrationPolicy>();
         builder.Services.AddSingleton<DrainCoordinator>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DrainCoordinator>());

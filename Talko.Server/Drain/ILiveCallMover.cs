@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// The calls feature's side of a drain: which live calls this instance owns, and moving one to another

@@ -4,11 +4,11 @@ using Talko.Core.Calls;
 using Talko.Core.Instances;
 using Talko.Core.Media.WebRtc.Sdp;
 using Talko.Server.Data;
-using Talko.Server.Features.Calls;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
+using Talko.Server.WebRtc;
 
-namespace Talko.Server.WebRtc;
+namespace Talko.Server.Features.Calls;
 
 /// <summary>
 /// The hub's call methods (ADR 0721) with the REST join's rules: the caller must be a member of the call's

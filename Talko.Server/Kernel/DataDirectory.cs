@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>The embedded mode's data folder (SQLite file, blobs, generated keys), created on first use.</summary>
 public sealed class DataDirectory

@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>Settings under "Talko" that the host itself needs. Feature settings live beside their features.</summary>
 public sealed class TalkoOptions

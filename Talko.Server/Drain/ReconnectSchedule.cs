@@ -1,4 +1,4 @@
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// When each realtime client is asked to reconnect: evenly spaced over the window, each moved by up to

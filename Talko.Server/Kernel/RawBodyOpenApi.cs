@@ -1,6 +1,6 @@
 using Microsoft.OpenApi;
 
-namespace Talko.Server.Hosting;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// Describes an endpoint that reads its raw body (a photo, a voice clip) in the OpenAPI document, so the API page

@@ -1,4 +1,4 @@
-namespace Talko.Server.Features.Realtime;
+namespace Talko.Server.Kernel;
 
 /// <summary>
 /// SignalR group names. Every connection joins <see cref="User"/> for its user and <see cref="Conversation"/>

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
-using Talko.Server.Features.Realtime;
 
-namespace Talko.Server.Hosting.Drain;
+namespace Talko.Server.Drain;
 
 /// <summary>
 /// Runs a drain once <see cref="InstanceLifecycle.BeginDrain"/> is called (admin endpoint or SIGTERM):
@@ -13,7 +12,7 @@ namespace Talko.Server.Hosting.Drain;
 /// </summary>
 public sealed class DrainCoordinator(
     InstanceLifecycle lifecycle,
-    RealtimeConnections connections,
+    IDrainableConnections connections,
     ILiveCallMover calls,
     IHostApplicationLifetime lifetime,
     IOptions<DrainOptions> options,
