@@ -21,6 +21,7 @@ return args.FirstOrDefault() switch
     "opus" => await OpusBenchmark.RunAsync(args.Skip(1).ToArray()),
     "resampler" => await ResamplerBenchmark.RunAsync(args.Skip(1).ToArray()),
     "wideband" => await WidebandMixBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "recording-size" => await RecordingSizeBenchmark.RunAsync(args.Skip(1).ToArray()),
     "identifiers" => await IdentifierBenchmark.RunAsync(args.Skip(1).ToArray()),
     _ => Usage(),
 };
@@ -37,6 +38,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- opus [--runs N] [--frames N] [--bitrate B]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- resampler [--runs N] [--frames N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- wideband [--runs N] [--frames N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- recording-size [--seconds N] [--complexity N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- identifiers [--entries N] [--runs N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- thumbnails <photo.jpg|photo.png> [runs] [thumbnail-out.jpg]");
     return 2;

@@ -82,7 +82,7 @@ internal static class OpusBenchmark
             Math.Max(0, encodeAllocated + decodeAllocated) / (double)frames);
     }
 
-    private static short[] VoiceLike(int frames)
+    internal static short[] VoiceLike(int frames)
     {
         var random = new Random(16);
         var samples = new short[(frames + 20) * OpusFormat.FrameSamples];

@@ -26,8 +26,8 @@ public sealed record LegLeft(CallId CallId, LegId LegId) : CallEvent(CallId);
 /// <summary>The mixer's talker detection: the leg started or stopped talking.</summary>
 public sealed record TalkingChanged(CallId CallId, LegId LegId, bool Talking) : CallEvent(CallId);
 
-/// <summary>The call's mixer opened here with its first leg and records into <paramref name="WavPath"/> from <paramref name="At"/>.</summary>
-public sealed record SegmentOpened(CallId CallId, string WavPath, DateTimeOffset At) : CallEvent(CallId);
+/// <summary>The call's mixer opened here with its first leg and records into <paramref name="AudioPath"/> from <paramref name="At"/>.</summary>
+public sealed record SegmentOpened(CallId CallId, string AudioPath, DateTimeOffset At) : CallEvent(CallId);
 
 /// <summary>The call's last leg here left; its recording files are complete.</summary>
 public sealed record SegmentClosed(CallId CallId, RecordingResult Recording) : CallEvent(CallId);

@@ -39,8 +39,8 @@ public sealed class CallEventSink(TimeProvider time) : IConferenceMediaObserver,
     void IConferenceMediaObserver.OnTalkingStopped(string conferenceId, LegId legId, TimeSpan offset) =>
         Write(conferenceId, callId => new TalkingChanged(callId, legId, false));
 
-    void IConferenceMediaObserver.OnRecordingStarted(string conferenceId, string wavPath) =>
-        Write(conferenceId, callId => new SegmentOpened(callId, wavPath, time.GetUtcNow()));
+    void IConferenceMediaObserver.OnRecordingStarted(string conferenceId, string audioPath) =>
+        Write(conferenceId, callId => new SegmentOpened(callId, audioPath, time.GetUtcNow()));
 
     void IConferenceMediaObserver.OnRecordingCompleted(RecordingResult recording) =>
         Write(recording.ConferenceId, callId => new SegmentClosed(callId, recording));

@@ -128,7 +128,7 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
         Assert.Equal(timeline.Segments[0].DurationMs, timeline.Segments[1].BaseOffsetMs);
         Assert.Equal(timeline.Segments.Sum(s => s.DurationMs), timeline.DurationMs);
 
-        var whole = await aliceOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording").WaitAsync(TimeSpan.FromSeconds(10));
+        var whole = await aliceOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording?format=wav").WaitAsync(TimeSpan.FromSeconds(10));
         var dataLength = BinaryPrimitives.ReadUInt32LittleEndian(whole.AsSpan(40));
         Assert.Equal(whole.Length - 44, (int)dataLength);
         var pcm = new short[dataLength / 2];

@@ -105,7 +105,7 @@ public sealed class OwnerDeathCallTests(PostgresFixture postgres, RedisFixture r
         Assert.Equal(timeline.Segments[0].DurationMs, timeline.Segments[1].BaseOffsetMs);
         Assert.Equal(timeline.Segments.Sum(s => s.DurationMs), timeline.DurationMs);
 
-        var whole = await bobOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording");
+        var whole = await bobOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording?format=wav");
         var dataLength = BinaryPrimitives.ReadUInt32LittleEndian(whole.AsSpan(40));
         Assert.Equal(whole.Length - 44, (int)dataLength);
         Assert.InRange(dataLength / 16, timeline.DurationMs - 1, timeline.DurationMs + 1);

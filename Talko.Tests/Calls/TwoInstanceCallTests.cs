@@ -105,13 +105,38 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         var segment = Assert.Single(timeline.Segments);
         Assert.Equal("calls-a", segment.InstanceId);
 
-        // The recording: one WAV, Range requests, and its duration is the index's.
-        var whole = await bobOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording");
+        // The recording: one Ogg Opus stream, Range requests, and its WAV form's duration is the index's.
+        var stored = await bobOnB.GetAsync($"/v1/calls/{call.Id}/recording");
+        Assert.Equal("audio/ogg", stored.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("bytes", Assert.Single(stored.Headers.AcceptRanges));
+        var opus = await stored.Content.ReadAsByteArrayAsync();
+        Assert.Equal("OggS"u8.ToArray(), opus[..4]);
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{call.Id}/recording"))
+        {
+            request.Headers.Range = new RangeHeaderValue(1_000, 2_999);
+            using var partial = await bobOnB.SendAsync(request);
+            Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+            Assert.Equal(opus.AsSpan(1_000, 2_000).ToArray(), await partial.Content.ReadAsByteArrayAsync());
+            Assert.Equal(opus.Length, partial.Content.Headers.ContentRange!.Length);
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{call.Id}/recording"))
+        {
+            request.Headers.Range = new RangeHeaderValue(opus.Length, null);
+            using var past = await bobOnB.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, past.StatusCode);
+            Assert.Equal(opus.Length, past.Content.Headers.ContentRange!.Length);
+            Assert.False(past.Content.Headers.ContentRange.HasRange);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await bobOnB.GetAsync($"/v1/calls/{call.Id}/recording?format=mp3")).StatusCode);
+
+        var whole = await bobOnB.GetByteArrayAsync($"/v1/calls/{call.Id}/recording?format=wav");
         var dataLength = BinaryPrimitives.ReadUInt32LittleEndian(whole.AsSpan(40));
         Assert.Equal(whole.Length - 44, (int)dataLength);
         Assert.InRange(dataLength / 16, timeline.DurationMs - 1, timeline.DurationMs + 1);
         Assert.Equal(segment.DurationMs, timeline.DurationMs);
-        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{call.Id}/recording"))
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/calls/{call.Id}/recording?format=wav"))
         {
             request.Headers.Range = new RangeHeaderValue(16_000, 31_999);
             using var partial = await bobOnB.SendAsync(request);
@@ -149,13 +174,13 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         using var export = new System.IO.Compression.ZipArchive(await (await bobOnB.GetAsync($"/v1/conversations/{conversation.Id}/export")).Content.ReadAsStreamAsync());
         using (var exported = new MemoryStream())
         {
-            await export.GetEntry($"calls/{call.Id}.wav")!.Open().CopyToAsync(exported);
-            Assert.Equal(whole, exported.ToArray());
+            await export.GetEntry($"calls/{call.Id}.opus")!.Open().CopyToAsync(exported);
+            Assert.Equal(opus, exported.ToArray());
         }
 
         using var calls = System.Text.Json.JsonDocument.Parse(export.GetEntry("calls.json")!.Open());
         var exportedCall = Assert.Single(calls.RootElement.EnumerateArray());
-        Assert.Equal($"calls/{call.Id}.wav", exportedCall.GetProperty("recording").GetString());
+        Assert.Equal($"calls/{call.Id}.opus", exportedCall.GetProperty("recording").GetString());
         var exportedTalkers = exportedCall.GetProperty("timeline").GetProperty("markers").EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "talker").ToList();
         Assert.Equal(talkers.Count, exportedTalkers.Count);
         using var people = System.Text.Json.JsonDocument.Parse(export.GetEntry("timeline.json")!.Open());

@@ -50,7 +50,7 @@ public sealed class RecordingPlayerTests : IAsyncLifetime
     [Fact]
     public async Task A_recorded_call_plays_with_its_markers_and_a_marker_jumps_there()
     {
-        var (alice, session) = await SignUpAsync("alice@example.com", "Alice");
+        var (alice, session) = await SignUpAsync(server, "alice@example.com", "Alice");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Standup");
         var call = await alice.Client.StartCallAsync(conversation.Id);
@@ -91,7 +91,7 @@ public sealed class RecordingPlayerTests : IAsyncLifetime
     }
 
     /// <summary>Signs up over HTTP with the code from the development mailbox; returns the user and the web client's stored session.</summary>
-    private async Task<(TestUser User, object Session)> SignUpAsync(string email, string name)
+    internal static async Task<(TestUser User, object Session)> SignUpAsync(TalkoProcess server, string email, string name)
     {
         var client = server.CreateClient();
         (await client.PostAsJsonAsync("/v1/auth/start", new StartRequest(email, null))).EnsureSuccessStatusCode();

@@ -436,13 +436,24 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             {
                 try
                 {
-                    // Recordings stay 8 kHz WAV for now: the 48 kHz mix is resampled down on its way in (ADR 0811).
-                    var rate = Codecs.G711.SampleRate;
-                    recording = CallRecording.Start(
-                        Id, rate, Mixer.FrameSamples * rate / OpusFormat.SampleRate, recordingOptions, engine.timeProvider, engine.logger);
-                    Mixer.SetSink(new DownsampledMixSink(recording, rate));
-                    var wavPath = recording.WavPath;
-                    engine.Notify(o => o.OnRecordingStarted(Id, wavPath));
+                    if (recordingOptions.Format == RecordingFormat.OggOpus)
+                    {
+                        // Ogg Opus takes the 48 kHz mix as it is (ADR 0812).
+                        recording = CallRecording.Start(
+                            Id, OpusFormat.SampleRate, Mixer.FrameSamples, recordingOptions, engine.timeProvider, engine.logger, engine.opusCodecs);
+                        Mixer.SetSink(recording);
+                    }
+                    else
+                    {
+                        // WAV stays 8 kHz: the 48 kHz mix is resampled down on its way in (ADR 0811).
+                        var rate = Codecs.G711.SampleRate;
+                        recording = CallRecording.Start(
+                            Id, rate, Mixer.FrameSamples * rate / OpusFormat.SampleRate, recordingOptions, engine.timeProvider, engine.logger);
+                        Mixer.SetSink(new DownsampledMixSink(recording, rate));
+                    }
+
+                    var audioPath = recording.AudioPath;
+                    engine.Notify(o => o.OnRecordingStarted(Id, audioPath));
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {

@@ -33,10 +33,10 @@ public interface IConferenceMediaObserver
     }
 
     /// <summary>
-    /// A conference opened with recording on: its WAV is being written at <paramref name="wavPath"/> (readable while it
-    /// grows; the header is rewritten every <see cref="RecordingOptions.HeaderUpdateInterval"/>). Called just before the first tick.
+    /// A conference opened with recording on: its audio is being written at <paramref name="audioPath"/> (readable while it
+    /// grows: Ogg Opus page by page, a WAV header every <see cref="RecordingOptions.HeaderUpdateInterval"/>). Called just before the first tick.
     /// </summary>
-    void OnRecordingStarted(string conferenceId, string wavPath)
+    void OnRecordingStarted(string conferenceId, string audioPath)
     {
     }
 

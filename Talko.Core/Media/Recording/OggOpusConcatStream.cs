@@ -35,7 +35,7 @@ public sealed class OggOpusConcatStream : Stream
         long offset = 0;
         for (var s = 0; s < sources.Length; s++)
         {
-            var index = Index(sources[s]);
+            var index = OggOpusSegment.Measure(sources[s]);
             if (index.Audio.Count <= 1)
             {
                 continue; // nothing past the lead-in: no audio to join
@@ -183,59 +183,6 @@ public sealed class OggOpusConcatStream : Stream
 
         return low;
     }
-
-    /// <summary>The pre-skip, input rate and audio pages of one segment, from its page headers; a torn last page is left out.</summary>
-    private static SegmentIndex Index(Stream source)
-    {
-        var audio = new List<SourcePage>();
-        var preSkip = 0;
-        var inputRate = 48000;
-        Span<byte> header = stackalloc byte[OggPage.HeaderLength + 255];
-        Span<byte> head = stackalloc byte[19];
-        var length = source.Length;
-        long offset = 0;
-        for (var n = 0; offset + OggPage.HeaderLength <= length; n++)
-        {
-            source.Position = offset;
-            source.ReadExactly(header[..OggPage.HeaderLength]);
-            if (!OggPage.TryReadHeader(header, out _, out var granule, out var headerLength) || offset + headerLength > length)
-            {
-                break;
-            }
-
-            source.ReadExactly(header[OggPage.HeaderLength..headerLength]);
-            var pageLength = headerLength + OggPage.DataLength(header[OggPage.HeaderLength..headerLength]);
-            if (offset + pageLength > length)
-            {
-                break; // still being written
-            }
-
-            if (n == 0)
-            {
-                // OpusHead: pre-skip at byte 10, input rate at 12 of the packet.
-                source.ReadExactly(head);
-                if (!head.StartsWith("OpusHead"u8))
-                {
-                    break;
-                }
-
-                preSkip = BinaryPrimitives.ReadUInt16LittleEndian(head[10..]);
-                inputRate = (int)BinaryPrimitives.ReadUInt32LittleEndian(head[12..]);
-            }
-            else if (n >= 2)
-            {
-                audio.Add(new SourcePage(offset, pageLength, granule));
-            }
-
-            offset += pageLength;
-        }
-
-        return new SegmentIndex(preSkip, inputRate, audio);
-    }
-
-    private sealed record SegmentIndex(int PreSkip, int InputRate, List<SourcePage> Audio);
-
-    private readonly record struct SourcePage(long Offset, int Length, long Granule);
 
     private readonly record struct PageRef(int Source, long SourceOffset, int Length, long Granule, long OutputOffset);
 }

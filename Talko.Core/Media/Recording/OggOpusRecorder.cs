@@ -16,7 +16,7 @@ namespace Talko.Core.Media.Recording;
 /// timeline offsets stay positions in the whole recording (<see cref="OggOpusConcatStream"/>).
 /// </para>
 /// </summary>
-public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
+public sealed class OggOpusRecorder : ISegmentRecorder
 {
     /// <summary>Packets per page: half a second, so a live reader (or a seek) is at most that far behind.</summary>
     public const int PacketsPerPage = 25;
@@ -63,7 +63,8 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
         queue = new MixFrameQueue(options.QueueFrames, frameSamples);
         mixFrame = new short[frameSamples];
         wideFrame = new short[frameSamples * OpusFormat.SampleRate / sampleRate];
-        encoder = codecs.CreateEncoder(codecs.Options.RecordingBitrate);
+        // No in-band FEC: a file loses no packets, so those bits go to the audio instead.
+        encoder = codecs.CreateEncoder(new OpusEncoderSettings(codecs.Options.RecordingBitrate, codecs.Options.RecordingComplexity, InbandFec: false, ExpectedPacketLossPercent: 0));
         resampler = sampleRate == OpusFormat.SampleRate ? null : Resampler.Create(sampleRate, OpusFormat.SampleRate, frameSamples);
         var delay = encoder.Lookahead + (resampler?.DelaySamples ?? 0);
         PreSkip = (delay / Frame + 1) * Frame;
@@ -221,6 +222,5 @@ public sealed class OggOpusRecorder : IMixSink, IAsyncDisposable
         // The final granule may fall inside the last packet: players trim the rest (RFC 7845 section 4.5).
         WritePage(end, OggPage.EndOfStream);
         file.Flush();
-        RecordingLog.Closed(logger, Path, (long)Duration.TotalMilliseconds, DroppedFrames);
     }
 }

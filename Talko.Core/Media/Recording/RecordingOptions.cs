@@ -3,12 +3,18 @@ namespace Talko.Core.Media.Recording;
 /// <summary>Where call recordings go. The host maps <see cref="Directory"/> onto its blob store.</summary>
 public sealed class RecordingOptions
 {
-    /// <summary>Directory for WAV and timeline files; null or empty turns recording off.</summary>
+    /// <summary>Directory for the audio and timeline files; null or empty turns recording off.</summary>
     public string? Directory { get; set; }
 
     /// <summary>
+    /// OggOpus (default: mono at Talko:Media:Opus:RecordingBitrate, about 9 MB an hour) or Wav (16-bit 8 kHz PCM,
+    /// 57.6 MB an hour, what Talko recorded before ADR 0812).
+    /// </summary>
+    public RecordingFormat Format { get; set; } = RecordingFormat.OggOpus;
+
+    /// <summary>
     /// File name without extension. Tokens: {conference} (the conference id, made file-name safe) and
-    /// {start} (UTC start, yyyyMMddTHHmmssfffZ). The WAV gets ".wav", the timeline ".talkers.json".
+    /// {start} (UTC start, yyyyMMddTHHmmssfffZ). The audio gets ".opus" or ".wav", the timeline ".talkers.json".
     /// </summary>
     public string FileNameFormat { get; set; } = "{conference}-{start}";
 
@@ -20,9 +26,9 @@ public sealed class RecordingOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(FileNameFormat) || HeaderUpdateInterval <= TimeSpan.Zero || QueueFrames < 1)
+        if (string.IsNullOrWhiteSpace(FileNameFormat) || HeaderUpdateInterval <= TimeSpan.Zero || QueueFrames < 1 || !Enum.IsDefined(Format))
         {
-            throw new ArgumentException("Recording options need a file name format, a positive header interval and queue size.");
+            throw new ArgumentException("Recording options need a file name format, a positive header interval and queue size, and a known format.");
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Talko.Core.Media.Recording;
 /// sizes every <see cref="RecordingOptions.HeaderUpdateInterval"/> and on close, so a file cut off by a
 /// crash still plays up to its last header update.
 /// </summary>
-public sealed class WavRecorder : IMixSink, IAsyncDisposable
+public sealed class WavRecorder : ISegmentRecorder
 {
     private readonly FileStream file;
     private readonly int sampleRate;

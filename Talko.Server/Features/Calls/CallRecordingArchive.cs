@@ -11,7 +11,7 @@ using Talko.Server.Features.Calls.Entities;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// The recording's segment index (ADR 0601): a row when this instance's recording of a call opens, the WAV into the blob
+/// The recording's segment index (ADR 0601): a row when this instance's recording of a call opens, the audio into the blob
 /// store and the talker timeline into the row when it closes; on adoption, waiting for a live previous owner to close its
 /// own segment (ADR 0610) and closing a dead owner's from its file.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class CallRecordingArchive(
     private string InstanceId => lifecycle.InstanceId;
 
     /// <summary>Indexes the segment this instance started recording; returns its base offset (the closed segments' length).</summary>
-    public async Task<long> OpenAsync(CallId callId, string wavPath, DateTimeOffset startedAt)
+    public async Task<long> OpenAsync(CallId callId, string audioPath, DateTimeOffset startedAt)
     {
         var segments = db.Set<RecordingSegment>().Where(s => s.CallId == callId.Value);
         var index = await segments.AnyAsync() ? await segments.MaxAsync(s => s.Index) + 1 : 0;
@@ -37,7 +37,7 @@ public sealed class CallRecordingArchive(
         db.Add(new RecordingSegment
         {
             Id = Guid.CreateVersion7(), CallId = callId.Value, Index = index, InstanceId = InstanceId, State = SegmentState.Recording,
-            StartedAt = startedAt.UtcDateTime, BaseOffsetMs = baseMs, LocalPath = wavPath,
+            StartedAt = startedAt.UtcDateTime, BaseOffsetMs = baseMs, LocalPath = audioPath, Format = RecordingFormats.FromPath(audioPath),
         });
         await db.SaveChangesAsync();
         return baseMs;
@@ -52,14 +52,14 @@ public sealed class CallRecordingArchive(
         try
         {
             var talkers = recording.Segments.Select(s => new TalkerSpurt(s.LegId, s.StartMs, s.EndMs)).ToList();
-            var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.State == SegmentState.Recording);
+            var segment = await db.Set<RecordingSegment>().SingleOrDefaultAsync(s => s.LocalPath == recording.AudioPath && s.State == SegmentState.Recording);
             if (segment is null)
             {
                 // An adopter that gave up waiting (ADR 0610) closed it from the file; its length is what later segments
                 // are based on, so only the talker timeline, which only this instance has, is added, cut to that length
                 // (the adopter copied the file as far as it had been written).
                 var closed = await db.Set<RecordingSegment>()
-                    .SingleOrDefaultAsync(s => s.LocalPath == recording.WavPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null);
+                    .SingleOrDefaultAsync(s => s.LocalPath == recording.AudioPath && s.InstanceId == InstanceId && s.State != SegmentState.Recording && s.TalkersJson == null);
                 if (closed is not null)
                 {
                     var length = closed.DurationMs ?? 0;
@@ -71,13 +71,13 @@ public sealed class CallRecordingArchive(
                 return null;
             }
 
-            await StoreAsync(segment, recording.WavPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
+            await StoreAsync(segment, recording.AudioPath, JsonSerializer.Serialize(talkers, CallsJson.Default.ListTalkerSpurt));
             await db.SaveChangesAsync();
             return segment.BaseOffsetMs + (segment.DurationMs ?? 0);
         }
         finally
         {
-            TryDelete(recording.WavPath);
+            TryDelete(recording.AudioPath);
             TryDelete(recording.TimelinePath);
         }
     }
@@ -171,12 +171,16 @@ public sealed class CallRecordingArchive(
         return previous == InstanceId ? null : previous;
     }
 
-    /// <summary>Copies the WAV into the blob store and marks the segment complete (or lost when its file is gone).</summary>
-    private async Task StoreAsync(RecordingSegment segment, string wavPath, string? talkersJson)
+    /// <summary>
+    /// Copies the segment's file into the blob store and marks it complete (or lost when its file is gone). A file cut off
+    /// by its owner's death is taken as far as it is whole: the WAV's last whole sample, the Ogg Opus file's last whole
+    /// page (its length and duration then come from that page, not from the header the owner never finished).
+    /// </summary>
+    private async Task StoreAsync(RecordingSegment segment, string path, string? talkersJson)
     {
         segment.ClosedAt = time.GetUtcNow().UtcDateTime;
         segment.TalkersJson = talkersJson;
-        if (!File.Exists(wavPath))
+        if (!File.Exists(path))
         {
             segment.State = SegmentState.Lost;
             segment.DurationMs = 0;
@@ -184,13 +188,27 @@ public sealed class CallRecordingArchive(
         }
         else
         {
-            await using var file = new FileStream(wavPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var dataBytes = Math.Max(0, (file.Length - WavFormat.HeaderLength) & ~1L);
-            var stored = await blobs.PutAsync(new BoundedStream(file, WavFormat.HeaderLength + dataBytes), options.Value.MaxSegmentBytes);
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long storedBytes, dataBytes, durationMs;
+            if (segment.Format == RecordingFormat.OggOpus)
+            {
+                var info = OggOpusSegment.Measure(file);
+                file.Position = 0;
+                storedBytes = dataBytes = info.WholeLength;
+                durationMs = info.Samples * 1000 / Talko.Core.Media.Codecs.Opus.OpusFormat.SampleRate;
+            }
+            else
+            {
+                dataBytes = Math.Max(0, (file.Length - WavFormat.HeaderLength) & ~1L);
+                storedBytes = WavFormat.HeaderLength + dataBytes;
+                durationMs = dataBytes / 2 * 1000 / Talko.Core.Media.Codecs.G711.SampleRate;
+            }
+
+            var stored = await blobs.PutAsync(new BoundedStream(file, storedBytes), options.Value.MaxSegmentBytes);
             segment.State = SegmentState.Complete;
             segment.BlobId = stored.Id;
             segment.DataBytes = dataBytes;
-            segment.DurationMs = dataBytes / 2 * 1000 / Talko.Core.Media.Codecs.G711.SampleRate;
+            segment.DurationMs = durationMs;
         }
 
         CallsLog.SegmentClosed(logger, segment.CallId, segment.Index, segment.DurationMs ?? 0, segment.State.ToString());

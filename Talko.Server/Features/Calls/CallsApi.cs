@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Talko.Core.Blobs;
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Calls.Entities;
@@ -22,7 +24,8 @@ public static class CallsApi
         calls.MapPost("/join", Join).WithSummary("The SIP URI on the owning instance and which of this device's SIP credentials to use");
         calls.MapPost("/leave", Leave).WithSummary("Hang up this device's SIP legs in the call");
         calls.MapPost("/end", End).WithSummary("End the call (its starter or a group admin)");
-        calls.MapGet("/recording", Recording).WithSummary("The whole recording as one WAV (Range requests supported), also while live");
+        calls.MapGet("/recording", Recording)
+            .WithSummary("The whole recording as one Ogg Opus stream (?format=wav: 16-bit 8 kHz PCM WAV), with Range requests, also while live");
         calls.MapGet("/timeline", CallTimeline).WithSummary("Markers over the recording: talkers, joins and leaves, texts, photos, tags, bookmarks");
         return routes;
     }
@@ -122,15 +125,28 @@ public static class CallsApi
         return TypedResults.Ok((await calls.EndAsync(callId, CallService.EndedByUser, cancellationToken, userId))!);
     }
 
-    private static async Task<IResult> Recording(Guid callId, HttpContext http, TalkoDbContext db, IBlobStore blobs, CancellationToken cancellationToken)
+    private static async Task<IResult> Recording(
+        Guid callId, string? format, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, IOptions<CallsOptions> options, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
+        RecordingAudioForm? form = format switch
+        {
+            null => RecordingAudioForm.Stored,
+            "wav" => RecordingAudioForm.Wav,
+            _ => null,
+        };
+        if (form is null)
+        {
+            return Problems.Invalid("format: leave it out for the recording as stored (Ogg Opus), or wav.");
+        }
+
         if (await FindAsync(db, callId, http.User.GetUserId(), cancellationToken) is null)
         {
             return Problems.NotFound("call");
         }
 
-        var stream = await CallRecordings.OpenAsync(db, blobs, callId, cancellationToken);
-        return TypedResults.File(stream, "audio/wav", $"call-{callId:N}.wav", enableRangeProcessing: true);
+        var audio = await CallRecordings.OpenAsync(db, blobs, codecs, callId, form.Value, cancellationToken);
+        return new RangedAudioResult(audio, $"call-{callId:N}{audio.Extension}", options.Value.RecordingRangeChunkBytes, loggers.CreateLogger(typeof(CallsApi)));
     }
 
     private static async Task<Results<Ok<CallTimelineView>, ProblemHttpResult>> CallTimeline(

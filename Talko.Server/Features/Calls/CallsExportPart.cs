@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Core.Blobs;
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
@@ -15,9 +16,10 @@ public sealed record ExportedCall(Guid CallId, Guid StartedBy, DateTimeOffset St
 
 /// <summary>
 /// The calls of an exported conversation: calls.json (each call with its timeline of talkers, joins, leaves and
-/// moments) and calls/{callId}.wav, the whole recording as GET /v1/calls/{id}/recording serves it.
+/// moments) and calls/{callId}.opus (or .wav for calls recorded before Ogg Opus), the whole recording as
+/// GET /v1/calls/{id}/recording serves it.
 /// </summary>
-internal sealed class CallsExportPart(TalkoDbContext db, IBlobStore blobs, CallService calls, IOptions<JsonOptions> json) : IConversationExportPart
+internal sealed class CallsExportPart(TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, CallService calls, IOptions<JsonOptions> json) : IConversationExportPart
 {
     public async Task AddAsync(ZipArchive zip, Guid conversationId, CancellationToken cancellationToken)
     {
@@ -26,14 +28,15 @@ internal sealed class CallsExportPart(TalkoDbContext db, IBlobStore blobs, CallS
         foreach (var call in rows)
         {
             string? recording = null;
-            await using (var audio = await CallRecordings.OpenAsync(db, blobs, call.Id, cancellationToken))
+            var audio = await CallRecordings.OpenAsync(db, blobs, codecs, call.Id, RecordingAudioForm.Stored, cancellationToken);
+            await using (audio.Content)
             {
-                if (audio.Length > Talko.Core.Media.Recording.WavFormat.HeaderLength)
+                if (audio.HasAudio)
                 {
-                    recording = $"calls/{call.Id}.wav";
-                    // PCM compresses a little, but a long call is large: store it as it is, like the other media.
+                    recording = $"calls/{call.Id}{audio.Extension}";
+                    // Opus does not compress further, and a long WAV is large: stored as it is, like the other media.
                     await using var entry = await zip.CreateEntry(recording, CompressionLevel.NoCompression).OpenAsync(cancellationToken);
-                    await audio.CopyToAsync(entry, cancellationToken);
+                    await audio.Content.CopyToAsync(entry, cancellationToken);
                 }
             }
 

@@ -21,7 +21,7 @@ public static class CallsExtensions
         var services = builder.Services;
         services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
             .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
-                && o.MaxSegmentBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
+                && o.MaxSegmentBytes > 0 && o.RecordingRangeChunkBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
                 && o.QualityInterval >= TimeSpan.FromMilliseconds(500),
                 "Talko:Calls limits must be positive (QualityInterval at least 500 ms).")
             .ValidateOnStart();

@@ -40,4 +40,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "The claim on call {CallId} lapsed before its renewal (a stall here or in Redis); nobody had taken it, so it was claimed again")]
     public static partial void ClaimReclaimed(ILogger logger, Guid callId);
+
+    [LoggerMessage(EventId = 7113, Level = LogLevel.Information, Message = "A recording request asked for range {Range} of {Length} bytes: 416")]
+    public static partial void RangeNotSatisfiable(ILogger logger, string range, long length);
 }

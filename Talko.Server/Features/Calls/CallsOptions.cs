@@ -17,8 +17,15 @@ public sealed class CallsOptions
     /// <summary>Ring the members' registered SIP devices when a call starts.</summary>
     public bool RingDevices { get; set; } = true;
 
-    /// <summary>Largest recording segment copied into the blob store (4 GiB is 74 hours of 8 kHz 16-bit mono).</summary>
+    /// <summary>Largest recording segment copied into the blob store (4 GiB is 74 hours of 8 kHz 16-bit mono WAV).</summary>
     public long MaxSegmentBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes one open-ended Range request of a recording (<c>bytes=N-</c>, what a media element sends) is answered
+    /// with; the 206 says which part came, and the player asks for the next part as it plays. It bounds the work of one
+    /// request, and a seek in a long recording reads from where it lands instead of a stream from the start (ADR 0812).
+    /// </summary>
+    public long RecordingRangeChunkBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Most departed participants listed in a call's view (the latest ones; the timeline has every leave).</summary>
     public int MaxLeftInView { get; set; } = 100;

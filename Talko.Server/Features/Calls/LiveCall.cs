@@ -243,7 +243,7 @@ public sealed partial class LiveCall
 
         segmentOpen = true;
         clock = clock with { StartedAt = opened.At };
-        var baseMs = await context.Bookkeeping.SegmentOpenedAsync(Id, opened.WavPath, opened.At);
+        var baseMs = await context.Bookkeeping.SegmentOpenedAsync(Id, opened.AudioPath, opened.At);
         clock = new SegmentClock(baseMs, opened.At);
     }
 

@@ -112,14 +112,16 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         var recording = await probe.Recording.WaitAsync(Timeout);
         Assert.Empty(engine.ConferenceIds);
         Assert.Equal(0, engine.Ports.PairsInUse);
-        var soxSeconds = await Sox.DurationSecondsAsync(recording.WavPath);
-        Assert.Equal(recording.Duration.TotalSeconds, soxSeconds, 2);
-        Assert.InRange(soxSeconds, callSeconds - 0.3, callSeconds + 0.5);
+        // Ogg Opus from the 48 kHz mix (ADR 0812), decoded by opus-tools: sample-exact to the mixer's duration.
+        Assert.Equal(RecordingFormat.OggOpus, recording.Format);
+        var decoded = await OpusTools.DecodeAsync(recording.AudioPath);
+        var seconds = decoded.Samples.Length / 48000.0;
+        Assert.Equal(recording.Duration.TotalSeconds, seconds, 3);
+        Assert.InRange(seconds, callSeconds - 0.3, callSeconds + 0.5);
 
-        var samples = ReadWavSamples(recording.WavPath);
         foreach (var tone in tones.Values)
         {
-            var fullChunks = ChunkAmplitudes(samples, tone).Count(a => a > 6500);
+            var fullChunks = ChunkAmplitudes(decoded.Samples, tone, 48000).Count(a => a > 6500);
             Assert.True(fullChunks >= 5, $"the recording has {tone} Hz at full level in only {fullChunks} chunks");
         }
 
@@ -563,25 +565,17 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
     }
 
     /// <summary>Tone amplitude in each 100 ms chunk (long enough to separate the test tones cleanly).</summary>
-    private static List<double> ChunkAmplitudes(short[] samples, double tone)
+    private static List<double> ChunkAmplitudes(short[] samples, double tone, int sampleRate = 8000)
     {
-        const int Chunk = 800;
+        var chunk = sampleRate / 10;
         var amplitudes = new List<double>();
-        for (var offset = 0; offset + Chunk <= samples.Length; offset += Chunk)
+        for (var offset = 0; offset + chunk <= samples.Length; offset += chunk)
         {
-            amplitudes.Add(AudioSignals.Amplitude(samples.AsSpan(offset, Chunk), tone));
+            amplitudes.Add(AudioSignals.Amplitude(samples.AsSpan(offset, chunk), tone, sampleRate));
         }
 
         Assert.NotEmpty(amplitudes);
         return amplitudes;
-    }
-
-    private static short[] ReadWavSamples(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var samples = new short[(bytes.Length - 44) / 2];
-        Buffer.BlockCopy(bytes, 44, samples, 0, samples.Length * 2);
-        return samples;
     }
 
     private static TalkerTimelineDocument TalkerTimelineFile(string path) =>

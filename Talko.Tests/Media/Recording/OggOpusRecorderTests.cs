@@ -208,6 +208,113 @@ public sealed class OggOpusRecorderTests : IDisposable
         Assert.InRange(bitsPerSecond, 14000, 26000); // RecordingBitrate 20 kb/s plus Ogg framing
     }
 
+    [Fact]
+    public async Task JoinedPagesTakeOneSerialOneSequenceAndGranulesThatRunOnFromEachSegmentsStart()
+    {
+        var sources = new List<byte[]>();
+        for (var s = 0; s < 3; s++)
+        {
+            var recorder = Recorder($"g{s}.opus");
+            Feed(recorder, 600 + (s * 200), 40 + (s * 23)); // 0.8 s, 1.26 s, 1.72 s: segments end inside pages
+            await recorder.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+            sources.Add(await File.ReadAllBytesAsync(recorder.Path));
+        }
+
+        await using var joined = new OggOpusConcatStream([.. sources.Select(b => new MemoryStream(b))], serial: 0xCAFE, complete: true);
+        var bytes = new byte[joined.Length];
+        joined.ReadExactly(bytes);
+        var pages = ReadPages(bytes);
+        AssertWellFormed(pages, complete: true);
+        Assert.All(pages, p => Assert.Equal(0xCAFEu, p.Serial));
+
+        // Expected granules, worked out from the sources alone: the first segment's pages as they are; each later one
+        // without its lead-in page, shifted by the audio before it (what its own pre-skip no longer covers).
+        var expected = new List<long>();
+        var preSkip = BinaryPrimitives.ReadUInt16LittleEndian(ReadPages(sources[0])[0].Data.AsSpan(10));
+        long before = 0;
+        foreach (var source in sources)
+        {
+            var sourcePages = ReadPages(source);
+            var ownSkip = BinaryPrimitives.ReadUInt16LittleEndian(sourcePages[0].Data.AsSpan(10));
+            var audio = sourcePages.Skip(2).ToList();
+            expected.AddRange((expected.Count == 0 ? audio : audio.Skip(1)).Select(p => preSkip + before + (p.Granule - ownSkip)));
+            before += audio[^1].Granule - ownSkip;
+        }
+
+        Assert.Equal(expected, pages.Skip(2).Select(p => p.Granule));
+        Assert.Equal(preSkip + (long)(3.78 * 48000), pages[^1].Granule);
+        Assert.Equal(TimeSpan.FromSeconds(3.78), joined.Duration);
+    }
+
+    [Fact]
+    public async Task ASegmentWithOnlyItsLeadInAddsNothing()
+    {
+        var empty = Recorder("empty.opus");
+        await empty.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var full = Recorder("full.opus");
+        Feed(full, 1000, 30);
+        await full.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, OggOpusSegment.Measure(File.OpenRead(empty.Path)).Samples);
+
+        static byte[] All(Stream stream)
+        {
+            using (stream)
+            {
+                var bytes = new byte[stream.Length];
+                stream.ReadExactly(bytes);
+                return bytes;
+            }
+        }
+
+        var alone = All(new OggOpusConcatStream([File.OpenRead(full.Path)], 5, complete: true));
+        Assert.Equal(alone, All(new OggOpusConcatStream([File.OpenRead(empty.Path), File.OpenRead(full.Path), File.OpenRead(empty.Path)], 5, complete: true)));
+
+        // No segments at all: the two header pages, a valid (empty) stream.
+        var none = All(new OggOpusConcatStream([], 5, complete: true));
+        Assert.Equal(2, ReadPages(none).Count);
+    }
+
+    [Fact]
+    public async Task ASegmentCutOffMidPageIsMeasuredAndDecodedToItsLastWholePage()
+    {
+        var recorder = Recorder("cut.opus");
+        Feed(recorder, 1000, 120); // 2.4 s
+        await recorder.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var bytes = await File.ReadAllBytesAsync(recorder.Path);
+        var pages = ReadPages(bytes);
+
+        // Its owner died halfway through writing the second-to-last page: that page and everything after are gone.
+        var starts = new List<int>();
+        for (var at = 0; at < bytes.Length; at += 27 + bytes[at + 26] + bytes.AsSpan(at + 27, bytes[at + 26]).ToArray().Sum(b => b))
+        {
+            starts.Add(at);
+        }
+
+        Assert.Equal(pages.Count, starts.Count);
+        var tornStart = starts[^2];
+        var cut = bytes[..(tornStart + 40)];
+        var info = OggOpusSegment.Measure(new MemoryStream(cut));
+        Assert.Equal(tornStart, info.WholeLength);
+        Assert.Equal(pages[^3].Granule - recorder.PreSkip, info.Samples);
+        Assert.True(info.Duration > TimeSpan.FromSeconds(1), $"only {info.Duration}");
+
+        // Decoded to 8 kHz for the WAV form: exactly the whole pages' samples, the tone throughout.
+        var pcm = new List<short>();
+        await OggOpusSegment.DecodeAsync(new MemoryStream(cut), info, codecs, 8000, samples =>
+        {
+            pcm.AddRange(samples.ToArray());
+            return Task.CompletedTask;
+        });
+        Assert.Equal(info.Samples / 6, pcm.Count);
+        var decoded = new WavAudio(8000, [.. pcm]);
+        Assert.InRange(ToneDb(decoded, 1000, 0.05, (pcm.Count / 8000.0) - 0.05), -3, 1);
+
+        // opus-tools agrees on the length of what is whole.
+        var whole = Path.Combine(directory, "cut-whole.opus");
+        await File.WriteAllBytesAsync(whole, cut[..(int)info.WholeLength]);
+        Assert.Equal(info.Samples, (await OpusTools.DecodeAsync(whole)).Samples.Length);
+    }
+
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

@@ -84,10 +84,10 @@ public sealed class WavRecorderTests : IDisposable
     public async Task CallRecordingWritesWavAndTimelineNamedByFormat()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero));
-        var options = new RecordingOptions { Directory = directory, FileNameFormat = "call-{conference}-{start}" };
+        var options = new RecordingOptions { Directory = directory, FileNameFormat = "call-{conference}-{start}", Format = RecordingFormat.Wav };
         var recording = CallRecording.Start("team/42", 8000, 160, options, time, NullLogger.Instance);
         var second = CallRecording.Start("team/42", 8000, 160, options, time, NullLogger.Instance);
-        Assert.NotEqual(recording.WavPath, second.WavPath);
+        Assert.NotEqual(recording.AudioPath, second.AudioPath);
         await second.DisposeAsync();
 
         for (var n = 0; n < 100; n++)
@@ -100,7 +100,7 @@ public sealed class WavRecorderTests : IDisposable
         recording.Timeline.Started("bob", TimeSpan.FromMilliseconds(1500));
         var result = await recording.CompleteAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(Path.Combine(directory, "call-team_42-20260304T050607000Z.wav"), result.WavPath);
+        Assert.Equal(Path.Combine(directory, "call-team_42-20260304T050607000Z.wav"), result.AudioPath);
         Assert.EndsWith(".talkers.json", result.TimelinePath, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(2), result.Duration);
         var document = TalkerTimeline.FromJson(await File.ReadAllTextAsync(result.TimelinePath));

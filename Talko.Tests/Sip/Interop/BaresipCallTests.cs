@@ -156,7 +156,7 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(string.Join("\n", timeline.Markers.Select(m => $"{m.Kind} {m.OffsetMs}-{m.EndMs} {m.UserId}")));
         Assert.Contains(timeline.Markers, m => m.Kind == "leave" && m.UserId == alice.UserId);
         Assert.Contains(timeline.Markers, m => m.Kind == "leave" && m.UserId == bob.UserId);
-        var recording = await alice.Client.GetByteArrayAsync($"/v1/calls/{call.Id}/recording").WaitAsync(TestTimeouts.Default);
+        var recording = await alice.Client.GetByteArrayAsync($"/v1/calls/{call.Id}/recording?format=wav").WaitAsync(TestTimeouts.Default);
         var recordingPath = Path.Combine(shared, "call.wav");
         await File.WriteAllBytesAsync(recordingPath, recording);
         var recorded = WavAudio.Read(recordingPath);

@@ -170,7 +170,7 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<double> RecordedAsync(HttpClient client, Guid callId, double frequency)
     {
         var path = Path.Combine(shared, $"recording-{Guid.NewGuid():N}.wav");
-        await File.WriteAllBytesAsync(path, await client.GetByteArrayAsync($"/v1/calls/{callId}/recording"));
+        await File.WriteAllBytesAsync(path, await client.GetByteArrayAsync($"/v1/calls/{callId}/recording?format=wav"));
         var wav = Talko.Tests.Media.WavAudio.Read(path);
         File.Delete(path);
         var window = wav.SampleRate / 10;

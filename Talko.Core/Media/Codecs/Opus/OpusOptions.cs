@@ -19,6 +19,12 @@ public sealed class OpusOptions
     public int RecordingBitrate { get; set; } = 20000;
 
     /// <summary>
+    /// Encoder complexity 0-10 of Ogg Opus recordings: one encoder per recorded call, on the recording's writer thread
+    /// rather than the mixer tick.
+    /// </summary>
+    public int RecordingComplexity { get; set; } = 5;
+
+    /// <summary>
     /// Expected packet loss in percent (0-100): how much in-band FEC the encoder spends so a receiver can rebuild a lost
     /// frame. libopus 1.3.1 at 32 kb/s sends no FEC at 5 %; from 10 % it does (OpusCodecTests checks the default).
     /// </summary>
@@ -26,11 +32,11 @@ public sealed class OpusOptions
 
     internal void Validate()
     {
-        if (!Enum.IsDefined(Implementation) || Complexity is < 0 or > 10 || Bitrate is < 6000 or > 510000
+        if (!Enum.IsDefined(Implementation) || Complexity is < 0 or > 10 || RecordingComplexity is < 0 or > 10 || Bitrate is < 6000 or > 510000
             || RecordingBitrate is < 6000 or > 510000 || ExpectedPacketLossPercent is < 0 or > 100)
         {
             throw new ArgumentException(
-                "Talko:Media:Opus needs Complexity 0-10, Bitrate and RecordingBitrate 6000-510000 and ExpectedPacketLossPercent 0-100.");
+                "Talko:Media:Opus needs Complexity and RecordingComplexity 0-10, Bitrate and RecordingBitrate 6000-510000 and ExpectedPacketLossPercent 0-100.");
         }
     }
 }

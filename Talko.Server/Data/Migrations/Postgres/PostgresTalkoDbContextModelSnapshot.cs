@@ -322,6 +322,11 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.Property<long?>("DurationMs")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<int>("Index")
                         .HasColumnType("integer");
 

@@ -317,6 +317,11 @@ namespace Talko.Server.Data.Migrations.Sqlite
                     b.Property<long?>("DurationMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
