@@ -56,7 +56,7 @@ internal static class RecordingSizeBenchmark
     {
         var path = Path.Combine(directory, "r.wav");
         var recorder = new WavRecorder(path, 8000, 160, new RecordingOptions { QueueFrames = frames + 1 }, TimeProvider.System, NullLogger.Instance);
-        var sink = new DownsampledMixSink(recorder, 8000);
+        var sink = new RateMatchedMixSink(recorder, 8000);
         for (var n = 0; n < frames; n++)
         {
             sink.WriteMix(wide.AsSpan(n * OpusFormat.FrameSamples, OpusFormat.FrameSamples));

@@ -436,21 +436,13 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
             {
                 try
                 {
-                    if (recordingOptions.Format == RecordingFormat.OggOpus)
-                    {
-                        // Ogg Opus takes the 48 kHz mix as it is (ADR 0812).
-                        recording = CallRecording.Start(
-                            Id, OpusFormat.SampleRate, Mixer.FrameSamples, recordingOptions, engine.timeProvider, engine.logger, engine.opusCodecs);
-                        Mixer.SetSink(recording);
-                    }
-                    else
-                    {
-                        // WAV stays 8 kHz: the 48 kHz mix is resampled down on its way in (ADR 0811).
-                        var rate = Codecs.G711.SampleRate;
-                        recording = CallRecording.Start(
-                            Id, rate, Mixer.FrameSamples * rate / OpusFormat.SampleRate, recordingOptions, engine.timeProvider, engine.logger);
-                        Mixer.SetSink(new DownsampledMixSink(recording, rate));
-                    }
+                    // Ogg Opus records at 48 kHz (ADR 0812), WAV stays 8 kHz (ADR 0811); the mix reaches either at
+                    // the recording's rate whichever rate the mixer runs at now or later (ADR 0921).
+                    var rate = recordingOptions.Format == RecordingFormat.OggOpus ? OpusFormat.SampleRate : Codecs.G711.SampleRate;
+                    recording = recordingOptions.Format == RecordingFormat.OggOpus
+                        ? CallRecording.Start(Id, rate, OpusFormat.FrameSamples, recordingOptions, engine.timeProvider, engine.logger, engine.opusCodecs)
+                        : CallRecording.Start(Id, rate, rate / 1000 * OpusFormat.FrameMilliseconds, recordingOptions, engine.timeProvider, engine.logger);
+                    Mixer.SetSink(new RateMatchedMixSink(recording, rate));
 
                     var audioPath = recording.AudioPath;
                     engine.Notify(o => o.OnRecordingStarted(Id, audioPath));

@@ -364,11 +364,14 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         await a.SendAsync(legA.LocalRtp, 50, _ => 600, ssrcOverride: 2222).WaitAsync(Timeout);
         var sendMs = sendClock.ElapsedMilliseconds;
         var clockAfter = engine.GetClock("conf-s");
-        await Task.Delay(100);
 
-        var statistics = engine.FindLeg("conf-s", LegId.Inbound("a"))!.Statistics;
+        // The last packets are still in the receive path and the jitter buffer when the send returns; on a loaded
+        // machine a fixed pause was not always long enough for them to reach b (wait for them instead).
+        var legOfA = engine.FindLeg("conf-s", LegId.Inbound("a"))!;
+        await WaitForAsync(() => legOfA.Statistics.PacketsReceived >= 75 && b.Heard.Length - heardBefore >= 40 * 160 && ChunkAmplitudes(b.Heard[heardBefore..], 600).Count(x => x > 6500) >= 5);
+        var statistics = legOfA.Statistics;
         Assert.Equal(1, statistics.SsrcChanges);
-        Assert.Equal(75, statistics.PacketsReceived);
+        Assert.True(statistics.PacketsReceived == 75, $"a's leg counted {statistics}");
         var heard = b.Heard;
         Assert.True(heard.Length - heardBefore >= 40 * 160, $"b heard only {(heard.Length - heardBefore) / 160} frames after the change; clock {clockBefore} -> {clockAfter}, send took {sendMs} ms");
         var fullChunks = ChunkAmplitudes(heard[heardBefore..], 600).Count(a => a > 6500);
@@ -391,7 +394,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         Assert.Equal(IPAddress.IPv6Loopback, legA.LocalRtp.Address);
 
         await a.SendAsync(legA.LocalRtp, 50, _ => 1000).WaitAsync(Timeout);
-        await Task.Delay(100);
+        await WaitForAsync(() => engine.FindLeg("conf-6", LegId.Inbound("a"))!.Statistics.PacketsReceived >= 50 && ChunkAmplitudes(b.Heard, 1000).Count(x => x > 6500) >= 5);
 
         var heard = b.Heard;
         var fullChunks = ChunkAmplitudes(heard, 1000).Count(a => a > 6500);
@@ -552,6 +555,16 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         Assert.True(quality.JitterMs >= 10, $"jitter {quality.JitterMs} ms");
         Assert.Equal(Talko.Core.Media.Quality.CallQualityGrade.Poor, quality.Grade);
         Assert.InRange(quality.MeanOpinionScore, 1, 2.6);
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> up to the timeout without failing, so the assertions that follow say what is missing.</summary>
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
