@@ -13,8 +13,8 @@ public static class IdentifierBenchmark
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var entries = MixerBenchmark.IntOption(args, "--entries", 5000);
-        var runs = MixerBenchmark.IntOption(args, "--runs", 50);
+        var entries = BenchArguments.Int(args, "--entries", 5000);
+        var runs = BenchArguments.Int(args, "--runs", 50);
         var emails = Enumerable.Range(0, entries).Select(i => $"Contact.{i}@Example{i % 97}.com").ToArray();
         var digests = emails.Select(e => IdentifierHasher.ClientDigest(new NormalizedIdentifier(IdentifierKind.Email, e.ToLowerInvariant()))).ToArray();
         var normalizer = new IdentifierNormalizer();

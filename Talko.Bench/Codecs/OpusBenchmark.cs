@@ -14,9 +14,9 @@ internal static class OpusBenchmark
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var runs = MixerBenchmark.IntOption(args, "--runs", 5);
-        var frames = MixerBenchmark.IntOption(args, "--frames", 500);
-        var bitrate = MixerBenchmark.IntOption(args, "--bitrate", 32000);
+        var runs = BenchArguments.Int(args, "--runs", 5);
+        var frames = BenchArguments.Int(args, "--frames", 500);
+        var bitrate = BenchArguments.Int(args, "--bitrate", 32000);
         var complexities = new[] { 0, 2, 5, 8, 10 };
         var signal = VoiceLike(frames);
 

@@ -15,8 +15,8 @@ internal static class RecordingSizeBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = MixerBenchmark.IntOption(args, "--seconds", 60);
-        var complexity = MixerBenchmark.IntOption(args, "--complexity", 5);
+        var seconds = BenchArguments.Int(args, "--seconds", 60);
+        var complexity = BenchArguments.Int(args, "--complexity", 5);
         var frames = seconds * 50;
         var wide = OpusBenchmark.VoiceLike(frames);
         var directory = Directory.CreateTempSubdirectory("talko-recording-size").FullName;

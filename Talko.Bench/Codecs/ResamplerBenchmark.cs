@@ -9,8 +9,8 @@ internal static class ResamplerBenchmark
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var runs = MixerBenchmark.IntOption(args, "--runs", 5);
-        var frames = MixerBenchmark.IntOption(args, "--frames", 5000);
+        var runs = BenchArguments.Int(args, "--runs", 5);
+        var frames = BenchArguments.Int(args, "--frames", 5000);
         Console.WriteLine($"Resampler per 20 ms frame: {Environment.ProcessorCount} logical cores, load average {MixerBenchmark.LoadAverage()}, {runs} runs x {frames} frames, medians across runs");
         Console.WriteLine($"{"direction",-16} {"us/frame",9} {"delay ms",9} {"B alloc/frame",14}");
         foreach (var (from, to) in new[] { (8000, 48000), (48000, 8000), (16000, 48000), (48000, 16000) })

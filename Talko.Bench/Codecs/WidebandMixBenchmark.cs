@@ -17,8 +17,8 @@ internal static class WidebandMixBenchmark
 {
     public static Task<int> RunAsync(string[] args)
     {
-        var runs = MixerBenchmark.IntOption(args, "--runs", 5);
-        var frames = MixerBenchmark.IntOption(args, "--frames", 1000);
+        var runs = BenchArguments.Int(args, "--runs", 5);
+        var frames = BenchArguments.Int(args, "--frames", 1000);
         var codecs = new OpusCodecs(new OpusOptions(), NullLogger.Instance);
         Console.WriteLine($"Wideband mix operations per 20 ms tick ({codecs.Description}, complexity {codecs.Options.Complexity}, {codecs.Options.Bitrate} b/s): " +
             $"{Environment.ProcessorCount} logical cores, load average {MixerBenchmark.LoadAverage()}, {runs} runs x {frames} frames, medians");

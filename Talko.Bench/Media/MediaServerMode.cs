@@ -18,18 +18,18 @@ internal static class MediaServerMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var peersFile = StringOption(args, "--peers") ?? throw new ArgumentException("--peers FILE is required");
-        var outFile = StringOption(args, "--out") ?? throw new ArgumentException("--out FILE is required");
-        var codec = (StringOption(args, "--codec") ?? "pcmu") switch
+        var peersFile = BenchArguments.String(args, "--peers") ?? throw new ArgumentException("--peers FILE is required");
+        var outFile = BenchArguments.String(args, "--out") ?? throw new ArgumentException("--out FILE is required");
+        var codec = (BenchArguments.String(args, "--codec") ?? "pcmu") switch
         {
             "pcmu" => AudioCodec.Pcmu,
             "opus" => AudioCodec.Opus,
             var other => throw new ArgumentException($"--codec {other}: pcmu or opus"),
         };
-        var seconds = IntOption(args, "--seconds", 600);
+        var seconds = BenchArguments.Int(args, "--seconds", 600);
         var options = new MediaEngineOptions();
-        options.RtpPorts.MinPort = IntOption(args, "--min-port", options.RtpPorts.MinPort);
-        options.RtpPorts.MaxPort = IntOption(args, "--max-port", options.RtpPorts.MaxPort);
+        options.RtpPorts.MinPort = BenchArguments.Int(args, "--min-port", options.RtpPorts.MinPort);
+        options.RtpPorts.MaxPort = BenchArguments.Int(args, "--max-port", options.RtpPorts.MaxPort);
 
         var peers = File.ReadAllLines(peersFile).Where(line => line.Length > 0).Select(line => int.Parse(line, CultureInfo.InvariantCulture)).ToArray();
         await using var engine = new ConferenceMediaEngine(Options.Create(options), TimeProvider.System);
@@ -48,39 +48,10 @@ internal static class MediaServerMode
         File.Move(outFile + ".tmp", outFile, overwrite: true);
         Console.WriteLine($"media-server ready: {legs.Count.ToString(CultureInfo.InvariantCulture)} {codec} legs in one conference");
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        void RequestStop()
-        {
-            try
-            {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; RequestStop(); });
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await ServerModeLifetime.UntilStoppedAsync(seconds);
 
         var totals = engine.Totals;
         Console.WriteLine($"media-server totals: {totals}");
         return 0;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -12,10 +12,10 @@ internal static class ClockBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var runs = MixerBenchmark.IntOption(args, "--runs", 3);
-        var seconds = MixerBenchmark.IntOption(args, "--seconds", 10);
-        var conferences = MixerBenchmark.IntOption(args, "--conferences", 20);
-        var participants = MixerBenchmark.IntOption(args, "--participants", 10);
+        var runs = BenchArguments.Int(args, "--runs", 3);
+        var seconds = BenchArguments.Int(args, "--seconds", 10);
+        var conferences = BenchArguments.Int(args, "--conferences", 20);
+        var participants = BenchArguments.Int(args, "--participants", 10);
         var source = MixerBenchmark.Noise(8000 * 2);
         var ticksPerRun = conferences * seconds * 50;
         Console.WriteLine($"Mixer clocks: {conferences} conferences x {participants} participants, {seconds} s per run, {runs} runs, {Environment.ProcessorCount} cores, load average {MixerBenchmark.LoadAverage()}");

@@ -19,13 +19,13 @@ internal static class MixerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var runs = IntOption(args, "--runs", 5);
-        var clockSize = IntOption(args, "--clock-size", 1000);
-        var ticks = IntOption(args, "--ticks", 250);
-        var sizes = (StringOption(args, "--sizes") ?? "250,500,1000,2000,4000,8000")
+        var runs = BenchArguments.Int(args, "--runs", 5);
+        var clockSize = BenchArguments.Int(args, "--clock-size", 1000);
+        var ticks = BenchArguments.Int(args, "--ticks", 250);
+        var sizes = (BenchArguments.String(args, "--sizes") ?? "250,500,1000,2000,4000,8000")
             .Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var source = Noise(8000 * 2);
-        if (StringOption(args, "--codec") == "opus")
+        if (BenchArguments.String(args, "--codec") == "opus")
         {
             // Opus legs (issue 16): packets encoded once from speech-level noise (talkers) and from silence (the rest).
             OpusLegs = new Talko.Core.Media.Codecs.Opus.OpusCodecs(new Talko.Core.Media.Codecs.Opus.OpusOptions(), NullLogger.Instance);
@@ -208,15 +208,6 @@ internal static class MixerBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
-    }
-
-    internal static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private sealed record RunResult(double MeanMs, double P99Ms, double MaxMs, double CpuMicrosecondsPerParticipant, double BytesAllocatedPerTick);

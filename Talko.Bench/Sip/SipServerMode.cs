@@ -14,13 +14,13 @@ internal static class SipServerMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var port = IntOption(args, "--port", 5070);
-        var seconds = IntOption(args, "--seconds", 600);
-        var username = StringOption(args, "--user") ?? "bench";
-        var password = StringOption(args, "--password") ?? "bench-pw";
-        var realm = StringOption(args, "--realm") ?? "talko.bench";
-        var maxTransactions = IntOption(args, "--max-transactions", SipEngineOptions.DefaultMaxTransactions);
-        var maxCompleted = IntOption(args, "--max-completed-transactions", SipEngineOptions.DefaultMaxCompletedTransactions);
+        var port = BenchArguments.Int(args, "--port", 5070);
+        var seconds = BenchArguments.Int(args, "--seconds", 600);
+        var username = BenchArguments.String(args, "--user") ?? "bench";
+        var password = BenchArguments.String(args, "--password") ?? "bench-pw";
+        var realm = BenchArguments.String(args, "--realm") ?? "talko.bench";
+        var maxTransactions = BenchArguments.Int(args, "--max-transactions", SipEngineOptions.DefaultMaxTransactions);
+        var maxCompleted = BenchArguments.Int(args, "--max-completed-transactions", SipEngineOptions.DefaultMaxCompletedTransactions);
 
         var options = new SipEngineOptions
         {
@@ -48,38 +48,7 @@ internal static class SipServerMode
             $"stats: live {transactions.ServerCount + transactions.ClientCount}, completed {transactions.CompletedCount}, evicted {transactions.CompletedEvicted}, "
             + $"rejected-503 {transactions.RejectedForCapacity}, rss {Environment.WorkingSet / (1024 * 1024)} MB"), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        // A second signal (timeout forwards SIGTERM, the script sends its own) may arrive while shutting down.
-        void RequestStop()
-        {
-            try
-            {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; RequestStop(); });
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; RequestStop(); };
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await ServerModeLifetime.UntilStoppedAsync(seconds);
         return 0;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback) =>
-        StringOption(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -21,10 +21,10 @@ internal static class MetricsBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var records = MixerBenchmark.IntOption(args, "--records", 5_000_000);
-        var conferences = MixerBenchmark.IntOption(args, "--conferences", 10);
-        var legsPerConference = MixerBenchmark.IntOption(args, "--legs", 50);
-        var scrapes = MixerBenchmark.IntOption(args, "--scrapes", 2_000);
+        var records = BenchArguments.Int(args, "--records", 5_000_000);
+        var conferences = BenchArguments.Int(args, "--conferences", 10);
+        var legsPerConference = BenchArguments.Int(args, "--legs", 50);
+        var scrapes = BenchArguments.Int(args, "--scrapes", 2_000);
         Console.WriteLine($"Metrics cost: {Environment.ProcessorCount} logical cores, load average {MixerBenchmark.LoadAverage()}");
 
         var idle = TimeRecords(records);

@@ -18,10 +18,10 @@ internal static class WebRtcBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var packets = MixerBenchmark.IntOption(args, "--packets", 2_000_000);
-        var checks = MixerBenchmark.IntOption(args, "--checks", 200_000);
-        var handshakes = MixerBenchmark.IntOption(args, "--handshakes", 20);
-        var payload = MixerBenchmark.IntOption(args, "--payload", 160);
+        var packets = BenchArguments.Int(args, "--packets", 2_000_000);
+        var checks = BenchArguments.Int(args, "--checks", 200_000);
+        var handshakes = BenchArguments.Int(args, "--handshakes", 20);
+        var payload = BenchArguments.Int(args, "--payload", 160);
         Console.WriteLine($"WebRTC transport: {Environment.ProcessorCount} logical cores, load average {MixerBenchmark.LoadAverage()}, {payload}-byte payloads");
 
         foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm })

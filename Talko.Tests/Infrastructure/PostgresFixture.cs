@@ -101,8 +101,7 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     private async Task<string> DescribeSessionsAsync()
     {
-        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT coalesce(application_name, '') || ' ' || coalesce(state, '') || ': ' || coalesce(query, '') FROM pg_stat_activity WHERE datname = @name", connection);
         command.Parameters.AddWithValue("name", DatabaseName);
@@ -116,10 +115,13 @@ public sealed class PostgresFixture : IAsyncLifetime
         return string.Join(" | ", sessions);
     }
 
+    /// <summary>The server's maintenance database, unpooled: creating and dropping databases happens outside any pool.</summary>
+    private string AdminConnectionString =>
+        new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+
     private async Task ExecuteOnServerAsync(string sql)
     {
-        var builder = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync().WaitAsync(TestTimeouts.Default);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync().WaitAsync(TestTimeouts.Default);

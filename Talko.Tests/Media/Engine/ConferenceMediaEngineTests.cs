@@ -569,12 +569,8 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(10);
-        }
+        await WaitForAsync(condition);
+        Assert.True(condition(), "condition not met in time");
     }
 
     /// <summary>Tone amplitude in each 100 ms chunk (long enough to separate the test tones cleanly).</summary>
