@@ -197,7 +197,7 @@ measure() {
 
 median() { python3 -c 'import statistics,sys; print(int(statistics.median(map(int,sys.argv[1:]))))' "$@"; }
 
-register_xml="$root/Talko.Tests/Sip/Scenarios/register.xml"
+register_xml="$root/Talko.Tests/Infrastructure/Sip/Scenarios/register.xml"
 call_xml="$root/scripts/sipp/bench-call.xml"
 echo "SIP signalling benchmark: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, ${seconds}s per rate, sipp $(sipp -v 2>/dev/null | grep -o 'v[0-9.]*' | head -1)"
 echo "sustained = under 0.1% failed and >= 95% of the target rate completed"

@@ -2,7 +2,7 @@
 # A blue/green switch on loopback, without Docker: Redis, PostgreSQL and HAProxy (Debian packages,
 # installed when missing and running as root), a blue instance under load from realtime clients
 # (Talko.LoadClient: post items, receive them live, resync after reconnects) and calls (started through the
-# API by the load client; two sipp legs each, streaming audio, Talko.Tests/Sip/Scenarios/call-leg-transferable.xml),
+# API by the load client; two sipp legs each, streaming audio, Talko.Tests/Infrastructure/Sip/Scenarios/call-leg-transferable.xml),
 # then the switch: start green, wait until HAProxy sends it traffic, SIGTERM blue (it drains), wait for blue to
 # exit. The first SHORT_CALLS calls end by themselves during the drain; the rest are still live at blue's call
 # deadline and move to green (REFER; the legs re-INVITE green and talk on there). Prints the load client's
@@ -43,7 +43,7 @@ green_port=${BG_GREEN_PORT:-18082}
 smtp_port=${BG_SMTP_PORT:-12525}
 blue_sip=${BG_BLUE_SIP:-15071}
 green_sip=${BG_GREEN_SIP:-15072}
-scenarios="$root/Talko.Tests/Sip/Scenarios"
+scenarios="$root/Talko.Tests/Infrastructure/Sip/Scenarios"
 admin_key=bluegreen-admin-key
 mkdir -p "$state"
 rm -rf "$state"/*.log "$state/load-ready" "$state/load-report.json" "$state/calls.csv" "$state/sipp"

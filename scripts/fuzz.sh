@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long mutation-fuzzing run: the same harness as the suite's short run (Talko.Tests/Fuzzing), for longer.
+# The long mutation-fuzzing run: the same harness as the suite's short run (Talko.Tests/Core/Fuzzing), for longer.
 # Five targets, one after the other: the SIP parser + transaction layer (seeded from the RFC 4475 torture fixtures and
 # the sipp scenarios), RTP/RTCP parsing + a live leg's receive path, and the WebRTC transport: STUN parsing + the
 # ICE-lite responder, SRTP/SRTCP unprotect (both profiles), DTLS record intake + live handshakes with damaged flights. Prints one report line per target (inputs,

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates Talko.Tests/Imaging/Fixtures: small PNG and JPEG files of every kind the decoders handle,
+# Regenerates Talko.Tests/Core/Imaging/Fixtures: small PNG and JPEG files of every kind the decoders handle,
 # each with a reference decode (binary PPM) made by ImageMagick or libjpeg-turbo's djpeg.
 # Needs: apt-get install -y imagemagick libjpeg-turbo-progs
 set -euo pipefail
-out="$(cd "$(dirname "$0")/.." && pwd)/Talko.Tests/Imaging/Fixtures"
+out="$(cd "$(dirname "$0")/.." && pwd)/Talko.Tests/Core/Imaging/Fixtures"
 mkdir -p "$out"
 cd "$out"
 rm -f ./*.png ./*.jpg ./*.ppm

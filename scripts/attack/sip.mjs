@@ -124,7 +124,7 @@ async function joinLeg(user) {
   const dave = await signIn(email('dave'), { address: '10.2.1.4' });
   let output = '', status = 0;
   try {
-    output = execFileSync('sipp', [`${sipHost}:${sipPort}`, '-sf', `${repo}Talko.Tests/Sip/Scenarios/register.xml`, '-s', dave.sip.username,
+    output = execFileSync('sipp', [`${sipHost}:${sipPort}`, '-sf', `${repo}Talko.Tests/Infrastructure/Sip/Scenarios/register.xml`, '-s', dave.sip.username,
       '-au', dave.sip.username, '-ap', dave.sip.secret, '-m', '1', '-i', '127.0.0.1', '-p', '0', '-timeout', '15s', '-nostdin'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) { status = e.status ?? -1; output = `${e.stdout}${e.stderr}`; }
   check('4 stock sipp 3.6 registers with digest on default settings', status === 0, status === 0 ? 'exit 0' : output.split('\n').filter(Boolean).slice(-3).join(' | '));

@@ -1,4 +1,4 @@
-using Talko.Tests.Media.Engine;
+using Talko.Tests.Core.Media.Engine;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Authorization;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Authorization;

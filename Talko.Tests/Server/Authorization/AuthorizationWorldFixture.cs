@@ -1,7 +1,7 @@
 using System.Globalization;
-using Talko.Tests.Calls;
+using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Infrastructure;
-using Talko.Tests.Sip.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Server.Authorization;
 

@@ -1,6 +1,6 @@
 using Talko.Core.Awareness;
 using Talko.Server.Features.Awareness;
-using Talko.Tests.Media.WebRtc.Sdp;
+using Talko.Tests.Core.Media.WebRtc.Sdp;
 
 namespace Talko.Tests.Server.Authorization;
 

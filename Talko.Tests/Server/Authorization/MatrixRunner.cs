@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Talko.Server.Features.Awareness;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Authorization;

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Talko.LoadClient;
 using Talko.Server.Features.Calls;
 using Talko.Tests.Infrastructure;
-using Talko.Tests.Media.Engine;
-using Talko.Tests.Sip.Infrastructure;
+using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure.Sip;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Drain;

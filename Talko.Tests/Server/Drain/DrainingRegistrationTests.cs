@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using Talko.Core.Instances;
 using Talko.Core.Sip.Messages;
 using Talko.Server.Drain;
-using Talko.Tests.Sip.Infrastructure;
-using static Talko.Tests.Sip.Infrastructure.SipText;
+using Talko.Tests.Infrastructure.Sip;
+using static Talko.Tests.Infrastructure.Sip.SipText;
 
 namespace Talko.Tests.Server.Drain;
 

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Talko.LoadClient;
-using Talko.Tests.Sip.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Server.Drain;
 
 /// <summary>
-/// Transferable call legs (Sip/Scenarios/call-leg-transferable.xml), one sipp process each (sipp 3.6 takes digest
+/// Transferable call legs (Infrastructure/Sip/Scenarios/call-leg-transferable.xml), one sipp process each (sipp 3.6 takes digest
 /// credentials per process only), each streaming audio; reports how many ended well and how many failed (a failed
 /// leg is a dropped call: a BYE from the server, an unexpected message, a timeout).
 /// </summary>
@@ -37,7 +37,7 @@ internal static partial class SippCallLegs
     private static async Task<Leg> RunLegAsync(string remote, CallLeg leg, TimeSpan ownLength, TimeSpan afterMove, TimeSpan limit, CancellationToken stop)
     {
         if (!File.Exists(SippRunner.Executable)) throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
-        var scenarios = Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios");
+        var scenarios = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Sip", "Scenarios");
         var work = Directory.CreateTempSubdirectory("talko-sipp-leg-");
         var errorFile = Path.Combine(work.FullName, "errors.log");
         var start = new ProcessStartInfo(SippRunner.Executable)

@@ -1,6 +1,6 @@
 using Talko.Server.Features.Calls;
-using Talko.Tests.Calls;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Xunit.Abstractions;
 

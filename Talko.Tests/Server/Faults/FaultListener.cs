@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Realtime;
 using Talko.Server.Features.Sync;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Faults;

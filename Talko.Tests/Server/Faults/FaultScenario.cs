@@ -1,5 +1,5 @@
 using Talko.Core.Conversations;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Faults;

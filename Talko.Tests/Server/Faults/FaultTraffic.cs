@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Conversations;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Faults;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Hosting;

@@ -11,10 +11,10 @@ using Talko.Server.Features.Calls;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Notifications.InApp;
-using Talko.Tests.Calls;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
-using Talko.Tests.Sip.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Server.Trust;
 
@@ -153,13 +153,13 @@ public abstract class MembershipBoundWritesSpecification : IAsyncLifetime
     ];
 }
 
-[Collection(Talko.Tests.Media.Engine.RealtimeMediaCollection.Name)]
+[Collection(Talko.Tests.Core.Media.Engine.RealtimeMediaCollection.Name)]
 public sealed class EmbeddedMembershipBoundWritesTests : MembershipBoundWritesSpecification
 {
     protected override TalkoHostOptions Options() => TalkoHostOptions.Embedded();
 }
 
-[Collection(Talko.Tests.Media.Engine.RealtimeMediaCollection.Name)]
+[Collection(Talko.Tests.Core.Media.Engine.RealtimeMediaCollection.Name)]
 public sealed class ScaledOutMembershipBoundWritesTests(PostgresFixture postgres, RedisFixture redis)
     : MembershipBoundWritesSpecification, IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>
 {

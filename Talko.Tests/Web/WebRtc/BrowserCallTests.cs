@@ -5,10 +5,10 @@ using Microsoft.Playwright;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
-using Talko.Tests.Calls;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
-using Talko.Tests.Media.Engine;
+using Talko.Tests.Core.Media.Engine;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Web.WebRtc;
@@ -171,13 +171,13 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var path = Path.Combine(shared, $"recording-{Guid.NewGuid():N}.wav");
         await File.WriteAllBytesAsync(path, await client.GetByteArrayAsync($"/v1/calls/{callId}/recording?format=wav"));
-        var wav = Talko.Tests.Media.WavAudio.Read(path);
+        var wav = Talko.Tests.Core.Media.WavAudio.Read(path);
         File.Delete(path);
         var window = wav.SampleRate / 10;
         var peak = 0.0;
         for (var start = 0; start + window <= wav.Samples.Length; start += window / 2)
         {
-            peak = Math.Max(peak, Talko.Tests.Media.AudioSignals.Amplitude(wav.Samples.AsSpan(start, window), frequency, wav.SampleRate));
+            peak = Math.Max(peak, Talko.Tests.Core.Media.AudioSignals.Amplitude(wav.Samples.AsSpan(start, window), frequency, wav.SampleRate));
         }
 
         return peak;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Talko.Server.Features.Groups;
-using Talko.Tests.Features.Conversations;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Server.Features.Groups;
