@@ -56,7 +56,7 @@ public sealed class TalkoHost : WebApplicationFactory<Program>
         if (Directory.Exists(dataDirectory))
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(dataDirectory, recursive: true);
+            TestDirectory.Delete(dataDirectory);
         }
     }
 }

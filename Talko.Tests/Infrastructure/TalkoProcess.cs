@@ -108,7 +108,7 @@ public sealed class TalkoProcess : IAsyncDisposable
         process.Dispose();
         try
         {
-            Directory.Delete(workingDirectory, recursive: true);
+            TestDirectory.Delete(workingDirectory);
         }
         catch (IOException)
         {

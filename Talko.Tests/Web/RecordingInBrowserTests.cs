@@ -40,7 +40,7 @@ public sealed class RecordingInBrowserTests(ITestOutputHelper output) : IAsyncLi
         await server.DisposeAsync();
         try
         {
-            Directory.Delete(shared, recursive: true);
+            TestDirectory.Delete(shared);
         }
         catch (IOException)
         {

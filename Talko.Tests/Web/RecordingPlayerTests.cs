@@ -39,7 +39,7 @@ public sealed class RecordingPlayerTests : IAsyncLifetime
         await server.DisposeAsync();
         try
         {
-            Directory.Delete(shared, recursive: true);
+            TestDirectory.Delete(shared);
         }
         catch (IOException)
         {

@@ -81,7 +81,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
         await server.DisposeAsync();
         try
         {
-            Directory.Delete(shared, recursive: true);
+            TestDirectory.Delete(shared);
         }
         catch (IOException)
         {

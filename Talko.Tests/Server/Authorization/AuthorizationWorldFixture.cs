@@ -35,10 +35,7 @@ public abstract class AuthorizationWorldFixture : IAsyncLifetime
             await host.DisposeAsync();
         }
 
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     protected abstract TalkoHostOptions BaseOptions();

@@ -144,10 +144,7 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
     {
         stopSipp.Cancel();
         stopSipp.Dispose();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     private static HttpClient Client(TalkoProcess instance, LoadUser user)

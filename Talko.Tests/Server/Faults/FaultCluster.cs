@@ -87,10 +87,7 @@ internal sealed class FaultCluster : IAsyncDisposable
             await PrivatePostgres.DisposeAsync();
         }
 
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     private async Task SetUpAsync()

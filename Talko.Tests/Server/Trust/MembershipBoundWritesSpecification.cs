@@ -39,10 +39,7 @@ public abstract class MembershipBoundWritesSpecification : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     protected abstract TalkoHostOptions Options();

@@ -47,7 +47,7 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         await server.DisposeAsync();
         try
         {
-            Directory.Delete(shared, recursive: true);
+            TestDirectory.Delete(shared);
         }
         catch (IOException)
         {

@@ -22,10 +22,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
 
     public void Dispose()
     {
-        if (Directory.Exists(recordings))
-        {
-            Directory.Delete(recordings, recursive: true);
-        }
+        TestDirectory.Delete(recordings);
     }
 
     private ConferenceMediaEngine CreateEngine(ObserverProbe probe, int pairs = 50, Action<MediaEngineOptions>? configure = null)
@@ -127,7 +124,9 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
 
         Assert.Contains("joined a", probe.Events);
         Assert.Contains("left c", probe.Events);
-        Assert.Equal(["a", "b", "c"], recording.Segments.Select(s => s.LegId).Order().ToArray());
+        // Everyone talked. A sender of this test stalled by a loaded machine is a pause in that leg's talk, so one leg
+        // may have two segments (TalkerTimelineFollowsWhoSentAudioWhen checks the segments themselves).
+        Assert.Equal(["a", "b", "c"], recording.Segments.Select(s => s.LegId).Distinct().Order().ToArray());
     }
 
     /// <summary>

@@ -29,10 +29,7 @@ public sealed class CallAccessTests(PostgresFixture postgres, RedisFixture redis
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     [Fact]

@@ -46,10 +46,7 @@ internal sealed class CallInstances(PostgresFixture postgres, RedisFixture redis
             await instance.DisposeAsync();
         }
 
-        if (Directory.Exists(Shared))
-        {
-            Directory.Delete(Shared, recursive: true);
-        }
+        TestDirectory.Delete(Shared);
     }
 
     private Dictionary<string, string?> Settings(int sipPort, Action<Dictionary<string, string?>>? adjust)

@@ -63,10 +63,7 @@ public sealed class SipInviteTraceTests(PostgresFixture postgres, RedisFixture r
 
     public ValueTask DisposeAsync()
     {
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
 
         return ValueTask.CompletedTask;
     }

@@ -33,10 +33,7 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
     {
         await one.DisposeAsync();
         await two.DisposeAsync();
-        if (Directory.Exists(blobDirectory))
-        {
-            Directory.Delete(blobDirectory, recursive: true);
-        }
+        TestDirectory.Delete(blobDirectory);
     }
 
     [Fact]

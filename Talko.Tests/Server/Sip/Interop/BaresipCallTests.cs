@@ -48,10 +48,7 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await host.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     [Fact]

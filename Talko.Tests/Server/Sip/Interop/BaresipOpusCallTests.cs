@@ -48,10 +48,7 @@ public sealed class BaresipOpusCallTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         await host.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     [Fact]
