@@ -66,7 +66,7 @@ public sealed class RecordingInBrowserTests(ITestOutputHelper output) : IAsyncLi
         }
 
         (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
-        var timeline = await CallsTestKit.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
             t => t.Segments.Count > 0 && t.Segments.All(s => s.State == "Complete") && t.Markers.Any(m => m.Kind == "talker" && m.EndMs > m.OffsetMs),
             TestTimeouts.Default, "a complete recording with a talker");
         var talked = timeline.Markers.First(m => m.Kind == "talker" && m.EndMs > m.OffsetMs);
@@ -121,7 +121,7 @@ public sealed class RecordingInBrowserTests(ITestOutputHelper output) : IAsyncLi
         });
 
         // Enough recorded that the element cannot take it all in its first read.
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id), t => t.DurationMs >= 30_000, TimeSpan.FromSeconds(60), "30 s recorded");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id), t => t.DurationMs >= 30_000, TimeSpan.FromSeconds(60), "30 s recorded");
 
         var page = await browser.NewPersonAsync(server.BaseAddress, "alice");
         await page.Context.SetExtraHTTPHeadersAsync(new Dictionary<string, string> { ["Authorization"] = $"Bearer {alice.Tokens.AccessToken}" });

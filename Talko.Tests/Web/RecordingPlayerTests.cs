@@ -66,7 +66,7 @@ public sealed class RecordingPlayerTests : IAsyncLifetime
         }
 
         (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
-        var timeline = await CallsTestKit.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
             t => t.Markers.Any(m => m.Kind == "talker" && m.EndMs > m.OffsetMs), TimeSpan.FromSeconds(30), "a talker marker");
         var talked = timeline.Markers.First(m => m.Kind == "talker" && m.EndMs > m.OffsetMs);
 

@@ -59,8 +59,8 @@ public sealed class CallMoveFallbackTests(PostgresFixture postgres, RedisFixture
         await using var peer = new CallAudioPeer();
         var legAtA = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPortA}", call.Id, alice, peer.Port, TimeSpan.FromSeconds(30));
         await CallsTestKit.MediaFlowingAsync(peer, legAtA);
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Alice in the call on A");
-        await CallsTestKit.EventuallyAsync(() => a.Services.GetRequiredService<InstanceRegistry>().FindAsync("fallback-b"),
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Alice in the call on A");
+        await TestTimeouts.EventuallyAsync(() => a.Services.GetRequiredService<InstanceRegistry>().FindAsync("fallback-b"),
             d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 }, TimeSpan.FromSeconds(10), "B serving with SIP in the registry");
 
         // Now the phone listens at its registered contact for B's INVITE, and A moves the call.
@@ -78,10 +78,10 @@ public sealed class CallMoveFallbackTests(PostgresFixture postgres, RedisFixture
         var atA = await legAtA.WaitAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"leg at A: exit {atA.ExitCode}");
         using var aliceOnB = b.CreateClient(alice.Tokens.AccessToken);
-        var onB = await CallsTestKit.EventuallyAsync(() => aliceOnB.GetCallAsync(call.Id), c => c.OwnerInstanceId == "fallback-b" && c.Participants.Count == 1,
+        var onB = await TestTimeouts.EventuallyAsync(() => aliceOnB.GetCallAsync(call.Id), c => c.OwnerInstanceId == "fallback-b" && c.Participants.Count == 1,
             TimeSpan.FromSeconds(20), "Alice rung back into the call on B");
         Assert.Equal(alice.UserId, Assert.Single(onB.Participants).UserId);
-        var gapLine = await CallsTestKit.EventuallyAsync(
+        var gapLine = await TestTimeouts.EventuallyAsync(
             () => Task.FromResult(logsB.Lines.FirstOrDefault(l => l.Contains($"rejoined moved call {call.Id}", StringComparison.Ordinal))),
             l => l is not null, TimeSpan.FromSeconds(10), "B to log the rejoin's audio gap");
         output.WriteLine(gapLine);

@@ -64,7 +64,7 @@ internal sealed class FaultScenario(FaultCluster cluster, FaultReport report, Xu
         report.Items(acknowledged.Count, acknowledged.Keys.Count(texts.ContainsKey), missing.Count, duplicated.Count, (int)gaps);
 
         // The listener gets there by the protocol alone; how long that took after the fault is a figure, not a check.
-        var listenerDone = await EventuallyAsync(() => acknowledged.Keys.All(Listener.Texts.Values.Contains), TestTimeouts.Long);
+        var listenerDone = await TestTimeouts.CameTrueWithinAsync(() => acknowledged.Keys.All(Listener.Texts.Values.Contains), TestTimeouts.Long);
         report.Seconds("listener had every acknowledged item, counted from the fault's start", listenerDone ? Log.Clock.Elapsed - faultAt : null);
         report.Add($"listener resyncs: {Listener.Resyncs.Count}");
         report.Logs(cluster.One, cluster.Two);
@@ -77,21 +77,5 @@ internal sealed class FaultScenario(FaultCluster cluster, FaultReport report, Xu
         Assert.True(acknowledged.Values.All(seqs.Contains), "an acknowledged seq is not in the conversation");
         var notHeard = acknowledged.Keys.Where(t => !Listener.Texts.Values.Contains(t)).ToList();
         Assert.True(notHeard.Count == 0, $"the listener never got {notHeard.Count} acknowledged items: {string.Join(", ", notHeard.Take(10))}");
-    }
-
-    private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return true;
     }
 }

@@ -244,7 +244,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
 
         var statistics = engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics;
         Assert.Equal(13, statistics.TelephoneEventPackets);
-        await WaitUntilAsync(() => engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics.DroppedMalformed >= 2 + flooded);
+        await TestTimeouts.EventuallyAsync(() => engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics.DroppedMalformed >= 2 + flooded, Timeout);
         statistics = engine.FindLeg("conf-m", LegId.Inbound("a"))!.Statistics;
         Assert.Equal(2 + flooded, statistics.DroppedMalformed);
         Assert.Equal(1, statistics.DroppedUnknownPayloadType);
@@ -367,7 +367,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         // The last packets are still in the receive path and the jitter buffer when the send returns; on a loaded
         // machine a fixed pause was not always long enough for them to reach b (wait for them instead).
         var legOfA = engine.FindLeg("conf-s", LegId.Inbound("a"))!;
-        await WaitForAsync(() => legOfA.Statistics.PacketsReceived >= 75 && b.Heard.Length - heardBefore >= 40 * 160 && ChunkAmplitudes(b.Heard[heardBefore..], 600).Count(x => x > 6500) >= 5);
+        await TestTimeouts.CameTrueWithinAsync(() => legOfA.Statistics.PacketsReceived >= 75 && b.Heard.Length - heardBefore >= 40 * 160 && ChunkAmplitudes(b.Heard[heardBefore..], 600).Count(x => x > 6500) >= 5, Timeout);
         var statistics = legOfA.Statistics;
         Assert.Equal(1, statistics.SsrcChanges);
         Assert.True(statistics.PacketsReceived == 75, $"a's leg counted {statistics}");
@@ -393,7 +393,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         Assert.Equal(IPAddress.IPv6Loopback, legA.LocalRtp.Address);
 
         await a.SendAsync(legA.LocalRtp, 50, _ => 1000).WaitAsync(Timeout);
-        await WaitForAsync(() => engine.FindLeg("conf-6", LegId.Inbound("a"))!.Statistics.PacketsReceived >= 50 && ChunkAmplitudes(b.Heard, 1000).Count(x => x > 6500) >= 5);
+        await TestTimeouts.CameTrueWithinAsync(() => engine.FindLeg("conf-6", LegId.Inbound("a"))!.Statistics.PacketsReceived >= 50 && ChunkAmplitudes(b.Heard, 1000).Count(x => x > 6500) >= 5, Timeout);
 
         var heard = b.Heard;
         var fullChunks = ChunkAmplitudes(heard, 1000).Count(a => a > 6500);
@@ -409,7 +409,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         await using var a = new RtpTestPeer(AudioCodec.Pcmu);
         await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-h", LegId.Inbound("a"), a.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
-        await WaitUntilAsync(() => a.PacketsReceived >= 5);
+        await TestTimeouts.EventuallyAsync(() => a.PacketsReceived >= 5, Timeout);
         leg.SetOnHold(true);
         await Task.Delay(100);
         var onHold = a.PacketsReceived;
@@ -417,7 +417,7 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         Assert.Equal(onHold, a.PacketsReceived);
 
         leg.SetOnHold(false);
-        await WaitUntilAsync(() => a.PacketsReceived >= onHold + 5);
+        await TestTimeouts.EventuallyAsync(() => a.PacketsReceived >= onHold + 5, Timeout);
         var resumed = a.Headers[onHold];
         var before = a.Headers[onHold - 1];
         Assert.True(resumed.Marker);
@@ -436,9 +436,9 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         await using var second = new RtpTestPeer(AudioCodec.Pcmu);
         await using var leg = await engine.AddLegAsync(new MediaLegOptions("conf-u", LegId.Inbound("a"), first.EndPoint, AudioCodec.Pcmu, null)).AsTask().WaitAsync(Timeout);
 
-        await WaitUntilAsync(() => first.PacketsReceived >= 3);
+        await TestTimeouts.EventuallyAsync(() => first.PacketsReceived >= 3, Timeout);
         leg.UpdateRemote(second.EndPoint);
-        await WaitUntilAsync(() => second.PacketsReceived >= 3);
+        await TestTimeouts.EventuallyAsync(() => second.PacketsReceived >= 3, Timeout);
         var firstCount = first.PacketsReceived;
         await Task.Delay(200);
         Assert.InRange(first.PacketsReceived, firstCount, firstCount + 1);
@@ -547,29 +547,13 @@ public sealed class ConferenceMediaEngineTests(ITestOutputHelper output) : IDisp
         var report = new byte[128];
         await rtcp.SendToAsync(report.AsMemory(0, RtcpPacket.WriteReport(report, peer.Ssrc, null, block, "peer@test")), localRtcp);
 
-        await WaitUntilAsync(() => mediaLeg.Quality.RoundTripMs is not null);
+        await TestTimeouts.EventuallyAsync(() => mediaLeg.Quality.RoundTripMs is not null, Timeout);
         var quality = mediaLeg.Quality;
         Assert.InRange(quality.RoundTripMs!.Value, 95, 400);
         Assert.Equal(25, quality.LossPercent);
         Assert.True(quality.JitterMs >= 10, $"jitter {quality.JitterMs} ms");
         Assert.Equal(Talko.Core.Media.Quality.CallQualityGrade.Poor, quality.Grade);
         Assert.InRange(quality.MeanOpinionScore, 1, 2.6);
-    }
-
-    /// <summary>Waits for <paramref name="condition"/> up to the timeout without failing, so the assertions that follow say what is missing.</summary>
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        await WaitForAsync(condition);
-        Assert.True(condition(), "condition not met in time");
     }
 
     /// <summary>Tone amplitude in each 100 ms chunk (long enough to separate the test tones cleanly).</summary>

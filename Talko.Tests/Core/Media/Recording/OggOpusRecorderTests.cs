@@ -4,6 +4,8 @@ using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Recording;
 using Xunit.Abstractions;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Core.Media.Recording;
 
 /// <summary>
@@ -159,11 +161,8 @@ public sealed class OggOpusRecorderTests : IDisposable
         Feed(live, 2000, 100);
 
         // The writer flushes each page as it fills: wait for the ones two seconds of audio make.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (ReadPages(await ReadSharedAsync(live.Path)).Count < 5 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await TestTimeouts.EventuallyAsync(async () => ReadPages(await ReadSharedAsync(live.Path)).Count, pages => pages >= 5,
+            TimeSpan.FromSeconds(20), "five pages flushed");
 
         // A torn page at the end (half written) must be left out, not served.
         var torn = Path.Combine(directory, "torn.opus");

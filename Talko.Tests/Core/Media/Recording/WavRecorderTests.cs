@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Talko.Core.Media.Recording;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Core.Media.Recording;
 
 public sealed class WavRecorderTests : IDisposable
@@ -64,14 +66,8 @@ public sealed class WavRecorderTests : IDisposable
         time.Advance(TimeSpan.FromSeconds(1));
         recorder.WriteMix(frame);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        int dataLength;
-        do
-        {
-            await Task.Delay(20);
-            dataLength = ReadDataLength(path);
-        }
-        while (dataLength < 50 * 320 && DateTime.UtcNow < deadline);
+        var dataLength = await TestTimeouts.EventuallyAsync(() => Task.FromResult(ReadDataLength(path)), length => length >= 50 * 320,
+            TimeSpan.FromSeconds(10), "the header to cover the first 50 frames");
 
         // The header covers what was written when the interval passed: at least the first 50 frames.
         Assert.InRange(dataLength, 50 * 320, 51 * 320);

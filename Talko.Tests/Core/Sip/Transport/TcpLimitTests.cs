@@ -7,6 +7,8 @@ using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Transport;
 using Talko.Tests.Infrastructure.Sip;
 
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Core.Sip.Transport;
 
 /// <summary>TCP limits by source (issue 14): one host cannot take every slot, and a message has a deadline.</summary>
@@ -59,8 +61,7 @@ public sealed class TcpLimitTests
             }
 
             var perAddress = new SipTransportOptions().MaxTcpConnectionsPerAddress;
-            var deadline = Stopwatch.StartNew();
-            while (Tcp(host).RefusedPerAddress < 1100 - perAddress && deadline.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            await TestTimeouts.CameTrueWithinAsync(() => Tcp(host).RefusedPerAddress >= 1100 - perAddress, TimeSpan.FromSeconds(30));
             Assert.Equal(1100 - perAddress, Tcp(host).RefusedPerAddress);
             Assert.Equal(perAddress, Tcp(host).ConnectionCount);
 

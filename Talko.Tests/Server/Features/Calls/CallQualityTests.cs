@@ -64,7 +64,7 @@ public sealed class CallQualityTests(PostgresFixture postgres, RedisFixture redi
 
         var result = await leg.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
-        var ended = await CallsTestKit.EventuallyAsync(() => bob.Client.GetCallAsync(call.Id),
+        var ended = await TestTimeouts.EventuallyAsync(() => bob.Client.GetCallAsync(call.Id),
             c => c.Participants.Count == 0, TimeSpan.FromSeconds(15), "alice to leave");
         Assert.All(ended.Left!, p => Assert.Null(p.Quality));
     }
@@ -73,7 +73,7 @@ public sealed class CallQualityTests(PostgresFixture postgres, RedisFixture redi
 
     private static async Task<CallQualityView> QualityAsync(HttpClient client, Guid callId, Func<CallQualityView?, bool> done, string what)
     {
-        var view = await CallsTestKit.EventuallyAsync(() => client.GetCallAsync(callId),
+        var view = await TestTimeouts.EventuallyAsync(() => client.GetCallAsync(callId),
             c => c.Participants.Count == 1 && done(c.Participants[0].Quality), TimeSpan.FromSeconds(20), what);
         return view.Participants[0].Quality!;
     }

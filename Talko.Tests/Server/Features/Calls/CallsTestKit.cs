@@ -50,25 +50,6 @@ internal static class CallsTestKit
     public static async Task<CallTimelineView> GetTimelineAsync(this HttpClient client, Guid callId) =>
         (await client.GetFromJsonAsync<CallTimelineView>($"/v1/calls/{callId}/timeline", TalkoJson.Options))!;
 
-    /// <summary>Polls until <paramref name="done"/> holds (every 100 ms, up to <paramref name="limit"/>).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan limit, string what)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        T last;
-        do
-        {
-            last = await read();
-            if (done(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        throw new TimeoutException($"Timed out waiting for {what}; last: {System.Text.Json.JsonSerializer.Serialize(last)}");
-    }
-
     /// <summary>A sipp leg into a call: straight to <paramref name="sipAddress"/>, or through a redirect when it is not the owner.</summary>
     public static Task<SippRunner.Result> SippLegAsync(string scenario, string sipAddress, Guid callId, TestUser user, int rtpPort, TimeSpan hold) =>
         SippRunner.RunAsync(scenario, sipAddress,

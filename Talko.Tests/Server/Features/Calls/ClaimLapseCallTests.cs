@@ -52,7 +52,7 @@ public sealed class ClaimLapseCallTests(PostgresFixture postgres, RedisFixture r
         Assert.True(await store.DeleteAsync(keys.CallOwner(call.Id.ToString())).WaitAsync(TimeSpan.FromSeconds(5)));
 
         var ownership = a.Services.GetRequiredService<CallOwnership>();
-        await CallsTestKit.EventuallyAsync(() => ownership.FindOwnerAsync(call.Id.ToString()), o => o == "lapse-a", TimeSpan.FromSeconds(10), "the claim taken again");
+        await TestTimeouts.EventuallyAsync(() => ownership.FindOwnerAsync(call.Id.ToString()), o => o == "lapse-a", TimeSpan.FromSeconds(10), "the claim taken again");
         Assert.Contains(call.Id, a.Services.GetRequiredService<CallHost>().OwnedCalls);
         Assert.Contains(logs.Lines, l => l.Contains($"The claim on call {call.Id} lapsed", StringComparison.Ordinal));
 

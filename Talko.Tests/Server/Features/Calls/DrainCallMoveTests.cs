@@ -66,11 +66,11 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
         var legAtA = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPortA}", call.Id, alice, beforePeer.Port, TimeSpan.FromSeconds(20));
         await CallsTestKit.MediaFlowingAsync(beforePeer, legAtA);
         await beforePeer.TalkAsync(100, n => n < 50 ? BeforeTone : null).WaitAsync(TimeSpan.FromSeconds(10));
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Alice in the call on A");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Alice in the call on A");
 
         // B must be in the registry, serving, with its SIP address, for A to have somewhere to move the call.
         var registry = a.Services.GetRequiredService<InstanceRegistry>();
-        await CallsTestKit.EventuallyAsync(() => registry.FindAsync("move-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
+        await TestTimeouts.EventuallyAsync(() => registry.FindAsync("move-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
             TimeSpan.FromSeconds(10), "B serving with SIP in the registry");
 
         // What the drain does past Talko:Drain:CallDeadline.
@@ -106,7 +106,7 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
         Assert.True(atB.ExitCode == 0, atB.ToString());
         Assert.True(afterPeer.Heard.Length > 8000, $"Alice heard only {afterPeer.Heard.Length} samples from B");
 
-        var gapLine = await CallsTestKit.EventuallyAsync(
+        var gapLine = await TestTimeouts.EventuallyAsync(
             () => Task.FromResult(logsB.Lines.FirstOrDefault(l => l.Contains($"rejoined moved call {call.Id}", StringComparison.Ordinal))),
             l => l is not null, TimeSpan.FromSeconds(10), "B to log the rejoin's audio gap");
         output.WriteLine(gapLine);
@@ -121,7 +121,7 @@ public sealed class DrainCallMoveTests(PostgresFixture postgres, RedisFixture re
         }
 
         // Two segments, A's then B's, back to back; A's has the tone from before the move and B's the one after.
-        var timeline = await CallsTestKit.EventuallyAsync(() => aliceOnB.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => aliceOnB.GetTimelineAsync(call.Id),
             t => t.Segments.Count == 2 && t.Segments.All(s => s.State == "Complete"), TimeSpan.FromSeconds(15), "two complete segments");
         output.WriteLine(string.Join("\n", timeline.Segments.Select(s => $"segment {s.Index} {s.InstanceId} base {s.BaseOffsetMs} duration {s.DurationMs}")));
         Assert.Equal(["move-a", "move-b"], timeline.Segments.Select(s => s.InstanceId));

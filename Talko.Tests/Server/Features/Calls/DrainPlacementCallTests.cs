@@ -51,7 +51,7 @@ public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixtu
         var second = await alice.Client.CreateConversationAsync(group.Id, "During the drain");
         var third = await alice.Client.CreateConversationAsync(group.Id, "Nobody serving");
         var registry = a.Services.GetRequiredService<InstanceRegistry>();
-        await CallsTestKit.EventuallyAsync(() => registry.FindAsync("place-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
+        await TestTimeouts.EventuallyAsync(() => registry.FindAsync("place-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
             TimeSpan.FromSeconds(10), "B serving with SIP in the registry");
 
         // A call A owns, with Alice talking in it, before the drain. Bob does not pick up (his phone is not registered yet).
@@ -66,13 +66,13 @@ public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixtu
         var bobDevice = await CallsTestKit.RegisterAndAwaitRingAsync($"127.0.0.1:{sipPortA}", bob, FreePort.Find(), bobPeer.Port).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(a.Services.GetRequiredService<InstanceLifecycle>().BeginDrain());
-        await CallsTestKit.EventuallyAsync(() => registry.FindAsync("place-a"), d => d?.State == InstanceState.Draining, TimeSpan.FromSeconds(10), "A draining in the registry");
+        await TestTimeouts.EventuallyAsync(() => registry.FindAsync("place-a"), d => d?.State == InstanceState.Draining, TimeSpan.FromSeconds(10), "A draining in the registry");
 
         // A new call through A's API is placed on B; B, its owner, rings Bob's phone.
         var placed = await alice.Client.StartCallAsync(second.Id).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("place-b", placed.OwnerInstanceId);
         await CallsTestKit.MediaFlowingAsync(bobPeer, bobDevice);
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(placed.Id), c => c.Participants.Any(p => p.UserId == bob.UserId),
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(placed.Id), c => c.Participants.Any(p => p.UserId == bob.UserId),
             TimeSpan.FromSeconds(10), "Bob's phone rung into the placed call");
         Assert.Contains(placed.Id, b.Services.GetRequiredService<CallHost>().OwnedCalls);
         Assert.DoesNotContain(placed.Id, a.Services.GetRequiredService<CallHost>().OwnedCalls);
@@ -81,7 +81,7 @@ public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixtu
         await using var placedPeer = new CallAudioPeer();
         var placedLeg = CallsTestKit.SippLegAsync("call-leg-redirect.xml", $"127.0.0.1:{sipPortA}", placed.Id, alice, placedPeer.Port, TimeSpan.FromSeconds(2));
         await CallsTestKit.MediaFlowingAsync(placedPeer, placedLeg);
-        var both = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(placed.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "Alice and Bob in the placed call");
+        var both = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(placed.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "Alice and Bob in the placed call");
         Assert.Equal("place-b", both.OwnerInstanceId);
         var placedResult = await placedLeg.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(placedResult.ExitCode == 0, "alice via the redirect: " + placedResult);
@@ -94,7 +94,7 @@ public sealed class DrainPlacementCallTests(PostgresFixture postgres, RedisFixtu
 
         // B drains too: nobody serves. A new call is refused before anything is committed.
         Assert.True(b.Services.GetRequiredService<InstanceLifecycle>().BeginDrain());
-        await CallsTestKit.EventuallyAsync(() => registry.FindAsync("place-b"), d => d?.State == InstanceState.Draining, TimeSpan.FromSeconds(10), "B draining in the registry");
+        await TestTimeouts.EventuallyAsync(() => registry.FindAsync("place-b"), d => d?.State == InstanceState.Draining, TimeSpan.FromSeconds(10), "B draining in the registry");
         using (var refused = await alice.Client.PostAsync($"/v1/conversations/{third.Id}/calls", null).WaitAsync(TimeSpan.FromSeconds(10)))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);

@@ -55,7 +55,7 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         await CallsTestKit.MediaFlowingAsync(beforePeer, legAtA);
         await beforePeer.TalkAsync(100, n => n < 50 ? BeforeTone : null).WaitAsync(TimeSpan.FromSeconds(10));
         var registry = a.Services.GetRequiredService<InstanceRegistry>();
-        await CallsTestKit.EventuallyAsync(() => registry.FindAsync("handover-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
+        await TestTimeouts.EventuallyAsync(() => registry.FindAsync("handover-b"), d => d is { State: InstanceState.Serving, SipAddress.Length: > 0 },
             TimeSpan.FromSeconds(10), "B serving with SIP in the registry");
 
         // B adopts as soon as the claim is its own, racing A, which is still hanging up its legs and closing its segment.
@@ -93,7 +93,7 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
             end.EnsureSuccessStatusCode();
         }
 
-        var timeline = await CallsTestKit.EventuallyAsync(() => aliceOnB.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => aliceOnB.GetTimelineAsync(call.Id),
             t => t.Segments.Count == 2 && t.Segments.All(s => s.State == "Complete"), TimeSpan.FromSeconds(15), "two complete segments");
         output.WriteLine(string.Join("\n", timeline.Segments.Select(s => $"segment {s.Index} {s.InstanceId} base {s.BaseOffsetMs} duration {s.DurationMs}")));
         output.WriteLine(string.Join("\n", timeline.Markers.Select(m => $"{m.Kind} {m.OffsetMs}-{m.EndMs} {m.UserId}")));

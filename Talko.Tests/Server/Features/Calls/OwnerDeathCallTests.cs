@@ -66,7 +66,7 @@ public sealed class OwnerDeathCallTests(PostgresFixture postgres, RedisFixture r
         var killedAt = DateTime.UtcNow;
 
         // Bob rejoins through B: once A's claim lapses, B owns the call and tells the clients.
-        var rejoin = await CallsTestKit.EventuallyAsync(async () =>
+        var rejoin = await TestTimeouts.EventuallyAsync(async () =>
         {
             using var response = await bobOnB.PostAsync($"/v1/calls/{call.Id}/join", null);
             return response.IsSuccessStatusCode ? await ConversationsTestExtensions.ReadAsync<JoinCallResponse>(response, System.Net.HttpStatusCode.OK) : null;
@@ -97,7 +97,7 @@ public sealed class OwnerDeathCallTests(PostgresFixture postgres, RedisFixture r
             end.EnsureSuccessStatusCode();
         }
 
-        var timeline = await CallsTestKit.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id),
             t => t.Segments.Count == 2 && t.Segments.All(s => s.State == "Complete"), TimeSpan.FromSeconds(15), "two complete segments");
         output.WriteLine(string.Join("\n", timeline.Segments.Select(s => $"segment {s.Index} {s.InstanceId} base {s.BaseOffsetMs} duration {s.DurationMs}")));
         Assert.Equal(["death-a", "death-b"], timeline.Segments.Select(s => s.InstanceId));

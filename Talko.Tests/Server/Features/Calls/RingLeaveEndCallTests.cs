@@ -59,7 +59,7 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
 
         // A rang Bob's phone; it answered and is a participant (with its device) before anyone else joined.
         await CallsTestKit.MediaFlowingAsync(bobPeer, bobDevice);
-        var rung = await CallsTestKit.EventuallyAsync(() => bobOnB.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Bob's rung device in the call");
+        var rung = await TestTimeouts.EventuallyAsync(() => bobOnB.GetCallAsync(call.Id), c => c.Participants.Count == 1, TimeSpan.FromSeconds(10), "Bob's rung device in the call");
         Assert.Equal(bob.UserId, rung.Participants[0].UserId);
         Assert.Equal(bob.DeviceId, rung.Participants[0].DeviceId);
 
@@ -67,7 +67,7 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
         await using var alicePeer = new CallAudioPeer();
         var aliceLeg = CallsTestKit.SippLegAsync("call-leg.xml", $"127.0.0.1:{sipPortA}", call.Id, alice, alicePeer.Port, TimeSpan.FromSeconds(8));
         await CallsTestKit.MediaFlowingAsync(alicePeer, aliceLeg);
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "two participants");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "two participants");
         await Task.WhenAll(alicePeer.TalkAsync(75, n => n < 50 ? AliceTone : null), bobPeer.TalkAsync(75, n => n < 50 ? BobTone : null)).WaitAsync(TimeSpan.FromSeconds(15));
         output.WriteLine($"bob heard 1000 Hz peak {CallsTestKit.PeakAmplitude(bobPeer.Heard, AliceTone):F0}; alice heard 1500 Hz peak {CallsTestKit.PeakAmplitude(alicePeer.Heard, BobTone):F0}");
         Assert.True(CallsTestKit.PeakAmplitude(bobPeer.Heard, AliceTone) > 3000, "Bob's rung device did not hear Alice");
@@ -82,7 +82,7 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
 
         var bobResult = await bobDevice.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(bobResult.ExitCode == 0, "bob's device: " + bobResult);
-        var afterLeave = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1 && c.Left?.Count == 1,
+        var afterLeave = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1 && c.Left?.Count == 1,
             TimeSpan.FromSeconds(10), "Bob gone, Alice still in");
         Assert.Equal("live", afterLeave.State);
         Assert.Equal(alice.UserId, afterLeave.Participants[0].UserId);
@@ -96,7 +96,7 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
         var aliceResult = await aliceLeg.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(aliceResult.ExitCode == 0, "alice: " + aliceResult);
         var emptiedAt = DateTime.UtcNow;
-        var ended = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.State == "ended", Grace + TimeSpan.FromSeconds(10), "the empty call to end");
+        var ended = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.State == "ended", Grace + TimeSpan.FromSeconds(10), "the empty call to end");
         output.WriteLine($"ended {(DateTime.UtcNow - emptiedAt).TotalSeconds:F1} s after the last leg left");
         Assert.Equal(CallService.EndedEmpty, ended.EndReason);
         Assert.Empty(ended.Participants);
@@ -107,10 +107,10 @@ public sealed class RingLeaveEndCallTests(PostgresFixture postgres, RedisFixture
         var endedItem = Assert.Single(items.Items, i => i.SystemEvent == "call-ended" && i.CallId == call.Id);
         Assert.Equal(ended.RecordedMs, endedItem.CallOffsetMs);
         var ownership = a.Services.GetRequiredService<CallOwnership>();
-        await CallsTestKit.EventuallyAsync(() => ownership.FindOwnerAsync(call.Id.ToString()), o => o is null, TimeSpan.FromSeconds(10), "the claim released");
+        await TestTimeouts.EventuallyAsync(() => ownership.FindOwnerAsync(call.Id.ToString()), o => o is null, TimeSpan.FromSeconds(10), "the claim released");
         Assert.DoesNotContain(call.Id, a.Services.GetRequiredService<CallHost>().OwnedCalls);
 
-        var timeline = await CallsTestKit.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id), t => t.Segments.Count > 0 && t.Segments.All(s => s.State == "Complete"),
+        var timeline = await TestTimeouts.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id), t => t.Segments.Count > 0 && t.Segments.All(s => s.State == "Complete"),
             TimeSpan.FromSeconds(10), "the recording segment closed");
         var segment = Assert.Single(timeline.Segments);
         Assert.Equal("ring-a", segment.InstanceId);

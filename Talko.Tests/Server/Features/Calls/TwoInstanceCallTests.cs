@@ -52,7 +52,7 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         Assert.Contains(started.Items, i => i.SystemEvent == "call-started" && i.CallId == call.Id);
 
         // Bob asks B; B is not the owner and answers with A's conference URI (once A's SIP address is in the registry).
-        var join = await CallsTestKit.EventuallyAsync(() => bobOnB.JoinAsync(call.Id), j => j.SipUri.EndsWith($":{sipPortA}", StringComparison.Ordinal),
+        var join = await TestTimeouts.EventuallyAsync(() => bobOnB.JoinAsync(call.Id), j => j.SipUri.EndsWith($":{sipPortA}", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "A's SIP address in B's join answer");
         Assert.Equal("calls-a", join.OwnerInstanceId);
         Assert.Equal(bob.Sip.Username, join.SipUsername);
@@ -65,7 +65,7 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         var bobLeg = CallsTestKit.SippLegAsync("call-leg-redirect.xml", $"127.0.0.1:{SipPortOf(b)}", call.Id, bob, bobPeer.Port, hold);
         await CallsTestKit.MediaFlowingAsync(bobPeer, bobLeg);
 
-        var both = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "two participants");
+        var both = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TimeSpan.FromSeconds(10), "two participants");
         Assert.Equal(new[] { alice.UserId, bob.UserId }.Order(), both.Participants.Select(p => p.UserId).Order());
 
         // The script: Alice talks for 1 s, then Bob, 2 s after her start, for 1 s. Bob posts a photo while he talks.
@@ -100,7 +100,7 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         var ended = await ConversationsTestExtensions.ReadAsync<CallView>(end, HttpStatusCode.OK);
         Assert.Equal("ended", ended.State);
 
-        var timeline = await CallsTestKit.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => bobOnB.GetTimelineAsync(call.Id),
             t => t.Segments.Count > 0 && t.Segments.All(s => s.State == "Complete"), TimeSpan.FromSeconds(15), "a complete recording");
         var segment = Assert.Single(timeline.Segments);
         Assert.Equal("calls-a", segment.InstanceId);

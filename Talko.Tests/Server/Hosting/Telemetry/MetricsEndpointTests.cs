@@ -62,7 +62,7 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
         await peer.TalkAsync(150, n => 800).WaitAsync(TimeSpan.FromSeconds(15));
 
         // Mid-call: the leg is in and 150 packets went in; the server's own packets and ticks keep coming.
-        var during = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper),
+        var during = await TestTimeouts.EventuallyAsync(() => ScrapeAsync(scraper),
             s => s.Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")) >= 150, TimeSpan.FromSeconds(10), "150 received RTP packets on /metrics");
         output.WriteLine(string.Join('\n', during.Text.Split('\n').Where(l => l.StartsWith("talko_", StringComparison.Ordinal))));
         Assert.Equal(1, during.Sum("talko_calls_active"));
@@ -78,7 +78,7 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
 
         var result = await leg.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
-        var after = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper),
+        var after = await TestTimeouts.EventuallyAsync(() => ScrapeAsync(scraper),
             s => s.Sum("talko_sip_requests_total", ("sip_method", "BYE"), ("talko_sip_direction", "received")) >= 1 && !s.Has("talko_call_legs_active"),
             TimeSpan.FromSeconds(10), "the BYE counted and the leg gone");
 
@@ -105,7 +105,7 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
         }
 
         // The exporter serves a cached page for a moment after each scrape: poll until the failures show.
-        var failures = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Has("talko_signin_failures_total") && s.Has("talko_sip_auth_failures_total"),
+        var failures = await TestTimeouts.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Has("talko_signin_failures_total") && s.Has("talko_sip_auth_failures_total"),
             TimeSpan.FromSeconds(10), "the failures on /metrics");
         Assert.Equal(1, failures.Sum("talko_sip_auth_failures_total", ("talko_sip_auth_result", "failed")));
         Assert.Equal(1, failures.Sum("talko_sip_registrations_total", ("talko_sip_registration_outcome", "refused")));
@@ -122,7 +122,7 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
             Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
         }
 
-        var draining = await CallsTestKit.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Sum("talko_instance_state", ("talko_instance_state", "draining")) == 1,
+        var draining = await TestTimeouts.EventuallyAsync(() => ScrapeAsync(scraper), s => s.Sum("talko_instance_state", ("talko_instance_state", "draining")) == 1,
             TimeSpan.FromSeconds(4), "the draining state on /metrics");
         Assert.Equal(0, draining.Sum("talko_instance_state", ("talko_instance_state", "serving")));
     }

@@ -21,21 +21,8 @@ internal sealed class TraceCapture : System.Collections.ObjectModel.Collection<A
     }
 
     /// <summary>Polls the spans until <paramref name="find"/> returns something (up to the default test timeout).</summary>
-    public async Task<T> WaitForAsync<T>(Func<List<Activity>, T?> find, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (find(Snapshot()) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Timed out waiting for {what}.");
-    }
+    public async Task<T> WaitForAsync<T>(Func<List<Activity>, T?> find, string what) where T : class =>
+        (await TestTimeouts.EventuallyAsync(() => Task.FromResult(find(Snapshot())), found => found is not null, TestTimeouts.Default, what))!;
 
     /// <summary>Whether <paramref name="span"/> descends from <paramref name="root"/> through spans of <paramref name="trace"/>.</summary>
     public static bool Descends(Activity span, Activity root, IReadOnlyList<Activity> trace)

@@ -118,20 +118,20 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         await alicePhone.WaitForEventAsync("CALL_ESTABLISHED", TestTimeouts.Default, aliceMark);
         var bobMark = await bobPhone.DialAsync(bobJoin.SipUri);
         await bobPhone.WaitForEventAsync("CALL_ESTABLISHED", TestTimeouts.Default, bobMark);
-        var both = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TestTimeouts.Default, "two participants");
+        var both = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TestTimeouts.Default, "two participants");
         Assert.Equal(new[] { alice.UserId, bob.UserId }.Order(), both.Participants.Select(p => p.UserId).Order());
 
         // Let both talk through the mixer for a while, then Alice hangs up: her BYE takes her out of the call.
         await Task.Delay(TimeSpan.FromSeconds(3));
         await alicePhone.HangupAsync();
         await alicePhone.WaitForEventAsync("CALL_CLOSED", TestTimeouts.Default, aliceMark);
-        var onlyBob = await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TestTimeouts.Default, "Alice's BYE seen");
+        var onlyBob = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TestTimeouts.Default, "Alice's BYE seen");
         Assert.Equal(bob.UserId, Assert.Single(onlyBob.Participants).UserId);
         Assert.Equal("live", onlyBob.State);
 
         await bobPhone.HangupAsync();
         await bobPhone.WaitForEventAsync("CALL_CLOSED", TestTimeouts.Default, bobMark);
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 0, TestTimeouts.Default, "Bob's BYE seen");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 0, TestTimeouts.Default, "Bob's BYE seen");
 
         // What each phone heard (sndfile's decode-side recording, 8 kHz mono): the other's tone, not its own.
         var aliceHeard = alicePhone.Heard();
@@ -148,7 +148,7 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         // The server's side: both joined and left on the timeline, and the recording holds both tones.
         using var end = await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null).WaitAsync(TestTimeouts.Default);
         Assert.True(end.IsSuccessStatusCode, $"ending the call: {(int)end.StatusCode}");
-        var timeline = await CallsTestKit.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
+        var timeline = await TestTimeouts.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id),
             t => t.Segments.Count > 0 && t.Segments.All(s => s.State == "Complete"), TestTimeouts.Default, "a complete recording");
         output.WriteLine(string.Join("\n", timeline.Markers.Select(m => $"{m.Kind} {m.OffsetMs}-{m.EndMs} {m.UserId}")));
         Assert.Contains(timeline.Markers, m => m.Kind == "leave" && m.UserId == alice.UserId);

@@ -76,7 +76,7 @@ public sealed class BaresipOpusCallTests(ITestOutputHelper output) : IAsyncLifet
         // Both hang up, and the conference closes (and its recording completes) before the host goes.
         await alicePhone.HangupAsync();
         await bobPhone.HangupAsync();
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class BaresipOpusCallTests(ITestOutputHelper output) : IAsyncLifet
 
         // sipp hangs up after its hold; the conference closes before the host goes.
         await leg;
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both legs gone");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both legs gone");
     }
 
     private static async Task TalkUntilAsync(CallAudioPeer peer, double tone, CancellationToken stop)
