@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Talko.Tests.Infrastructure;
@@ -93,10 +94,20 @@ public sealed class TalkoProcess : IAsyncDisposable
     /// <summary>SIGTERM: the graceful path.</summary>
     public async Task TerminateAsync()
     {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill!.WaitForExitAsync().WaitAsync(TestTimeouts.Short);
+        // SIGTERM straight from this process, and only while the child runs: .NET reaps an exited child at once, so a
+        // signal sent later by PID (as a `kill` child process did) could reach whatever process got the PID next.
+        if (!process.HasExited && SignalTerminate(process.Id, SigTerm) != 0 && !process.HasExited)
+        {
+            throw new InvalidOperationException($"SIGTERM to {process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Long);
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SignalTerminate(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {

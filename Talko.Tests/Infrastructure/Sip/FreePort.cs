@@ -1,11 +1,30 @@
 using System.Net;
+using System.Net.Sockets;
 using Talko.Core.Sip.Transport;
 
 namespace Talko.Tests.Infrastructure.Sip;
 
 /// <summary>Finds a port free for both UDP and TCP on an address (the engine's own probe), so tests never collide with each other.</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Find(IPAddress? address = null) =>
         FreeSipPort.Find(address ?? IPAddress.Loopback) ?? throw new InvalidOperationException("no free port pair found");
+
+    /// <summary>
+    /// Whether some process holds UDP <paramref name="port"/> on loopback (or on every address): how a test knows a
+    /// peer it started (sipp, openssl, ffmpeg) is listening, instead of pausing and hoping.
+    /// </summary>
+    public static bool IsUdpBound(int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return false;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true;
+        }
+    }
 }

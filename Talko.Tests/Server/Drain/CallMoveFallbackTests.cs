@@ -68,7 +68,7 @@ public sealed class CallMoveFallbackTests(PostgresFixture postgres, RedisFixture
             ["-i", "127.0.0.1", "-p", phonePort.ToString(CultureInfo.InvariantCulture), "-t", "u1", "-mp", FreePort.Find().ToString(CultureInfo.InvariantCulture),
              "-timeout", "60s", "-recv_timeout", "40000"],
             TimeSpan.FromSeconds(60));
-        await Task.Delay(500);
+        await TestTimeouts.EventuallyAsync(() => FreePort.IsUdpBound(phonePort), TestTimeouts.Default);
         var mover = a.Services.GetRequiredService<ILiveCallMover>();
         var result = await mover.MoveAwayAsync(call.Id.ToString("D"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
         output.WriteLine($"move result: {result}");

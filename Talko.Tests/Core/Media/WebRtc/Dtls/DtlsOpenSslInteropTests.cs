@@ -3,6 +3,10 @@ using System.Net.Sockets;
 using Talko.Core.Media.WebRtc.Dtls;
 using Talko.Core.Media.WebRtc.Srtp;
 
+using Talko.Tests.Infrastructure.Sip;
+
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Core.Media.WebRtc.Dtls;
 
 /// <summary>
@@ -39,7 +43,7 @@ public class DtlsOpenSslInteropTests(Xunit.Abstractions.ITestOutputHelper log)
         using var openssl = new OpenSslPeer();
         var port = FreeUdpPort();
         openssl.StartServer(port, "SRTP_AES128_CM_SHA1_80", 60);
-        await Task.Delay(500); // s_server binds its port
+        await TestTimeouts.EventuallyAsync(() => FreePort.IsUdpBound(port), TestTimeouts.Default);
         await using var leg = new UdpDtlsLeg(new IPEndPoint(IPAddress.Loopback, port));
 
         using var session = await DtlsSrtpHandshake.ConnectAsync(Talko, openssl.Fingerprint, leg.Channel, TimeSpan.FromSeconds(30)).WaitAsync(Timeout);

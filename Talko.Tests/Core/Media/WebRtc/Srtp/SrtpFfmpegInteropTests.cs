@@ -4,6 +4,10 @@ using System.Net;
 using System.Net.Sockets;
 using Talko.Core.Media.WebRtc.Srtp;
 
+using Talko.Tests.Infrastructure.Sip;
+
+using Talko.Tests.Infrastructure;
+
 namespace Talko.Tests.Core.Media.WebRtc.Srtp;
 
 /// <summary>
@@ -89,7 +93,7 @@ public class SrtpFfmpegInteropTests(Xunit.Abstractions.ITestOutputHelper log)
                 $"m=audio {port} RTP/SAVP 0", "a=rtpmap:0 PCMU/8000", $"a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{inline}", ""));
             using var ffmpeg = Start("-hide_banner", "-loglevel", "error", "-protocol_whitelist", "file,udp,rtp,srtp",
                 "-i", sdp, "-t", "1", "-y", wav);
-            await Task.Delay(1500); // ffmpeg opens its socket
+            await TestTimeouts.EventuallyAsync(() => FreePort.IsUdpBound(port), TestTimeouts.Default);
 
             using var sender = new SrtpContext(SrtpProfile.AesCm128HmacSha1_80, key, salt);
             using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
