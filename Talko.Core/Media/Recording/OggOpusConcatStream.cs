@@ -26,18 +26,24 @@ public sealed class OggOpusConcatStream : Stream
     /// page end-of-stream; leave it false while the call is live.
     /// </summary>
     public OggOpusConcatStream(IReadOnlyList<Stream> segments, uint serial, bool complete)
-        : this([.. segments.Select(s => (s, OggOpusSegment.Measure(s)))], serial, complete)
+        : this(segments, [.. segments.Select(OggOpusSegment.Measure)], serial, complete)
     {
     }
 
     /// <summary>
-    /// Joins <paramref name="segments"/> (streams owned and disposed by this stream) with their page indexes already
-    /// measured (<see cref="OggOpusSegment.Measure(Stream)"/>, perhaps cached): nothing is read until bytes are.
+    /// Joins <paramref name="segments"/> (owned and disposed by this stream) by their page <paramref name="indexes"/>,
+    /// already measured (<see cref="OggOpusSegment.Measure(Stream)"/>, perhaps cached): nothing is read until bytes are.
     /// </summary>
-    public OggOpusConcatStream(IReadOnlyList<(Stream Source, OggOpusSegmentInfo Index)> segments, uint serial, bool complete)
+    public OggOpusConcatStream(IReadOnlyList<Stream> segments, IReadOnlyList<OggOpusSegmentInfo> indexes, uint serial, bool complete)
     {
         ArgumentNullException.ThrowIfNull(segments);
-        sources = [.. segments.Select(s => s.Source)];
+        ArgumentNullException.ThrowIfNull(indexes);
+        if (indexes.Count != segments.Count)
+        {
+            throw new ArgumentException("One index per segment.", nameof(indexes));
+        }
+
+        sources = [.. segments];
         this.serial = serial;
         int? preSkip = null;
         var inputRate = 48000;
@@ -45,7 +51,7 @@ public sealed class OggOpusConcatStream : Stream
         long offset = 0;
         for (var s = 0; s < sources.Length; s++)
         {
-            var index = segments[s].Index;
+            var index = indexes[s];
             if (index.Audio.Count <= 1)
             {
                 continue; // nothing past the lead-in: no audio to join

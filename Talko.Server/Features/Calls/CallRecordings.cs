@@ -60,7 +60,8 @@ internal static class CallRecordings
 
             if (form == RecordingAudioForm.Stored && sources.All(s => s.Segment.Format == RecordingFormat.OggOpus))
             {
-                var joined = new OggOpusConcatStream([.. sources.Select(s => (s.Stream, Index(indexes, s.Segment, s.Stream)))], SerialOf(callId), complete: !live);
+                var joined = new OggOpusConcatStream(
+                    [.. sources.Select(s => s.Stream)], [.. sources.Select(s => Index(indexes, s.Segment, s.Stream))], SerialOf(callId), complete: !live);
                 return new RecordingAudio(joined, RecordingFormat.OggOpus, live, joined.Duration > TimeSpan.Zero);
             }
 

@@ -142,12 +142,9 @@ public sealed class RecordingIndexCacheTests : IDisposable
     /// <summary>What one range request does: open the segments, index them through the cache, read the range.</summary>
     private static byte[] RangeOf(RecordingIndexCache cache, Guid call, string[] paths, long from, int count)
     {
-        var sources = paths.Select((p, i) =>
-        {
-            Stream source = File.OpenRead(p);
-            return (source, cache.Get(call, i, "blob:" + p, false, source));
-        }).ToList();
-        using var joined = new OggOpusConcatStream(sources, serial: 1, complete: true);
+        var sources = paths.Select(p => (Stream)File.OpenRead(p)).ToList();
+        var indexes = sources.Select((source, i) => cache.Get(call, i, "blob:" + paths[i], false, source)).ToList();
+        using var joined = new OggOpusConcatStream(sources, indexes, serial: 1, complete: true);
         joined.Position = from;
         var bytes = new byte[count];
         joined.ReadExactly(bytes);
