@@ -110,7 +110,7 @@ public sealed class RecordingPlayerTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         (await alice.Client.PostAsync($"/v1/calls/{call.Id}/end", null)).EnsureSuccessStatusCode();
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id), t => t.DurationMs >= 8000 && t.Markers.Any(m => m.Kind == "talker"),
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetTimelineAsync(call.Id), t => t.DurationMs >= 8000 && t.Markers.Any(m => m.Kind == "talker"),
             TimeSpan.FromSeconds(30), "the recording closed");
 
         var page = await browser.NewPersonAsync(server.BaseAddress, "alice");

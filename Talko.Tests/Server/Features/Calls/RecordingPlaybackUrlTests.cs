@@ -40,10 +40,7 @@ public sealed class RecordingPlaybackUrlTests(PostgresFixture postgres, RedisFix
     public async Task DisposeAsync()
     {
         await host.DisposeAsync();
-        if (Directory.Exists(shared))
-        {
-            Directory.Delete(shared, recursive: true);
-        }
+        TestDirectory.Delete(shared);
     }
 
     [Fact]
