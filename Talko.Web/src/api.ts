@@ -27,6 +27,7 @@ export interface ActivityView { kind: 'None' | 'Viewing' | 'Typing' | 'InCall' |
 export interface AwarenessView { userId: string; presence: 'Offline' | 'Away' | 'Online'; activity: ActivityView; statusText: string | null; }
 export interface NotificationView { id: string; kind: string; conversationId: string | null; itemId: string | null; title: string | null; body: string | null; createdAt: string; read: boolean; }
 export interface CallMarker { kind: string; offsetMs: number; endMs: number | null; userId: string | null; itemId: string | null; tag: string | null; note: string | null; }
+export interface RecordingPlayback { url: string; expiresAt: string; }
 export interface CallTimeline { callId: string; durationMs: number; markers: CallMarker[]; }
 export interface CallParticipant { userId: string; deviceId: string | null; joinedAt: string; talking: boolean; }
 export interface CallView { id: string; conversationId: string; state: string; participants: CallParticipant[]; talking: string[]; }
@@ -138,6 +139,8 @@ export const api = {
   call: (callId: string) => api.request<CallView>('GET', `/v1/calls/${callId}`),
   startCall: (conversationId: string) => api.request<CallView>('POST', `/v1/conversations/${conversationId}/calls`),
   callTimeline: (callId: string) => api.request<CallTimeline>('GET', `/v1/calls/${callId}/timeline`),
+  /** A signed URL, good for a few minutes, that an <audio> element plays with Range requests (it cannot send the token). */
+  recordingPlayback: (callId: string) => api.request<RecordingPlayback>('POST', `/v1/calls/${callId}/recording/playback`),
   markRead: (conversationId: string, seq: number) => api.request<void>('POST', `/v1/conversations/${conversationId}/read`, { seq }),
   addTag: (conversationId: string, itemId: string, tag: string) => api.request<TagView>('POST', `/v1/conversations/${conversationId}/tags`, { tag, itemId }),
   addBookmark: (conversationId: string, itemId: string, note: string | null) =>

@@ -26,7 +26,23 @@ public sealed class OggOpusConcatStream : Stream
     /// page end-of-stream; leave it false while the call is live.
     /// </summary>
     public OggOpusConcatStream(IReadOnlyList<Stream> segments, uint serial, bool complete)
+        : this(segments, [.. segments.Select(OggOpusSegment.Measure)], serial, complete)
     {
+    }
+
+    /// <summary>
+    /// Joins <paramref name="segments"/> (owned and disposed by this stream) by their page <paramref name="indexes"/>,
+    /// already measured (<see cref="OggOpusSegment.Measure(Stream)"/>, perhaps cached): nothing is read until bytes are.
+    /// </summary>
+    public OggOpusConcatStream(IReadOnlyList<Stream> segments, IReadOnlyList<OggOpusSegmentInfo> indexes, uint serial, bool complete)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        ArgumentNullException.ThrowIfNull(indexes);
+        if (indexes.Count != segments.Count)
+        {
+            throw new ArgumentException("One index per segment.", nameof(indexes));
+        }
+
         sources = [.. segments];
         this.serial = serial;
         int? preSkip = null;
@@ -35,7 +51,7 @@ public sealed class OggOpusConcatStream : Stream
         long offset = 0;
         for (var s = 0; s < sources.Length; s++)
         {
-            var index = OggOpusSegment.Measure(sources[s]);
+            var index = indexes[s];
             if (index.Audio.Count <= 1)
             {
                 continue; // nothing past the lead-in: no audio to join

@@ -26,17 +26,26 @@ public sealed record OggOpusSegmentInfo(int PreSkip, int InputRate, IReadOnlyLis
 public static class OggOpusSegment
 {
     /// <summary>Indexes <paramref name="source"/> (seekable) from its page headers; a torn or foreign page ends it.</summary>
-    public static OggOpusSegmentInfo Measure(Stream source)
+    public static OggOpusSegmentInfo Measure(Stream source) => Measure(source, known: null);
+
+    /// <summary>
+    /// Indexes <paramref name="source"/> as <see cref="Measure(Stream)"/> does, reading only the pages past
+    /// <paramref name="known"/>: an earlier index of the same file when it was shorter (a live segment only grows at its
+    /// end, whole pages already indexed never change). A <paramref name="known"/> without audio pages, or longer than the
+    /// file, is ignored and the file indexed from its start.
+    /// </summary>
+    public static OggOpusSegmentInfo Measure(Stream source, OggOpusSegmentInfo? known)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var audio = new List<OggOpusSegmentInfo.AudioPage>();
-        var preSkip = 0;
-        var inputRate = OpusFormat.SampleRate;
+        var length = source.Length;
+        var resume = known is { Audio.Count: > 0 } && known.WholeLength <= length;
+        var audio = resume ? new List<OggOpusSegmentInfo.AudioPage>(known!.Audio) : [];
+        var preSkip = resume ? known!.PreSkip : 0;
+        var inputRate = resume ? known!.InputRate : OpusFormat.SampleRate;
         Span<byte> header = stackalloc byte[OggPage.HeaderLength + 255];
         Span<byte> head = stackalloc byte[19];
-        var length = source.Length;
-        long offset = 0;
-        for (var n = 0; offset + OggPage.HeaderLength <= length; n++)
+        var offset = resume ? known!.WholeLength : 0;
+        for (var n = resume ? 2 + audio.Count : 0; offset + OggPage.HeaderLength <= length; n++)
         {
             source.Position = offset;
             source.ReadExactly(header[..OggPage.HeaderLength]);

@@ -32,10 +32,12 @@ internal static class CallRecordings
     /// <summary>
     /// Opens the recording over all segments in order. Stored form: one Ogg Opus stream remuxed from the segments' pages
     /// when every segment is Ogg Opus, else (a call recorded, at least partly, before Ogg Opus) the WAV form. The WAV form:
-    /// legacy segments' PCM as it is, Ogg Opus segments decoded to 8 kHz.
+    /// legacy segments' PCM as it is, Ogg Opus segments decoded to 8 kHz as the bytes are read. Ogg Opus segments' page
+    /// indexes come from <paramref name="indexes"/> when given (requests of players), else are read afresh (an export).
     /// </summary>
     public static async Task<RecordingAudio> OpenAsync(
-        TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, Guid callId, RecordingAudioForm form, CancellationToken cancellationToken)
+        TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, RecordingIndexCache? indexes, Guid callId, RecordingAudioForm form,
+        CancellationToken cancellationToken)
     {
         var segments = await db.Set<RecordingSegment>().AsNoTracking().Where(s => s.CallId == callId).OrderBy(s => s.Index).ToListAsync(cancellationToken);
         var live = segments.Any(s => s.State == SegmentState.Recording);
@@ -58,7 +60,8 @@ internal static class CallRecordings
 
             if (form == RecordingAudioForm.Stored && sources.All(s => s.Segment.Format == RecordingFormat.OggOpus))
             {
-                var joined = new OggOpusConcatStream([.. sources.Select(s => s.Stream)], SerialOf(callId), complete: !live);
+                var joined = new OggOpusConcatStream(
+                    [.. sources.Select(s => s.Stream)], [.. sources.Select(s => Index(indexes, s.Segment, s.Stream))], SerialOf(callId), complete: !live);
                 return new RecordingAudio(joined, RecordingFormat.OggOpus, live, joined.Duration > TimeSpan.Zero);
             }
 
@@ -68,12 +71,10 @@ internal static class CallRecordings
                 return new RecordingAudio(wav, RecordingFormat.Wav, live, wav.Length > WavFormat.HeaderLength);
             }
 
-            var decoded = await DecodeToWavAsync(sources, codecs, cancellationToken);
-            foreach (var (_, stream) in sources)
-            {
-                await stream.DisposeAsync();
-            }
-
+            // Decoded as it is sent, behind a header computed from the segments' known lengths (ADR 0813).
+            var decoded = new DecodedWavStream([.. sources.Select(s => s.Segment.Format == RecordingFormat.Wav
+                ? (DecodedWavStream.Part)PcmPart(s.Segment, s.Stream)
+                : new DecodedWavStream.Part.Opus(s.Stream, Index(indexes, s.Segment, s.Stream)))], codecs, WavSampleRate);
             return new RecordingAudio(decoded, RecordingFormat.Wav, live, decoded.Length > WavFormat.HeaderLength);
         }
         catch
@@ -85,6 +86,20 @@ internal static class CallRecordings
 
             throw;
         }
+    }
+
+    private static OggOpusSegmentInfo Index(RecordingIndexCache? indexes, RecordingSegment segment, Stream stream)
+    {
+        var live = segment.State == SegmentState.Recording;
+        return indexes is null
+            ? OggOpusSegment.Measure(stream)
+            : indexes.Get(segment.CallId, segment.Index, live ? "file:" + segment.LocalPath : "blob:" + segment.BlobId, live, stream);
+    }
+
+    private static DecodedWavStream.Part.Pcm PcmPart(RecordingSegment segment, Stream stream)
+    {
+        var part = WavPart(segment, stream);
+        return new DecodedWavStream.Part.Pcm(part.Source, part.Start, part.Length);
     }
 
     /// <summary>
@@ -105,51 +120,5 @@ internal static class CallRecordings
             ? segment.DataBytes!.Value
             : Math.Max(0, (stream.Length - WavFormat.HeaderLength) & ~1L);
         return new RecordingStream.Part(stream, WavFormat.HeaderLength, length);
-    }
-
-    /// <summary>
-    /// Decodes every segment into a temporary file (deleted when the returned stream is closed) behind one WAV header, so
-    /// the WAV form has a length and byte ranges. Costs about 6 s of CPU per recorded hour; it is for tools, not players.
-    /// </summary>
-    private static async Task<Stream> DecodeToWavAsync(List<(RecordingSegment Segment, Stream Stream)> sources, OpusCodecs codecs, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(
-            Path.Combine(Path.GetTempPath(), $"talko-recording-{Guid.NewGuid():N}.wav"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
-            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        try
-        {
-            file.Position = WavFormat.HeaderLength;
-            foreach (var (segment, stream) in sources)
-            {
-                if (segment.Format == RecordingFormat.Wav)
-                {
-                    var part = WavPart(segment, stream);
-                    stream.Position = part.Start;
-                    await new BoundedStream(stream, part.Length).CopyToAsync(file, cancellationToken);
-                    continue;
-                }
-
-                var info = OggOpusSegment.Measure(stream);
-                await OggOpusSegment.DecodeAsync(stream, info, codecs, WavSampleRate, samples =>
-                {
-                    file.Write(MemoryMarshal.AsBytes(samples.Span)); // buffered by the file stream
-                    return Task.CompletedTask;
-                }, cancellationToken);
-            }
-
-            var dataLength = file.Length - WavFormat.HeaderLength;
-            var header = new byte[WavFormat.HeaderLength];
-            WavFormat.WriteHeader(header, WavSampleRate, 1, dataLength);
-            file.Position = 0;
-            await file.WriteAsync(header, cancellationToken);
-            await file.FlushAsync(cancellationToken);
-            file.Position = 0;
-            return file;
-        }
-        catch
-        {
-            await file.DisposeAsync();
-            throw;
-        }
     }
 }

@@ -69,3 +69,6 @@ public sealed record CallMoved(Guid ConversationId, CallMovedView Moved) : Conve
 }
 
 public sealed record CallMovedView(Guid CallId, Guid ConversationId, string OwnerInstanceId, string SipUri);
+
+/// <summary>A signed URL that plays a call's recording (with Range requests, no bearer token) until <paramref name="ExpiresAt"/> (ADR 0813).</summary>
+public sealed record RecordingPlaybackResponse(string Url, DateTimeOffset ExpiresAt);

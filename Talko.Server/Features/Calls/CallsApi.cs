@@ -26,6 +26,10 @@ public static class CallsApi
         calls.MapPost("/end", End).WithSummary("End the call (its starter or a group admin)");
         calls.MapGet("/recording", Recording)
             .WithSummary("The whole recording as one Ogg Opus stream (?format=wav: 16-bit 8 kHz PCM WAV), with Range requests, also while live");
+        calls.MapPost("/recording/playback", Playback)
+            .WithSummary("A signed URL, for this user and call and a few minutes, that plays the recording in an <audio> element with Range requests (no bearer token)");
+        routes.MapGet("/v1/calls/{callId:guid}/recording/play", Play).WithTags("Calls").AllowAnonymous()
+            .WithSummary("The recording as stored, by a signed URL from POST .../recording/playback: 403 when it is not valid, 410 when it expired");
         calls.MapGet("/timeline", CallTimeline).WithSummary("Markers over the recording: talkers, joins and leaves, texts, photos, tags, bookmarks");
         return routes;
     }
@@ -126,8 +130,8 @@ public static class CallsApi
     }
 
     private static async Task<IResult> Recording(
-        Guid callId, string? format, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, IOptions<CallsOptions> options, ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+        Guid callId, string? format, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs, RecordingIndexCache indexes,
+        IOptions<CallsOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         RecordingAudioForm? form = format switch
         {
@@ -145,8 +149,55 @@ public static class CallsApi
             return Problems.NotFound("call");
         }
 
-        var audio = await CallRecordings.OpenAsync(db, blobs, codecs, callId, form.Value, cancellationToken);
+        var audio = await CallRecordings.OpenAsync(db, blobs, codecs, indexes, callId, form.Value, cancellationToken);
         return new RangedAudioResult(audio, $"call-{callId:N}{audio.Extension}", options.Value.RecordingRangeChunkBytes, loggers.CreateLogger(typeof(CallsApi)));
+    }
+
+    private static async Task<Results<Ok<RecordingPlaybackResponse>, ProblemHttpResult>> Playback(
+        Guid callId, HttpContext http, TalkoDbContext db, RecordingPlaybackSigner signer, CancellationToken cancellationToken)
+    {
+        var userId = http.User.GetUserId();
+        if (await FindAsync(db, callId, userId, cancellationToken) is null)
+        {
+            return Problems.NotFound("call");
+        }
+
+        var (url, expiresAt) = signer.Issue(callId, userId);
+        return TypedResults.Ok(new RecordingPlaybackResponse(url, expiresAt));
+    }
+
+    /// <summary>
+    /// The recording by a signed playback URL (ADR 0813). Only the URL's own fields are read: never a token in the query.
+    /// The user it was issued to must still be a member of the call's conversation.
+    /// </summary>
+    private static async Task<IResult> Play(
+        Guid callId, string? user, string? expires, string? signature, HttpContext http, TalkoDbContext db, IBlobStore blobs, OpusCodecs codecs,
+        RecordingIndexCache indexes, RecordingPlaybackSigner signer, IOptions<CallsOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(CallsApi));
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        switch (signer.Check(callId, user, expires, signature, out var userId))
+        {
+            case PlaybackCheck.Invalid:
+                CallsLog.PlaybackUrlRefused(logger, callId, "invalid");
+                return Problems.Problem(StatusCodes.Status403Forbidden, "playback_url_invalid", "This playback URL is not valid.",
+                    "Ask POST /v1/calls/{id}/recording/playback for one.");
+            case PlaybackCheck.Expired:
+                CallsLog.PlaybackUrlRefused(logger, callId, "expired");
+                return Problems.Problem(StatusCodes.Status410Gone, "playback_url_expired", "This playback URL has expired.",
+                    "Ask POST /v1/calls/{id}/recording/playback for a new one.");
+        }
+
+        if (await FindAsync(db, callId, userId, cancellationToken) is null)
+        {
+            // Signed for a member who has since left the conversation (or the call is gone).
+            CallsLog.PlaybackUrlRefused(logger, callId, "not_member");
+            return Problems.Problem(StatusCodes.Status403Forbidden, "playback_url_invalid", "This playback URL is not valid.",
+                "Ask POST /v1/calls/{id}/recording/playback for one.");
+        }
+
+        var audio = await CallRecordings.OpenAsync(db, blobs, codecs, indexes, callId, RecordingAudioForm.Stored, cancellationToken);
+        return new RangedAudioResult(audio, $"call-{callId:N}{audio.Extension}", options.Value.RecordingRangeChunkBytes, logger);
     }
 
     private static async Task<Results<Ok<CallTimelineView>, ProblemHttpResult>> CallTimeline(

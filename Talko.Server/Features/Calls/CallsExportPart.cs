@@ -28,7 +28,7 @@ internal sealed class CallsExportPart(TalkoDbContext db, IBlobStore blobs, OpusC
         foreach (var call in rows)
         {
             string? recording = null;
-            var audio = await CallRecordings.OpenAsync(db, blobs, codecs, call.Id, RecordingAudioForm.Stored, cancellationToken);
+            var audio = await CallRecordings.OpenAsync(db, blobs, codecs, null, call.Id, RecordingAudioForm.Stored, cancellationToken);
             await using (audio.Content)
             {
                 if (audio.HasAudio)

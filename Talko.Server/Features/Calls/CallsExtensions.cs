@@ -22,8 +22,9 @@ public static class CallsExtensions
         services.AddOptions<CallsOptions>().BindConfiguration(CallsOptions.Section)
             .Validate(o => o.EmptyCallGrace > TimeSpan.Zero && o.RenewInterval > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
                 && o.MaxSegmentBytes > 0 && o.RecordingRangeChunkBytes > 0 && o.MaxLiveCallsPerConversation > 0 && o.MaxLeftInView >= 0 && o.HandoverWait >= TimeSpan.Zero
-                && o.QualityInterval >= TimeSpan.FromMilliseconds(500),
-                "Talko:Calls limits must be positive (QualityInterval at least 500 ms).")
+                && o.QualityInterval >= TimeSpan.FromMilliseconds(500) && o.RecordingIndexCacheEntries > 0 && o.RecordingIndexCacheBytes > 0
+                && o.RecordingPlaybackLifetime > TimeSpan.Zero && o.RecordingPlaybackLifetime <= RecordingPlaybackSigner.MaxLifetime,
+                "Talko:Calls limits must be positive (QualityInterval at least 500 ms, RecordingPlaybackLifetime at most 5 minutes).")
             .ValidateOnStart();
         services.AddOptions<CallOwnershipOptions>().BindConfiguration("Talko:Calls:Ownership");
         services.AddOptions<SipHostOptions>().BindConfiguration(SipHostOptions.Section);
@@ -54,6 +55,8 @@ public static class CallsExtensions
         services.AddSingleton<LiveCalls>();
         services.AddSingleton<CallHost>();
         services.AddSingleton<CallPlacement>();
+        services.AddSingleton<RecordingIndexCache>();
+        services.AddSingleton<RecordingPlaybackSigner>();
         // Registered after the drain's default (which knows no calls), so this one is resolved.
         services.AddSingleton<ILiveCallMover, CallHostLiveCallMover>();
         services.AddScopedConferenceAdmission<CallAdmission>();

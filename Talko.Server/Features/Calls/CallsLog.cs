@@ -43,4 +43,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 7113, Level = LogLevel.Information, Message = "A recording request asked for range {Range} of {Length} bytes: 416")]
     public static partial void RangeNotSatisfiable(ILogger logger, string range, long length);
+
+    [LoggerMessage(EventId = 7114, Level = LogLevel.Information, Message = "A recording playback URL for call {CallId} was refused: {Reason}")]
+    public static partial void PlaybackUrlRefused(ILogger logger, Guid callId, string reason);
 }

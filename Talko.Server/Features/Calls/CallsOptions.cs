@@ -27,6 +27,18 @@ public sealed class CallsOptions
     /// </summary>
     public long RecordingRangeChunkBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Most recording segments whose Ogg page index is kept between requests (<see cref="RecordingIndexCache"/>, ADR 0813).</summary>
+    public int RecordingIndexCacheEntries { get; set; } = 4096;
+
+    /// <summary>Most memory the kept page indexes take (about 170 KB per recorded hour); least recently used go first.</summary>
+    public long RecordingIndexCacheBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a signed playback URL of a recording (POST /v1/calls/{id}/recording/playback, ADR 0813) works; at most 5
+    /// minutes. A player asks for a fresh one when it expires mid-playback.
+    /// </summary>
+    public TimeSpan RecordingPlaybackLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Most departed participants listed in a call's view (the latest ones; the timeline has every leave).</summary>
     public int MaxLeftInView { get; set; } = 100;
 

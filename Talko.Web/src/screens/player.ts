@@ -6,7 +6,7 @@ import { nameOf, resolveNames } from '../people';
 import { store } from '../store';
 
 export async function playerScreen(root: HTMLElement, callId: string): Promise<() => void> {
-  let url: string | null = null;
+  let closed = false;
   try {
     const [call, timeline] = await Promise.all([api.call(callId), api.callTimeline(callId)]);
     await store.sync();
@@ -15,8 +15,32 @@ export async function playerScreen(root: HTMLElement, callId: string): Promise<(
     markers.forEach(m => nameOf(m.userId));
     await resolveNames();
     const audio = h('audio', { controls: true, preload: 'metadata', 'aria-label': 'Call recording' });
-    url = await api.blobUrl(`/v1/calls/${callId}/recording`);
-    audio.src = url;
+    // Streamed: the element reads the recording through Range requests on a signed URL (ADR 0813), so it starts at
+    // once and a seek fetches only where it lands. The URL lives a few minutes; when a request fails after that, a new
+    // one is fetched and playback goes on from where it was.
+    audio.src = (await api.recordingPlayback(callId)).url;
+    // Only a URL that worked is renewed: a recording that cannot play at all must not loop here.
+    let worked = false;
+    let renewing = false;
+    audio.addEventListener('loadedmetadata', () => { worked = true; });
+    audio.addEventListener('error', async () => {
+      if (closed || renewing || !worked) return;
+      renewing = true;
+      worked = false;
+      const at = audio.currentTime;
+      const playing = !audio.paused;
+      try {
+        audio.src = (await api.recordingPlayback(callId)).url;
+        audio.addEventListener('loadedmetadata', () => {
+          audio.currentTime = at;
+          if (playing) void audio.play();
+        }, { once: true });
+      } catch {
+        // Signed out or no longer a member: the element shows its own error.
+      } finally {
+        renewing = false;
+      }
+    });
     const duration = Math.max(timeline.durationMs, 1);
     const jump = (m: CallMarker) => { audio.currentTime = m.offsetMs / 1000; };
     const bar = h('div', { class: 'track', role: 'group', 'aria-label': 'Recording timeline' },
@@ -40,7 +64,7 @@ export async function playerScreen(root: HTMLElement, callId: string): Promise<(
   } catch (error) {
     render(root, h('p', {}, error instanceof ApiError && error.status === 404 ? 'No such call.' : 'The recording could not be loaded.'));
   }
-  return () => { if (url) URL.revokeObjectURL(url); };
+  return () => { closed = true; };
 }
 
 function describe(m: CallMarker): string {
