@@ -20,6 +20,7 @@
 #   scripts/bench-register-server.sh
 #   BENCH_DEVICES=200 BENCH_SECONDS=5 BENCH_START=200 BENCH_ROUNDS=3 scripts/bench-register-server.sh
 #   BENCH_TARGETS="embedded redis" scripts/bench-register-server.sh   # any of: kamailio embedded redis
+#   BENCH_SERVER_DLL=/tmp/after/Talko.Server.dll scripts/bench-register-server.sh
 #
 # Limits raised for the benchmark only (defaults unchanged): Talko:Accounts:AuthRequestsPerIp and
 # CodeRequestsPerRequester (all sign-ups come from 127.0.0.1). The SIP digest failure limits count only
@@ -65,9 +66,13 @@ for tool in sipp kamailio redis-server python3 dotnet curl; do
   command -v "$tool" >/dev/null || { log "$tool is not installed"; exit 1; }
 done
 
-dll="$root/Talko.Server/bin/Release/net10.0/Talko.Server.dll"
-log "building Talko.Server (Release)"
-dotnet build "$root/Talko.Server" -c Release -v q >/dev/null
+# BENCH_SERVER_DLL: a Talko.Server.dll built elsewhere (e.g. dotnet build Talko.Server -c Release -o DIR, to
+# measure a change while another run still uses bin/Release); then nothing is built here.
+dll=${BENCH_SERVER_DLL:-$root/Talko.Server/bin/Release/net10.0/Talko.Server.dll}
+if [ -z "${BENCH_SERVER_DLL:-}" ]; then
+  log "building Talko.Server (Release)"
+  dotnet build "$root/Talko.Server" -c Release -v q >/dev/null
+fi
 
 wants() { case " $targets " in *" $1 "*) return 0;; *) return 1;; esac; }
 
