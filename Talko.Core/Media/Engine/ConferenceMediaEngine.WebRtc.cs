@@ -80,6 +80,13 @@ public sealed partial class ConferenceMediaEngine
 
     private long[] HandshakeFailures() => [.. handshakeFailures.Select((_, i) => Interlocked.Read(ref handshakeFailures[i]))];
 
+    /// <summary>A SIP peer's DTLS-SRTP offer (RFC 5763) gets the same leg as a browser's.</summary>
+    public ValueTask<(IMediaLeg Leg, string Answer)> AddDtlsSrtpLegAsync(string conferenceId, LegId legId, WebRtcSdpOffer offer, CancellationToken cancellationToken = default)
+    {
+        var (leg, answer) = AddWebRtcLeg(conferenceId, legId, offer);
+        return ValueTask.FromResult<(IMediaLeg, string)>((leg, answer));
+    }
+
     /// <summary>Opens the ICE-TCP listener with the first WebRTC leg when a port is configured; null when off.</summary>
     private IPEndPoint? EnsureIceTcp()
     {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Talko.Core.Calls;
 using Talko.Core.Diagnostics;
 using Talko.Core.Media;
+using Talko.Core.Media.WebRtc.Sdp;
 using Talko.Core.Sip.Dialogs;
 using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Registrar;
@@ -121,6 +122,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
             return "full";
         }
+        if (TryReadOffer(request, out var secureOffer) && OffersDtlsSrtp(secureOffer))
+        {
+            return await AcceptDtlsSrtpAsync(invite, conferenceId, auth.Credential!);
+        }
+
         if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, options.Codecs) is not { } negotiation)
         {
             await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
@@ -167,6 +173,80 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
         return "joined";
+    }
+
+    /// <summary>An audio m-line over DTLS-SRTP (UDP/TLS/RTP/SAVP or SAVPF): the peer wants the WebRTC transport.</summary>
+    private static bool OffersDtlsSrtp(SdpSession offer) =>
+        offer.Media.Any(m => m.Media == "audio" && m.Port != 0 && m.Protocol.StartsWith("UDP/TLS/RTP/SAVP", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// RFC 5763 over SIP (ADR 0723): the offer is checked as a browser's would be (one audio line, ICE credentials, a
+    /// SHA-256 fingerprint, rtcp-mux, G.711) except that BUNDLE is not required; the leg is the hub's WebRTC leg and
+    /// the answer Talko's ICE-lite answer. A bad offer is a 488 that says why.
+    /// </summary>
+    private async Task<string> AcceptDtlsSrtpAsync(InviteServerTransaction invite, string conferenceId, SipCredential credential)
+    {
+        var request = invite.Request;
+        WebRtcSdpOffer offer;
+        try
+        {
+            offer = WebRtcSdpOffer.Parse(Encoding.UTF8.GetString(request.Body), request.Body.Length, requireBundle: false);
+        }
+        catch (WebRtcSdpException ex)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, conferenceId, ex.Code, ex.Message);
+            await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
+            return "dtls_srtp_offer_refused";
+        }
+
+        var localTag = SipIdentifiers.NewTag();
+        IMediaLeg leg;
+        string answerText;
+        try
+        {
+            (leg, answerText) = await media.AddDtlsSrtpLegAsync(conferenceId, LegId.Inbound($"{request.CallId}/{localTag}"), offer);
+        }
+        catch (NotSupportedException)
+        {
+            await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
+            return "dtls_srtp_unsupported";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ConferenceLog.MediaFailed(logger, ex, conferenceId);
+            await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
+            return "media_failed";
+        }
+
+        if (!SdpSession.TryParse(answerText, out var answer))
+        {
+            await leg.DisposeAsync();
+            throw new InvalidOperationException("Talko's own WebRTC answer did not parse as SDP.");
+        }
+
+        var source = request.Source!;
+        var dialog = SipDialog.CreateUas(request, localTag, SipUserAgent.LocalContact(source.Protocol, source.Local, conferenceId));
+        dialog.Handler = this;
+        var call = new ConferenceCall(conferenceId, dialog, leg, offer.Codec, credential, NewSessionId())
+        {
+            PendingInvite = invite,
+            PayloadType = (int)offer.Codec,
+        };
+        calls[dialog.Id] = call;
+        agent.AddDialog(dialog);
+        invite.Cancelled += t => { _ = EndAsync(call, "cancelled", sendBye: false); };
+        invite.AckNotReceived += t => { _ = EndAsync(call, "no ACK", sendBye: true); };
+        if (invite.IsCancelled)
+        {
+            await EndAsync(call, "cancelled", sendBye: false);
+            return "cancelled";
+        }
+
+        ConferenceLog.Joined(logger, leg.LegId, conferenceId, offer.Codec);
+        call.Announce(LegObserver);
+        if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
+        return "joined_dtls_srtp";
     }
 
     public async ValueTask OnRequestAsync(SipDialog dialog, SipServerTransaction transaction, CancellationToken cancellationToken)

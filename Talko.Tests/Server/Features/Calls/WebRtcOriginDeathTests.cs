@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Core.Media.WebRtc.Sdp;
 using Talko.Tests.Infrastructure;
