@@ -231,6 +231,8 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         {
             PendingInvite = invite,
             PayloadType = (int)offer.Codec,
+            DtlsSrtp = (offer, answerText),
+            SessionVersion = answer.SessionVersion,
         };
         calls[dialog.Id] = call;
         agent.AddDialog(dialog);
@@ -247,6 +249,49 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
         return "joined_dtls_srtp";
+    }
+
+    /// <summary>
+    /// A re-INVITE in a DTLS-SRTP dialog (baresip sends one once ICE has picked its pair, with updated default
+    /// candidates): the same ICE credentials and fingerprint keep the ICE session and the DTLS association (RFC 5763
+    /// section 6.7.1), so Talko answers as before with a new version, mirroring a hold. Anything else (an ICE restart,
+    /// a new certificate, a bad offer) is null: 488, and the leg goes on as it was.
+    /// </summary>
+    private SdpSession? DtlsSrtpReanswer(ConferenceCall call, WebRtcSdpOffer original, string answerText, SipRequest request)
+    {
+        WebRtcSdpOffer offer;
+        try
+        {
+            offer = WebRtcSdpOffer.Parse(Encoding.UTF8.GetString(request.Body), request.Body.Length, requireBundle: false);
+        }
+        catch (WebRtcSdpException ex)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, call.ConferenceId, ex.Code, ex.Message);
+            return null;
+        }
+
+        if (offer.IceUfrag != original.IceUfrag || offer.IcePassword != original.IcePassword || !offer.Fingerprint.Equals(original.Fingerprint) || offer.Codec != original.Codec)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, call.ConferenceId, "dtls_srtp_restart", "A re-INVITE may not restart ICE, change the certificate or the codec.");
+            return null;
+        }
+
+        var hold = offer.Direction is SdpDirection.SendOnly or SdpDirection.Inactive;
+        SetHold(call, hold);
+        var direction = offer.Direction switch
+        {
+            SdpDirection.SendOnly => SdpDirection.ReceiveOnly,
+            SdpDirection.ReceiveOnly => SdpDirection.SendOnly,
+            var same => same,
+        };
+        var lines = answerText.Split("\r\n").Select(line => line is "a=sendrecv" or "a=sendonly" or "a=recvonly" or "a=inactive" ? $"a={SdpMedia.DirectionAttribute(direction)}" : line);
+        if (!SdpSession.TryParse(string.Join("\r\n", lines), out var answer))
+        {
+            return null;
+        }
+
+        answer.SessionVersion = ++call.SessionVersion;
+        return answer;
     }
 
     public async ValueTask OnRequestAsync(SipDialog dialog, SipServerTransaction transaction, CancellationToken cancellationToken)
@@ -389,6 +434,16 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             {
                 // No offer: ours goes in the 2xx and the answer comes in the ACK (section 13.2.1).
                 reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion, payloadType: call.PayloadType);
+            }
+            else if (call.DtlsSrtp is { } secure)
+            {
+                if (DtlsSrtpReanswer(call, secure.Offer, secure.Answer, request) is not { } reanswer)
+                {
+                    await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.NotAcceptableHere, call.Dialog.Id.LocalTag));
+                    return;
+                }
+
+                reply = reanswer;
             }
             else if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, [call.Codec]) is not { } negotiation)
             {

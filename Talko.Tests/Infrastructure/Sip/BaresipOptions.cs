@@ -66,6 +66,9 @@ internal sealed record BaresipOptions
     /// <summary>Hard limit on the process' life (baresip -t), so a crashed test run never leaves it behind.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Print every SIP message sent and received into the log (baresip -s), for tests that check the signalling.</summary>
+    public bool SipTrace { get; init; }
+
     /// <summary>How long to wait for the control port after starting the process.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -127,6 +127,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (options.SipTrace)
+        {
+            start.ArgumentList.Add("-s");
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("baresip did not start");
         var peer = new BaresipPeer(options, directory, sipPort, controlPort, process);
         try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Talko.Tests.Core.Media;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
@@ -18,7 +19,7 @@ namespace Talko.Tests.Server.Sip.Interop;
 /// the DTLS-SRTP phone hear each other's tones.
 /// </summary>
 [Collection(RealtimeMediaCollection.Name)]
-public sealed class BaresipDtlsSrtpCallTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class BaresipDtlsSrtpCallTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"baresip-dtls-{Guid.NewGuid():N}");
     private readonly List<BaresipPeer> phones = [];
@@ -74,10 +75,25 @@ public sealed class BaresipDtlsSrtpCallTests(ITestOutputHelper output) : IAsyncL
         await HeardAsync(alicePhone, 1400, "the DTLS-SRTP phone hearing the G.711 phone's 1400 Hz");
         Assert.True(Peak(alicePhone.Heard(), 600) < 500, "the DTLS-SRTP phone heard itself");
 
+        // The media really was DTLS-SRTP after ICE, and baresip's re-INVITE (sent once ICE picked its pair, with the
+        // same credentials and fingerprint) was answered 200 like the INVITE, not refused.
+        var log = alicePhone.Log;
+        Assert.Contains("connectivity check is complete", log, StringComparison.Ordinal);
+        Assert.Contains("verified sha-256 fingerprint OK", log, StringComparison.Ordinal);
+        Assert.Contains("DTLS-SRTP complete", log, StringComparison.Ordinal);
+        Assert.Contains("sending Re-INVITE", log, StringComparison.Ordinal);
+        var acceptedInvites = AcceptedInvite().Matches(log).Select(m => m.Groups["cseq"].Value).Distinct().Count();
+        Assert.True(acceptedInvites >= 2, $"the INVITE and the re-INVITE answered 200 ({acceptedInvites} were)\n{log}");
+        Assert.DoesNotContain("SIP/2.0 488", log, StringComparison.Ordinal);
+
         await alicePhone.HangupAsync();
         await bobPhone.HangupAsync();
         await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
     }
+
+    /// <summary>A 200 to an INVITE in baresip's SIP trace (-s): the status line, then its CSeq before the next status or request line.</summary>
+    [GeneratedRegex(@"SIP/2\.0 200 OK(?:(?!SIP/2\.0 \d|SIP/2\.0\r?\n).)*?CSeq: (?<cseq>\d+) INVITE", RegexOptions.Singleline)]
+    private static partial Regex AcceptedInvite();
 
     /// <summary>Polls what the phone decoded until <paramref name="frequency"/> is in it, loud.</summary>
     private async Task HeardAsync(BaresipPeer phone, double frequency, string what)
@@ -111,6 +127,7 @@ public sealed class BaresipDtlsSrtpCallTests(ITestOutputHelper output) : IAsyncL
             ToneHz = toneHz,
             Account = new BaresipAccount(user.Sip.Username, SipServer, user.Sip.Username, user.Sip.Secret, DtlsSrtpWithIce: dtlsSrtp),
             ExtraConfig = dtlsSrtp ? BaresipPeer.DtlsSrtpConfig : [],
+            SipTrace = dtlsSrtp,
         }).WaitAsync(TestTimeouts.Default);
         phones.Add(phone);
         return phone;
