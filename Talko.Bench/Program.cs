@@ -18,6 +18,7 @@ return args.FirstOrDefault() switch
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
     "metrics" => await MetricsBenchmark.RunAsync(args.Skip(1).ToArray()),
     "webrtc" => await WebRtcBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "webrtc-legs" => await WebRtcLegCostBenchmark.RunAsync(args.Skip(1).ToArray()),
     "opus" => await OpusBenchmark.RunAsync(args.Skip(1).ToArray()),
     "resampler" => await ResamplerBenchmark.RunAsync(args.Skip(1).ToArray()),
     "wideband" => await WidebandMixBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -35,6 +36,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- webrtc [--packets N] [--checks N] [--handshakes N] [--payload BYTES]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- webrtc-legs [--rounds N] [--frames N] [--profile gcm|cm]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- opus [--runs N] [--frames N] [--bitrate B]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- resampler [--runs N] [--frames N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- wideband [--runs N] [--frames N]");

@@ -31,6 +31,14 @@ public sealed record MediaLegOptions(
 public interface IConferenceMediaEngine
 {
     ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A leg whose peer offered DTLS-SRTP with ICE (RFC 5763 over SIP): the WebRTC transport of the hub's legs, answered
+    /// with Talko's ICE-lite answer. Engines without WebRTC legs refuse it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This engine has no WebRTC legs.</exception>
+    ValueTask<(IMediaLeg Leg, string Answer)> AddDtlsSrtpLegAsync(string conferenceId, LegId legId, WebRtc.Sdp.WebRtcSdpOffer offer, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This media engine has no DTLS-SRTP legs.");
 }
 
 /// <summary>One participant's media in a conference. Disposing it leaves the mixer and frees its ports.</summary>

@@ -160,7 +160,6 @@ export function describeRefusal(error: unknown): string {
     case 'call_not_found': return 'This call does not exist, or you are not in its conversation.';
     case 'call_ended': return 'This call has ended.';
     case 'call_unavailable': return 'No server can take the call right now. Try again in a moment.';
-    case 'call_elsewhere': return 'The call is running on another server. Reload the page and join again.';
     case 'call_join_refused': return 'This window is already in the call.';
     case 'call_full': return 'The call is full.';
     case 'not_in_call': return 'You are not in this call any more.';

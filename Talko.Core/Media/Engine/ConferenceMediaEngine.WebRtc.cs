@@ -15,6 +15,9 @@ public sealed partial class ConferenceMediaEngine
     /// <summary>Live WebRTC legs by their ICE ufrag, for the ICE-TCP listener to find the leg a connection's first check names.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WebRtcMediaLegTransport> legsByUfrag = new(StringComparer.Ordinal);
     private readonly Lock iceTcpGate = new();
+
+    /// <summary>Failed DTLS-SRTP handshakes by <see cref="DtlsFailure"/>, for the metrics (legs that had already left are not counted).</summary>
+    private readonly long[] handshakeFailures = new long[Enum.GetValues<DtlsFailure>().Length];
     private IceTcpListener? iceTcp;
 
     /// <summary>The passive ICE-TCP candidate's listening endpoint once it is open (Media:WebRtc:IceTcpPort set and a WebRTC leg joined).</summary>
@@ -57,6 +60,12 @@ public sealed partial class ConferenceMediaEngine
             {
                 if (secured.IsFaulted)
                 {
+                    if (FindLeg(conferenceId, legId) is not null)
+                    {
+                        var failure = secured.Exception!.GetBaseException() is DtlsHandshakeException dtlsFailure ? dtlsFailure.Failure : DtlsFailure.HandshakeFailed;
+                        Interlocked.Increment(ref handshakeFailures[(int)failure]);
+                    }
+
                     MediaEngineLog.WebRtcEnded(logger, conferenceId, leg.Name, secured.Exception!.GetBaseException().Message);
                     _ = RemoveLegAsync(leg).AsTask();
                 }
@@ -67,6 +76,15 @@ public sealed partial class ConferenceMediaEngine
         var tcpCandidate = EnsureIceTcp() is { } listening ? new IPEndPoint(address, listening.Port) : null;
         var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18], tcpCandidate);
         return (leg, answer);
+    }
+
+    private long[] HandshakeFailures() => [.. handshakeFailures.Select((_, i) => Interlocked.Read(ref handshakeFailures[i]))];
+
+    /// <summary>A SIP peer's DTLS-SRTP offer (RFC 5763) gets the same leg as a browser's.</summary>
+    public ValueTask<(IMediaLeg Leg, string Answer)> AddDtlsSrtpLegAsync(string conferenceId, LegId legId, WebRtcSdpOffer offer, CancellationToken cancellationToken = default)
+    {
+        var (leg, answer) = AddWebRtcLeg(conferenceId, legId, offer);
+        return ValueTask.FromResult<(IMediaLeg, string)>((leg, answer));
     }
 
     /// <summary>Opens the ICE-TCP listener with the first WebRTC leg when a port is configured; null when off.</summary>

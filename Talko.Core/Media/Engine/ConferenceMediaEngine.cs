@@ -224,7 +224,7 @@ public sealed partial class ConferenceMediaEngine : IConferenceMediaEngine, IAsy
                     totals = totals.Add(leg.Statistics);
                 }
 
-                return totals;
+                return totals with { WebRtcHandshakeFailures = HandshakeFailures() };
             }
         }
     }

@@ -140,7 +140,8 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         Interlocked.Read(ref rtcpMalformed),
         remoteFractionLost,
         inbound.Statistics,
-        Interlocked.Read(ref rtcpDroppedUnknownSource));
+        Interlocked.Read(ref rtcpDroppedUnknownSource),
+        WebRtc?.DroppedByReason());
 
     internal long JoinedAtTick { get; set; }
 

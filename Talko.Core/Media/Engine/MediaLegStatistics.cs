@@ -2,7 +2,10 @@ using Talko.Core.Media.Jitter;
 
 namespace Talko.Core.Media.Engine;
 
-/// <summary>Counters of one leg. Dropped packets are counted by reason.</summary>
+/// <summary>
+/// Counters of one leg. Dropped packets are counted by reason; a WebRTC leg adds its transport's drops
+/// (<see cref="WebRtcDropped"/>, indexed by <see cref="WebRtc.WebRtcDropReason"/>; null for a plain RTP leg).
+/// </summary>
 public sealed record MediaLegStatistics(
     long PacketsReceived,
     long PacketsSent,
@@ -19,4 +22,5 @@ public sealed record MediaLegStatistics(
     long RtcpMalformed,
     byte? RemoteFractionLost,
     JitterBufferStatistics JitterBuffer,
-    long RtcpDroppedUnknownSource = 0);
+    long RtcpDroppedUnknownSource = 0,
+    IReadOnlyList<long>? WebRtcDropped = null);

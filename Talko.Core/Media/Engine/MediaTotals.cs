@@ -17,7 +17,9 @@ public sealed record MediaTotals(
     long LateTicks,
     long SkippedTicks,
     int Conferences,
-    int Legs)
+    int Legs,
+    IReadOnlyList<long>? WebRtcDropped = null,
+    IReadOnlyList<long>? WebRtcHandshakeFailures = null)
 {
     public static MediaTotals Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -31,7 +33,16 @@ public sealed record MediaTotals(
         DiscardedUnknownPayloadType = DiscardedUnknownPayloadType + leg.DroppedUnknownPayloadType,
         RtcpReceived = RtcpReceived + leg.RtcpReceived,
         RtcpSent = RtcpSent + leg.RtcpSent,
+        WebRtcDropped = Sum(WebRtcDropped, leg.WebRtcDropped),
     };
+
+    /// <summary>WebRTC datagrams dropped for <paramref name="reason"/>, over every WebRTC leg.</summary>
+    public long WebRtcDrops(WebRtc.WebRtcDropReason reason) =>
+        WebRtcDropped is { } drops && (int)reason < drops.Count ? drops[(int)reason] : 0;
+
+    /// <summary>DTLS-SRTP handshakes of legs still in their call that failed for <paramref name="failure"/>.</summary>
+    public long WebRtcHandshakesFailed(WebRtc.Dtls.DtlsFailure failure) =>
+        WebRtcHandshakeFailures is { } failures && (int)failure < failures.Count ? failures[(int)failure] : 0;
 
     public MediaTotals AddClock(long ticks, long lateTicks, long skippedTicks) => this with
     {
@@ -39,4 +50,20 @@ public sealed record MediaTotals(
         LateTicks = LateTicks + lateTicks,
         SkippedTicks = SkippedTicks + skippedTicks,
     };
+
+    private static IReadOnlyList<long>? Sum(IReadOnlyList<long>? totals, IReadOnlyList<long>? leg)
+    {
+        if (leg is null)
+        {
+            return totals;
+        }
+
+        var sum = new long[Math.Max(totals?.Count ?? 0, leg.Count)];
+        for (var i = 0; i < sum.Length; i++)
+        {
+            sum[i] = (totals is not null && i < totals.Count ? totals[i] : 0) + (i < leg.Count ? leg[i] : 0);
+        }
+
+        return sum;
+    }
 }

@@ -51,6 +51,18 @@ public sealed class WebRtcTransport : IDisposable
 
     public long Dropped(WebRtcDropReason reason) => Interlocked.Read(ref drops[(int)reason]);
 
+    /// <summary>Every drop counter, indexed by <see cref="WebRtcDropReason"/> (a copy; for the engine's totals).</summary>
+    public long[] DroppedByReason()
+    {
+        var copy = new long[drops.Length];
+        for (var i = 0; i < drops.Length; i++)
+        {
+            copy[i] = Interlocked.Read(ref drops[i]);
+        }
+
+        return copy;
+    }
+
     /// <summary>
     /// Handles one datagram that arrived on the leg's socket. For RTP and RTCP the packet is unprotected in place and
     /// <paramref name="plainLength"/> is its plain length.

@@ -36,6 +36,9 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
 
     public ulong SessionVersion { get; set; } = 1;
 
+    /// <summary>For a DTLS-SRTP leg (ADR 0723): the offer it was made from and Talko's answer, which re-INVITEs get again.</summary>
+    internal (Media.WebRtc.Sdp.WebRtcSdpOffer Offer, string Answer)? DtlsSrtp { get; init; }
+
     public bool OnHold { get; set; }
 
     /// <summary>A re-INVITE is being answered; a second one gets 491 (RFC 3261 section 14.2).</summary>

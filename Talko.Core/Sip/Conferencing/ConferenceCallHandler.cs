@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Talko.Core.Calls;
 using Talko.Core.Diagnostics;
 using Talko.Core.Media;
+using Talko.Core.Media.WebRtc.Sdp;
 using Talko.Core.Sip.Dialogs;
 using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Registrar;
@@ -121,6 +122,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
             return "full";
         }
+        if (TryReadOffer(request, out var secureOffer) && OffersDtlsSrtp(secureOffer))
+        {
+            return await AcceptDtlsSrtpAsync(invite, conferenceId, auth.Credential!);
+        }
+
         if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, options.Codecs) is not { } negotiation)
         {
             await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
@@ -167,6 +173,125 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
         return "joined";
+    }
+
+    /// <summary>An audio m-line over DTLS-SRTP (UDP/TLS/RTP/SAVP or SAVPF): the peer wants the WebRTC transport.</summary>
+    private static bool OffersDtlsSrtp(SdpSession offer) =>
+        offer.Media.Any(m => m.Media == "audio" && m.Port != 0 && m.Protocol.StartsWith("UDP/TLS/RTP/SAVP", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// RFC 5763 over SIP (ADR 0723): the offer is checked as a browser's would be (one audio line, ICE credentials, a
+    /// SHA-256 fingerprint, rtcp-mux, G.711) except that BUNDLE is not required; the leg is the hub's WebRTC leg and
+    /// the answer Talko's ICE-lite answer. A bad offer is a 488 that says why.
+    /// </summary>
+    private async Task<string> AcceptDtlsSrtpAsync(InviteServerTransaction invite, string conferenceId, SipCredential credential)
+    {
+        var request = invite.Request;
+        WebRtcSdpOffer offer;
+        try
+        {
+            offer = WebRtcSdpOffer.Parse(Encoding.UTF8.GetString(request.Body), request.Body.Length, requireBundle: false);
+        }
+        catch (WebRtcSdpException ex)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, conferenceId, ex.Code, ex.Message);
+            await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
+            return "dtls_srtp_offer_refused";
+        }
+
+        var localTag = SipIdentifiers.NewTag();
+        IMediaLeg leg;
+        string answerText;
+        try
+        {
+            (leg, answerText) = await media.AddDtlsSrtpLegAsync(conferenceId, LegId.Inbound($"{request.CallId}/{localTag}"), offer);
+        }
+        catch (NotSupportedException)
+        {
+            await RejectAsync(invite, conferenceId, SipStatusCodes.NotAcceptableHere);
+            return "dtls_srtp_unsupported";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ConferenceLog.MediaFailed(logger, ex, conferenceId);
+            await RejectAsync(invite, conferenceId, SipStatusCodes.ServiceUnavailable);
+            return "media_failed";
+        }
+
+        if (!SdpSession.TryParse(answerText, out var answer))
+        {
+            await leg.DisposeAsync();
+            throw new InvalidOperationException("Talko's own WebRTC answer did not parse as SDP.");
+        }
+
+        var source = request.Source!;
+        var dialog = SipDialog.CreateUas(request, localTag, SipUserAgent.LocalContact(source.Protocol, source.Local, conferenceId));
+        dialog.Handler = this;
+        var call = new ConferenceCall(conferenceId, dialog, leg, offer.Codec, credential, NewSessionId())
+        {
+            PendingInvite = invite,
+            PayloadType = (int)offer.Codec,
+            DtlsSrtp = (offer, answerText),
+            SessionVersion = answer.SessionVersion,
+        };
+        calls[dialog.Id] = call;
+        agent.AddDialog(dialog);
+        invite.Cancelled += t => { _ = EndAsync(call, "cancelled", sendBye: false); };
+        invite.AckNotReceived += t => { _ = EndAsync(call, "no ACK", sendBye: true); };
+        if (invite.IsCancelled)
+        {
+            await EndAsync(call, "cancelled", sendBye: false);
+            return "cancelled";
+        }
+
+        ConferenceLog.Joined(logger, leg.LegId, conferenceId, offer.Codec);
+        call.Announce(LegObserver);
+        if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
+        return "joined_dtls_srtp";
+    }
+
+    /// <summary>
+    /// A re-INVITE in a DTLS-SRTP dialog (baresip sends one once ICE has picked its pair, with updated default
+    /// candidates): the same ICE credentials and fingerprint keep the ICE session and the DTLS association (RFC 5763
+    /// section 6.7.1), so Talko answers as before with a new version, mirroring a hold. Anything else (an ICE restart,
+    /// a new certificate, a bad offer) is null: 488, and the leg goes on as it was.
+    /// </summary>
+    private SdpSession? DtlsSrtpReanswer(ConferenceCall call, WebRtcSdpOffer original, string answerText, SipRequest request)
+    {
+        WebRtcSdpOffer offer;
+        try
+        {
+            offer = WebRtcSdpOffer.Parse(Encoding.UTF8.GetString(request.Body), request.Body.Length, requireBundle: false);
+        }
+        catch (WebRtcSdpException ex)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, call.ConferenceId, ex.Code, ex.Message);
+            return null;
+        }
+
+        if (offer.IceUfrag != original.IceUfrag || offer.IcePassword != original.IcePassword || !offer.Fingerprint.Equals(original.Fingerprint) || offer.Codec != original.Codec)
+        {
+            ConferenceLog.DtlsSrtpOfferRefused(logger, call.ConferenceId, "dtls_srtp_restart", "A re-INVITE may not restart ICE, change the certificate or the codec.");
+            return null;
+        }
+
+        var hold = offer.Direction is SdpDirection.SendOnly or SdpDirection.Inactive;
+        SetHold(call, hold);
+        var direction = offer.Direction switch
+        {
+            SdpDirection.SendOnly => SdpDirection.ReceiveOnly,
+            SdpDirection.ReceiveOnly => SdpDirection.SendOnly,
+            var same => same,
+        };
+        var lines = answerText.Split("\r\n").Select(line => line is "a=sendrecv" or "a=sendonly" or "a=recvonly" or "a=inactive" ? $"a={SdpMedia.DirectionAttribute(direction)}" : line);
+        if (!SdpSession.TryParse(string.Join("\r\n", lines), out var answer))
+        {
+            return null;
+        }
+
+        answer.SessionVersion = ++call.SessionVersion;
+        return answer;
     }
 
     public async ValueTask OnRequestAsync(SipDialog dialog, SipServerTransaction transaction, CancellationToken cancellationToken)
@@ -309,6 +434,16 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             {
                 // No offer: ours goes in the 2xx and the answer comes in the ACK (section 13.2.1).
                 reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion, payloadType: call.PayloadType);
+            }
+            else if (call.DtlsSrtp is { } secure)
+            {
+                if (DtlsSrtpReanswer(call, secure.Offer, secure.Answer, request) is not { } reanswer)
+                {
+                    await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.NotAcceptableHere, call.Dialog.Id.LocalTag));
+                    return;
+                }
+
+                reply = reanswer;
             }
             else if (!TryReadOffer(request, out var offer) || SdpOfferAnswer.Negotiate(offer, [call.Codec]) is not { } negotiation)
             {

@@ -27,4 +27,7 @@ internal static partial class ConferenceLog
 
     [LoggerMessage(EventId = 1407, Level = LogLevel.Debug, Message = "Transfer of leg {LegId} reported {Status} (subscription terminated: {Terminated})")]
     public static partial void TransferProgress(ILogger logger, Talko.Core.Calls.LegId legId, int? status, bool terminated);
+
+    [LoggerMessage(EventId = 1408, Level = LogLevel.Information, Message = "DTLS-SRTP offer for conference {ConferenceId} refused with 488 ({Code}): {Reason}")]
+    public static partial void DtlsSrtpOfferRefused(ILogger logger, string conferenceId, string code, string reason);
 }

@@ -19,7 +19,7 @@ public sealed class ServerMetrics : IDeliveryMetrics, IDisposable
     private readonly Meter meter;
     private readonly Counter<long> deliveries;
 
-    /// <summary>One pass over the legs serves every media instrument of a collection (seven of them read the totals).</summary>
+    /// <summary>One pass over the legs serves every media instrument of a collection (nine of them read the totals).</summary>
     private readonly RecentValue<MediaTotals> media = new(TimeSpan.FromSeconds(1));
 
     public ServerMetrics(IMeterFactory meters, IServiceProvider services)
@@ -37,6 +37,10 @@ public sealed class ServerMetrics : IDeliveryMetrics, IDisposable
         meter.CreateObservableCounter("talko.rtp.packets", () => RtpPackets(Media()), "{packet}", "RTP audio packets received from and sent to legs.");
         meter.CreateObservableCounter("talko.rtp.packets.lost", () => Media().PacketsLost, "{packet}", "RTP packets the legs' peers sent that never arrived (from sequence numbers, RFC 3550 A.3).");
         meter.CreateObservableCounter("talko.rtp.packets.discarded", () => Discarded(Media()), "{packet}", "RTP and RTCP packets dropped, by reason: malformed, unknown_source (ADR 0167), unknown_payload_type.");
+        meter.CreateObservableCounter("talko.webrtc.packets.dropped", () => WebRtcDropped(Media()), "{packet}",
+            "Datagrams WebRTC legs dropped, by reason: unknown_protocol, stun_malformed, stun_refused, dtls_unknown_source, dtls_malformed, dtls_too_large, dtls_overflow, dtls_closed, media_unknown_source, media_before_keys, srtp_malformed, srtp_auth_failed, srtp_replayed, srtp_too_old, srtp_too_many_streams.");
+        meter.CreateObservableCounter("talko.webrtc.handshakes.failed", () => HandshakesFailed(Media()), "{handshake}",
+            "DTLS-SRTP handshakes of WebRTC legs that failed (the leg left), by reason: timeout, fingerprint_mismatch, no_srtp_profile, handshake_failed.");
         meter.CreateObservableCounter("talko.rtcp.packets", () => RtcpPackets(Media()), "{packet}", "RTCP compound packets received from and sent to legs.");
         meter.CreateObservableCounter("talko.mixer.ticks", () => Media().Ticks, "{tick}", "Mixer ticks run (one 20 ms frame each, per call).");
         meter.CreateObservableCounter("talko.mixer.ticks.late", () => Media().LateTicks, "{tick}", "Mixer ticks that ran more than one interval after their time: audio went out late.");
@@ -76,6 +80,16 @@ public sealed class ServerMetrics : IDeliveryMetrics, IDisposable
         new(totals.DiscardedUnknownSource, new KeyValuePair<string, object?>("talko.rtp.discard_reason", "unknown_source")),
         new(totals.DiscardedUnknownPayloadType, new KeyValuePair<string, object?>("talko.rtp.discard_reason", "unknown_payload_type")),
     ];
+
+    private static IEnumerable<Measurement<long>> WebRtcDropped(MediaTotals totals) =>
+        Enum.GetValues<Core.Media.WebRtc.WebRtcDropReason>()
+            .Select(reason => new Measurement<long>(totals.WebRtcDrops(reason), new KeyValuePair<string, object?>("talko.webrtc.drop_reason", reason.Label())))
+            .ToList();
+
+    private static IEnumerable<Measurement<long>> HandshakesFailed(MediaTotals totals) =>
+        Enum.GetValues<Core.Media.WebRtc.Dtls.DtlsFailure>()
+            .Select(failure => new Measurement<long>(totals.WebRtcHandshakesFailed(failure), new KeyValuePair<string, object?>("talko.webrtc.handshake_failure", failure.Label())))
+            .ToList();
 
     private static IEnumerable<Measurement<int>> Legs(Core.Sip.SipEngine? sip)
     {

@@ -14,6 +14,10 @@ namespace Talko.Tests.Infrastructure.Sip;
 /// <param name="RegisterInterval">Seconds between REGISTERs (baresip's regint); 0 never registers.</param>
 /// <param name="AutoAnswer">Answer incoming calls at once (answermode=auto) instead of waiting for <see cref="BaresipPeer.AcceptAsync"/>.</param>
 /// <param name="FollowTransfers">Whether an incoming REFER is followed (baresip 1.0 does by default; call_transfer=no refuses it).</param>
+/// <param name="DtlsSrtpWithIce">
+/// Offer DTLS-SRTP with ICE (mediaenc=dtls_srtp, medianat=ice: UDP/TLS/RTP/SAVPF, RFC 5763) instead of plain RTP; the
+/// peer must load the dtls_srtp and ice modules (<see cref="BaresipPeer.DtlsSrtpConfig"/>).
+/// </param>
 internal sealed record BaresipAccount(
     string User,
     string Server,
@@ -22,7 +26,8 @@ internal sealed record BaresipAccount(
     int RegisterInterval = 0,
     string Transport = "udp",
     bool AutoAnswer = true,
-    bool FollowTransfers = true)
+    bool FollowTransfers = true,
+    bool DtlsSrtpWithIce = false)
 {
     /// <summary>The line baresip's accounts file (or its uanew command) takes.</summary>
     public string ToAccountLine()
@@ -35,6 +40,7 @@ internal sealed record BaresipAccount(
         if (Password is not null) line += ";auth_pass=" + Safe(Password, nameof(Password));
         line += AutoAnswer ? ";answermode=auto" : ";answermode=manual";
         if (!FollowTransfers) line += ";call_transfer=no";
+        if (DtlsSrtpWithIce) line += ";mediaenc=dtls_srtp;medianat=ice";
         return line;
     }
 
@@ -59,6 +65,9 @@ internal sealed record BaresipOptions
 
     /// <summary>Hard limit on the process' life (baresip -t), so a crashed test run never leaves it behind.</summary>
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Print every SIP message sent and received into the log (baresip -s), for tests that check the signalling.</summary>
+    public bool SipTrace { get; init; }
 
     /// <summary>How long to wait for the control port after starting the process.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(15);

@@ -85,6 +85,12 @@ internal sealed class BaresipPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The modules and settings for an account with <see cref="BaresipAccount.DtlsSrtpWithIce"/>: DTLS-SRTP, full ICE
+    /// (baresip 1.0 takes host candidates from every interface but loopback) and RTP and RTCP on one port.
+    /// </summary>
+    public static IReadOnlyList<string> DtlsSrtpConfig => ["module dtls_srtp.so", "module ice.so", "rtcp_mux yes"];
+
     /// <summary>Throws with a clear message when baresip or the modules the peer loads are missing (never a silent skip).</summary>
     public static void EnsureInstalled()
     {
@@ -119,6 +125,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
         foreach (var argument in new[] { "-f", directory, "-t", ((int)options.MaxLifetime.TotalSeconds).ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (options.SipTrace)
+        {
+            start.ArgumentList.Add("-s");
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("baresip did not start");

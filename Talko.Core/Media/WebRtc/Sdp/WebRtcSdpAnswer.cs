@@ -36,11 +36,19 @@ public static class WebRtcSdpAnswer
         Line(sb, "s=-");
         Line(sb, "t=0 0");
         Line(sb, "a=ice-lite");
-        Line(sb, $"a=group:BUNDLE {offer.Mid}");
+        if (offer.Mid.Length > 0)
+        {
+            Line(sb, $"a=group:BUNDLE {offer.Mid}");
+        }
+
         Line(sb, $"a=msid-semantic: WMS {streamId}");
         Line(sb, $"m=audio {port} {WebRtcSdpOffer.Profile} {formats}");
         Line(sb, $"c=IN {addressType} {address}");
-        Line(sb, $"a=mid:{offer.Mid}");
+        if (offer.Mid.Length > 0)
+        {
+            Line(sb, $"a=mid:{offer.Mid}");
+        }
+
         Line(sb, $"a={SdpMedia.DirectionAttribute(Mirror(offer.Direction))}");
         Line(sb, "a=rtcp-mux");
         Line(sb, $"a=ice-ufrag:{local.Ufrag}");

@@ -24,7 +24,13 @@ public sealed record WebRtcSdpOffer(
     /// <summary>At most this many attribute lines in the offer (a browser's audio offer has about 30).</summary>
     public const int MaxAttributes = 200;
 
-    public static WebRtcSdpOffer Parse(string? sdp, int maxLength)
+    /// <param name="sdp">The offer's text.</param>
+    /// <param name="maxLength">The most characters accepted.</param>
+    /// <param name="requireBundle">
+    /// True for a browser's offer over the hub (a=mid for BUNDLE). False for a SIP offer of DTLS-SRTP (RFC 5763) from
+    /// a softphone, which need not bundle: without a mid the answer has no BUNDLE group (<see cref="Mid"/> is empty).
+    /// </param>
+    public static WebRtcSdpOffer Parse(string? sdp, int maxLength, bool requireBundle = true)
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
@@ -68,7 +74,11 @@ public sealed record WebRtcSdpOffer(
         }
 
         var mid = media.Attribute("mid");
-        if (string.IsNullOrWhiteSpace(mid) || mid.Length > 32)
+        if (mid is null && !requireBundle)
+        {
+            mid = "";
+        }
+        else if (string.IsNullOrWhiteSpace(mid) || mid.Length > 32)
         {
             throw new WebRtcSdpException("sdp_mid", "The audio m-line needs an a=mid of at most 32 characters (BUNDLE).");
         }

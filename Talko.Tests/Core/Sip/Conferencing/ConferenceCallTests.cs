@@ -155,6 +155,23 @@ public sealed class ConferenceCallTests
         Assert.Empty(host.Media.Legs);
     }
 
+    /// <summary>A DTLS-SRTP offer as baresip's dtls_srtp and ice modules write it (RFC 5763), optionally without its fingerprint.</summary>
+    private static string DtlsSrtpSdp(bool fingerprint = true) =>
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n" +
+        "a=ice-ufrag:8VIvoTx\r\na=ice-pwd:YiowOD0UH3QvBspfsysv2U543JJUANV\r\na=setup:actpass\r\n" +
+        (fingerprint ? "a=fingerprint:SHA-256 7A:FA:F9:CD:8B:69:12:F1:92:D5:E1:47:3F:0B:95:34:E1:03:65:59:95:74:3B:DC:49:A2:F7:78:3F:24:D4:C1\r\n" : "") +
+        "m=audio 30000 UDP/TLS/RTP/SAVPF 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n" +
+        "a=sendrecv\r\na=rtcp-mux\r\na=candidate:1 1 UDP 2113929471 192.0.2.10 30000 typ host\r\n";
+
+    [Fact]
+    public async Task A_dtls_srtp_offer_without_a_fingerprint_or_to_an_engine_without_webrtc_legs_gets_488()
+    {
+        await using var host = await SipTestHost.StartAsync();
+        Assert.Equal(488, (await JoinAsync(host, DtlsSrtpSdp(fingerprint: false))).Last().StatusCode);
+        Assert.Equal(488, (await JoinAsync(host, DtlsSrtpSdp(), callId: "call-2")).Last().StatusCode);
+        Assert.Empty(host.Media.Legs);
+    }
+
     [Fact]
     public async Task Pcma_only_offer_is_answered_with_pcma()
     {
