@@ -2,7 +2,12 @@ using Talko.Core.Media.Jitter;
 
 namespace Talko.Core.Media.Engine;
 
-/// <summary>Counters of one leg. Dropped packets are counted by reason.</summary>
+/// <summary>
+/// Counters of one leg. Dropped packets are counted by reason. <paramref name="FramesDecoded"/> counts calls into the
+/// leg's decoder (Opus: decode, FEC, concealment; G.711: payloads), which a silent Opus leg does not make (ADR 0930);
+/// <paramref name="AudioLevels"/> the packets that carried an RFC 6464 level and <paramref name="LastAudioLevel"/> the
+/// latest (-dBov).
+/// </summary>
 public sealed record MediaLegStatistics(
     long PacketsReceived,
     long PacketsSent,
@@ -19,4 +24,7 @@ public sealed record MediaLegStatistics(
     long RtcpMalformed,
     byte? RemoteFractionLost,
     JitterBufferStatistics JitterBuffer,
-    long RtcpDroppedUnknownSource = 0);
+    long RtcpDroppedUnknownSource = 0,
+    long FramesDecoded = 0,
+    long AudioLevels = 0,
+    byte? LastAudioLevel = null);
