@@ -90,9 +90,10 @@ public static class SdpOfferAnswer
 
     /// <summary>
     /// The id of a=extmap for the RFC 6464 audio level in <paramref name="media"/> (or the session, RFC 8285 section 5),
-    /// when it is one the one-byte form can carry (1-14) and the peer will send it (not recvonly or inactive).
+    /// when it is one the one-byte form can carry (1-14) and the peer will send it (not recvonly or inactive);
+    /// <paramref name="direction"/> is the direction the peer gave, if any.
     /// </summary>
-    private static int? AudioLevelExtension(SdpSession session, SdpMedia media, out string? direction)
+    public static int? AudioLevelExtension(SdpSession session, SdpMedia media, out string? direction)
     {
         direction = null;
         foreach (var (name, value) in media.Attributes.Concat(session.Attributes))
@@ -110,6 +111,16 @@ public static class SdpOfferAnswer
             return id;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The value of the answer's a=extmap for the audio level: Talko takes the peer's levels and sends none, so a sendonly
+    /// offer is answered recvonly (RFC 8285 section 6) and any other is echoed as offered.
+    /// </summary>
+    public static string AudioLevelExtmap(int id, string? offeredDirection)
+    {
+        var value = id.ToString(CultureInfo.InvariantCulture);
+        return $"{(offeredDirection == "sendonly" ? value + "/recvonly" : value)} {Media.Rtp.RtpAudioLevel.ExtensionUri}";
     }
 
     private static AudioCodec? CodecFor(int payloadType, string? rtpmap)
@@ -169,9 +180,7 @@ public static class SdpOfferAnswer
             if (negotiation.TelephoneEventPayloadType is { } te) AddTelephoneEvent(media, te, ClockRate(negotiation.Codec));
             if (negotiation.AudioLevelExtensionId is { } levelId)
             {
-                // Talko takes the peer's levels and sends none: a sendonly offer is answered recvonly, otherwise echoed.
-                var id = levelId.ToString(CultureInfo.InvariantCulture);
-                media.Attributes.Add(new("extmap", $"{(negotiation.AudioLevelDirection == "sendonly" ? id + "/recvonly" : id)} {Media.Rtp.RtpAudioLevel.ExtensionUri}"));
+                media.Attributes.Add(new("extmap", AudioLevelExtmap(levelId, negotiation.AudioLevelDirection)));
             }
             Finish(media, direction);
             answer.Media.Add(media);
