@@ -29,7 +29,7 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...] [--codec opus [--levels]] [--scenarios all-talking,3-talkers] [--no-clock]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- clock [--runs N] [--seconds N] [--conferences N] [--participants N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- media-server --peers FILE --out FILE [--codec pcmu|opus] [--seconds N] [--min-port N] [--max-port N]");

@@ -24,8 +24,13 @@ internal sealed class BenchOpusParticipant : IMixerParticipant
     private uint timestamp;
     private ushort sequence;
 
-    public BenchOpusParticipant(int index, byte[][] packets, OpusCodecs codecs, int bitrate, Socket? socket = null, IPEndPoint? target = null)
+    private readonly byte level;
+
+    // audioLevel: the RFC 6464 level each packet carries (as a browser labels them), or OpusJitterBuffer.NoLevel.
+    public BenchOpusParticipant(
+        int index, byte[][] packets, OpusCodecs codecs, int bitrate, Socket? socket = null, IPEndPoint? target = null, byte audioLevel = OpusJitterBuffer.NoLevel)
     {
+        level = audioLevel;
         this.packets = packets;
         this.socket = socket;
         this.target = target?.Serialize();
@@ -54,13 +59,18 @@ internal sealed class BenchOpusParticipant : IMixerParticipant
         return [.. result];
     }
 
-    public bool ReadFrame(Span<short> frame)
+    /// <summary>The tick's packet arrives (the mixer peeks once per tick, before reading or skipping), as on a real leg.</summary>
+    public FrameOutlook PeekFrame()
     {
-        jitter.Insert(timestamp, packets[position]);
+        jitter.Insert(timestamp, packets[position], level);
         position = (position + 1) % packets.Length;
         timestamp += OpusFormat.FrameSamples;
-        return jitter.Read(frame) != OpusFrameSource.Silence;
+        return jitter.Peek();
     }
+
+    public bool ReadFrame(Span<short> frame) => jitter.Read(frame) != OpusFrameSource.Silence;
+
+    public void SkipFrame(Span<short> scratch) => jitter.Skip();
 
     public void WriteFrame(ReadOnlySpan<byte> encoded)
     {

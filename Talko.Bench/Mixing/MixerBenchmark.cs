@@ -25,19 +25,26 @@ internal static class MixerBenchmark
         var sizes = (BenchArguments.String(args, "--sizes") ?? "250,500,1000,2000,4000,8000")
             .Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var source = Noise(8000 * 2);
+        var scenarios = BenchArguments.String(args, "--scenarios")?.Split(',') ?? Scenarios;
+        WithLevels = args.Contains("--levels");
         if (BenchArguments.String(args, "--codec") == "opus")
         {
             // Opus legs (issue 16): packets encoded once from speech-level noise (talkers) and from silence (the rest).
             OpusLegs = new Talko.Core.Media.Codecs.Opus.OpusCodecs(new Talko.Core.Media.Codecs.Opus.OpusOptions(), NullLogger.Instance);
             OpusTalking = BenchOpusParticipant.Encode(Noise(48000 * 2), OpusLegs, OpusBitrate);
             OpusSilent = BenchOpusParticipant.Encode(new short[48000], OpusLegs, OpusBitrate);
+            if (WithLevels)
+            {
+                Console.WriteLine("With --levels every packet carries an RFC 6464 audio level (talkers 20, silent legs 127), as browsers send it: silent legs are not decoded (ADR 0930).");
+            }
+
             Console.WriteLine($"Opus legs ({OpusLegs.Description}, {OpusBitrate / 1000} kb/s, complexity {OpusLegs.Options.Complexity}): per tick a packet into the Opus jitter buffer and decoded, mix-minus or shared mix Opus-encoded, RTP packetisation.");
         }
 
         Console.WriteLine($"Mixer capacity: {Environment.ProcessorCount} logical cores, load average {LoadAverage()}, {runs} runs x {ticks} ticks per size, medians across runs");
         Console.WriteLine("Per tick: jitter-buffer insert+read, energy/talker detection, mix-minus, G.711 encode, RTP packetisation; +udp adds a loopback SendTo per participant.");
         Console.WriteLine($"{"scenario",-14} {"participants",12} {"mean ms",8} {"p99 ms",8} {"max ms",8} {"CPU us/part",12} {"cap/core",9} {"fits 20ms",9} {"B/tick",7}");
-        foreach (var scenario in Scenarios)
+        foreach (var scenario in scenarios)
         {
             foreach (var size in sizes)
             {
@@ -60,9 +67,14 @@ internal static class MixerBenchmark
             }
         }
 
+        if (args.Contains("--no-clock"))
+        {
+            return 0;
+        }
+
         Console.WriteLine();
         Console.WriteLine($"Real 20 ms clock (MixerClock on TimeProvider.System), 10 s per run, {clockSize} participants:");
-        foreach (var scenario in Scenarios)
+        foreach (var scenario in scenarios)
         {
             var size = clockSize;
             var late = new List<long>();
@@ -128,6 +140,9 @@ internal static class MixerBenchmark
 
     private static byte[][] OpusSilent { get; set; } = [];
 
+    /// <summary>Opus packets carry RFC 6464 levels (--levels).</summary>
+    private static bool WithLevels { get; set; }
+
     private static readonly string[] Scenarios = ["all-talking", "3-talkers", "all-talking+udp"];
 
     internal static ConferenceMixer Build(int size, short[] source, string scenario, UdpSink sockets)
@@ -139,7 +154,8 @@ internal static class MixerBenchmark
             if (OpusLegs is not null)
             {
                 var speaking = allTalking || i < 3;
-                mixer.Add(new BenchOpusParticipant(i, speaking ? OpusTalking : OpusSilent, OpusLegs, OpusBitrate, sockets.Sender, sockets.Target));
+                var level = !WithLevels ? Talko.Core.Media.Jitter.OpusJitterBuffer.NoLevel : speaking ? (byte)20 : Talko.Core.Media.Rtp.RtpAudioLevel.Silence;
+                mixer.Add(new BenchOpusParticipant(i, speaking ? OpusTalking : OpusSilent, OpusLegs, OpusBitrate, sockets.Sender, sockets.Target, level));
                 continue;
             }
 

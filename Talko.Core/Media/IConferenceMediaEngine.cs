@@ -22,7 +22,8 @@ public sealed record MediaLegOptions(
     Func<System.Net.SocketAddress, Talko.Core.Media.Rtp.IMediaSourcePolicy>? SourcePolicy = null,
     IPAddress? SignallingAddress = null,
     int? PayloadType = null,
-    int? OpusMaxBitrate = null);
+    int? OpusMaxBitrate = null,
+    int? AudioLevelExtensionId = null);
 
 /// <summary>
 /// The seam between SIP signalling and media. Signalling negotiates; the engine allocates an RTP/RTCP

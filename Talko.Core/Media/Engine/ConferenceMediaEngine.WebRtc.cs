@@ -42,7 +42,8 @@ public sealed partial class ConferenceMediaEngine
         var local = IceCredentials.Generate();
         var dtls = DtlsCertificate;
         var legOptions = new MediaLegOptions(
-            conferenceId, legId, new IPEndPoint(IPAddress.Any, 0), offer.Codec, offer.TelephoneEventPayloadType, address => new IcePermittedSourcePolicy(address));
+            conferenceId, legId, new IPEndPoint(IPAddress.Any, 0), offer.Codec, offer.TelephoneEventPayloadType, address => new IcePermittedSourcePolicy(address),
+            AudioLevelExtensionId: offer.AudioLevelExtensionId);
         var leg = AddLeg(legOptions, sockets => new WebRtcMediaLegTransport(sockets, options.MaxDatagramSize, send => new WebRtcTransport(
             local, offer.IceUfrag, dtls, offer.Fingerprint, send, timeProvider, webRtc.HandshakeTimeout, new IceLiteOptions { ConsentTimeout = webRtc.ConsentTimeout })));
         var transport = leg.WebRtc!;

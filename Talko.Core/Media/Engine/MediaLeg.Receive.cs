@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Talko.Core.Media.Jitter;
 using Talko.Core.Media.Rtp;
 
 namespace Talko.Core.Media.Engine;
@@ -66,7 +67,16 @@ public sealed partial class MediaLeg
             source.Jitter.Update(arrival, header.Timestamp);
         }
 
-        inbound.Insert(header.Timestamp, datagram.Slice(header.PayloadOffset, header.PayloadLength));
+        var level = OpusJitterBuffer.NoLevel;
+        if (audioLevelExtensionId is { } id && RtpAudioLevel.TryRead(datagram, header, id, out var audioLevel))
+        {
+            // A ranking hint for the mixer, never more (RFC 6464 section 5): a false level only moves the sender's own audio.
+            level = audioLevel.Level;
+            Volatile.Write(ref lastAudioLevel, level);
+            Interlocked.Increment(ref audioLevelsReceived);
+        }
+
+        inbound.Insert(header.Timestamp, datagram.Slice(header.PayloadOffset, header.PayloadLength), level);
         Interlocked.Increment(ref packetsReceived);
     }
 

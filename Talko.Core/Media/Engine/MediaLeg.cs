@@ -29,6 +29,9 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private readonly ILogger logger;
     private readonly MediaEngineOptions options;
     private int? telephoneEventPayloadType;
+    private readonly int? audioLevelExtensionId;
+    private int lastAudioLevel = -1;
+    private long audioLevelsReceived;
     private readonly CancellationTokenSource stopping = new();
     private readonly byte[] sendBuffer;
     private readonly uint ssrc;
@@ -83,6 +86,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         this.opusCodecs = opusCodecs;
         format = LegAudioFormat.For(legOptions.Codec, legOptions.PayloadType, options.Opus.Bitrate, legOptions.OpusMaxBitrate);
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
+        audioLevelExtensionId = legOptions.AudioLevelExtensionId is >= 1 and <= 14 ? legOptions.AudioLevelExtensionId : null;
         inbound = InboundAudio.Create(format, options.Jitter, opusCodecs, timeProvider);
         sendBuffer = new byte[RtpHeader.FixedLength + OpusFormat.MaxPacketBytes];
         var signalled = ToSocketAddress(legOptions.RemoteRtp);
@@ -141,7 +145,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         remoteFractionLost,
         inbound.Statistics,
         Interlocked.Read(ref rtcpDroppedUnknownSource),
-        WebRtc?.DroppedByReason());
+        WebRtc?.DroppedByReason(),
+        inbound.Decodes,
+        Interlocked.Read(ref audioLevelsReceived),
+        Volatile.Read(ref lastAudioLevel) is var level and >= 0 ? (byte)level : null);
 
     internal long JoinedAtTick { get; set; }
 
@@ -185,6 +192,10 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     }
 
     bool IMixerParticipant.ReadFrame(Span<short> frame) => inbound.Read(frame);
+
+    FrameOutlook IMixerParticipant.PeekFrame() => inbound.Peek();
+
+    void IMixerParticipant.SkipFrame(Span<short> scratch) => inbound.Skip(scratch);
 
     bool IMixerParticipant.MixesNarrowband => format.Codec is AudioCodec.Pcmu or AudioCodec.Pcma;
 

@@ -18,8 +18,13 @@ public enum OpusFrameSource
     Silence,
 }
 
-/// <summary>Counters of one Opus jitter buffer since it was created.</summary>
-public readonly record struct OpusJitterStatistics(long Accepted, long Duplicates, long Late, long Resynchronisations, long Recovered, long Concealed, long Malformed);
+/// <summary>
+/// Counters of one Opus jitter buffer since it was created. Decodes counts calls into the decoder (decode, FEC or
+/// concealment): what a silent, skipped leg does not cost; Skipped the frames passed over without decoding because the
+/// mixer did not need them (ADR 0930).
+/// </summary>
+public readonly record struct OpusJitterStatistics(
+    long Accepted, long Duplicates, long Late, long Resynchronisations, long Recovered, long Concealed, long Malformed, long Decodes = 0, long Skipped = 0);
 
 /// <summary>
 /// The playout buffer of an Opus leg. Unlike <see cref="JitterBuffer"/> it keeps packets encoded, by RTP timestamp,
@@ -43,11 +48,16 @@ public sealed class OpusJitterBuffer
     private readonly int[] lengths;
     private readonly uint[] timestamps;
     private readonly bool[] present;
+    private readonly byte[] levels;
     private bool started;
     private uint next; // timestamp of the frame the next Read plays
     private uint origin; // slots count frames from here, so timestamps need not be multiples of a frame
     private uint startAt; // the first packet's frame: before it there is nothing to decode, rebuild or conceal
     private int missingRun;
+    private bool decoderActive; // the last frame came out of the decoder, so a missing packet is concealed
+    private bool decoderStale; // frames were skipped: the decoder's memory is of audio long gone
+    private long decodes;
+    private long skipped;
     private long accepted;
     private long duplicates;
     private long late;
@@ -75,7 +85,11 @@ public sealed class OpusJitterBuffer
         lengths = new int[capacity];
         timestamps = new uint[capacity];
         present = new bool[capacity];
+        levels = new byte[capacity];
     }
+
+    /// <summary>A packet without an RFC 6464 level.</summary>
+    public const byte NoLevel = byte.MaxValue;
 
     public OpusJitterStatistics Statistics
     {
@@ -83,13 +97,16 @@ public sealed class OpusJitterBuffer
         {
             lock (gate)
             {
-                return new(accepted, duplicates, late, resynchronisations, recovered, concealed, malformed);
+                return new(accepted, duplicates, late, resynchronisations, recovered, concealed, malformed, decodes, skipped);
             }
         }
     }
 
-    /// <summary>Stores one RTP payload whose frame starts at <paramref name="timestamp"/> (48 kHz clock).</summary>
-    public JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Stores one RTP payload whose frame starts at <paramref name="timestamp"/> (48 kHz clock), with
+    /// <paramref name="audioLevel"/> its RFC 6464 level (0-127, -dBov) or <see cref="NoLevel"/>.
+    /// </summary>
+    public JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload, byte audioLevel = NoLevel)
     {
         if (payload.IsEmpty || payload.Length > OpusFormat.MaxPacketBytes)
         {
@@ -135,6 +152,7 @@ public sealed class OpusJitterBuffer
 
             payload.CopyTo(packets.AsSpan(slot * OpusFormat.MaxPacketBytes));
             lengths[slot] = payload.Length;
+            levels[slot] = audioLevel;
             timestamps[slot] = timestamp;
             present[slot] = true;
             accepted++;
@@ -169,30 +187,117 @@ public sealed class OpusJitterBuffer
                 origin += (next - origin) / turn * turn;
             }
 
-            var packet = Take(slot, due);
-            if (!packet.IsEmpty && decoder.Decode(packet, frame) == Frame)
+            if (decoderStale)
             {
-                missingRun = 0;
-                return OpusFrameSource.Decoded;
+                // Skipped frames were silence the decoder never saw: start it afresh rather than carry on from the audio
+                // before them (its overlap and predictor memory), and do not conceal from that memory either.
+                decoder.Reset();
+                decoderStale = false;
+                missingRun = maxConcealed;
+            }
+
+            var packet = Take(slot, due);
+            if (!packet.IsEmpty)
+            {
+                decodes++;
+                if (decoder.Decode(packet, frame) == Frame)
+                {
+                    missingRun = 0;
+                    decoderActive = true;
+                    return OpusFrameSource.Decoded;
+                }
             }
 
             var following = Slot(due + Frame);
-            if (present[following] && timestamps[following] == due + Frame
-                && decoder.DecodeFec(packets.AsSpan(following * OpusFormat.MaxPacketBytes, lengths[following]), frame) == Frame)
+            if (present[following] && timestamps[following] == due + Frame)
             {
-                missingRun = 0;
-                recovered++;
-                return OpusFrameSource.Recovered;
+                decodes++;
+                if (decoder.DecodeFec(packets.AsSpan(following * OpusFormat.MaxPacketBytes, lengths[following]), frame) == Frame)
+                {
+                    missingRun = 0;
+                    recovered++;
+                    decoderActive = true;
+                    return OpusFrameSource.Recovered;
+                }
             }
 
-            if (++missingRun <= maxConcealed && decoder.Conceal(frame) == Frame)
+            if (++missingRun <= maxConcealed)
             {
-                concealed++;
-                return OpusFrameSource.Concealed;
+                decodes++;
+                if (decoder.Conceal(frame) == Frame)
+                {
+                    concealed++;
+                    decoderActive = true;
+                    return OpusFrameSource.Concealed;
+                }
             }
 
+            decoderActive = false;
             frame.Clear();
             return OpusFrameSource.Silence;
+        }
+    }
+
+    /// <summary>
+    /// What the frame the next <see cref="Read"/> plays holds, without decoding it: its packet's RFC 6464 level, silence
+    /// (nothing to play, a missing packet after a pause, or a DTX packet of the TOC byte alone), or unknown (a packet
+    /// without a level, or a missing one the decoder must conceal or rebuild because audio was playing).
+    /// </summary>
+    public Mixing.FrameOutlook Peek()
+    {
+        lock (gate)
+        {
+            if (!started || (int)(next - startAt) < 0)
+            {
+                return Mixing.FrameOutlook.Silent;
+            }
+
+            var slot = Slot(next);
+            if (!present[slot] || timestamps[slot] != next)
+            {
+                return decoderActive && !decoderStale && missingRun < maxConcealed ? Mixing.FrameOutlook.Unknown : Mixing.FrameOutlook.Silent;
+            }
+
+            if (lengths[slot] <= 1)
+            {
+                return Mixing.FrameOutlook.Silent;
+            }
+
+            return levels[slot] == NoLevel ? Mixing.FrameOutlook.Unknown : Mixing.FrameOutlook.Of(levels[slot]);
+        }
+    }
+
+    /// <summary>
+    /// Moves past the next frame without decoding it (the mixer does not need it this tick). The decoder is not fed
+    /// concealment for it: the next frame that is decoded starts it afresh (ADR 0930).
+    /// </summary>
+    public void Skip()
+    {
+        lock (gate)
+        {
+            if (!started)
+            {
+                return;
+            }
+
+            var due = next;
+            next += Frame;
+            if ((int)(due - startAt) < 0)
+            {
+                return;
+            }
+
+            var slot = Slot(due);
+            if (ApproachingWrap())
+            {
+                var turn = (uint)(capacity * Frame);
+                origin += (next - origin) / turn * turn;
+            }
+
+            Take(slot, due);
+            skipped++;
+            decoderActive = false;
+            decoderStale = true;
         }
     }
 
@@ -225,6 +330,7 @@ public sealed class OpusJitterBuffer
         startAt = timestamp;
         started = true;
         missingRun = 0;
+        decoderActive = false;
     }
 
     private int Slot(uint timestamp) => (int)((timestamp - origin) / Frame % (uint)capacity);

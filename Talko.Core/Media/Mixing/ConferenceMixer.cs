@@ -17,6 +17,9 @@ namespace Talko.Core.Media.Mixing;
 /// While every participant is G.711 and says it <see cref="IMixerParticipant.MixesNarrowband"/>, the same mix runs on
 /// 160-sample frames at 8 kHz: no participant is resampled (ADR 0921). The first wideband participant switches the
 /// conference to 48 kHz from its next tick, and the last one leaving switches it back.
+/// Only the loudest few contribute (<see cref="ConferenceMixerOptions.LoudestTalkers"/>, ADR 0930): legs are ranked
+/// before decoding where they can be (an RFC 6464 level, an Opus DTX packet, no packet after a pause), so a leg that is
+/// silent or not among the loudest is not decoded at all; legs that send no level are decoded and ranked by energy.
 /// </summary>
 public sealed class ConferenceMixer : IDisposable
 {
@@ -26,6 +29,11 @@ public sealed class ConferenceMixer : IDisposable
     private readonly int maxParticipants;
     private readonly TalkerDetectionOptions talkerOptions;
     private readonly double contributeMeanSquare;
+    private readonly double contributeDbov;
+    private readonly int loudestTalkers;
+    private double[] levels = [];
+    private bool[] pickedBefore = [];
+    private bool[] picked = [];
     private readonly OpusCodecs codecs;
     private readonly SharedMixEncoders shared;
     private readonly ILogger logger;
@@ -35,6 +43,7 @@ public sealed class ConferenceMixer : IDisposable
     private readonly List<Slot> departing = [];
     private readonly List<(Slot Slot, bool Talking)> talkerChanges = [];
     private readonly List<Slot> slots = [];
+    private const byte RtpSilence = 127;
     private IMixSink? sink;
     private long ticks;
 
@@ -53,6 +62,8 @@ public sealed class ConferenceMixer : IDisposable
         maxParticipants = options.MaxParticipants;
         talkerOptions = options.Talker;
         contributeMeanSquare = TalkerDetector.ToMeanSquare(options.Talker.StopThresholdDbov);
+        contributeDbov = options.Talker.StopThresholdDbov;
+        loudestTalkers = options.LoudestTalkers;
         this.logger = logger ?? NullLogger.Instance;
         this.codecs = codecs ?? new OpusCodecs(new OpusOptions(), this.logger);
         shared = new SharedMixEncoders(this.codecs);
@@ -125,6 +136,15 @@ public sealed class ConferenceMixer : IDisposable
             var own = new MixEncoder(key, codecs);
             shared.Acquire(key.Codec, key.Bitrate);
             slots.Add(new Slot(participant, frameSamples, new TalkerDetector(talkerOptions), own));
+            if (levels.Length < slots.Count)
+            {
+                // Ranking state grows with joins (never on the tick), doubling so a large call reallocates rarely.
+                var size = Math.Max(16, levels.Length * 2);
+                levels = new double[size];
+                pickedBefore = new bool[size];
+                picked = new bool[size];
+            }
+
             ChooseRate();
         }
     }
@@ -260,10 +280,7 @@ public sealed class ConferenceMixer : IDisposable
         var mix = fullMix.AsSpan(0, samples);
         var minus = scratch.AsSpan(0, samples);
         total.Clear();
-        foreach (var slot in slots)
-        {
-            ReadInput(slot, samples);
-        }
+        RankAndRead(samples);
 
         foreach (var slot in departing)
         {
@@ -321,47 +338,131 @@ public sealed class ConferenceMixer : IDisposable
         }
     }
 
-    private void ReadInput(Slot slot, int samples)
+    /// <summary>
+    /// Looks at every leg's next frame before decoding, reads (decodes) those whose level only decoding tells, ranks all
+    /// by level, then decodes the loudest few that sent a level and passes over everyone else's frame undecoded (ADR 0930).
+    /// </summary>
+    private void RankAndRead(int samples)
     {
-        var active = false;
-        long energy = 0;
-        var input = slot.Input.AsSpan(0, samples);
-        slot.InputSamples = samples;
-        if (!slot.OnHold)
+        var count = slots.Count;
+        for (var i = 0; i < count; i++)
         {
-            try
+            var slot = slots[i];
+            pickedBefore[i] = slot.Active;
+            levels[i] = double.NegativeInfinity;
+            slot.Outlook = slot.OnHold ? FrameOutlook.Silent : Peek(slot);
+            slot.InputSamples = samples;
+            slot.HasAudio = false;
+            slot.Energy = 0;
+            switch (slot.Outlook.Kind)
             {
-                active = slot.Participant.ReadFrame(input);
+                case FrameOutlookKind.Unknown:
+                    Read(slot, samples);
+                    if (slot.HasAudio && (slot.Talker.IsTalking || (double)slot.Energy / samples >= contributeMeanSquare))
+                    {
+                        levels[i] = LoudestTalkers.Dbov(slot.Energy, samples);
+                    }
+
+                    break;
+                case FrameOutlookKind.Level when slot.Outlook.Level < RtpSilence:
+                    var dbov = -(double)slot.Outlook.Level;
+                    if (slot.Talker.IsTalking || dbov >= contributeDbov)
+                    {
+                        levels[i] = dbov;
+                    }
+
+                    break;
             }
-            catch (Exception exception)
+        }
+
+        LoudestTalkers.Pick(levels.AsSpan(0, count), pickedBefore.AsSpan(0, count), loudestTalkers, picked.AsSpan(0, count));
+        var input = sum.AsSpan(0, samples);
+        for (var i = 0; i < count; i++)
+        {
+            var slot = slots[i];
+            var wanted = picked[i];
+            if (slot.Outlook.Kind == FrameOutlookKind.Level && !slot.OnHold)
             {
-                MixingLog.ParticipantFailed(logger, slot.Participant.Id, exception);
+                if (wanted)
+                {
+                    Read(slot, samples);
+                }
+                else
+                {
+                    // Not decoded: the sender's own level stands in for the frame's energy, so talker detection still sees it.
+                    Skip(slot, samples);
+                    slot.Energy = slot.Outlook.Level >= RtpSilence ? 0 : (long)(TalkerDetector.ToMeanSquare(-(double)slot.Outlook.Level) * samples);
+                }
+            }
+            else if (slot.Outlook.Kind == FrameOutlookKind.Silent && !slot.OnHold)
+            {
+                Skip(slot, samples);
             }
 
+            var active = wanted && slot.HasAudio && slot.Energy != 0;
             if (active)
             {
+                var frame = slot.Input.AsSpan(0, samples);
                 if (slot.FadeIn)
                 {
-                    PcmMath.Ramp(input, 0f, 1f);
+                    PcmMath.Ramp(frame, 0f, 1f);
+                    slot.FadeIn = false;
                 }
 
-                energy = PcmMath.Energy(input);
+                PcmMath.Accumulate(input, frame);
+            }
+            else if (!double.IsNegativeInfinity(levels[i]))
+            {
+                // Audible but not among the loudest: when it is picked again, it fades in rather than starting mid-waveform.
+                slot.FadeIn = true;
+            }
 
-                // Silence and faint noise contribute nothing (unless mid-spurt): such a participant shares the common mix.
-                active = energy != 0 && (slot.Talker.IsTalking || (double)energy / samples >= contributeMeanSquare);
+            slot.Active = active;
+            if (slot.Talker.Update(slot.Energy, samples))
+            {
+                talkerChanges.Add((slot, slot.Talker.IsTalking));
             }
         }
+    }
 
-        if (active)
+    private FrameOutlook Peek(Slot slot)
+    {
+        try
         {
-            slot.FadeIn = false;
-            PcmMath.Accumulate(sum.AsSpan(0, samples), input);
+            return slot.Participant.PeekFrame();
+        }
+        catch (Exception exception)
+        {
+            MixingLog.ParticipantFailed(logger, slot.Participant.Id, exception);
+            return FrameOutlook.Silent;
+        }
+    }
+
+    private void Read(Slot slot, int samples)
+    {
+        var input = slot.Input.AsSpan(0, samples);
+        try
+        {
+            slot.HasAudio = slot.Participant.ReadFrame(input);
+        }
+        catch (Exception exception)
+        {
+            MixingLog.ParticipantFailed(logger, slot.Participant.Id, exception);
+            slot.HasAudio = false;
         }
 
-        slot.Active = active;
-        if (slot.Talker.Update(energy, samples))
+        slot.Energy = slot.HasAudio ? PcmMath.Energy(input) : 0;
+    }
+
+    private void Skip(Slot slot, int samples)
+    {
+        try
         {
-            talkerChanges.Add((slot, slot.Talker.IsTalking));
+            slot.Participant.SkipFrame(scratch.AsSpan(0, samples));
+        }
+        catch (Exception exception)
+        {
+            MixingLog.ParticipantFailed(logger, slot.Participant.Id, exception);
         }
     }
 
@@ -409,6 +510,13 @@ public sealed class ConferenceMixer : IDisposable
         public int InputSamples { get; set; }
 
         public bool Active { get; set; }
+
+        /// <summary>This tick's pre-decode view of the frame, its energy once read, and whether the read found audio.</summary>
+        public FrameOutlook Outlook { get; set; }
+
+        public long Energy { get; set; }
+
+        public bool HasAudio { get; set; }
 
         public bool OnHold { get; set; }
 

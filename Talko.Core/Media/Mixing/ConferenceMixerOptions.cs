@@ -22,13 +22,21 @@ public sealed class ConferenceMixerOptions
     /// </summary>
     public int ClockThreads { get; set; } = 4;
 
+    /// <summary>
+    /// How many talkers are mixed at once: each tick the legs are ranked by level (their RFC 6464 audio level where they
+    /// send it, the decoded frame's energy otherwise) and only this many loudest are decoded and heard (ADR 0930). 1-64.
+    /// </summary>
+    public int LoudestTalkers { get; set; } = 3;
+
     public TalkerDetectionOptions Talker { get; set; } = new();
 
     internal void Validate()
     {
-        if (FrameSamples != 960 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads is < 0 or > 64)
+        if (FrameSamples != 960 || TickInterval <= TimeSpan.Zero || MaxParticipants < 1 || MaxCatchUpTicks < 0 || ClockThreads is < 0 or > 64
+            || LoudestTalkers is < 1 or > 64)
         {
-            throw new ArgumentException("Mixer options need 960-sample frames (20 ms at 48 kHz), a positive tick interval and participant limit, and 0-64 clock threads.");
+            throw new ArgumentException(
+                "Mixer options need 960-sample frames (20 ms at 48 kHz), a positive tick interval and participant limit, 0-64 clock threads and 1-64 loudest talkers.");
         }
 
         Talker.Validate();

@@ -18,6 +18,15 @@ public interface IMixerParticipant
     bool ReadFrame(Span<short> frame);
 
     /// <summary>
+    /// What the next frame holds before it is decoded (its RFC 6464 level, silence, or unknown), so the mixer can rank
+    /// legs and decode only the loudest (ADR 0930). By default unknown: the mixer reads every frame.
+    /// </summary>
+    FrameOutlook PeekFrame() => FrameOutlook.Unknown;
+
+    /// <summary>Passes over the next frame without decoding it; by default reads it into <paramref name="scratch"/>.</summary>
+    void SkipFrame(Span<short> scratch) => ReadFrame(scratch);
+
+    /// <summary>
     /// True for a G.711 participant that reads 8 kHz frames as well: while every participant is one, the mixer mixes at
     /// 8 kHz with no resampling (ADR 0921).
     /// </summary>

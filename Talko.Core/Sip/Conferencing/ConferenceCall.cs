@@ -13,6 +13,9 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     /// <summary>The codec's negotiated RTP payload type (dynamic for Opus), which Talko's own re-offers keep.</summary>
     public int PayloadType { get; internal set; } = (int)codec;
 
+    /// <summary>The negotiated telephone-event payload type, kept by re-offers too; null when none was agreed.</summary>
+    public int? TelephoneEventPayloadType { get; internal set; }
+
     /// <summary>The INVITE transaction whose 2xx awaits its ACK, so the ACK can stop its retransmission.</summary>
     internal Transactions.InviteServerTransaction? PendingInvite { get; set; }
 

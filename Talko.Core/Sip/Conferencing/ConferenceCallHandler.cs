@@ -139,7 +139,8 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         {
             leg = await media.AddLegAsync(new MediaLegOptions(conferenceId, LegId.Inbound($"{request.CallId}/{localTag}"), negotiation.RemoteRtp,
                 negotiation.Codec, negotiation.TelephoneEventPayloadType, SignallingAddress: request.Source?.Remote.Address,
-                PayloadType: negotiation.PayloadType, OpusMaxBitrate: negotiation.RemoteOpus?.MaxAverageBitrate), cancellationToken);
+                PayloadType: negotiation.PayloadType, OpusMaxBitrate: negotiation.RemoteOpus?.MaxAverageBitrate,
+                AudioLevelExtensionId: negotiation.AudioLevelExtensionId), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -155,6 +156,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         {
             PendingInvite = invite,
             PayloadType = negotiation.PayloadType,
+            TelephoneEventPayloadType = negotiation.TelephoneEventPayloadType,
         };
         calls[dialog.Id] = call;
         agent.AddDialog(dialog);
@@ -433,7 +435,7 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             if (request.Body.Length == 0)
             {
                 // No offer: ours goes in the 2xx and the answer comes in the ACK (section 13.2.1).
-                reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion, payloadType: call.PayloadType);
+                reply = SdpOfferAnswer.CreateOffer(call.Leg.LocalRtp, call.Codec, call.SessionId, ++call.SessionVersion, call.TelephoneEventPayloadType, call.PayloadType);
             }
             else if (call.DtlsSrtp is { } secure)
             {

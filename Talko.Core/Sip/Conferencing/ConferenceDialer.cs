@@ -97,6 +97,7 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
         call.Leg.SetAudioFormat(negotiation.Codec, negotiation.PayloadType, negotiation.TelephoneEventPayloadType, negotiation.RemoteOpus?.MaxAverageBitrate);
         call.Codec = negotiation.Codec;
         call.PayloadType = negotiation.PayloadType;
+        call.TelephoneEventPayloadType = negotiation.TelephoneEventPayloadType;
         call.Leg.UpdateRemote(negotiation.RemoteRtp);
         call.Announce(calls.LegObserver);
         return call;

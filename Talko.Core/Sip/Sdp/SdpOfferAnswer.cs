@@ -15,6 +15,12 @@ public sealed record SdpNegotiation(int MediaIndex, AudioCodec Codec, int? Telep
 
     /// <summary>For Opus: what the peer wants to receive (its a=fmtp), RFC 7587 defaults when it gave none; null for G.711.</summary>
     public OpusSdpParameters? RemoteOpus { get; init; }
+
+    /// <summary>The one-byte header extension id (1-14) the peer sends its RFC 6464 audio level in; null when it does not.</summary>
+    public int? AudioLevelExtensionId { get; init; }
+
+    /// <summary>The peer's a=extmap direction for the audio level (sendonly must be answered recvonly, RFC 8285 section 6).</summary>
+    internal string? AudioLevelDirection { get; init; }
 }
 
 /// <summary>
@@ -32,6 +38,9 @@ public static class SdpOfferAnswer
 
     /// <summary>What Talko asks peers to send when the caller gives no Opus parameters (Talko:Media:Opus:Bitrate's default).</summary>
     public const int DefaultOpusBitrate = 32000;
+
+    /// <summary>The a=extmap id Talko's offers give the RFC 6464 audio level (a one-byte-form id, RFC 8285).</summary>
+    public const int OfferedAudioLevelExtensionId = 1;
 
     private const string OpusRtpMap = "opus/48000/2";
 
@@ -65,16 +74,53 @@ public static class SdpOfferAnswer
             }
 
             if (chosen is not { } pick) continue;
-            var rate = ClockRate(pick.Codec);
-            int? telephoneEvent = telephoneEvents.TryGetValue(rate, out var matching) ? matching
-                : telephoneEvents.Count > 0 ? telephoneEvents.Values.First() : null;
+            // Events run at the audio's clock (RFC 4733 section 2.1): a telephone-event at another rate is not used, and is
+            // not answered under the offerer's payload type with a different clock (one payload type, one format).
+            int? telephoneEvent = telephoneEvents.TryGetValue(ClockRate(pick.Codec), out var matching) && matching != pick.PayloadType ? matching : null;
             return new SdpNegotiation(i, pick.Codec, telephoneEvent, new IPEndPoint(ip, media.Port), media.Direction)
             {
                 PayloadType = pick.PayloadType,
                 RemoteOpus = pick.Codec == AudioCodec.Opus ? OpusSdpParameters.Parse(Fmtp(media, pick.PayloadType)) : null,
+                AudioLevelExtensionId = AudioLevelExtension(offer, media, out var levelDirection),
+                AudioLevelDirection = levelDirection,
             };
         }
         return null;
+    }
+
+    /// <summary>
+    /// The id of a=extmap for the RFC 6464 audio level in <paramref name="media"/> (or the session, RFC 8285 section 5),
+    /// when it is one the one-byte form can carry (1-14) and the peer will send it (not recvonly or inactive);
+    /// <paramref name="direction"/> is the direction the peer gave, if any.
+    /// </summary>
+    public static int? AudioLevelExtension(SdpSession session, SdpMedia media, out string? direction)
+    {
+        direction = null;
+        foreach (var (name, value) in media.Attributes.Concat(session.Attributes))
+        {
+            if (name != "extmap" || value is null) continue;
+            var parts = value.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length < 2 || !parts[1].Equals(Media.Rtp.RtpAudioLevel.ExtensionUri, StringComparison.OrdinalIgnoreCase)) continue;
+            var idText = parts[0];
+            var slash = idText.IndexOf('/', StringComparison.Ordinal);
+            var given = slash < 0 ? null : idText[(slash + 1)..];
+            if (slash >= 0) idText = idText[..slash];
+            if (!int.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id is < 1 or > 14) continue;
+            if (given is not (null or "sendrecv" or "sendonly")) continue;
+            direction = given;
+            return id;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The value of the answer's a=extmap for the audio level: Talko takes the peer's levels and sends none, so a sendonly
+    /// offer is answered recvonly (RFC 8285 section 6) and any other is echoed as offered.
+    /// </summary>
+    public static string AudioLevelExtmap(int id, string? offeredDirection)
+    {
+        var value = id.ToString(CultureInfo.InvariantCulture);
+        return $"{(offeredDirection == "sendonly" ? value + "/recvonly" : value)} {Media.Rtp.RtpAudioLevel.ExtensionUri}";
     }
 
     private static AudioCodec? CodecFor(int payloadType, string? rtpmap)
@@ -132,36 +178,44 @@ public static class SdpOfferAnswer
             var media = new SdpMedia { Media = "audio", Port = localRtp.Port, Protocol = "RTP/AVP" };
             AddCodec(media, negotiation.Codec, negotiation.PayloadType, localOpus);
             if (negotiation.TelephoneEventPayloadType is { } te) AddTelephoneEvent(media, te, ClockRate(negotiation.Codec));
+            if (negotiation.AudioLevelExtensionId is { } levelId)
+            {
+                media.Attributes.Add(new("extmap", AudioLevelExtmap(levelId, negotiation.AudioLevelDirection)));
+            }
             Finish(media, direction);
             answer.Media.Add(media);
         }
         return answer;
     }
 
-    /// <summary>An offer for one audio stream with one codec (a re-offer in a dialog keeps the negotiated <paramref name="payloadType"/>).</summary>
+    /// <summary>
+    /// An offer for one audio stream with one codec: a re-offer in a dialog keeps the negotiated <paramref name="payloadType"/>
+    /// and <paramref name="telephoneEventPayloadType"/> (RFC 3264 section 8.3.2). Two formats never share a payload type:
+    /// when the negotiated codec took the one Talko would give telephone-event (a peer that put Opus at 110), the event
+    /// moves to a free dynamic type.
+    /// </summary>
     public static SdpSession CreateOffer(
-        IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int telephoneEventPayloadType = DefaultTelephoneEventPayloadType,
+        IPEndPoint localRtp, AudioCodec codec, ulong sessionId, ulong sessionVersion, int? telephoneEventPayloadType = null,
         int? payloadType = null)
     {
-        var offer = CreateOffer(localRtp, [codec], sessionId, sessionVersion, null, telephoneEventPayloadType);
-        if (payloadType is { } pt && pt != (int)codec && codec == AudioCodec.Opus)
+        var offer = NewSession(localRtp, sessionId, sessionVersion);
+        var media = new SdpMedia { Media = "audio", Port = localRtp.Port, Protocol = "RTP/AVP" };
+        var codecType = codec == AudioCodec.Opus && payloadType is { } pt ? pt : (int)codec;
+        AddCodec(media, codec, codecType, null);
+        var eventType = telephoneEventPayloadType ?? (codec == AudioCodec.Opus ? WidebandTelephoneEventPayloadType : DefaultTelephoneEventPayloadType);
+        if (eventType == codecType)
         {
-            var media = offer.Media[0];
-            var old = ((int)codec).ToString(CultureInfo.InvariantCulture);
-            var replacement = pt.ToString(CultureInfo.InvariantCulture);
-            media.Formats[media.Formats.IndexOf(old)] = replacement;
-            for (var i = 0; i < media.Attributes.Count; i++)
-            {
-                var (name, value) = media.Attributes[i];
-                if (name is "rtpmap" or "fmtp" && value is not null && value.StartsWith(old + " ", StringComparison.Ordinal))
-                {
-                    media.Attributes[i] = new(name, replacement + value[old.Length..]);
-                }
-            }
+            eventType = FreeDynamicPayloadType(codecType);
         }
 
+        AddTelephoneEvent(media, eventType, ClockRate(codec));
+        Finish(media, SdpDirection.SendReceive);
+        offer.Media.Add(media);
         return offer;
     }
+
+    /// <summary>The highest dynamic payload type (96-127) other than <paramref name="taken"/>.</summary>
+    private static int FreeDynamicPayloadType(int taken) => taken == 127 ? 126 : 127;
 
     /// <summary>
     /// An offer for one audio stream listing <paramref name="codecs"/> in Talko's order of preference (Opus first, then
@@ -179,6 +233,7 @@ public static class SdpOfferAnswer
         }
         if (codecs.Contains(AudioCodec.Opus)) AddTelephoneEvent(media, WidebandTelephoneEventPayloadType, 48000);
         if (codecs.Any(c => c != AudioCodec.Opus)) AddTelephoneEvent(media, telephoneEventPayloadType, 8000);
+        media.Attributes.Add(new("extmap", $"{OfferedAudioLevelExtensionId.ToString(CultureInfo.InvariantCulture)} {Media.Rtp.RtpAudioLevel.ExtensionUri}"));
         Finish(media, SdpDirection.SendReceive);
         offer.Media.Add(media);
         return offer;

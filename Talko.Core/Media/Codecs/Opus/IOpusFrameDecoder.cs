@@ -15,4 +15,7 @@ public interface IOpusFrameDecoder : IDisposable
 
     /// <summary>Packet loss concealment: extrapolates one frame from what came before.</summary>
     int Conceal(Span<short> frame);
+
+    /// <summary>Returns the decoder to its initial state (OPUS_RESET_STATE), as if the stream started with the next packet.</summary>
+    void Reset();
 }

@@ -22,6 +22,8 @@ internal sealed class ManagedOpusDecoder : IOpusFrameDecoder
 
     public int Conceal(Span<short> frame) => Run([], frame, fec: false);
 
+    public void Reset() => ((IOpusDecoder)decoder).ResetState();
+
     public void Dispose()
     {
     }

@@ -27,6 +27,12 @@ internal sealed unsafe class NativeOpusDecoder : IOpusFrameDecoder
 
     public int Conceal(Span<short> frame) => Run([], frame, fec: false);
 
+    public void Reset()
+    {
+        ObjectDisposedException.ThrowIf(state == 0, this);
+        library.DecoderCtl(state, NativeOpusLibrary.ResetState);
+    }
+
     public void Dispose()
     {
         Free();

@@ -38,6 +38,9 @@ internal sealed unsafe class NativeOpusLibrary
         DecoderCreate = (delegate* unmanaged[Cdecl]<int, int, int*, nint>)NativeLibrary.GetExport(handle, "opus_decoder_create");
         Decode = (delegate* unmanaged[Cdecl]<nint, byte*, int, short*, int, int, int>)NativeLibrary.GetExport(handle, "opus_decode");
         DecoderDestroy = (delegate* unmanaged[Cdecl]<nint, void>)NativeLibrary.GetExport(handle, "opus_decoder_destroy");
+
+        // Variadic as the encoder's; OPUS_RESET_STATE takes no argument.
+        DecoderCtl = (delegate* unmanaged[Cdecl]<nint, int, int>)NativeLibrary.GetExport(handle, "opus_decoder_ctl");
         var version = (delegate* unmanaged[Cdecl]<byte*>)NativeLibrary.GetExport(handle, "opus_get_version_string");
         Version = Marshal.PtrToStringUTF8((nint)version()) ?? "libopus";
     }
@@ -57,6 +60,12 @@ internal sealed unsafe class NativeOpusLibrary
     public delegate* unmanaged[Cdecl]<nint, byte*, int, short*, int, int, int> Decode { get; }
 
     public delegate* unmanaged[Cdecl]<nint, void> DecoderDestroy { get; }
+
+    /// <summary>opus_decoder_ctl with a request that takes no argument.</summary>
+    public delegate* unmanaged[Cdecl]<nint, int, int> DecoderCtl { get; }
+
+    /// <summary>OPUS_RESET_STATE (opus_defines.h).</summary>
+    public const int ResetState = 4028;
 
     /// <summary>What libopus says it is, e.g. "libopus 1.3.1".</summary>
     public string Version { get; }

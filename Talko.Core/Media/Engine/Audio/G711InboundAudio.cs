@@ -18,6 +18,7 @@ internal sealed class G711InboundAudio : InboundAudio
     private readonly short[] decoded;
     private readonly short[] narrow;
     private bool resamplerHoldsAudio;
+    private long decodes;
 
     public G711InboundAudio(AudioCodec codec, JitterBufferOptions options, TimeProvider timeProvider)
     {
@@ -37,11 +38,15 @@ internal sealed class G711InboundAudio : InboundAudio
 
     public override JitterBufferStatistics Statistics => jitter.Statistics;
 
-    public override JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload)
+    /// <summary>Payloads decoded: G.711 decodes as packets arrive (a table lookup per sample), so it is never skipped.</summary>
+    public override long Decodes => Interlocked.Read(ref decodes);
+
+    public override JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload, byte audioLevel = OpusJitterBuffer.NoLevel)
     {
         // Only the receive loop inserts, so the decode buffer is not shared.
         var samples = decoded.AsSpan(0, Math.Min(payload.Length, decoded.Length));
         G711.Decode(codec, payload[..samples.Length], samples);
+        Interlocked.Increment(ref decodes);
         return jitter.Insert(timestamp, samples);
     }
 

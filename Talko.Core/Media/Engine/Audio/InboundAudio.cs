@@ -21,11 +21,23 @@ public abstract class InboundAudio : IDisposable
 
     public abstract JitterBufferStatistics Statistics { get; }
 
-    /// <summary>Stores one RTP payload whose audio starts at <paramref name="timestamp"/> (the codec's RTP clock).</summary>
-    public abstract JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload);
+    /// <summary>
+    /// Stores one RTP payload whose audio starts at <paramref name="timestamp"/> (the codec's RTP clock), with
+    /// <paramref name="audioLevel"/> its RFC 6464 level (0-127, -dBov) or <see cref="OpusJitterBuffer.NoLevel"/>.
+    /// </summary>
+    public abstract JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload, byte audioLevel = OpusJitterBuffer.NoLevel);
 
     /// <summary>Fills one 960-sample frame for the mixer; false when there is nothing to play.</summary>
     public abstract bool Read(Span<short> frame);
+
+    /// <summary>What the next frame holds before decoding; by default unknown, so the mixer reads it.</summary>
+    public virtual Mixing.FrameOutlook Peek() => Mixing.FrameOutlook.Unknown;
+
+    /// <summary>Moves past the next frame without handing it to the mixer (by default by reading it into <paramref name="scratch"/>).</summary>
+    public virtual void Skip(Span<short> scratch) => Read(scratch);
+
+    /// <summary>Calls into the decoder so far (for Opus: decode, FEC and concealment); 0 where decoding is not counted.</summary>
+    public virtual long Decodes => 0;
 
     /// <summary>Forgets what is buffered (a new SSRC): playout restarts with the next packet.</summary>
     public abstract void Reset();

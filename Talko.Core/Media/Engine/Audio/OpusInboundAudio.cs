@@ -25,9 +25,17 @@ internal sealed class OpusInboundAudio(IOpusFrameDecoder decoder) : InboundAudio
     /// <summary>Frames rebuilt from in-band FEC and frames concealed, for tests and diagnostics.</summary>
     public OpusJitterStatistics OpusStatistics => jitter.Statistics;
 
-    public override JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload) => jitter.Insert(timestamp, payload);
+    public override JitterInsertResult Insert(uint timestamp, ReadOnlySpan<byte> payload, byte audioLevel = OpusJitterBuffer.NoLevel) =>
+        jitter.Insert(timestamp, payload, audioLevel);
 
     public override bool Read(Span<short> frame) => jitter.Read(frame) != OpusFrameSource.Silence;
+
+    public override Mixing.FrameOutlook Peek() => jitter.Peek();
+
+    /// <summary>Passes over the frame without decoding it (ADR 0930): the saving that makes silent legs cheap.</summary>
+    public override void Skip(Span<short> scratch) => jitter.Skip();
+
+    public override long Decodes => jitter.Statistics.Decodes;
 
     public override void Reset() => jitter.Reset();
 

@@ -62,6 +62,11 @@ public static class WebRtcSdpAnswer
             Line(sb, $"a=fmtp:{events.ToString(CultureInfo.InvariantCulture)} 0-15");
         }
 
+        if (offer.AudioLevelExtensionId is { } levelId)
+        {
+            Line(sb, $"a=extmap:{SdpOfferAnswer.AudioLevelExtmap(levelId, offer.AudioLevelDirection)}");
+        }
+
         Line(sb, "a=ptime:20");
         Line(sb, $"a=msid:{streamId} {streamId}-audio");
         Line(sb, $"a=ssrc:{ssrc.ToString(CultureInfo.InvariantCulture)} cname:{streamId}");

@@ -8,7 +8,7 @@ namespace Talko.Core.Media.WebRtc.Sdp;
 /// <summary>
 /// What Talko takes from a client's WebRTC offer (ADR 0721): one audio m-line over UDP/TLS/RTP/SAVPF with its mid, ICE
 /// credentials, a SHA-256 certificate fingerprint, a DTLS role that lets Talko be passive, rtcp-mux, and G.711 (PCMU
-/// first). Anything else is refused with a <see cref="WebRtcSdpException"/> that says what is wrong.
+/// first), and the RFC 6464 audio level extension's id when offered. Anything else is refused with a <see cref="WebRtcSdpException"/> that says what is wrong.
 /// </summary>
 public sealed record WebRtcSdpOffer(
     string Mid,
@@ -17,7 +17,9 @@ public sealed record WebRtcSdpOffer(
     DtlsFingerprint Fingerprint,
     AudioCodec Codec,
     int? TelephoneEventPayloadType,
-    SdpDirection Direction)
+    SdpDirection Direction,
+    int? AudioLevelExtensionId = null,
+    string? AudioLevelDirection = null)
 {
     public const string Profile = "UDP/TLS/RTP/SAVPF";
 
@@ -107,7 +109,9 @@ public sealed record WebRtcSdpOffer(
         }
 
         var (codec, telephoneEvent) = ChooseCodec(media);
-        return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction);
+        // Browsers send their microphone's RFC 6464 level when this is negotiated: the mixer ranks legs by it (ADR 0930).
+        var levelId = SdpOfferAnswer.AudioLevelExtension(session, media, out var levelDirection);
+        return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction, levelId, levelDirection);
     }
 
     private static string? Session(SdpSession session, string name) => session.Attributes.FirstOrDefault(a => a.Key == name).Value;

@@ -6,8 +6,8 @@ namespace Talko.Tests.Core.Media.Mixing;
 
 public class ConferenceMixerTests
 {
-    private static ConferenceMixer CreateMixer(TalkerDetectionOptions? talker = null) =>
-        new(new ConferenceMixerOptions { Talker = talker ?? new TalkerDetectionOptions() });
+    private static ConferenceMixer CreateMixer(TalkerDetectionOptions? talker = null, int loudestTalkers = 3) =>
+        new(new ConferenceMixerOptions { Talker = talker ?? new TalkerDetectionOptions(), LoudestTalkers = loudestTalkers });
 
     [Fact]
     public void EachOfThreeParticipantsHearsTheOtherTwoAndNeverItself()
@@ -51,7 +51,8 @@ public class ConferenceMixerTests
     [Fact]
     public void LoudSumsSaturateInsteadOfWrapping()
     {
-        var mixer = CreateMixer();
+        // Four talkers at once, all of them mixed (ADR 0930 would otherwise leave one out).
+        var mixer = CreateMixer(loudestTalkers: 4);
         var a = new FakeParticipant("a", AudioCodec.Pcmu, 0) { Constant = 30000 };
         var b = new FakeParticipant("b", AudioCodec.Pcmu, 0) { Constant = 30000 };
         var c = new FakeParticipant("c", AudioCodec.Pcmu, 0) { Constant = -30000 };

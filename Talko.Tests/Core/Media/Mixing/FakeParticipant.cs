@@ -40,6 +40,23 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
 
     public List<short> Heard { get; } = [];
 
+    /// <summary>Frame number -> what <see cref="IMixerParticipant.PeekFrame"/> says (an RFC 6464 level, silence); null: unknown.</summary>
+    public Func<long, FrameOutlook>? Outlook { get; set; }
+
+    /// <summary>Frames the mixer read (decoded) and frames it passed over undecoded.</summary>
+    public int Reads { get; private set; }
+
+    public int Skips { get; private set; }
+
+    public FrameOutlook PeekFrame() => Outlook?.Invoke(framesRead) ?? FrameOutlook.Unknown;
+
+    public void SkipFrame(Span<short> scratch)
+    {
+        Skips++;
+        framesRead++;
+        samplesRead += OpusFormat.FrameSamples;
+    }
+
     public int FramesHeard { get; private set; }
 
     public bool ReadFrame(Span<short> frame)
@@ -47,6 +64,7 @@ internal sealed class FakeParticipant(string id, AudioCodec codec, double freque
         // samplesRead counts 48 kHz samples; a narrowband frame covers as much time in fewer samples.
         var rate = frame.Length == OpusFormat.FrameSamples ? OpusFormat.SampleRate : G711.SampleRate;
         var step = OpusFormat.FrameSamples;
+        Reads++;
         var speaking = Speaking(framesRead++);
         if (!speaking)
         {

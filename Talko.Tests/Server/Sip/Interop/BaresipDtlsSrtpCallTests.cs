@@ -88,7 +88,7 @@ public sealed partial class BaresipDtlsSrtpCallTests(ITestOutputHelper output) :
 
         await alicePhone.HangupAsync();
         await bobPhone.HangupAsync();
-        await CallsTestKit.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
+        await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call), c => c.Participants.Count == 0, TestTimeouts.Default, "both BYEs seen");
     }
 
     /// <summary>A 200 to an INVITE in baresip's SIP trace (-s): the status line, then its CSeq before the next status or request line.</summary>

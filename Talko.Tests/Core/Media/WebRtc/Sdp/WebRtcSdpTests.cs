@@ -78,6 +78,10 @@ public sealed class WebRtcSdpTests
         Assert.True(fingerprint!.Matches(certificate.Der.Span));
         Assert.Equal("PCMU/8000", audio.RtpMaps()[0]);
         Assert.Equal("1 1 udp 2130706431 192.0.2.7 40002 typ host", audio.Attribute("candidate"));
+
+        // The browser's RFC 6464 audio level is taken under the id it offered (ADR 0930).
+        Assert.Equal(1, offer.AudioLevelExtensionId);
+        Assert.Equal("1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", audio.Attribute("extmap"));
         Assert.True(audio.HasAttribute("end-of-candidates"));
     }
 
