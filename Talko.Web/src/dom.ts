@@ -22,3 +22,27 @@ export function field(label: string, input: HTMLInputElement): HTMLElement {
 export function render(root: HTMLElement, ...children: Node[]) {
   root.replaceChildren(...children);
 }
+
+/**
+ * What the user typed into the named inputs under root, and which of them had the focus: a screen that redraws on
+ * every live event takes this before the redraw and calls the returned step after, so an event arriving while someone
+ * types never wipes their words. Inputs are told apart by their form's label and their name.
+ */
+export function keepTyped(root: HTMLElement): () => void {
+  const key = (input: HTMLInputElement | HTMLTextAreaElement) => `${input.form?.getAttribute('aria-label') ?? ''}\u0000${input.name}`;
+  const inputs = () => [...root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[name], textarea[name]')].filter(i => i.type !== 'file');
+  const typed = new Map(inputs().filter(i => i.value !== '').map(i => [key(i), i.value]));
+  const focused = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement ? document.activeElement : null;
+  const focusedKey = focused && root.contains(focused) ? key(focused) : null;
+  const selection = focused ? [focused.selectionStart, focused.selectionEnd] as const : null;
+  return () => {
+    for (const input of inputs()) {
+      const value = typed.get(key(input));
+      if (value !== undefined && input.value === '') input.value = value;
+      if (focusedKey !== null && key(input) === focusedKey) {
+        input.focus();
+        if (selection && selection[0] !== null && input.type !== 'email') input.setSelectionRange(selection[0], selection[1]);
+      }
+    }
+  };
+}

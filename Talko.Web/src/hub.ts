@@ -44,7 +44,8 @@ function build(): HubConnection {
     .withAutomaticReconnect()
     .configureLogging(LogLevel.Warning)
     .build();
-  hub.on('ready', () => { void store.sync(); });
+  // Every new server-side connection (first connect, automatic reconnect, a move) starts with no activity: say it again.
+  hub.on('ready', () => { void store.sync(); void restoreActivity(hub); });
   hub.on('itemCreated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('itemUpdated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('conversationUpdated', (view: ConversationView) => store.applyConversation(view));
@@ -96,10 +97,25 @@ async function restart() {
   await connect();
 }
 
-/** Tells the server what this device is doing (viewing or typing in a conversation, or nothing). */
-export async function setActivity(activity: Partial<ActivityView> & Pick<ActivityView, 'kind'>) {
+let activity: ActivityView = { kind: 'None', conversationId: null, callId: null, muted: false, talking: false, positionMs: null };
+
+/**
+ * Tells the server what this device is doing (viewing or typing in a conversation, or nothing). Kept here and sent
+ * again on every `ready`, so a connection that was slow to come up or was replaced still shows it.
+ */
+export async function setActivity(next: Partial<ActivityView> & Pick<ActivityView, 'kind'>) {
+  activity = { conversationId: null, callId: null, muted: false, talking: false, positionMs: null, ...next };
   await ready();
-  await connection?.invoke('SetActivity', { conversationId: null, callId: null, muted: false, talking: false, positionMs: null, ...activity }).catch(() => {});
+  if (connection) await sendActivity(connection);
+}
+
+async function sendActivity(hub: HubConnection) {
+  if (hub.state === 'Connected') await hub.invoke('SetActivity', activity).catch(() => {});
+}
+
+/** A new connection starts with no activity, so only a real one is said again. */
+async function restoreActivity(hub: HubConnection) {
+  if (activity.kind !== 'None') await sendActivity(hub);
 }
 
 export async function setTyping(conversationId: string) {

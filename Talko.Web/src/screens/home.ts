@@ -1,6 +1,6 @@
 // Groups and their conversations with unread counts; create a group, invite by email, start a conversation.
 import { api, ApiError, type GroupView } from '../api';
-import { field, h, render } from '../dom';
+import { field, h, keepTyped, render } from '../dom';
 import { store } from '../store';
 import { showStatus } from '../status';
 
@@ -9,6 +9,7 @@ export async function homeScreen(root: HTMLElement): Promise<() => void> {
   const draw = () => {
     const sections = groups.map(g => groupSection(g, () => { void reload(); }));
     const newGroup = h('input', { name: 'groupName', required: true, maxlength: '100' });
+    const restoreTyped = keepTyped(root);
     render(root,
       h('h1', {}, 'Your groups'),
       ...(sections.length ? sections : [h('p', {}, 'No groups yet: create one for your team.')]),
@@ -16,9 +17,10 @@ export async function homeScreen(root: HTMLElement): Promise<() => void> {
         class: 'card inline', 'aria-label': 'Create a group',
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          await attempt(async () => { await api.createGroup(newGroup.value.trim()); await reload(); });
+          await attempt(async () => { await api.createGroup(newGroup.value.trim()); newGroup.value = ''; await reload(); });
         },
       }, field('New group name', newGroup), h('button', { type: 'submit' }, 'Create group')));
+    restoreTyped();
   };
   const reload = async () => { groups = await api.groups(); await store.sync(); draw(); };
   await reload();
