@@ -31,6 +31,8 @@ public static class TalkoHostExtensions
         builder.Services.Configure<HostOptions>(options =>
             options.ShutdownTimeout = builder.Configuration.GetValue($"{TalkoOptions.Section}:{nameof(TalkoOptions.ShutdownTimeout)}", TimeSpan.FromSeconds(30)));
         builder.Services.AddSingleton<DataDirectory>();
+        // Request-lifetime services for code that outlives requests (the live calls' bookkeeping), one scope per run.
+        builder.Services.AddSingleton(typeof(IScopedWork<>), typeof(ScopedWork<>));
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddHostedService<OpusStartupCheck>();
 

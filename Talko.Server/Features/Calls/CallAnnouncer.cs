@@ -1,15 +1,15 @@
 using Talko.Core.Calls;
 using Talko.Core.Conversations;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Calls;
 
-/// <summary><see cref="ICallAnnouncer"/>: reads the call's view (in a scope of its own, like <see cref="EfCallBookkeeping"/>) and publishes it.</summary>
-internal sealed class CallAnnouncer(IServiceScopeFactory scopes, IConversationEventPublisher publisher) : ICallAnnouncer
+/// <summary><see cref="ICallAnnouncer"/>: reads the call's view (with a reader of its own, like <see cref="EfCallBookkeeping"/>) and publishes it.</summary>
+internal sealed class CallAnnouncer(IScopedWork<CallReader> readers, IConversationEventPublisher publisher) : ICallAnnouncer
 {
     public async Task UpdatedAsync(CallId callId)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<CallReader>().ViewAsync(callId.Value, CancellationToken.None) is { } view)
+        if (await readers.RunAsync(reader => reader.ViewAsync(callId.Value, CancellationToken.None)) is { } view)
         {
             await publisher.PublishAsync(new CallChanged(CallChanged.UpdatedName, view));
         }

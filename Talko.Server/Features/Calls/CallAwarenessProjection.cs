@@ -6,11 +6,11 @@ using Talko.Core.Ephemeral;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// Projects the legs of calls owned here into awareness: each leg is a connection (<c>sip:{legId}</c>) of its user with
+/// <see cref="ICallAwareness"/>: projects the legs of calls owned here into awareness: each leg is a connection (<c>sip:{legId}</c>) of its user with
 /// activity InCall (talking from the mixer, muted while on hold), and the call's talking users are a set with the claim's
 /// lifetime, so they vanish with a dead owner.
 /// </summary>
-public sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemeralStore store, KeySpace keys, IOptions<CallOwnershipOptions> ownership)
+internal sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemeralStore store, KeySpace keys, IOptions<CallOwnershipOptions> ownership) : ICallAwareness
 {
     public async Task JoinedAsync(LiveLeg leg)
     {
@@ -28,7 +28,6 @@ public sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemer
         await awareness.DisconnectAsync(leg.AwarenessConnectionId);
     }
 
-    /// <summary>The leg's talking changed; <paramref name="userStillTalking"/>: another leg of the same user still talks.</summary>
     public async Task TalkingAsync(LiveLeg leg, bool userStillTalking)
     {
         var key = keys.CallTalking(leg.CallId.ToString());
@@ -48,7 +47,6 @@ public sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemer
     public Task SetActivityAsync(LiveLeg leg) =>
         awareness.SetActivityAsync(leg.AwarenessConnectionId, Activity.InCall(leg.ConversationId.ToString("D"), leg.CallId.ToString(), leg.Muted, leg.Talking));
 
-    /// <summary>Keeps the legs' connections and the call's talker set alive for another claim lifetime.</summary>
     public async Task HeartbeatAsync(IReadOnlyCollection<CallId> calls, IReadOnlyCollection<LiveLeg> legs)
     {
         foreach (var callId in calls)
@@ -60,17 +58,4 @@ public sealed class CallAwarenessProjection(AwarenessTracker awareness, IEphemer
     }
 
     public Task ForgetCallAsync(CallId callId) => store.DeleteAsync(keys.CallTalking(callId.ToString()));
-}
-
-/// <summary>A participant's leg in a call owned here, as the bookkeeping knows it.</summary>
-public sealed record LiveLeg(LegId LegId, CallId CallId, Guid ConversationId, Guid UserId, Guid? DeviceId)
-{
-    public string AwarenessConnectionId => $"sip:{LegId}";
-
-    /// <summary>The participant row of the leg, once stored.</summary>
-    public Guid? ParticipantId { get; set; }
-
-    public bool Talking { get; set; }
-
-    public bool Muted { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Instances;
 using Talko.Server.Drain;

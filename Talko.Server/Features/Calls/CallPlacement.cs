@@ -26,7 +26,7 @@ public sealed class CallPlacement(
     RunningSipEngine sip,
     IOptions<CallOwnershipOptions> ownershipOptions)
 {
-    public static string ConferenceUri(Guid callId, string sipAddress) => $"sip:{callId:D}@{sipAddress}";
+    public static string ConferenceUri(Guid callId, string sipAddress) => CallSipUri.At(new CallId(callId), sipAddress);
 
     /// <summary>Null result fields with a retry time: nobody can take the call right now.</summary>
     public async Task<CallLocation> LocateAsync(Guid callId, CancellationToken cancellationToken)

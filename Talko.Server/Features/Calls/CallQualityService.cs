@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 
 namespace Talko.Server.Features.Calls;
 

@@ -46,11 +46,17 @@ public static class CallsExtensions
         services.AddScoped<WebRtcCallJoin>();
         services.AddSingleton<WebRtcLegRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<WebRtcLegRelay>());
-        // One LiveCall per call on this instance (LiveCalls creates them), working through these ports.
+        // One LiveCall (Talko.Core.Calls) per call on this instance (LiveCalls creates them), working through these ports.
         services.AddSingleton<ICallBookkeeping, EfCallBookkeeping>();
         services.AddSingleton<ICallAnnouncer, CallAnnouncer>();
-        services.AddSingleton<CallAwarenessProjection>();
-        services.AddSingleton<CallEphemeralRecords>();
+        services.AddSingleton<ICallAwareness, CallAwarenessProjection>();
+        services.AddSingleton<ICallEphemeralRecords, CallEphemeralRecords>();
+        services.AddSingleton<ICallInstance, ServerCallInstance>();
+        services.AddOptions<LiveCallOptions>().Configure<IOptions<CallsOptions>>((live, calls) =>
+        {
+            live.EmptyCallGrace = calls.Value.EmptyCallGrace;
+            live.RenewInterval = calls.Value.RenewInterval;
+        });
         services.AddSingleton<LiveCallContext>();
         services.AddSingleton<LiveCalls>();
         services.AddSingleton<CallHost>();

@@ -8,12 +8,6 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Call {CallId} ended: {Reason}")]
     public static partial void Ended(ILogger logger, Guid callId, string reason);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "Instance {InstanceId} owns call {CallId} (previous owner: {PreviousOwner})")]
-    public static partial void Owned(ILogger logger, string instanceId, Guid callId, string? previousOwner);
-
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Ownership of call {CallId} was lost; its legs here are hung up")]
-    public static partial void OwnershipLost(ILogger logger, Guid callId);
-
     [LoggerMessage(EventId = 7104, Level = LogLevel.Information, Message = "Recording segment {Index} of call {CallId} closed: {DurationMs} ms ({State})")]
     public static partial void SegmentClosed(ILogger logger, Guid callId, int index, long durationMs, string state);
 
@@ -23,23 +17,14 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 7106, Level = LogLevel.Warning, Message = "Call host loop failed")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 7107, Level = LogLevel.Information, Message = "Rang {Answered} device(s) of user {UserId} into call {CallId}")]
-    public static partial void Rang(ILogger logger, Guid callId, Guid userId, int answered);
-
     [LoggerMessage(EventId = 7108, Level = LogLevel.Warning, Message = "A call command could not be read: {Message}")]
     public static partial void BadCommand(ILogger logger, string message);
-
-    [LoggerMessage(EventId = 7109, Level = LogLevel.Information, Message = "User {UserId} rejoined moved call {CallId} after an audio gap of {GapMs} ms")]
-    public static partial void RejoinedAfterMove(ILogger logger, Guid callId, Guid userId, long gapMs);
 
     [LoggerMessage(EventId = 7110, Level = LogLevel.Warning, Message = "Call {CallId} could not be moved off this draining instance: {Reason}")]
     public static partial void MoveFailed(ILogger logger, string callId, string reason);
 
     [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Adopting call {CallId}: waited {WaitedMs} ms for the previous owner(s) {Instances} to close their segment (closed by them: {ClosedByOwner})")]
     public static partial void HandoverAwaited(ILogger logger, Guid callId, string instances, long waitedMs, bool closedByOwner);
-
-    [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "The claim on call {CallId} lapsed before its renewal (a stall here or in Redis); nobody had taken it, so it was claimed again")]
-    public static partial void ClaimReclaimed(ILogger logger, Guid callId);
 
     [LoggerMessage(EventId = 7113, Level = LogLevel.Information, Message = "A recording request asked for range {Range} of {Length} bytes: 416")]
     public static partial void RangeNotSatisfiable(ILogger logger, string range, long length);

@@ -4,86 +4,69 @@ using Talko.Core.Instances;
 using Talko.Core.Media.Recording;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
+using Talko.Server.Kernel;
 
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// <see cref="ICallBookkeeping"/> over EF Core. The live calls outlive any request, so each operation runs in a scope of
-/// its own (a fresh DbContext, the scoped archive and ender): this class is the one place in the feature that opens
-/// scopes, and nothing outside it sees one.
+/// <see cref="ICallBookkeeping"/> over EF Core. The live calls outlive any request, so each operation works on a fresh
+/// DbContext (or the archive or ender built on one) that <see cref="IScopedWork{TService}"/> gives it and disposes after:
+/// the feature names what it needs and never opens a scope itself.
 /// </summary>
-internal sealed class EfCallBookkeeping(IServiceScopeFactory scopes, InstanceLifecycle lifecycle) : ICallBookkeeping
+internal sealed class EfCallBookkeeping(
+    IScopedWork<TalkoDbContext> database,
+    IScopedWork<CallRecordingArchive> archive,
+    IScopedWork<CallEnder> ender,
+    InstanceLifecycle lifecycle) : ICallBookkeeping
 {
-    public async Task<Guid?> FindLiveAsync(CallId callId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await Db(scope).Set<Call>().AsNoTracking().Where(c => c.Id == callId.Value && c.EndedAt == null)
-            .Select(c => (Guid?)c.ConversationId).SingleOrDefaultAsync(cancellationToken);
-    }
+    public Task<Guid?> FindLiveAsync(CallId callId, CancellationToken cancellationToken) =>
+        database.RunAsync(db => db.Set<Call>().AsNoTracking().Where(c => c.Id == callId.Value && c.EndedAt == null)
+            .Select(c => (Guid?)c.ConversationId).SingleOrDefaultAsync(cancellationToken));
 
-    public async Task<IReadOnlyList<(CallId CallId, DateTime StartedAt)>> ListLiveAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var live = await Db(scope).Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).OrderBy(c => c.StartedAt)
-            .Select(c => new { c.Id, c.StartedAt }).Take(limit).ToListAsync(cancellationToken);
-        return [.. live.Select(c => (new CallId(c.Id), c.StartedAt))];
-    }
+    public Task<IReadOnlyList<(CallId CallId, DateTime StartedAt)>> ListLiveAsync(int limit, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<(CallId, DateTime)>>(async db =>
+        {
+            var live = await db.Set<Call>().AsNoTracking().Where(c => c.EndedAt == null).OrderBy(c => c.StartedAt)
+                .Select(c => new { c.Id, c.StartedAt }).Take(limit).ToListAsync(cancellationToken);
+            return [.. live.Select(c => (new CallId(c.Id), c.StartedAt))];
+        });
 
-    public async Task<CallAdoption> AdoptAsync(CallId callId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var archive = Archive(scope);
-        await archive.AwaitHandoverAsync(callId, cancellationToken);
-        var previous = await archive.CloseOrphansAsync(callId, cancellationToken);
-        return new CallAdoption(previous, await archive.ClosedLengthAsync(callId, cancellationToken));
-    }
+    public Task<CallAdoption> AdoptAsync(CallId callId, CancellationToken cancellationToken) =>
+        archive.RunAsync(async archive =>
+        {
+            await archive.AwaitHandoverAsync(callId, cancellationToken);
+            var previous = await archive.CloseOrphansAsync(callId, cancellationToken);
+            return new CallAdoption(previous, await archive.ClosedLengthAsync(callId, cancellationToken));
+        });
 
-    public async Task<Guid> JoinedAsync(CallId callId, LegJoined joined, DateTimeOffset at, long offsetMs)
+    public Task<Guid> JoinedAsync(CallId callId, LegJoined joined, DateTimeOffset at, long offsetMs)
     {
         var participant = new CallParticipant
         {
             Id = Guid.CreateVersion7(), CallId = callId.Value, UserId = joined.UserId, DeviceId = joined.DeviceId, LegId = joined.LegId.ToString(),
             InstanceId = lifecycle.InstanceId, JoinedAt = at.UtcDateTime, JoinOffsetMs = offsetMs,
         };
-        await using var scope = scopes.CreateAsyncScope();
-        var db = Db(scope);
-        db.Add(participant);
-        await db.SaveChangesAsync();
-        return participant.Id;
+        return database.RunAsync(async db =>
+        {
+            db.Add(participant);
+            await db.SaveChangesAsync();
+            return participant.Id;
+        });
     }
 
-    public async Task LeftAsync(Guid participantId, DateTimeOffset at, long? offsetMs)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        await Db(scope).Set<CallParticipant>().Where(p => p.Id == participantId)
-            .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, at.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offsetMs));
-    }
+    public Task LeftAsync(Guid participantId, DateTimeOffset at, long? offsetMs) =>
+        database.RunAsync(db => db.Set<CallParticipant>().Where(p => p.Id == participantId)
+            .ExecuteUpdateAsync(set => set.SetProperty(p => p.LeftAt, at.UtcDateTime).SetProperty(p => p.LeaveOffsetMs, offsetMs)));
 
-    public async Task<long> ClampToClosedSegmentAsync(CallId callId, long offsetMs)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await Archive(scope).ClampToClosedSegmentAsync(callId, offsetMs);
-    }
+    public Task<long> ClampToClosedSegmentAsync(CallId callId, long offsetMs) =>
+        archive.RunAsync(archive => archive.ClampToClosedSegmentAsync(callId, offsetMs));
 
-    public async Task<long> SegmentOpenedAsync(CallId callId, string wavPath, DateTimeOffset at)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await Archive(scope).OpenAsync(callId, wavPath, at);
-    }
+    public Task<long> SegmentOpenedAsync(CallId callId, string wavPath, DateTimeOffset at) =>
+        archive.RunAsync(archive => archive.OpenAsync(callId, wavPath, at));
 
-    public async Task<long?> SegmentClosedAsync(CallId callId, RecordingResult recording)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await Archive(scope).CloseAsync(callId, recording);
-    }
+    public Task<long?> SegmentClosedAsync(CallId callId, RecordingResult recording) =>
+        archive.RunAsync(archive => archive.CloseAsync(callId, recording));
 
-    public async Task EndEmptyAsync(CallId callId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CallEnder>().EndAsync(callId.Value, CallEnder.EndedEmpty, cancellationToken);
-    }
-
-    private static TalkoDbContext Db(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<TalkoDbContext>();
-
-    private static CallRecordingArchive Archive(AsyncServiceScope scope) => scope.ServiceProvider.GetRequiredService<CallRecordingArchive>();
+    public Task EndEmptyAsync(CallId callId, CancellationToken cancellationToken) =>
+        ender.RunAsync(ender => ender.EndAsync(callId.Value, CallEnder.EndedEmpty, cancellationToken));
 }

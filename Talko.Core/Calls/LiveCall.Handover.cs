@@ -1,7 +1,6 @@
-using Talko.Core.Calls;
 using Talko.Core.Sip.Conferencing;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// Handing the call to another instance (blue/green past a drain deadline, ADR 0710): the loop moves the claim and
@@ -24,13 +23,13 @@ public sealed partial class LiveCall
         try
         {
             owned = false;
-            context.Load.CallEnded();
+            context.Instance.CallEnded();
             await context.Ownership.ReleaseAsync(Id.ToString(), context.InstanceId);
             var newOwner = await context.Ownership.ClaimOrFindOwnerAsync(Id.ToString(), move.TargetInstanceId);
             // The new owner reads this when each participant's leg joins there, to log the audio gap they suffered;
             // it is set before clients hear callMoved so that a quick rejoin still finds it.
             await context.Records.SetMovedAtAsync(Id, context.Time.GetUtcNow());
-            var target = CallPlacement.ConferenceUri(Id.Value, move.TargetSipAddress);
+            var target = CallSipUri.At(Id, move.TargetSipAddress);
             await context.Announcer.MovedAsync(Id, ConversationId, newOwner, target, move.CancellationToken);
 
             // Set before the legs leave, so the close of this instance's segment cannot slip past the wait.

@@ -1,7 +1,6 @@
-using Talko.Core.Calls;
 using Talko.Core.Sip.Conferencing;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>What a <see cref="LiveCall"/>'s loop handles, one at a time. Closed: the records below are all there is.</summary>
 internal abstract record LiveCallMessage

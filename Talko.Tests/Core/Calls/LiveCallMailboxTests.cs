@@ -1,7 +1,6 @@
 using Talko.Core.Calls;
-using Talko.Server.Features.Calls;
 
-namespace Talko.Tests.Server.Features.Calls;
+namespace Talko.Tests.Core.Calls;
 
 /// <summary>The live call's mailbox: talker flips coalesce per leg, periodic messages wait once, and it closes only when idle.</summary>
 public sealed class LiveCallMailboxTests

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
-using Talko.Core.Calls;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// The one mailbox of a <see cref="LiveCall"/>: messages in the order they were posted, for the call's one loop. It

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Talko.Core.Calls;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// The <see cref="LiveCall"/>s on this instance, by call id: delivers each message to its call's mailbox, creating the

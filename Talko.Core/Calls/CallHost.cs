@@ -1,7 +1,6 @@
-using Talko.Core.Calls;
 using Talko.Core.Sip.Conferencing;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// The calls on this instance, seen from outside: reads the engines' <see cref="CallEvent"/>s in order and posts each
@@ -98,12 +97,12 @@ public sealed class CallHost : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            CallsLog.BookkeepingFailed(context.Logger, command.CallId.ToString(), exception);
+            LiveCallLog.BookkeepingFailed(context.Logger, command.CallId.ToString(), exception);
         }
     }
 
     /// <summary>A leg of the call here was muted or unmuted: its awareness shows it now rather than at the next heartbeat.</summary>
-    public void HoldChanged(CallId callId) => calls.Post(callId, Features.Calls.HoldChanged.Instance, start: false);
+    public void HoldChanged(CallId callId) => calls.Post(callId, global::Talko.Core.Calls.HoldChanged.Instance, start: false);
 
     /// <summary>Heartbeat: every call here renews its claim and its legs' awareness, on its own loop.</summary>
     public void Renew() => calls.PostToEach(Heartbeat.Instance);
@@ -133,7 +132,7 @@ public sealed class CallHost : IAsyncDisposable
         }
         catch (Exception exception)
         {
-            CallsLog.BookkeepingFailed(context.Logger, callId.ToString(), exception);
+            LiveCallLog.BookkeepingFailed(context.Logger, callId.ToString(), exception);
         }
     }
 
@@ -155,7 +154,7 @@ public sealed class CallHost : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                CallsLog.BookkeepingFailed(context.Logger, happened.CallId.ToString(), exception);
+                LiveCallLog.BookkeepingFailed(context.Logger, happened.CallId.ToString(), exception);
             }
         }
     }

@@ -1,7 +1,6 @@
-using Talko.Core.Calls;
 using Talko.Core.Media.Quality;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// One live call on this instance, as one object with one mailbox (the seed's "gen_server per shared object"): its legs,
@@ -17,7 +16,7 @@ public sealed partial class LiveCall
     private readonly LiveCalls registry;
     private readonly CancellationToken stopping;
     private readonly Dictionary<LegId, LiveLeg> legs = [];
-    private IReadOnlyDictionary<string, string>? publishedGrades;
+    private Dictionary<(Guid UserId, Guid? DeviceId), CallQualityGrade>? publishedGrades;
     private DateTimeOffset? emptySince;
     private bool segmentOpen;
     private TaskCompletionSource? segmentStored;
@@ -60,7 +59,7 @@ public sealed partial class LiveCall
             }
             catch (Exception exception)
             {
-                CallsLog.BookkeepingFailed(context.Logger, Id.ToString(), exception);
+                LiveCallLog.BookkeepingFailed(context.Logger, Id.ToString(), exception);
             }
             finally
             {
@@ -147,12 +146,12 @@ public sealed partial class LiveCall
             clock = new SegmentClock(adoption.ClosedMs, null);
             emptySince = context.Time.GetUtcNow();
             owned = true;
-            context.Load.CallStarted();
-            CallsLog.Owned(context.Logger, context.InstanceId, Id.Value, adoption.PreviousOwner);
+            context.Instance.CallStarted();
+            LiveCallLog.Owned(context.Logger, context.InstanceId, Id.Value, adoption.PreviousOwner);
             adopt.Done?.TrySetResult(true);
             if (adoption.PreviousOwner is not null && context.SipAddress is { } address)
             {
-                await context.Announcer.MovedAsync(Id, conversationId, context.InstanceId, CallPlacement.ConferenceUri(Id.Value, address), stopping);
+                await context.Announcer.MovedAsync(Id, conversationId, context.InstanceId, CallSipUri.At(Id, address), stopping);
             }
         }
         catch (Exception exception) when (adopt.Done is not null)
@@ -186,7 +185,7 @@ public sealed partial class LiveCall
     {
         if (await context.Records.MovedAtAsync(Id) is { } movedAt)
         {
-            CallsLog.RejoinedAfterMove(context.Logger, Id.Value, joined.UserId, (long)(joined.At - movedAt).TotalMilliseconds);
+            LiveCallLog.RejoinedAfterMove(context.Logger, Id.Value, joined.UserId, (long)(joined.At - movedAt).TotalMilliseconds);
         }
     }
 
@@ -270,7 +269,7 @@ public sealed partial class LiveCall
         if (owned)
         {
             owned = false;
-            context.Load.CallEnded();
+            context.Instance.CallEnded();
             await context.Ownership.ReleaseAsync(Id.ToString(), context.InstanceId);
             await context.Awareness.ForgetCallAsync(Id);
             publishedGrades = null;
@@ -333,7 +332,7 @@ public sealed partial class LiveCall
     private async Task RingUserAsync(Guid userId, Func<Guid?, bool> device)
     {
         var answered = await context.Conferences.RingAsync(Id, userId, device, stopping);
-        CallsLog.Rang(context.Logger, Id.Value, userId, answered);
+        LiveCallLog.Rang(context.Logger, Id.Value, userId, answered);
     }
 
     /// <summary>
@@ -351,8 +350,8 @@ public sealed partial class LiveCall
         if (!await RenewOrReclaimAsync())
         {
             owned = false;
-            CallsLog.OwnershipLost(context.Logger, Id.Value);
-            context.Load.CallEnded();
+            LiveCallLog.OwnershipLost(context.Logger, Id.Value);
+            context.Instance.CallEnded();
             HangUp(_ => true);
             return;
         }
@@ -404,7 +403,7 @@ public sealed partial class LiveCall
             return false;
         }
 
-        CallsLog.ClaimReclaimed(context.Logger, Id.Value);
+        LiveCallLog.ClaimReclaimed(context.Logger, Id.Value);
         return true;
     }
 
@@ -420,13 +419,13 @@ public sealed partial class LiveCall
         }
 
         var now = context.Time.GetUtcNow();
-        var figures = new Dictionary<string, CallQualityView>(StringComparer.Ordinal);
+        // By participant (user and device), as the view lists them.
+        var figures = new Dictionary<(Guid UserId, Guid? DeviceId), MediaLegQuality>();
         foreach (var leg in legs.Values)
         {
             if (context.Conferences.QualityOf(Id, leg.LegId) is { Grade: not CallQualityGrade.Unknown } quality)
             {
-                figures[CallQualityRecords.Key(leg.UserId, leg.DeviceId)] = new CallQualityView(
-                    quality.LossPercent, quality.JitterMs, quality.RoundTripMs, quality.MeanOpinionScore, quality.Grade.ToString().ToLowerInvariant(), now);
+                figures[(leg.UserId, leg.DeviceId)] = quality;
             }
         }
 
@@ -435,8 +434,8 @@ public sealed partial class LiveCall
             return;
         }
 
-        await context.Records.SetQualityAsync(Id, figures);
-        var grades = figures.ToDictionary(f => f.Key, f => f.Value.Grade, StringComparer.Ordinal);
+        await context.Records.SetQualityAsync(Id, figures, now);
+        var grades = figures.ToDictionary(f => f.Key, f => f.Value.Grade);
         var before = publishedGrades;
         if (before is null || before.Count != grades.Count || grades.Any(g => before.GetValueOrDefault(g.Key) != g.Value))
         {
@@ -458,7 +457,7 @@ public sealed partial class LiveCall
         }
         catch (Exception exception)
         {
-            CallsLog.BookkeepingFailed(context.Logger, Id.ToString(), exception);
+            LiveCallLog.BookkeepingFailed(context.Logger, Id.ToString(), exception);
         }
     }
 

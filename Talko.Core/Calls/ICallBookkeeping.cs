@@ -1,11 +1,10 @@
-using Talko.Core.Calls;
 using Talko.Core.Media.Recording;
 
-namespace Talko.Server.Features.Calls;
+namespace Talko.Core.Calls;
 
 /// <summary>
 /// What a <see cref="LiveCall"/> keeps durably: its participants and its recording segments (ADR 0601), and the end of a
-/// call left empty. The port between the call's loop and the database; <see cref="EfCallBookkeeping"/> implements it.
+/// call left empty. The port between the call's loop and the database; the server implements it over EF Core.
 /// </summary>
 public interface ICallBookkeeping
 {
@@ -27,7 +26,7 @@ public interface ICallBookkeeping
     /// <summary>Records the participant leaving at <paramref name="offsetMs"/>.</summary>
     Task LeftAsync(Guid participantId, DateTimeOffset at, long? offsetMs);
 
-    /// <summary>A leave after the call moved away cannot lie past this instance's closed segment (see <see cref="CallRecordingArchive"/>).</summary>
+    /// <summary>A leave after the call moved away cannot lie past this instance's closed segment (the server's recording archive clamps it).</summary>
     Task<long> ClampToClosedSegmentAsync(CallId callId, long offsetMs);
 
     /// <summary>Indexes the segment this instance started recording; returns its base offset.</summary>
