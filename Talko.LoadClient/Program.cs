@@ -17,17 +17,39 @@ for (var i = 0; i < args.Length; i++)
     int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
     switch (args[i])
     {
-        case "--url": urls.Add(new Uri(Next().TrimEnd('/') + "/")); break;
-        case "--users": users = Int(); break;
-        case "--per-conversation": perConversation = Int(); break;
-        case "--post-interval-ms": postIntervalMs = Int(); break;
-        case "--smtp-port": smtpPort = Int(); break;
-        case "--duration-s": durationSeconds = Int(); break;
-        case "--ready-file": readyFile = Next(); break;
-        case "--report": reportFile = Next(); break;
-        case "--calls": calls = Int(); break;
-        case "--legs-per-call": legsPerCall = Int(); break;
-        case "--calls-csv": callsCsv = Next(); break;
+        case "--url":
+            urls.Add(new Uri(Next().TrimEnd('/') + "/"));
+            break;
+        case "--users":
+            users = Int();
+            break;
+        case "--per-conversation":
+            perConversation = Int();
+            break;
+        case "--post-interval-ms":
+            postIntervalMs = Int();
+            break;
+        case "--smtp-port":
+            smtpPort = Int();
+            break;
+        case "--duration-s":
+            durationSeconds = Int();
+            break;
+        case "--ready-file":
+            readyFile = Next();
+            break;
+        case "--report":
+            reportFile = Next();
+            break;
+        case "--calls":
+            calls = Int();
+            break;
+        case "--legs-per-call":
+            legsPerCall = Int();
+            break;
+        case "--calls-csv":
+            callsCsv = Next();
+            break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;

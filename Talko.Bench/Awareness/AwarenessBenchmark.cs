@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Process = System.Diagnostics.Process;
-using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -8,6 +6,8 @@ using Talko.Core.Awareness;
 using Talko.Core.Ephemeral;
 using Talko.Core.Eventing;
 using Talko.Core.Instances;
+using Process = System.Diagnostics.Process;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Talko.Bench.Awareness;
 

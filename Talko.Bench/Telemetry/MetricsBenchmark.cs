@@ -1,14 +1,14 @@
-using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using Talko.Bench.Mixing;
+using Talko.Core.Calls;
 using Talko.Core.Diagnostics;
 using Talko.Core.Media;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Rtp;
-using Talko.Bench.Mixing;
 
 namespace Talko.Bench.Telemetry;
 

@@ -74,7 +74,11 @@ public sealed class SipEngine : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (transport is not null) throw new InvalidOperationException("The SIP engine is already started.");
+        if (transport is not null)
+        {
+            throw new InvalidOperationException("The SIP engine is already started.");
+        }
+
         var transportLogger = loggers.CreateLogger("Talko.Core.Sip.Transport");
         var channels = channelFactory?.Invoke().ToList() ?? CreateChannels(transportLogger);
         transport = new SipTransport(channels, options.Parser, transportLogger);
@@ -107,8 +111,15 @@ public sealed class SipEngine : IAsyncDisposable
         var channels = new List<SipChannel>();
         foreach (var address in options.BindAddresses)
         {
-            if (options.EnableUdp) channels.Add(new UdpSipChannel(new IPEndPoint(address, options.UdpPort), options.Transport, logger));
-            if (options.EnableTcp) channels.Add(new TcpSipChannel(new IPEndPoint(address, options.TcpPort), options.Transport, options.Parser, time, logger));
+            if (options.EnableUdp)
+            {
+                channels.Add(new UdpSipChannel(new IPEndPoint(address, options.UdpPort), options.Transport, logger));
+            }
+
+            if (options.EnableTcp)
+            {
+                channels.Add(new TcpSipChannel(new IPEndPoint(address, options.TcpPort), options.Transport, options.Parser, time, logger));
+            }
         }
         return channels;
     }
@@ -116,8 +127,16 @@ public sealed class SipEngine : IAsyncDisposable
     /// <summary>Hangs up every call (BYE), then closes the sockets.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (transport is null) return;
-        foreach (var call in Conferences.Calls.ToList()) await Conferences.HangUpAsync(call);
+        if (transport is null)
+        {
+            return;
+        }
+
+        foreach (var call in Conferences.Calls.ToList())
+        {
+            await Conferences.HangUpAsync(call);
+        }
+
         await transport.DisposeAsync();
         transport = null;
     }

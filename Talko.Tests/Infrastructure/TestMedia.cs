@@ -28,12 +28,23 @@ public static class TestMedia
     {
         using var tiff = new MemoryStream();
         var w = new BinaryWriter(tiff);
-        w.Write("II"u8); w.Write((ushort)42); w.Write(8u);      // TIFF header, IFD0 at 8
-        w.Write((ushort)0); w.Write(26u);                          // IFD0: no entries, IFD1 at 14... fixed below
-        tiff.Position = 10; w.Write(14u); tiff.Position = 14;
+        w.Write("II"u8);
+        w.Write((ushort)42);
+        w.Write(8u);      // TIFF header, IFD0 at 8
+        w.Write((ushort)0);
+        w.Write(26u);                          // IFD0: no entries, IFD1 at 14... fixed below
+        tiff.Position = 10;
+        w.Write(14u);
+        tiff.Position = 14;
         w.Write((ushort)2);                                        // IFD1: two entries
-        w.Write((ushort)0x0201); w.Write((ushort)4); w.Write(1u); w.Write(14u + 2 + 24 + 4); // JPEGInterchangeFormat
-        w.Write((ushort)0x0202); w.Write((ushort)4); w.Write(1u); w.Write((uint)thumbnail.Length);
+        w.Write((ushort)0x0201);
+        w.Write((ushort)4);
+        w.Write(1u);
+        w.Write(14u + 2 + 24 + 4); // JPEGInterchangeFormat
+        w.Write((ushort)0x0202);
+        w.Write((ushort)4);
+        w.Write(1u);
+        w.Write((uint)thumbnail.Length);
         w.Write(0u);                                               // no next IFD
         w.Write(thumbnail);
 
@@ -89,11 +100,20 @@ public static class TestMedia
     {
         using var wav = new MemoryStream();
         var w = new BinaryWriter(wav);
-        w.Write("RIFF"u8); w.Write(36 + dataBytes); w.Write("WAVE"u8);
-        w.Write("fmt "u8); w.Write(16); w.Write(shape.Format); w.Write(shape.Channels); w.Write(shape.SampleRate);
+        w.Write("RIFF"u8);
+        w.Write(36 + dataBytes);
+        w.Write("WAVE"u8);
+        w.Write("fmt "u8);
+        w.Write(16);
+        w.Write(shape.Format);
+        w.Write(shape.Channels);
+        w.Write(shape.SampleRate);
         w.Write(shape.ByteRate ?? shape.SampleRate * shape.Channels * shape.BitsPerSample / 8);
-        w.Write(shape.BlockAlign ?? (ushort)(shape.Channels * shape.BitsPerSample / 8)); w.Write(shape.BitsPerSample);
-        w.Write("data"u8); w.Write(declaredDataBytes ?? (uint)dataBytes); w.Write(new byte[dataBytes]);
+        w.Write(shape.BlockAlign ?? (ushort)(shape.Channels * shape.BitsPerSample / 8));
+        w.Write(shape.BitsPerSample);
+        w.Write("data"u8);
+        w.Write(declaredDataBytes ?? (uint)dataBytes);
+        w.Write(new byte[dataBytes]);
         return wav.ToArray();
     }
 
@@ -106,7 +126,8 @@ public static class TestMedia
         using var ogg = new MemoryStream();
         var head = new byte[19];
         "OpusHead"u8.CopyTo(head);
-        head[8] = 1; head[9] = 1;
+        head[8] = 1;
+        head[9] = 1;
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), preSkip);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), 48000);
         WritePage(ogg, 0x02, 0, 0, head);

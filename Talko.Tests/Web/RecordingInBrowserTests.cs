@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
-using Talko.Tests.Core.Media.Engine;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Web;

@@ -5,10 +5,10 @@ using Microsoft.Playwright;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
-using Talko.Tests.Core.Media.Engine;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

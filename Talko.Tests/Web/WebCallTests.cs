@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Talko.Tests.Server.Features.Calls;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Calls;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

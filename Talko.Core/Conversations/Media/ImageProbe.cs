@@ -187,8 +187,12 @@ public static class ImageProbe
             var entry = ifd1 + 2 + (i * 12);
             switch (U16(t, littleEndian, entry))
             {
-                case 0x0201: start = U32(t, littleEndian, entry + 8); break;
-                case 0x0202: length = U32(t, littleEndian, entry + 8); break;
+                case 0x0201:
+                    start = U32(t, littleEndian, entry + 8);
+                    break;
+                case 0x0202:
+                    length = U32(t, littleEndian, entry + 8);
+                    break;
             }
         }
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Talko.Core.Calls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Recording;

@@ -1,8 +1,8 @@
-using Talko.Core.Calls;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Talko.Core.Calls;
 using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Engine.Audio;
 using Talko.Core.Media.Mixing;

@@ -60,7 +60,10 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
         // hear a leg join after its media left.
         lock (announcing)
         {
-            if (Interlocked.Exchange(ref ended, 1) != 0) return false;
+            if (Interlocked.Exchange(ref ended, 1) != 0)
+            {
+                return false;
+            }
         }
         endedSignal.TrySetResult();
         return true;
@@ -69,10 +72,18 @@ public sealed class ConferenceCall(string conferenceId, SipDialog dialog, IMedia
     /// <summary>Reports the leg as joined unless it is already ending (see <see cref="TryEnd"/>).</summary>
     internal void Announce(IConferenceLegObserver? observer)
     {
-        if (observer is null || Party is not { } party) return;
+        if (observer is null || Party is not { } party)
+        {
+            return;
+        }
+
         lock (announcing)
         {
-            if (Volatile.Read(ref ended) != 0) return;
+            if (Volatile.Read(ref ended) != 0)
+            {
+                return;
+            }
+
             observer.OnLegJoined(new ConferenceLegJoined(ConferenceId, Leg.LegId, party.UserId, party.DeviceId));
         }
     }

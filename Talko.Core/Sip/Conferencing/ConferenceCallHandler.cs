@@ -160,7 +160,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         };
         calls[dialog.Id] = call;
         agent.AddDialog(dialog);
-        if (negotiation.IsHold) SetHold(call, true);
+        if (negotiation.IsHold)
+        {
+            SetHold(call, true);
+        }
+
         invite.Cancelled += t => { _ = EndAsync(call, "cancelled", sendBye: false); };
         invite.AckNotReceived += t => { _ = EndAsync(call, "no ACK", sendBye: true); };
         if (invite.IsCancelled)
@@ -171,7 +175,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         ConferenceLog.Joined(logger, leg.LegId, conferenceId, negotiation.Codec);
         call.Announce(LegObserver);
 
-        if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        if (options.SendRinging)
+        {
+            await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        }
+
         var answer = SdpOfferAnswer.CreateAnswer(offer, negotiation, leg.LocalRtp, call.SessionId, call.SessionVersion);
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
         return "joined";
@@ -248,7 +256,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
 
         ConferenceLog.Joined(logger, leg.LegId, conferenceId, offer.Codec);
         call.Announce(LegObserver);
-        if (options.SendRinging) await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        if (options.SendRinging)
+        {
+            await invite.SendResponseAsync(agent.CreateResponse(request, SipStatusCodes.Ringing, localTag));
+        }
+
         await invite.SendResponseAsync(SuccessWithSdp(request, dialog, answer));
         return "joined_dtls_srtp";
     }
@@ -335,7 +347,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
     /// </summary>
     public async Task<ConferenceTransferResult> TransferAsync(ConferenceCall call, SipUri target, ConferenceTransferTimings timings, CancellationToken cancellationToken = default)
     {
-        if (call.Ended.IsCompleted) return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
+        if (call.Ended.IsCompleted)
+        {
+            return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
+        }
+
         var subscription = new ReferSubscription();
         call.Transfer = subscription;
         var refer = call.Dialog.CreateRequest(SipMethods.Refer);
@@ -401,7 +417,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             : call.Transfer is null ? SipStatusCodes.CallDoesNotExist
             : SipStatusCodes.Ok;
         await transaction.SendResponseAsync(agent.CreateResponse(request, status, call.Dialog.Id.LocalTag));
-        if (status != SipStatusCodes.Ok) return;
+        if (status != SipStatusCodes.Ok)
+        {
+            return;
+        }
+
         var isSipfrag = request.ContentType?.Split(';')[0].Trim().Equals("message/sipfrag", StringComparison.OrdinalIgnoreCase) ?? false;
         var reported = isSipfrag ? ReferSubscription.ParseSipfragStatus(request.Body) : null;
         var terminated = request.Headers.Get(SipHeaderNames.SubscriptionState)?.TrimStart().StartsWith("terminated", StringComparison.OrdinalIgnoreCase) ?? false;
@@ -430,7 +450,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
         }
         try
         {
-            if (request.Contacts.Count > 0) call.Dialog.RemoteTarget = request.Contacts[0].Uri;
+            if (request.Contacts.Count > 0)
+            {
+                call.Dialog.RemoteTarget = request.Contacts[0].Uri;
+            }
+
             SdpSession reply;
             if (request.Body.Length == 0)
             {
@@ -454,7 +478,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
             }
             else
             {
-                if (!negotiation.RemoteRtp.Address.Equals(IPAddress.Any)) call.Leg.UpdateRemote(negotiation.RemoteRtp, request.Source?.Remote.Address);
+                if (!negotiation.RemoteRtp.Address.Equals(IPAddress.Any))
+                {
+                    call.Leg.UpdateRemote(negotiation.RemoteRtp, request.Source?.Remote.Address);
+                }
+
                 SetHold(call, negotiation.IsHold);
                 reply = SdpOfferAnswer.CreateAnswer(offer, negotiation, call.Leg.LocalRtp, call.SessionId, ++call.SessionVersion);
             }
@@ -469,7 +497,11 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
 
     private static void SetHold(ConferenceCall call, bool onHold)
     {
-        if (call.OnHold == onHold) return;
+        if (call.OnHold == onHold)
+        {
+            return;
+        }
+
         call.OnHold = onHold;
         call.Leg.SetOnHold(onHold);
     }
@@ -486,10 +518,18 @@ public sealed class ConferenceCallHandler : ISipRequestHandler, ISipDialogHandle
 
     internal async Task EndAsync(ConferenceCall call, string reason, bool sendBye)
     {
-        if (!call.TryEnd()) return;
+        if (!call.TryEnd())
+        {
+            return;
+        }
+
         calls.TryRemove(call.Dialog.Id, out _);
         agent.RemoveDialog(call.Dialog);
-        if (sendBye) agent.SendRequest(call.Dialog.CreateRequest(SipMethods.Bye), call.Dialog.Target);
+        if (sendBye)
+        {
+            agent.SendRequest(call.Dialog.CreateRequest(SipMethods.Bye), call.Dialog.Target);
+        }
+
         ConferenceLog.Left(logger, call.Leg.LegId, call.ConferenceId, reason);
         try
         {

@@ -30,12 +30,23 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
     /// <summary>Rings one binding; null when it declined, timed out or could not be reached.</summary>
     public async Task<ConferenceCall?> RingAsync(string conferenceId, SipBinding binding, CancellationToken cancellationToken = default)
     {
-        if (!SipUri.TryParse(binding.ContactUri, out var contactUri)) return null;
+        if (!SipUri.TryParse(binding.ContactUri, out var contactUri))
+        {
+            return null;
+        }
+
         var target = binding.Source is { } source ? new SipTarget(binding.Protocol, source) : SipTarget.FromUri(contactUri);
-        if (target is null) return null;
+        if (target is null)
+        {
+            return null;
+        }
+
         var agent = calls.Agent;
         var local = agent.Transactions.Transport.LocalEndPointFor(target);
-        if (local is null) return null;
+        if (local is null)
+        {
+            return null;
+        }
 
         // The offer lists every configured codec (Opus first); the leg starts with the first and follows the answer.
         var codecs = calls.Options.Codecs;
@@ -86,7 +97,10 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
         var call = new ConferenceCall(conferenceId, dialog, leg, codec, null, sessionId) { Party = new ConferenceParty(binding.UserId, binding.DeviceId) };
         calls.Track(call);
         if (transaction is InviteClientTransaction inviteTransaction)
+        {
             inviteTransaction.SuccessRetransmitted += r => _ = agent.SendAckAsync(dialog, invite.CSeq.Number).AsTask();
+        }
+
         await agent.SendAckAsync(dialog, invite.CSeq.Number);
 
         if (!ConferenceCallHandler.TryReadOffer(response, out var answer) || SdpOfferAnswer.Negotiate(answer, codecs) is not { } negotiation)

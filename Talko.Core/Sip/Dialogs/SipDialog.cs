@@ -87,7 +87,11 @@ public sealed class SipDialog
         {
             LocalContact = request.Contacts.Count > 0 ? request.Contacts[0].Uri : null,
         };
-        for (var i = response.RecordRoutes.Count - 1; i >= 0; i--) dialog.RouteSet.Add(response.RecordRoutes[i]);
+        for (var i = response.RecordRoutes.Count - 1; i >= 0; i--)
+        {
+            dialog.RouteSet.Add(response.RecordRoutes[i]);
+        }
+
         return dialog;
     }
 
@@ -95,7 +99,11 @@ public sealed class SipDialog
     public SipRequest CreateRequest(string method)
     {
         long sequence;
-        lock (gate) sequence = ++localSequence;
+        lock (gate)
+        {
+            sequence = ++localSequence;
+        }
+
         return CreateRequest(method, sequence);
     }
 
@@ -111,7 +119,11 @@ public sealed class SipDialog
             MaxForwards = 70,
         };
         request.Routes.AddRange(RouteSet);
-        if (LocalContact is not null) request.Contacts.Add(new SipNameAddress(LocalContact));
+        if (LocalContact is not null)
+        {
+            request.Contacts.Add(new SipNameAddress(LocalContact));
+        }
+
         return request;
     }
 }

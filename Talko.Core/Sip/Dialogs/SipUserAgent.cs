@@ -53,7 +53,11 @@ public sealed class SipUserAgent : ISipTransactionUser
     {
         var host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
         var uri = new SipUri("sip", user, host, local.Port);
-        if (protocol == SipTransportProtocol.Tcp) uri.Parameters.Set("transport", "tcp");
+        if (protocol == SipTransportProtocol.Tcp)
+        {
+            uri.Parameters.Set("transport", "tcp");
+        }
+
         return uri;
     }
 
@@ -67,7 +71,11 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// <summary>Starts a client transaction for <paramref name="request"/> towards <paramref name="target"/>.</summary>
     public SipClientTransaction SendRequest(SipRequest request, SipTarget target)
     {
-        if (request.Headers.Get(SipHeaderNames.UserAgent) is null) request.Headers.Add(SipHeaderNames.UserAgent, options.ProductName);
+        if (request.Headers.Get(SipHeaderNames.UserAgent) is null)
+        {
+            request.Headers.Add(SipHeaderNames.UserAgent, options.ProductName);
+        }
+
         return Transactions.SendRequest(request, target);
     }
 
@@ -170,17 +178,34 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// <summary>The section 8.2.1-8.2.3 checks; returns 0 when the request may proceed.</summary>
     private (int Status, string Reason) Check(SipRequest request)
     {
-        if (!request.Uri.IsSip) return (SipStatusCodes.UnsupportedUriScheme, "Request-URI scheme");
-        if (request.MaxForwards == 0 && request.Method != SipMethods.Options) return (SipStatusCodes.TooManyHops, "Max-Forwards is 0");
-        if (request.Method != SipMethods.Cancel && UnsupportedRequire(request).Count > 0) return (SipStatusCodes.BadExtension, "Require");
+        if (!request.Uri.IsSip)
+        {
+            return (SipStatusCodes.UnsupportedUriScheme, "Request-URI scheme");
+        }
+
+        if (request.MaxForwards == 0 && request.Method != SipMethods.Options)
+        {
+            return (SipStatusCodes.TooManyHops, "Max-Forwards is 0");
+        }
+
+        if (request.Method != SipMethods.Cancel && UnsupportedRequire(request).Count > 0)
+        {
+            return (SipStatusCodes.BadExtension, "Require");
+        }
+
         if (request.Body.Length > 0 && request.Method != SipMethods.Cancel)
         {
             var type = request.ContentType?.Split(';')[0].Trim();
             if (type is null || !options.AcceptedContentTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
+            {
                 return (SipStatusCodes.UnsupportedMediaType, "Content-Type");
+            }
+
             var encoding = request.Headers.Get(SipHeaderNames.ContentEncoding);
             if (encoding is not null && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            {
                 return (SipStatusCodes.UnsupportedMediaType, "Content-Encoding");
+            }
         }
         return (0, "");
     }
@@ -210,7 +235,11 @@ public sealed class SipUserAgent : ISipTransactionUser
     async ValueTask ISipTransactionUser.OnAckAsync(SipRequest ack)
     {
         var dialog = FindDialog(new SipDialogId(ack.CallId, ack.To.Tag ?? "", ack.From.Tag ?? ""));
-        if (dialog?.Handler is null) return; // an ACK is never answered (section 17.2.1)
+        if (dialog?.Handler is null)
+        {
+            return; // an ACK is never answered (section 17.2.1)
+        }
+
         try
         {
             await dialog.Handler.OnAckAsync(dialog, ack, CancellationToken.None);
@@ -224,8 +253,15 @@ public sealed class SipUserAgent : ISipTransactionUser
     async ValueTask ISipTransactionUser.OnStrayResponseAsync(SipResponse response)
     {
         // A retransmitted 2xx to our INVITE after its transaction ended: the ACK got lost, send it again.
-        if (response.CSeq.Method != SipMethods.Invite || !response.IsSuccess) return;
+        if (response.CSeq.Method != SipMethods.Invite || !response.IsSuccess)
+        {
+            return;
+        }
+
         var dialog = FindDialog(new SipDialogId(response.CallId, response.From.Tag ?? "", response.To.Tag ?? ""));
-        if (dialog is { IsUac: true }) await SendAckAsync(dialog, response.CSeq.Number);
+        if (dialog is { IsUac: true })
+        {
+            await SendAckAsync(dialog, response.CSeq.Number);
+        }
     }
 }

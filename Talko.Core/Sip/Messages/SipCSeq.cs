@@ -10,10 +10,22 @@ public readonly record struct SipCSeq(long Number, string Method)
         cseq = default;
         s = SipGrammar.TrimLws(s);
         var space = s.IndexOfAny(' ', '\t');
-        if (space < 0) return false;
-        if (!SipGrammar.TryParseBoundedNumber(s[..space], MaxNumber, out var number)) return false;
+        if (space < 0)
+        {
+            return false;
+        }
+
+        if (!SipGrammar.TryParseBoundedNumber(s[..space], MaxNumber, out var number))
+        {
+            return false;
+        }
+
         var method = SipGrammar.TrimLws(s[space..]);
-        if (!SipGrammar.IsToken(method)) return false;
+        if (!SipGrammar.IsToken(method))
+        {
+            return false;
+        }
+
         cseq = new SipCSeq(number, method.ToString());
         return true;
     }

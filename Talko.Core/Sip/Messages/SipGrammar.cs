@@ -9,8 +9,19 @@ internal static class SipGrammar
 
     public static bool IsToken(ReadOnlySpan<char> s)
     {
-        if (s.IsEmpty) return false;
-        foreach (var c in s) if (!IsTokenChar(c)) return false;
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in s)
+        {
+            if (!IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
@@ -28,14 +39,34 @@ internal static class SipGrammar
             var c = s[i];
             if (inQuotes)
             {
-                if (c == '\\') i++;
-                else if (c == '"') inQuotes = false;
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inQuotes = false;
+                }
+
                 continue;
             }
-            if (c == separator && !inAngle) return i;
-            if (c == '"' && !inAngle) inQuotes = true;
-            else if (c == '<') inAngle = true;
-            else if (c == '>') inAngle = false;
+            if (c == separator && !inAngle)
+            {
+                return i;
+            }
+
+            if (c == '"' && !inAngle)
+            {
+                inQuotes = true;
+            }
+            else if (c == '<')
+            {
+                inAngle = true;
+            }
+            else if (c == '>')
+            {
+                inAngle = false;
+            }
         }
         return -1;
     }
@@ -46,8 +77,12 @@ internal static class SipGrammar
         var inQuotes = false;
         for (var i = 0; i < s.Length; i++)
         {
-            if (inQuotes && s[i] == '\\') { i++; continue; }
-            if (s[i] == '"') inQuotes = !inQuotes;
+            if (inQuotes && s[i] == '\\')
+            { i++; continue; }
+            if (s[i] == '"')
+            {
+                inQuotes = !inQuotes;
+            }
         }
         return !inQuotes;
     }
@@ -64,8 +99,16 @@ internal static class SipGrammar
             var comma = IndexOfUnquoted(value, ',', start);
             var end = comma < 0 ? value.Length : comma;
             into.Add(TrimLws(value.AsSpan(start, end - start)).ToString());
-            if (into.Count > maxValues) return false;
-            if (comma < 0) return true;
+            if (into.Count > maxValues)
+            {
+                return false;
+            }
+
+            if (comma < 0)
+            {
+                return true;
+            }
+
             start = comma + 1;
         }
     }
@@ -75,7 +118,11 @@ internal static class SipGrammar
     {
         content = "";
         consumed = 0;
-        if (s.IsEmpty || s[0] != '"') return false;
+        if (s.IsEmpty || s[0] != '"')
+        {
+            return false;
+        }
+
         var sb = new System.Text.StringBuilder();
         for (var i = 1; i < s.Length; i++)
         {
@@ -83,7 +130,11 @@ internal static class SipGrammar
             if (c == '\\')
             {
                 // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F): anything but CR and LF may be escaped.
-                if (i + 1 >= s.Length || s[i + 1] is '\r' or '\n') return false;
+                if (i + 1 >= s.Length || s[i + 1] is '\r' or '\n')
+                {
+                    return false;
+                }
+
                 sb.Append(s[++i]);
                 continue;
             }
@@ -100,11 +151,19 @@ internal static class SipGrammar
 
     public static string Quote(string s)
     {
-        if (s.IndexOfAny(['"', '\\']) < 0) return "\"" + s + "\"";
+        if (s.IndexOfAny(['"', '\\']) < 0)
+        {
+            return "\"" + s + "\"";
+        }
+
         var sb = new System.Text.StringBuilder(s.Length + 4).Append('"');
         foreach (var c in s)
         {
-            if (c is '"' or '\\') sb.Append('\\');
+            if (c is '"' or '\\')
+            {
+                sb.Append('\\');
+            }
+
             sb.Append(c);
         }
         return sb.Append('"').ToString();
@@ -114,12 +173,23 @@ internal static class SipGrammar
     public static bool TryParseBoundedNumber(ReadOnlySpan<char> s, long max, out long value)
     {
         value = 0;
-        if (s.IsEmpty || s.Length > 20) return false;
+        if (s.IsEmpty || s.Length > 20)
+        {
+            return false;
+        }
+
         foreach (var c in s)
         {
-            if (!char.IsAsciiDigit(c)) return false;
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
             value = value * 10 + (c - '0');
-            if (value > max) return false;
+            if (value > max)
+            {
+                return false;
+            }
         }
         return true;
     }

@@ -31,7 +31,13 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeaderField>
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         foreach (var f in fields)
-            if (string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase)) return f.Value;
+        {
+            if (string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase))
+            {
+                return f.Value;
+            }
+        }
+
         return null;
     }
 
@@ -39,14 +45,23 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeaderField>
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         foreach (var f in fields)
-            if (string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase)) yield return f.Value;
+        {
+            if (string.Equals(f.Name, canonical, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return f.Value;
+            }
+        }
     }
 
     /// <summary>All comma-separated values across every field of this name (RFC 3261 section 7.3.1).</summary>
     public List<string> GetList(string name)
     {
         var values = new List<string>();
-        foreach (var v in GetAll(name)) SipGrammar.TrySplitList(v, values, int.MaxValue);
+        foreach (var v in GetAll(name))
+        {
+            SipGrammar.TrySplitList(v, values, int.MaxValue);
+        }
+
         values.RemoveAll(string.IsNullOrEmpty);
         return values;
     }

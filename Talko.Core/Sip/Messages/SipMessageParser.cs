@@ -21,23 +21,42 @@ public static class SipMessageParser
     public static SipParseResult Parse(ReadOnlySpan<byte> data, SipParserOptions options, bool isDatagram = true)
     {
         // Leading CRLFs are keep-alives or junk between messages (RFC 3261 section 7.5).
-        while (data.Length >= 2 && data[0] == '\r' && data[1] == '\n') data = data[2..];
-        if (data.Length < 8) return Fail(SipParseErrorKind.Unrecognisable, "too short", false, null);
+        while (data.Length >= 2 && data[0] == '\r' && data[1] == '\n')
+        {
+            data = data[2..];
+        }
+
+        if (data.Length < 8)
+        {
+            return Fail(SipParseErrorKind.Unrecognisable, "too short", false, null);
+        }
 
         var headEnd = data.IndexOf("\r\n\r\n"u8);
         var headBytes = headEnd < 0 ? data : data[..headEnd];
         var bodyBytes = headEnd < 0 ? ReadOnlySpan<byte>.Empty : data[(headEnd + 4)..];
-        if (headBytes.Length > options.MaxMessageSize) return Fail(SipParseErrorKind.MessageTooLarge, "header section too large", false, null);
+        if (headBytes.Length > options.MaxMessageSize)
+        {
+            return Fail(SipParseErrorKind.MessageTooLarge, "header section too large", false, null);
+        }
 
         var head = Encoding.UTF8.GetString(headBytes);
         var reader = new LineReader(head);
         if (!reader.TryNext(out var startLine, options.MaxLineLength))
+        {
             return Fail(SipParseErrorKind.Unrecognisable, "no start line", false, null);
+        }
 
         var state = new ParseState(options);
         var isRequest = !startLine.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase);
-        if (!isRequest && !state.ParseStatusLine(startLine)) return Fail(state.ErrorKind, state.ErrorDetail!, false, null);
-        if (isRequest && !state.ParseRequestLine(startLine)) return Fail(state.ErrorKind, state.ErrorDetail!, true, null);
+        if (!isRequest && !state.ParseStatusLine(startLine))
+        {
+            return Fail(state.ErrorKind, state.ErrorDetail!, false, null);
+        }
+
+        if (isRequest && !state.ParseRequestLine(startLine))
+        {
+            return Fail(state.ErrorKind, state.ErrorDetail!, true, null);
+        }
 
         var count = 0;
         while (reader.TryNext(out var line, options.MaxLineLength))
@@ -49,29 +68,50 @@ public static class SipMessageParser
                 break;
             }
         }
-        if (reader.LineTooLong) state.Error(SipParseErrorKind.HeaderLimitExceeded, "header line too long");
-        if (headEnd < 0) state.Error(SipParseErrorKind.BadSyntax, "no blank line after the headers");
+        if (reader.LineTooLong)
+        {
+            state.Error(SipParseErrorKind.HeaderLimitExceeded, "header line too long");
+        }
+
+        if (headEnd < 0)
+        {
+            state.Error(SipParseErrorKind.BadSyntax, "no blank line after the headers");
+        }
 
         state.CheckRequired();
 
         if (state.ContentLength is { } length)
         {
-            if (length > bodyBytes.Length) state.Error(SipParseErrorKind.BadContentLength, "Content-Length exceeds the bytes received");
-            else bodyBytes = bodyBytes[..(int)length]; // extra octets in a datagram are discarded (RFC 4475 3.1.1.8)
+            if (length > bodyBytes.Length)
+            {
+                state.Error(SipParseErrorKind.BadContentLength, "Content-Length exceeds the bytes received");
+            }
+            else
+            {
+                bodyBytes = bodyBytes[..(int)length]; // extra octets in a datagram are discarded (RFC 4475 3.1.1.8)
+            }
         }
         else if (!isDatagram)
         {
             bodyBytes = default;
         }
-        if (headBytes.Length + 4 + bodyBytes.Length > options.MaxMessageSize) state.Error(SipParseErrorKind.MessageTooLarge, "message too large");
+        if (headBytes.Length + 4 + bodyBytes.Length > options.MaxMessageSize)
+        {
+            state.Error(SipParseErrorKind.MessageTooLarge, "message too large");
+        }
 
         if (state.ErrorKind == SipParseErrorKind.TooManyVias)
+        {
             return new(null, new SipParseError(state.ErrorKind, state.ErrorDetail!, isRequest, isRequest ? state.Malformed() : null)
             {
                 ReasonPhrase = $"Too Many Via Values (limit {options.MaxViaValues})",
             });
+        }
+
         if (state.ErrorKind != SipParseErrorKind.None)
+        {
             return Fail(state.ErrorKind, state.ErrorDetail!, isRequest, isRequest ? state.Malformed() : null);
+        }
 
         var message = state.Build();
         message.Body = bodyBytes.ToArray();
@@ -94,11 +134,16 @@ public static class SipMessageParser
         public bool TryNext(out string line, int maxLength)
         {
             line = "";
-            if (position >= text.Length || LineTooLong) return false;
+            if (position >= text.Length || LineTooLong)
+            {
+                return false;
+            }
+
             var first = ReadSegment();
             if (!IsContinuation())
             {
-                if (first.Length > maxLength) { LineTooLong = true; return false; }
+                if (first.Length > maxLength)
+                { LineTooLong = true; return false; }
                 line = first.ToString();
                 return true;
             }
@@ -106,7 +151,8 @@ public static class SipMessageParser
             while (IsContinuation())
             {
                 sb.Append(' ').Append(ReadSegment().TrimStart(" \t"));
-                if (sb.Length > maxLength) { LineTooLong = true; return false; }
+                if (sb.Length > maxLength)
+                { LineTooLong = true; return false; }
             }
             line = sb.ToString();
             return true;
@@ -115,7 +161,11 @@ public static class SipMessageParser
         private ReadOnlySpan<char> ReadSegment()
         {
             var end = text.IndexOf("\r\n", position, StringComparison.Ordinal);
-            if (end < 0) end = text.Length;
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
             var segment = text.AsSpan(position, end - position);
             position = Math.Min(text.Length, end + 2);
             return segment;
@@ -151,7 +201,11 @@ public static class SipMessageParser
 
         public void Error(SipParseErrorKind kind, string detail)
         {
-            if (ErrorKind != SipParseErrorKind.None) return;
+            if (ErrorKind != SipParseErrorKind.None)
+            {
+                return;
+            }
+
             ErrorKind = kind;
             ErrorDetail = detail;
         }
@@ -176,9 +230,20 @@ public static class SipMessageParser
                 Error(SipParseErrorKind.BadSyntax, "malformed request line");
                 return true;
             }
-            if (!isTwo) Error(SipParseErrorKind.UnsupportedVersion, "SIP version is not 2.0");
-            if (!SipUri.TryParse(uriSpan, out requestUri)) Error(SipParseErrorKind.BadSyntax, "malformed Request-URI");
-            else if (requestUri.Headers is not null) Error(SipParseErrorKind.BadSyntax, "headers in the Request-URI"); // RFC 4475 3.1.2.11
+            if (!isTwo)
+            {
+                Error(SipParseErrorKind.UnsupportedVersion, "SIP version is not 2.0");
+            }
+
+            if (!SipUri.TryParse(uriSpan, out requestUri))
+            {
+                Error(SipParseErrorKind.BadSyntax, "malformed Request-URI");
+            }
+            else if (requestUri.Headers is not null)
+            {
+                Error(SipParseErrorKind.BadSyntax, "headers in the Request-URI"); // RFC 4475 3.1.2.11
+            }
+
             return true;
         }
 
@@ -187,7 +252,8 @@ public static class SipMessageParser
         {
             var span = line.AsSpan();
             var sp1 = span.IndexOf(' ');
-            if (sp1 < 0 || !IsVersion(span[..sp1], out var isTwo) || !isTwo) { Error(SipParseErrorKind.Unrecognisable, "bad status line"); return false; }
+            if (sp1 < 0 || !IsVersion(span[..sp1], out var isTwo) || !isTwo)
+            { Error(SipParseErrorKind.Unrecognisable, "bad status line"); return false; }
             var rest = span[(sp1 + 1)..];
             var sp2 = rest.IndexOf(' ');
             var code = sp2 < 0 ? rest : rest[..sp2];
@@ -204,8 +270,16 @@ public static class SipMessageParser
         private static bool IsVersion(ReadOnlySpan<char> s, out bool isTwo)
         {
             isTwo = s.Equals("SIP/2.0", StringComparison.OrdinalIgnoreCase);
-            if (isTwo) return true;
-            if (s.Length < 7 || !s.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase)) return false;
+            if (isTwo)
+            {
+                return true;
+            }
+
+            if (s.Length < 7 || !s.StartsWith("SIP/", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
             var v = s[4..];
             var dot = v.IndexOf('.');
             return dot > 0 && dot < v.Length - 1 && SipGrammar.TryParseBoundedNumber(v[..dot], 999, out _) && SipGrammar.TryParseBoundedNumber(v[(dot + 1)..], 999, out _);
@@ -215,30 +289,62 @@ public static class SipMessageParser
         public bool ParseHeaderLine(string line)
         {
             var colon = line.IndexOf(':');
-            if (colon <= 0) { Error(SipParseErrorKind.BadSyntax, "header line without a colon"); return false; }
+            if (colon <= 0)
+            { Error(SipParseErrorKind.BadSyntax, "header line without a colon"); return false; }
             var nameSpan = line.AsSpan(0, colon).TrimEnd(" \t"); // HCOLON allows whitespace before ':'
-            if (!SipGrammar.IsToken(nameSpan)) { Error(SipParseErrorKind.BadSyntax, "header name is not a token"); return false; }
+            if (!SipGrammar.IsToken(nameSpan))
+            { Error(SipParseErrorKind.BadSyntax, "header name is not a token"); return false; }
             var name = SipHeaderNames.Canonicalize(nameSpan);
             var value = SipGrammar.TrimLws(line.AsSpan(colon + 1)).ToString();
             switch (name)
             {
-                case SipHeaderNames.Via: ParseVia(value); break;
-                case SipHeaderNames.From: ParseSingleAddress(value, ref from, ref rawFrom, "From"); break;
-                case SipHeaderNames.To: ParseSingleAddress(value, ref to, ref rawTo, "To"); break;
-                case SipHeaderNames.CallId: ParseCallId(value); break;
-                case SipHeaderNames.CSeq: ParseCSeq(value); break;
-                case SipHeaderNames.MaxForwards: ParseMaxForwards(value); break;
-                case SipHeaderNames.ContentLength: ParseContentLength(value); break;
-                case SipHeaderNames.Contact: ParseContacts(value); break;
-                case SipHeaderNames.Route: ParseAddressList(value, routes, "Route"); break;
-                case SipHeaderNames.RecordRoute: ParseAddressList(value, recordRoutes, "Record-Route"); break;
-                case SipHeaderNames.Expires: ParseExpires(value); break;
+                case SipHeaderNames.Via:
+                    ParseVia(value);
+                    break;
+                case SipHeaderNames.From:
+                    ParseSingleAddress(value, ref from, ref rawFrom, "From");
+                    break;
+                case SipHeaderNames.To:
+                    ParseSingleAddress(value, ref to, ref rawTo, "To");
+                    break;
+                case SipHeaderNames.CallId:
+                    ParseCallId(value);
+                    break;
+                case SipHeaderNames.CSeq:
+                    ParseCSeq(value);
+                    break;
+                case SipHeaderNames.MaxForwards:
+                    ParseMaxForwards(value);
+                    break;
+                case SipHeaderNames.ContentLength:
+                    ParseContentLength(value);
+                    break;
+                case SipHeaderNames.Contact:
+                    ParseContacts(value);
+                    break;
+                case SipHeaderNames.Route:
+                    ParseAddressList(value, routes, "Route");
+                    break;
+                case SipHeaderNames.RecordRoute:
+                    ParseAddressList(value, recordRoutes, "Record-Route");
+                    break;
+                case SipHeaderNames.Expires:
+                    ParseExpires(value);
+                    break;
                 case SipHeaderNames.ContentType:
-                    if (contentType is not null) Error(SipParseErrorKind.BadHeaders, "Content-Type repeated");
+                    if (contentType is not null)
+                    {
+                        Error(SipParseErrorKind.BadHeaders, "Content-Type repeated");
+                    }
+
                     contentType = value;
                     break;
                 default:
-                    if (!SipGrammar.QuotesBalanced(value)) Error(SipParseErrorKind.BadSyntax, $"unterminated quoted string in {name}");
+                    if (!SipGrammar.QuotesBalanced(value))
+                    {
+                        Error(SipParseErrorKind.BadSyntax, $"unterminated quoted string in {name}");
+                    }
+
                     others.Add(new(name, value));
                     break;
             }
@@ -258,12 +364,23 @@ public static class SipMessageParser
                     Error(SipParseErrorKind.TooManyVias, $"more than {options.MaxViaValues} Via values");
                     continue;
                 }
-                if (viaBroken || vias.Count < rawVias.Count - 1) continue; // an earlier value was broken: already reported
-                if (SipVia.TryParse(v, out var via)) vias.Add(via);
+                if (viaBroken || vias.Count < rawVias.Count - 1)
+                {
+                    continue; // an earlier value was broken: already reported
+                }
+
+                if (SipVia.TryParse(v, out var via))
+                {
+                    vias.Add(via);
+                }
                 else
                 {
                     // A broken value after a good top Via still lets us answer through the top one.
-                    if (vias.Count == 0) viaBroken = true;
+                    if (vias.Count == 0)
+                    {
+                        viaBroken = true;
+                    }
+
                     Error(SipParseErrorKind.BadSyntax, vias.Count == 0 ? "malformed top Via" : "malformed Via");
                 }
             }
@@ -271,23 +388,33 @@ public static class SipMessageParser
 
         private void ParseSingleAddress(string value, ref SipNameAddress? field, ref string? raw, string name)
         {
-            if (raw is not null) { Error(SipParseErrorKind.BadHeaders, $"{name} repeated"); return; }
+            if (raw is not null)
+            { Error(SipParseErrorKind.BadHeaders, $"{name} repeated"); return; }
             raw = value;
-            if (!SipNameAddress.TryParse(value, out field)) Error(SipParseErrorKind.BadSyntax, $"malformed {name}");
+            if (!SipNameAddress.TryParse(value, out field))
+            {
+                Error(SipParseErrorKind.BadSyntax, $"malformed {name}");
+            }
         }
 
         private void ParseCallId(string value)
         {
-            if (callId is not null) { Error(SipParseErrorKind.BadHeaders, "Call-ID repeated"); return; }
+            if (callId is not null)
+            { Error(SipParseErrorKind.BadHeaders, "Call-ID repeated"); return; }
             callId = value;
-            if (value.Length == 0 || value.AsSpan().IndexOfAny(' ', '\t') >= 0) Error(SipParseErrorKind.BadSyntax, "malformed Call-ID");
+            if (value.Length == 0 || value.AsSpan().IndexOfAny(' ', '\t') >= 0)
+            {
+                Error(SipParseErrorKind.BadSyntax, "malformed Call-ID");
+            }
         }
 
         private void ParseCSeq(string value)
         {
-            if (rawCSeq is not null) { Error(SipParseErrorKind.BadHeaders, "CSeq repeated"); return; }
+            if (rawCSeq is not null)
+            { Error(SipParseErrorKind.BadHeaders, "CSeq repeated"); return; }
             rawCSeq = value;
-            if (SipCSeq.TryParse(value, out var parsed)) { cseq = parsed; return; }
+            if (SipCSeq.TryParse(value, out var parsed))
+            { cseq = parsed; return; }
             var digits = SipGrammar.TrimLws(value.AsSpan());
             var end = digits.IndexOfAny(' ', '\t');
             var allDigits = end > 0 && SipGrammar.TryParseBoundedNumber(digits[..end], long.MaxValue, out _) || end > 20;
@@ -296,32 +423,43 @@ public static class SipMessageParser
 
         private void ParseMaxForwards(string value)
         {
-            if (maxForwards is not null) { Error(SipParseErrorKind.BadHeaders, "Max-Forwards repeated"); return; }
-            if (!SipGrammar.TryParseBoundedNumber(value, 255, out var mf)) { Error(SipParseErrorKind.ValueOutOfRange, "Max-Forwards out of range"); return; }
+            if (maxForwards is not null)
+            { Error(SipParseErrorKind.BadHeaders, "Max-Forwards repeated"); return; }
+            if (!SipGrammar.TryParseBoundedNumber(value, 255, out var mf))
+            { Error(SipParseErrorKind.ValueOutOfRange, "Max-Forwards out of range"); return; }
             maxForwards = (int)mf;
         }
 
         private void ParseContentLength(string value)
         {
-            if (ContentLength is not null) { Error(SipParseErrorKind.BadContentLength, "Content-Length repeated"); return; } // RFC 4475 3.3.7
-            if (!SipGrammar.TryParseBoundedNumber(value, int.MaxValue, out var length)) { Error(SipParseErrorKind.BadContentLength, "malformed Content-Length"); ContentLength = 0; return; }
+            if (ContentLength is not null)
+            { Error(SipParseErrorKind.BadContentLength, "Content-Length repeated"); return; } // RFC 4475 3.3.7
+            if (!SipGrammar.TryParseBoundedNumber(value, int.MaxValue, out var length))
+            { Error(SipParseErrorKind.BadContentLength, "malformed Content-Length"); ContentLength = 0; return; }
             ContentLength = length;
         }
 
         private void ParseExpires(string value)
         {
-            if (expires is not null) { Error(SipParseErrorKind.BadHeaders, "Expires repeated"); return; }
-            if (!SipGrammar.TryParseBoundedNumber(value, uint.MaxValue, out var e)) { Error(SipParseErrorKind.ValueOutOfRange, "Expires out of range"); return; }
+            if (expires is not null)
+            { Error(SipParseErrorKind.BadHeaders, "Expires repeated"); return; }
+            if (!SipGrammar.TryParseBoundedNumber(value, uint.MaxValue, out var e))
+            { Error(SipParseErrorKind.ValueOutOfRange, "Expires out of range"); return; }
             expires = e;
         }
 
         private void ParseContacts(string value)
         {
-            if (value == "*") { contactWildcard = true; return; }
+            if (value == "*")
+            { contactWildcard = true; return; }
             ParseAddressList(value, contacts, "Contact");
             foreach (var c in contacts)
+            {
                 if (c.Parameters.TryGet("expires", out var e) && (e is null || !SipGrammar.TryParseBoundedNumber(e, uint.MaxValue, out _)))
+                {
                     Error(SipParseErrorKind.ValueOutOfRange, "Contact expires out of range");
+                }
+            }
         }
 
         private void ParseAddressList(string value, List<SipNameAddress> into, string name)
@@ -334,18 +472,31 @@ public static class SipMessageParser
             }
             foreach (var v in scratch)
             {
-                if (SipNameAddress.TryParse(v, out var addr)) into.Add(addr);
-                else { Error(SipParseErrorKind.BadSyntax, $"malformed {name}"); return; }
+                if (SipNameAddress.TryParse(v, out var addr))
+                {
+                    into.Add(addr);
+                }
+                else
+                { Error(SipParseErrorKind.BadSyntax, $"malformed {name}"); return; }
             }
         }
 
         public void CheckRequired()
         {
-            if (vias.Count == 0 && !viaBroken) Error(SipParseErrorKind.BadHeaders, "missing Via");
+            if (vias.Count == 0 && !viaBroken)
+            {
+                Error(SipParseErrorKind.BadHeaders, "missing Via");
+            }
+
             if (rawFrom is null || rawTo is null || callId is null || rawCSeq is null)
+            {
                 Error(SipParseErrorKind.BadHeaders, "missing a mandatory header (RFC 3261 section 8.1.1)");
+            }
+
             if (method is not null && cseq is { } c && !string.Equals(c.Method, method, StringComparison.Ordinal))
+            {
                 Error(SipParseErrorKind.CSeqMethodMismatch, "CSeq method differs from the request method");
+            }
         }
 
         public SipMalformedRequest? Malformed() =>
@@ -364,7 +515,11 @@ public static class SipMessageParser
             message.RecordRoutes.AddRange(recordRoutes);
             message.Expires = expires;
             message.ContentType = contentType;
-            foreach (var f in others) message.Headers.AddRaw(f);
+            foreach (var f in others)
+            {
+                message.Headers.AddRaw(f);
+            }
+
             return message;
         }
     }

@@ -25,15 +25,25 @@ public sealed class SipNameAddress
         get => Parameters["tag"];
         set
         {
-            if (value is null) Parameters.Remove("tag");
-            else Parameters.Set("tag", value);
+            if (value is null)
+            {
+                Parameters.Remove("tag");
+            }
+            else
+            {
+                Parameters.Set("tag", value);
+            }
         }
     }
 
     public SipNameAddress Clone()
     {
         var copy = new SipNameAddress(Uri.Clone(), DisplayName);
-        foreach (var (k, v) in Parameters) copy.Parameters.Set(k, v);
+        foreach (var (k, v) in Parameters)
+        {
+            copy.Parameters.Set(k, v);
+        }
+
         return copy;
     }
 
@@ -41,22 +51,41 @@ public sealed class SipNameAddress
     {
         result = null;
         s = SipGrammar.TrimLws(s);
-        if (s.IsEmpty) return false;
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
         string? display = null;
         var angle = SipGrammar.IndexOfUnquoted(s, '<');
         if (s[0] == '"')
         {
-            if (!SipGrammar.TryReadQuoted(s, out var quoted, out var used)) return false;
+            if (!SipGrammar.TryReadQuoted(s, out var quoted, out var used))
+            {
+                return false;
+            }
+
             display = quoted;
             s = SipGrammar.TrimLws(s[used..]);
-            if (s.IsEmpty || s[0] != '<') return false;
+            if (s.IsEmpty || s[0] != '<')
+            {
+                return false;
+            }
+
             angle = 0;
         }
         else if (angle > 0)
         {
             // display-name = *(token LWS): anything but tokens and spaces before '<' is malformed (RFC 4475 3.1.2.15).
             var name = SipGrammar.TrimLws(s[..angle]);
-            foreach (var c in name) if (!(SipGrammar.IsTokenChar(c) || SipGrammar.IsWhitespace(c))) return false;
+            foreach (var c in name)
+            {
+                if (!(SipGrammar.IsTokenChar(c) || SipGrammar.IsWhitespace(c)))
+                {
+                    return false;
+                }
+            }
+
             display = name.IsEmpty ? null : name.ToString();
         }
 
@@ -66,8 +95,16 @@ public sealed class SipNameAddress
         {
             var rest = s[(angle + 1)..];
             var close = rest.IndexOf('>');
-            if (close < 0) return false;
-            if (!SipUri.TryParse(rest[..close], out uri)) return false;
+            if (close < 0)
+            {
+                return false;
+            }
+
+            if (!SipUri.TryParse(rest[..close], out uri))
+            {
+                return false;
+            }
+
             paramPart = SipGrammar.TrimLws(rest[(close + 1)..]);
         }
         else
@@ -76,15 +113,26 @@ public sealed class SipNameAddress
             var semi = s.IndexOf(';');
             var uriText = semi < 0 ? s : s[..semi];
             uriText = SipGrammar.TrimLws(uriText);
-            if (uriText.IndexOfAny('?', ',') >= 0 || !SipUri.TryParse(uriText, out uri)) return false;
+            if (uriText.IndexOfAny('?', ',') >= 0 || !SipUri.TryParse(uriText, out uri))
+            {
+                return false;
+            }
+
             paramPart = semi < 0 ? default : s[semi..];
         }
 
         var addr = new SipNameAddress(uri, display);
         if (!paramPart.IsEmpty)
         {
-            if (paramPart[0] != ';') return false;
-            if (!SipParameters.TryParse(paramPart[1..], addr.Parameters, allowQuotedValues: true)) return false;
+            if (paramPart[0] != ';')
+            {
+                return false;
+            }
+
+            if (!SipParameters.TryParse(paramPart[1..], addr.Parameters, allowQuotedValues: true))
+            {
+                return false;
+            }
         }
         result = addr;
         return true;
@@ -93,7 +141,11 @@ public sealed class SipNameAddress
     public override string ToString()
     {
         var sb = new StringBuilder(96);
-        if (!string.IsNullOrEmpty(DisplayName)) sb.Append(SipGrammar.Quote(DisplayName)).Append(' ');
+        if (!string.IsNullOrEmpty(DisplayName))
+        {
+            sb.Append(SipGrammar.Quote(DisplayName)).Append(' ');
+        }
+
         sb.Append('<').Append(Uri).Append('>');
         Parameters.AppendTo(sb);
         return sb.ToString();

@@ -31,14 +31,23 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
     public void Set(string name, string? value)
     {
         var i = IndexOf(name);
-        if (i < 0) items.Add(new(name, value));
-        else items[i] = new(items[i].Key, value);
+        if (i < 0)
+        {
+            items.Add(new(name, value));
+        }
+        else
+        {
+            items[i] = new(items[i].Key, value);
+        }
     }
 
     public void Remove(string name)
     {
         var i = IndexOf(name);
-        if (i >= 0) items.RemoveAt(i);
+        if (i >= 0)
+        {
+            items.RemoveAt(i);
+        }
     }
 
     public SipParameters Clone()
@@ -51,7 +60,13 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
     private int IndexOf(string name)
     {
         for (var i = 0; i < items.Count; i++)
-            if (string.Equals(items[i].Key, name, StringComparison.OrdinalIgnoreCase)) return i;
+        {
+            if (string.Equals(items[i].Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
         return -1;
     }
 
@@ -67,26 +82,48 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
             var part = semi < 0 ? s : s[..semi];
             var eq = part.IndexOf('=');
             var name = SipGrammar.TrimLws(eq < 0 ? part : part[..eq]);
-            if (!SipGrammar.IsToken(name)) return false;
+            if (!SipGrammar.IsToken(name))
+            {
+                return false;
+            }
+
             string? value = null;
             if (eq >= 0)
             {
                 var raw = SipGrammar.TrimLws(part[(eq + 1)..]);
-                if (raw.IsEmpty) return false;
+                if (raw.IsEmpty)
+                {
+                    return false;
+                }
+
                 if (raw[0] == '"')
                 {
-                    if (!allowQuotedValues || !SipGrammar.TryReadQuoted(raw, out var q, out var used) || used != raw.Length) return false;
+                    if (!allowQuotedValues || !SipGrammar.TryReadQuoted(raw, out var q, out var used) || used != raw.Length)
+                    {
+                        return false;
+                    }
+
                     value = q;
                 }
                 else
                 {
                     foreach (var c in raw)
-                        if (!(SipGrammar.IsTokenChar(c) || c is ':' or '[' or ']' or '/' or '&' or '$' or '@' or '?' or '(' or ')')) return false;
+                    {
+                        if (!(SipGrammar.IsTokenChar(c) || c is ':' or '[' or ']' or '/' or '&' or '$' or '@' or '?' or '(' or ')'))
+                        {
+                            return false;
+                        }
+                    }
+
                     value = raw.ToString();
                 }
             }
             into.items.Add(new(name.ToString(), value));
-            if (semi < 0) return true;
+            if (semi < 0)
+            {
+                return true;
+            }
+
             s = s[(semi + 1)..];
         }
     }
@@ -96,17 +133,33 @@ public sealed class SipParameters : IEnumerable<KeyValuePair<string, string?>>
         foreach (var (name, value) in items)
         {
             sb.Append(';').Append(name);
-            if (value is null) continue;
+            if (value is null)
+            {
+                continue;
+            }
+
             sb.Append('=');
-            if (value.Length > 0 && NeedsQuoting(value)) sb.Append(SipGrammar.Quote(value));
-            else sb.Append(value);
+            if (value.Length > 0 && NeedsQuoting(value))
+            {
+                sb.Append(SipGrammar.Quote(value));
+            }
+            else
+            {
+                sb.Append(value);
+            }
         }
     }
 
     private static bool NeedsQuoting(string value)
     {
         foreach (var c in value)
-            if (!(SipGrammar.IsTokenChar(c) || c is ':' or '[' or ']' or '/' or '@' or '&' or '$')) return true;
+        {
+            if (!(SipGrammar.IsTokenChar(c) || c is ':' or '[' or ']' or '/' or '@' or '&' or '$'))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 

@@ -32,8 +32,13 @@ public sealed class SipParserOptions
     public void Validate()
     {
         if (MaxViaValues < MinViaValues)
+        {
             throw new ArgumentException($"Sip:Parser:MaxViaValues ({MaxViaValues}) must be at least {MinViaValues}: a request may legally cross 70 proxies.");
+        }
+
         if (MaxMessageSize < 1024 || MaxHeaderCount < 10 || MaxLineLength < 256 || MaxListValues < 1)
+        {
             throw new ArgumentException("Sip:Parser limits are too small to read ordinary SIP messages.");
+        }
     }
 }

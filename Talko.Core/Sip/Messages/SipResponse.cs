@@ -26,7 +26,11 @@ public sealed class SipResponse : SipMessage
     public static SipResponse For(SipRequest request, int statusCode, string? toTag = null, string? reasonPhrase = null)
     {
         var to = request.To.Clone();
-        if (statusCode != SipStatusCodes.Trying && to.Tag is null && toTag is not null) to.Tag = toTag;
+        if (statusCode != SipStatusCodes.Trying && to.Tag is null && toTag is not null)
+        {
+            to.Tag = toTag;
+        }
+
         var response = new SipResponse(statusCode, reasonPhrase)
         {
             From = request.From,
@@ -35,7 +39,11 @@ public sealed class SipResponse : SipMessage
             CSeq = request.CSeq,
         };
         response.Vias.AddRange(request.Vias);
-        if (statusCode is > 100 and < 300) response.RecordRoutes.AddRange(request.RecordRoutes);
+        if (statusCode is > 100 and < 300)
+        {
+            response.RecordRoutes.AddRange(request.RecordRoutes);
+        }
+
         return response;
     }
 

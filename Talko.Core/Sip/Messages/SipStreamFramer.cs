@@ -18,13 +18,21 @@ public sealed class SipStreamFramer(SipParserOptions options)
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        if (IsBroken) return;
+        if (IsBroken)
+        {
+            return;
+        }
+
         if (length + data.Length > options.MaxMessageSize * 2)
         {
             IsBroken = true;
             return;
         }
-        if (length + data.Length > buffer.Length) Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + data.Length));
+        if (length + data.Length > buffer.Length)
+        {
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + data.Length));
+        }
+
         data.CopyTo(buffer.AsSpan(length));
         length += data.Length;
     }
@@ -33,17 +41,30 @@ public sealed class SipStreamFramer(SipParserOptions options)
     public bool TryTake(out byte[] message)
     {
         message = [];
-        if (IsBroken) return false;
+        if (IsBroken)
+        {
+            return false;
+        }
+
         var span = buffer.AsSpan(0, length);
         var skip = 0;
         // CRLF keep-alives between messages (RFC 5626 section 3.5.1) are skipped.
-        while (skip < span.Length && span[skip] is (byte)'\r' or (byte)'\n') skip++;
-        if (skip > 0) { Consume(skip); span = buffer.AsSpan(0, length); }
+        while (skip < span.Length && span[skip] is (byte)'\r' or (byte)'\n')
+        {
+            skip++;
+        }
+
+        if (skip > 0)
+        { Consume(skip); span = buffer.AsSpan(0, length); }
 
         var headEnd = span.IndexOf("\r\n\r\n"u8);
         if (headEnd < 0)
         {
-            if (length > options.MaxMessageSize) IsBroken = true;
+            if (length > options.MaxMessageSize)
+            {
+                IsBroken = true;
+            }
+
             return false;
         }
         // In long: a Content-Length near int.MaxValue must not wrap around and pass the size check.
@@ -53,7 +74,11 @@ public sealed class SipStreamFramer(SipParserOptions options)
             return false;
         }
         var total = headEnd + 4 + contentLength;
-        if (length < total) return false;
+        if (length < total)
+        {
+            return false;
+        }
+
         message = span[..total].ToArray();
         Consume(total);
         return true;
@@ -77,12 +102,28 @@ public sealed class SipStreamFramer(SipParserOptions options)
             var line = end < 0 ? head[position..] : head.Slice(position, end);
             position = end < 0 ? head.Length : position + end + 2;
             var colon = line.IndexOf((byte)':');
-            if (colon <= 0) continue;
+            if (colon <= 0)
+            {
+                continue;
+            }
+
             var name = line[..colon].TrimEnd(" \t"u8);
-            if (!(name.Length == 1 && (name[0] | 0x20) == 'l') && !System.Text.Ascii.EqualsIgnoreCase(name, "Content-Length"u8)) continue;
-            if (found) return false;
+            if (!(name.Length == 1 && (name[0] | 0x20) == 'l') && !System.Text.Ascii.EqualsIgnoreCase(name, "Content-Length"u8))
+            {
+                continue;
+            }
+
+            if (found)
+            {
+                return false;
+            }
+
             var value = line[(colon + 1)..].Trim(" \t"u8);
-            if (!System.Buffers.Text.Utf8Parser.TryParse(value, out contentLength, out var used) || used != value.Length || contentLength < 0) return false;
+            if (!System.Buffers.Text.Utf8Parser.TryParse(value, out contentLength, out var used) || used != value.Length || contentLength < 0)
+            {
+                return false;
+            }
+
             found = true;
         }
         return found;

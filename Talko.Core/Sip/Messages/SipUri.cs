@@ -51,7 +51,11 @@ public sealed class SipUri
     public SipUri Clone()
     {
         var copy = new SipUri(Scheme, User, Host, Port) { Password = Password, Headers = Headers, Opaque = Opaque };
-        foreach (var (k, v) in Parameters) copy.Parameters.Set(k, v);
+        foreach (var (k, v) in Parameters)
+        {
+            copy.Parameters.Set(k, v);
+        }
+
         return copy;
     }
 
@@ -63,13 +67,38 @@ public sealed class SipUri
     {
         uri = null;
         var colon = s.IndexOf(':');
-        if (colon <= 0) return false;
+        if (colon <= 0)
+        {
+            return false;
+        }
+
         var scheme = s[..colon];
-        if (!char.IsAsciiLetter(scheme[0])) return false;
-        foreach (var c in scheme) if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')) return false;
+        if (!char.IsAsciiLetter(scheme[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in scheme)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.'))
+            {
+                return false;
+            }
+        }
+
         var rest = s[(colon + 1)..];
-        if (rest.IsEmpty) return false;
-        foreach (var c in rest) if (c <= ' ' || c is '<' or '>' or '"' || c == 0x7f) return false;
+        if (rest.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var c in rest)
+        {
+            if (c <= ' ' || c is '<' or '>' or '"' || c == 0x7f)
+            {
+                return false;
+            }
+        }
 
         var schemeName = scheme.ToString().ToLowerInvariant();
         return schemeName switch
@@ -91,11 +120,25 @@ public sealed class SipUri
         uri = null;
         var semi = rest.IndexOf(';');
         var number = semi < 0 ? rest : rest[..semi];
-        if (number.IsEmpty) return false;
+        if (number.IsEmpty)
+        {
+            return false;
+        }
+
         foreach (var c in number)
-            if (!(char.IsAsciiHexDigit(c) || c is '+' or '-' or '.' or '(' or ')' or '*' or '#' or 'p' or 'w')) return false;
+        {
+            if (!(char.IsAsciiHexDigit(c) || c is '+' or '-' or '.' or '(' or ')' or '*' or '#' or 'p' or 'w'))
+            {
+                return false;
+            }
+        }
+
         var result = new SipUri("tel", number.ToString(), "");
-        if (semi >= 0 && !SipParameters.TryParse(rest[(semi + 1)..], result.Parameters, allowQuotedValues: false)) return false;
+        if (semi >= 0 && !SipParameters.TryParse(rest[(semi + 1)..], result.Parameters, allowQuotedValues: false))
+        {
+            return false;
+        }
+
         uri = result;
         return true;
     }
@@ -111,11 +154,19 @@ public sealed class SipUri
             var userinfo = rest[..at];
             var pw = userinfo.IndexOf(':');
             var userPart = pw < 0 ? userinfo : userinfo[..pw];
-            if (userPart.IsEmpty || !IsValidUserChars(userPart, isPassword: false)) return false;
+            if (userPart.IsEmpty || !IsValidUserChars(userPart, isPassword: false))
+            {
+                return false;
+            }
+
             if (pw >= 0)
             {
                 var pwPart = userinfo[(pw + 1)..];
-                if (!IsValidUserChars(pwPart, isPassword: true)) return false;
+                if (!IsValidUserChars(pwPart, isPassword: true))
+                {
+                    return false;
+                }
+
                 password = pwPart.ToString();
             }
             user = userPart.ToString();
@@ -127,16 +178,28 @@ public sealed class SipUri
         if (q >= 0)
         {
             var h = rest[(q + 1)..];
-            if (h.IsEmpty || !IsValidEscapes(h)) return false;
+            if (h.IsEmpty || !IsValidEscapes(h))
+            {
+                return false;
+            }
+
             headers = h.ToString();
             rest = rest[..q];
         }
 
         var semi = rest.IndexOf(';');
         var hostPort = semi < 0 ? rest : rest[..semi];
-        if (!TryParseHostPort(hostPort, out var host, out var port)) return false;
+        if (!TryParseHostPort(hostPort, out var host, out var port))
+        {
+            return false;
+        }
+
         var result = new SipUri(scheme, user, host, port) { Password = password, Headers = headers };
-        if (semi >= 0 && !SipParameters.TryParse(rest[(semi + 1)..], result.Parameters, allowQuotedValues: false)) return false;
+        if (semi >= 0 && !SipParameters.TryParse(rest[(semi + 1)..], result.Parameters, allowQuotedValues: false))
+        {
+            return false;
+        }
+
         uri = result;
         return true;
     }
@@ -145,21 +208,40 @@ public sealed class SipUri
     {
         host = "";
         port = null;
-        if (s.IsEmpty) return false;
+        if (s.IsEmpty)
+        {
+            return false;
+        }
+
         ReadOnlySpan<char> hostPart;
         ReadOnlySpan<char> portPart = default;
         if (s[0] == '[')
         {
             var close = s.IndexOf(']');
-            if (close < 0) return false;
+            if (close < 0)
+            {
+                return false;
+            }
+
             hostPart = s[..(close + 1)];
-            if (!IPAddress.TryParse(hostPart[1..^1], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return false;
+            if (!IPAddress.TryParse(hostPart[1..^1], out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                return false;
+            }
+
             var after = s[(close + 1)..];
             if (!after.IsEmpty)
             {
-                if (after[0] != ':') return false;
+                if (after[0] != ':')
+                {
+                    return false;
+                }
+
                 portPart = after[1..];
-                if (portPart.IsEmpty) return false;
+                if (portPart.IsEmpty)
+                {
+                    return false;
+                }
             }
         }
         else
@@ -169,15 +251,36 @@ public sealed class SipUri
             if (colon >= 0)
             {
                 portPart = s[(colon + 1)..];
-                if (portPart.IsEmpty) return false;
+                if (portPart.IsEmpty)
+                {
+                    return false;
+                }
             }
-            if (hostPart.IsEmpty) return false;
-            foreach (var c in hostPart) if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.')) return false;
-            if (hostPart[0] is '-' or '.') return false;
+            if (hostPart.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var c in hostPart)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '.'))
+                {
+                    return false;
+                }
+            }
+
+            if (hostPart[0] is '-' or '.')
+            {
+                return false;
+            }
         }
         if (!portPart.IsEmpty)
         {
-            if (!SipGrammar.TryParseBoundedNumber(portPart, 65535, out var p)) return false;
+            if (!SipGrammar.TryParseBoundedNumber(portPart, 65535, out var p))
+            {
+                return false;
+            }
+
             port = (int)p;
         }
         host = hostPart.ToString();
@@ -191,13 +294,20 @@ public sealed class SipUri
             var c = s[i];
             if (c == '%')
             {
-                if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2])) return false;
+                if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2]))
+                {
+                    return false;
+                }
+
                 i += 2;
                 continue;
             }
             var ok = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '!' or '~' or '*' or '\'' or '(' or ')'
                 || c is '&' or '=' or '+' or '$' or ',' || (!isPassword && c is ';' or '?' or '/');
-            if (!ok) return false;
+            if (!ok)
+            {
+                return false;
+            }
         }
         return true;
     }
@@ -206,8 +316,16 @@ public sealed class SipUri
     {
         for (var i = 0; i < s.Length; i++)
         {
-            if (s[i] != '%') continue;
-            if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2])) return false;
+            if (s[i] != '%')
+            {
+                continue;
+            }
+
+            if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i + 1]) || !char.IsAsciiHexDigit(s[i + 2]))
+            {
+                return false;
+            }
+
             i += 2;
         }
         return true;
@@ -218,7 +336,11 @@ public sealed class SipUri
 
     public override string ToString()
     {
-        if (Opaque is not null) return Scheme + ":" + Opaque;
+        if (Opaque is not null)
+        {
+            return Scheme + ":" + Opaque;
+        }
+
         var sb = new StringBuilder(64).Append(Scheme).Append(':');
         if (IsTel)
         {
@@ -229,14 +351,25 @@ public sealed class SipUri
             if (User is not null)
             {
                 sb.Append(User);
-                if (Password is not null) sb.Append(':').Append(Password);
+                if (Password is not null)
+                {
+                    sb.Append(':').Append(Password);
+                }
+
                 sb.Append('@');
             }
             sb.Append(Host);
-            if (Port is { } p) sb.Append(':').Append(p);
+            if (Port is { } p)
+            {
+                sb.Append(':').Append(p);
+            }
         }
         Parameters.AppendTo(sb);
-        if (Headers is not null) sb.Append('?').Append(Headers);
+        if (Headers is not null)
+        {
+            sb.Append('?').Append(Headers);
+        }
+
         return sb.ToString();
     }
 }

@@ -49,7 +49,11 @@ public sealed class SipVia
     public SipVia Clone()
     {
         var copy = new SipVia(Transport, Host, Port);
-        foreach (var (k, v) in Parameters) copy.Parameters.Set(k, v);
+        foreach (var (k, v) in Parameters)
+        {
+            copy.Parameters.Set(k, v);
+        }
+
         return copy;
     }
 
@@ -59,17 +63,37 @@ public sealed class SipVia
         via = null;
         s = SipGrammar.TrimLws(s);
         var slash1 = s.IndexOf('/');
-        if (slash1 < 0 || !SipGrammar.TrimLws(s[..slash1]).Equals("SIP", StringComparison.OrdinalIgnoreCase)) return false;
+        if (slash1 < 0 || !SipGrammar.TrimLws(s[..slash1]).Equals("SIP", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         s = s[(slash1 + 1)..];
         var slash2 = s.IndexOf('/');
-        if (slash2 < 0 || !SipGrammar.IsToken(SipGrammar.TrimLws(s[..slash2]))) return false;
+        if (slash2 < 0 || !SipGrammar.IsToken(SipGrammar.TrimLws(s[..slash2])))
+        {
+            return false;
+        }
+
         s = SipGrammar.TrimLws(s[(slash2 + 1)..]);
         var transportEnd = 0;
-        while (transportEnd < s.Length && SipGrammar.IsTokenChar(s[transportEnd])) transportEnd++;
-        if (transportEnd == 0) return false;
+        while (transportEnd < s.Length && SipGrammar.IsTokenChar(s[transportEnd]))
+        {
+            transportEnd++;
+        }
+
+        if (transportEnd == 0)
+        {
+            return false;
+        }
+
         var transport = s[..transportEnd];
         s = s[transportEnd..];
-        if (s.IsEmpty || !SipGrammar.IsWhitespace(s[0])) return false;
+        if (s.IsEmpty || !SipGrammar.IsWhitespace(s[0]))
+        {
+            return false;
+        }
+
         var semi = SipGrammar.IndexOfUnquoted(s, ';');
         var sentBy = SipGrammar.TrimLws(semi < 0 ? s : s[..semi]);
         // "host : port" is legal (COLON allows whitespace); squeeze it before the strict host parse.
@@ -77,15 +101,39 @@ public sealed class SipVia
         var n = 0;
         foreach (var c in sentBy)
         {
-            if (SipGrammar.IsWhitespace(c)) continue;
-            if (n == squeezed.Length) return false;
+            if (SipGrammar.IsWhitespace(c))
+            {
+                continue;
+            }
+
+            if (n == squeezed.Length)
+            {
+                return false;
+            }
+
             squeezed[n++] = c;
         }
-        if (!SipUri.TryParseHostPort(squeezed[..n], out var host, out var port)) return false;
+        if (!SipUri.TryParseHostPort(squeezed[..n], out var host, out var port))
+        {
+            return false;
+        }
+
         var result = new SipVia(transport.ToString(), host, port);
-        if (semi >= 0 && !SipParameters.TryParse(s[(semi + 1)..], result.Parameters, allowQuotedValues: true)) return false;
-        if (result.Parameters.TryGet("rport", out var rport) && rport is not null && !SipGrammar.TryParseBoundedNumber(rport, 65535, out _)) return false;
-        if (result.Parameters.TryGet("received", out var received) && (received is null || !System.Net.IPAddress.TryParse(received, out _))) return false;
+        if (semi >= 0 && !SipParameters.TryParse(s[(semi + 1)..], result.Parameters, allowQuotedValues: true))
+        {
+            return false;
+        }
+
+        if (result.Parameters.TryGet("rport", out var rport) && rport is not null && !SipGrammar.TryParseBoundedNumber(rport, 65535, out _))
+        {
+            return false;
+        }
+
+        if (result.Parameters.TryGet("received", out var received) && (received is null || !System.Net.IPAddress.TryParse(received, out _)))
+        {
+            return false;
+        }
+
         via = result;
         return true;
     }

@@ -10,20 +10,35 @@ internal sealed record DigestResponse(string Username, string Realm, string Nonc
     {
         result = null;
         var span = header.AsSpan().Trim();
-        if (!span.StartsWith("Digest", StringComparison.OrdinalIgnoreCase) || span.Length < 7 || !SipGrammar.IsWhitespace(span[6])) return false;
+        if (!span.StartsWith("Digest", StringComparison.OrdinalIgnoreCase) || span.Length < 7 || !SipGrammar.IsWhitespace(span[6]))
+        {
+            return false;
+        }
+
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var parts = new List<string>();
-        if (!SipGrammar.TrySplitList(span[7..].ToString(), parts, 32)) return false;
+        if (!SipGrammar.TrySplitList(span[7..].ToString(), parts, 32))
+        {
+            return false;
+        }
+
         foreach (var part in parts)
         {
             var eq = part.IndexOf('=');
-            if (eq <= 0) return false;
+            if (eq <= 0)
+            {
+                return false;
+            }
+
             var name = part[..eq].Trim();
             var raw = part.AsSpan(eq + 1).Trim(" \t");
             string value;
             if (raw.Length > 0 && raw[0] == '"')
             {
-                if (!SipGrammar.TryReadQuoted(raw, out value, out _)) return false;
+                if (!SipGrammar.TryReadQuoted(raw, out value, out _))
+                {
+                    return false;
+                }
             }
             else
             {
@@ -31,7 +46,11 @@ internal sealed record DigestResponse(string Username, string Realm, string Nonc
             }
             values[name] = value;
         }
-        if (!values.TryGetValue("username", out var username) || !values.TryGetValue("realm", out var realm) || !values.TryGetValue("nonce", out var nonce)) return false;
+        if (!values.TryGetValue("username", out var username) || !values.TryGetValue("realm", out var realm) || !values.TryGetValue("nonce", out var nonce))
+        {
+            return false;
+        }
+
         result = new DigestResponse(username, realm, nonce, values.GetValueOrDefault("uri"), values.GetValueOrDefault("response"),
             values.GetValueOrDefault("algorithm"), values.GetValueOrDefault("cnonce"), values.GetValueOrDefault("qop"), values.GetValueOrDefault("nc"));
         return true;

@@ -13,21 +13,42 @@ internal sealed class FailureTally<TKey>(int maxEntries, TimeSpan window, TimeSp
 
     public bool IsBlocked(TKey key)
     {
-        if (!entries.TryGetValue(key, out var entry)) return false;
-        lock (entry) return entry.BlockedUntil > time.GetUtcNow();
+        if (!entries.TryGetValue(key, out var entry))
+        {
+            return false;
+        }
+
+        lock (entry)
+        {
+            return entry.BlockedUntil > time.GetUtcNow();
+        }
     }
 
     /// <summary>Failures counted in the current window.</summary>
     public int Failures(TKey key)
     {
-        if (!entries.TryGetValue(key, out var entry)) return 0;
-        lock (entry) return time.GetUtcNow() - entry.WindowStart > window ? 0 : entry.Failures;
+        if (!entries.TryGetValue(key, out var entry))
+        {
+            return 0;
+        }
+
+        lock (entry)
+        {
+            return time.GetUtcNow() - entry.WindowStart > window ? 0 : entry.Failures;
+        }
     }
 
     public bool SucceededRecently(TKey key)
     {
-        if (!entries.TryGetValue(key, out var entry)) return false;
-        lock (entry) return entry.LastSuccess is { } at && time.GetUtcNow() - at <= successMemory;
+        if (!entries.TryGetValue(key, out var entry))
+        {
+            return false;
+        }
+
+        lock (entry)
+        {
+            return entry.LastSuccess is { } at && time.GetUtcNow() - at <= successMemory;
+        }
     }
 
     /// <summary>Counts one failure; at <paramref name="ceiling"/> failures in the window the key is blocked for <paramref name="blockFor"/>.</summary>
@@ -42,7 +63,10 @@ internal sealed class FailureTally<TKey>(int maxEntries, TimeSpan window, TimeSp
                 entry.WindowStart = now;
                 entry.Failures = 0;
             }
-            if (++entry.Failures >= ceiling) entry.BlockedUntil = now + blockFor;
+            if (++entry.Failures >= ceiling)
+            {
+                entry.BlockedUntil = now + blockFor;
+            }
         }
     }
 
@@ -50,12 +74,19 @@ internal sealed class FailureTally<TKey>(int maxEntries, TimeSpan window, TimeSp
     {
         var now = time.GetUtcNow();
         var entry = GetOrAdd(key, now);
-        lock (entry) entry.LastSuccess = now;
+        lock (entry)
+        {
+            entry.LastSuccess = now;
+        }
     }
 
     private Entry GetOrAdd(TKey key, DateTimeOffset now)
     {
-        if (entries.Count >= maxEntries && !entries.ContainsKey(key)) Prune(now);
+        if (entries.Count >= maxEntries && !entries.ContainsKey(key))
+        {
+            Prune(now);
+        }
+
         return entries.GetOrAdd(key, _ => new Entry { WindowStart = now });
     }
 
@@ -65,13 +96,21 @@ internal sealed class FailureTally<TKey>(int maxEntries, TimeSpan window, TimeSp
         {
             bool stale;
             lock (entry)
+            {
                 stale = entry.BlockedUntil <= now && now - entry.WindowStart > window
                     && (entry.LastSuccess is not { } at || now - at > successMemory);
-            if (stale) entries.TryRemove(key, out _);
+            }
+
+            if (stale)
+            {
+                entries.TryRemove(key, out _);
+            }
         }
         // Still full of live entries: forget a tenth rather than grow without bound or prune on every failure.
         foreach (var key in entries.Keys.Take(Math.Max(0, entries.Count - maxEntries * 9 / 10)))
+        {
             entries.TryRemove(key, out _);
+        }
     }
 
     private sealed class Entry

@@ -14,7 +14,10 @@ public static class SipAuthChallenges
         {
             var response = agent.CreateResponse(transaction.Request, SipStatusCodes.Unauthorized);
             foreach (var challenge in authenticator.CreateChallenges(result.Outcome == SipAuthOutcome.Stale, transaction.Request.Headers.Get(SipHeaderNames.UserAgent)))
+            {
                 response.Headers.Add(SipHeaderNames.WwwAuthenticate, challenge);
+            }
+
             return transaction.SendResponseAsync(response);
         }
         return transaction.SendResponseAsync(agent.CreateResponse(transaction.Request, SipStatusCodes.Forbidden));

@@ -27,8 +27,16 @@ public sealed class SipAuthFailureLimiter
     public bool IsBlocked(IPAddress source, string username)
     {
         var pair = (Normalize(source), Normalize(username));
-        if (pairs.IsBlocked(pair)) return true;
-        if (users.IsBlocked(pair.Item2) && pairs.Failures(pair) > 0) return true;
+        if (pairs.IsBlocked(pair))
+        {
+            return true;
+        }
+
+        if (users.IsBlocked(pair.Item2) && pairs.Failures(pair) > 0)
+        {
+            return true;
+        }
+
         return sources.IsBlocked(pair.Item1) && !(options.SourceBlockSparesKnownUsers && pairs.SucceededRecently(pair));
     }
 

@@ -61,8 +61,14 @@ public sealed class InMemorySipBindingStore(TimeProvider time) : ISipBindingStor
         var result = new List<SipBinding>();
         foreach (var (key, binding) in bindings)
         {
-            if (binding.ExpiresAt <= now) bindings.TryRemove(key, out _);
-            else if (match(binding)) result.Add(binding);
+            if (binding.ExpiresAt <= now)
+            {
+                bindings.TryRemove(key, out _);
+            }
+            else if (match(binding))
+            {
+                result.Add(binding);
+            }
         }
         return result;
     }

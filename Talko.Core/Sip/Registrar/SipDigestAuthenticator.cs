@@ -53,9 +53,20 @@ public sealed class SipDigestAuthenticator
     {
         var nonce = NewNonce();
         var sha256 = options.OfferSha256 && !(options.OfferMd5 && IsMd5Only(userAgent));
-        if (sha256 && options.PreferSha256) yield return Challenge("SHA-256", nonce, stale);
-        if (options.OfferMd5) yield return Challenge("MD5", nonce, stale);
-        if (sha256 && !options.PreferSha256) yield return Challenge("SHA-256", nonce, stale);
+        if (sha256 && options.PreferSha256)
+        {
+            yield return Challenge("SHA-256", nonce, stale);
+        }
+
+        if (options.OfferMd5)
+        {
+            yield return Challenge("MD5", nonce, stale);
+        }
+
+        if (sha256 && !options.PreferSha256)
+        {
+            yield return Challenge("SHA-256", nonce, stale);
+        }
     }
 
     private bool IsMd5Only(string? userAgent) =>
@@ -76,7 +87,10 @@ public sealed class SipDigestAuthenticator
                 break;
             }
         }
-        if (response is null) return new(SipAuthOutcome.Challenge); // includes unknown schemes (RFC 4475 3.3.5)
+        if (response is null)
+        {
+            return new(SipAuthOutcome.Challenge); // includes unknown schemes (RFC 4475 3.3.5)
+        }
 
         if (source is not null && Limiter.IsBlocked(source, response.Username))
         {
@@ -85,40 +99,85 @@ public sealed class SipDigestAuthenticator
         }
 
         var result = await VerifyAsync(request, response, cancellationToken);
-        if (result.Outcome == SipAuthOutcome.Failed) SipMetrics.AuthenticationFailed(blocked: false);
-        if (source is not null && result.Outcome == SipAuthOutcome.Failed) Limiter.RecordFailure(source, response.Username);
-        if (source is not null && result.Outcome == SipAuthOutcome.Authenticated) Limiter.RecordSuccess(source, response.Username);
+        if (result.Outcome == SipAuthOutcome.Failed)
+        {
+            SipMetrics.AuthenticationFailed(blocked: false);
+        }
+
+        if (source is not null && result.Outcome == SipAuthOutcome.Failed)
+        {
+            Limiter.RecordFailure(source, response.Username);
+        }
+
+        if (source is not null && result.Outcome == SipAuthOutcome.Authenticated)
+        {
+            Limiter.RecordSuccess(source, response.Username);
+        }
+
         return result;
     }
 
     private async ValueTask<SipAuthResult> VerifyAsync(SipRequest request, DigestResponse r, CancellationToken cancellationToken)
     {
-        if (r.Qop != "auth" || r.Cnonce is null || r.NonceCount is null || r.Uri is null || r.Response is null) return new(SipAuthOutcome.Failed);
-        if (!long.TryParse(r.NonceCount, System.Globalization.NumberStyles.HexNumber, null, out var nc) || nc <= 0) return new(SipAuthOutcome.Failed);
+        if (r.Qop != "auth" || r.Cnonce is null || r.NonceCount is null || r.Uri is null || r.Response is null)
+        {
+            return new(SipAuthOutcome.Failed);
+        }
+
+        if (!long.TryParse(r.NonceCount, System.Globalization.NumberStyles.HexNumber, null, out var nc) || nc <= 0)
+        {
+            return new(SipAuthOutcome.Failed);
+        }
+
         var nonceAge = NonceAge(r.Nonce);
-        if (nonceAge is null) return new(SipAuthOutcome.Failed);
+        if (nonceAge is null)
+        {
+            return new(SipAuthOutcome.Failed);
+        }
 
         var credential = await credentials.FindAsync(r.Username, cancellationToken);
         // H(A1) binds the realm: credentials issued for another realm cannot answer this challenge.
-        if (credential is null || credential.Realm != options.Realm || credential.Ha1For(r.Algorithm) is not { } ha1) return new(SipAuthOutcome.Failed);
+        if (credential is null || credential.Realm != options.Realm || credential.Ha1For(r.Algorithm) is not { } ha1)
+        {
+            return new(SipAuthOutcome.Failed);
+        }
 
         var hash = Hasher(r.Algorithm)!;
         var ha2 = hash($"{request.Method}:{r.Uri}");
         var expected = hash($"{ha1}:{r.Nonce}:{r.NonceCount}:{r.Cnonce}:{r.Qop}:{ha2}");
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(r.Response.ToLowerInvariant())))
+        {
             return new(SipAuthOutcome.Failed);
-        if (nonceAge > options.NonceLifetime) return new(SipAuthOutcome.Stale);
-        if (!AdvanceNonceCount(r.Nonce, nc)) return new(SipAuthOutcome.Failed); // replay
+        }
+
+        if (nonceAge > options.NonceLifetime)
+        {
+            return new(SipAuthOutcome.Stale);
+        }
+
+        if (!AdvanceNonceCount(r.Nonce, nc))
+        {
+            return new(SipAuthOutcome.Failed); // replay
+        }
+
         return new(SipAuthOutcome.Authenticated, credential);
     }
 
     private bool AdvanceNonceCount(string nonce, long nc)
     {
-        if (nonceCounts.Count >= options.MaxTrackedNonces) PruneNonces();
+        if (nonceCounts.Count >= options.MaxTrackedNonces)
+        {
+            PruneNonces();
+        }
+
         var use = nonceCounts.GetOrAdd(nonce, _ => new NonceUse(time.GetUtcNow()));
         lock (use)
         {
-            if (nc <= use.LastCount) return false;
+            if (nc <= use.LastCount)
+            {
+                return false;
+            }
+
             use.LastCount = nc;
             return true;
         }
@@ -128,11 +187,18 @@ public sealed class SipDigestAuthenticator
     {
         var cutoff = time.GetUtcNow() - options.NonceLifetime;
         foreach (var (nonce, use) in nonceCounts)
-            if (use.FirstSeen < cutoff) nonceCounts.TryRemove(nonce, out _);
+        {
+            if (use.FirstSeen < cutoff)
+            {
+                nonceCounts.TryRemove(nonce, out _);
+            }
+        }
         // Still full of live nonces: forget a tenth at once so pruning is not paid on every request.
         var excess = nonceCounts.Count - options.MaxTrackedNonces * 9 / 10;
         foreach (var nonce in nonceCounts.Keys.Take(Math.Max(0, excess)))
+        {
             nonceCounts.TryRemove(nonce, out _);
+        }
     }
 
     private string NewNonce()
@@ -147,13 +213,25 @@ public sealed class SipDigestAuthenticator
     /// <summary>The age of a nonce we issued, or null when it is not one of ours.</summary>
     private TimeSpan? NonceAge(string nonce)
     {
-        if (nonce.Length != 43) return null;
+        if (nonce.Length != 43)
+        {
+            return null;
+        }
+
         Span<byte> raw = stackalloc byte[33];
         var text = nonce.Replace('-', '+').Replace('_', '/') + "=";
-        if (!Convert.TryFromBase64String(text, raw, out var written) || written != 32) return null;
+        if (!Convert.TryFromBase64String(text, raw, out var written) || written != 32)
+        {
+            return null;
+        }
+
         Span<byte> mac = stackalloc byte[32];
         HMACSHA256.HashData(key, raw[..16], mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac[..16], raw[16..32])) return null;
+        if (!CryptographicOperations.FixedTimeEquals(mac[..16], raw[16..32]))
+        {
+            return null;
+        }
+
         var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw));
         var age = time.GetUtcNow() - issued;
         return age < TimeSpan.Zero ? null : age;

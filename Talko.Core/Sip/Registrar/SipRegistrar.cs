@@ -29,8 +29,16 @@ public sealed class SipRegistrar(
         var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
         if (auth.Outcome != SipAuthOutcome.Authenticated)
         {
-            if (auth.Outcome != SipAuthOutcome.Challenge) SipRegistrarLog.AuthFailed(logger, aor, request.Source?.Remote.ToString(), auth.Outcome);
-            if (auth.Outcome != SipAuthOutcome.Challenge) SipMetrics.Registration("refused");
+            if (auth.Outcome != SipAuthOutcome.Challenge)
+            {
+                SipRegistrarLog.AuthFailed(logger, aor, request.Source?.Remote.ToString(), auth.Outcome);
+            }
+
+            if (auth.Outcome != SipAuthOutcome.Challenge)
+            {
+                SipMetrics.Registration("refused");
+            }
+
             await SipAuthChallenges.RejectAsync(agent, transaction, authenticator, auth);
             return;
         }
@@ -57,7 +65,10 @@ public sealed class SipRegistrar(
         {
             var error = agent.CreateResponse(request, status);
             if (status == SipStatusCodes.IntervalTooBrief)
+            {
                 error.Headers.Add(SipHeaderNames.MinExpires, options.MinExpiresSeconds.ToString(CultureInfo.InvariantCulture));
+            }
+
             SipMetrics.Registration("refused");
             await transaction.SendResponseAsync(error);
             return;
@@ -69,7 +80,11 @@ public sealed class SipRegistrar(
         var now = time.GetUtcNow();
         foreach (var binding in await bindings.GetAsync(aor, cancellationToken))
         {
-            if (!SipNameAddress.TryParse("<" + binding.ContactUri + ">", out var contact)) continue;
+            if (!SipNameAddress.TryParse("<" + binding.ContactUri + ">", out var contact))
+            {
+                continue;
+            }
+
             contact.Parameters.Set("expires", Math.Max(0, (long)(binding.ExpiresAt - now).TotalSeconds).ToString(CultureInfo.InvariantCulture));
             response.Contacts.Add(contact);
         }
@@ -86,17 +101,29 @@ public sealed class SipRegistrar(
         if (request.ContactIsWildcard)
         {
             // Section 10.3 step 6: "*" only with Expires: 0 and no other Contact.
-            if (request.Expires != 0 || request.Contacts.Count > 0) return SipStatusCodes.BadRequest;
+            if (request.Expires != 0 || request.Contacts.Count > 0)
+            {
+                return SipStatusCodes.BadRequest;
+            }
+
             foreach (var b in existing)
+            {
                 if (b.CallId != request.CallId || b.CSeq < request.CSeq.Number)
+                {
                     await bindings.RemoveAsync(aor, b.ContactUri, cancellationToken);
+                }
+            }
+
             return SipStatusCodes.Ok;
         }
 
         foreach (var contact in request.Contacts)
         {
             var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
-            if (expires > 0 && expires < options.MinExpiresSeconds) return SipStatusCodes.IntervalTooBrief;
+            if (expires > 0 && expires < options.MinExpiresSeconds)
+            {
+                return SipStatusCodes.IntervalTooBrief;
+            }
         }
 
         var count = existing.Count;
@@ -107,13 +134,22 @@ public sealed class SipRegistrar(
             expires = Math.Min(expires, Math.Min(options.MaxExpiresSeconds, maxExpires ?? int.MaxValue));
             var current = existing.FirstOrDefault(b => b.ContactUri == uri);
             // Step 7: the same Call-ID with a CSeq not higher is an out-of-order retransmission and is ignored.
-            if (current is not null && current.CallId == request.CallId && current.CSeq >= request.CSeq.Number) continue;
-            if (expires == 0)
+            if (current is not null && current.CallId == request.CallId && current.CSeq >= request.CSeq.Number)
             {
-                if (current is not null) { await bindings.RemoveAsync(aor, uri, cancellationToken); count--; }
                 continue;
             }
-            if (current is null && ++count > options.MaxBindingsPerAddressOfRecord) return SipStatusCodes.ServiceUnavailable;
+
+            if (expires == 0)
+            {
+                if (current is not null)
+                { await bindings.RemoveAsync(aor, uri, cancellationToken); count--; }
+                continue;
+            }
+            if (current is null && ++count > options.MaxBindingsPerAddressOfRecord)
+            {
+                return SipStatusCodes.ServiceUnavailable;
+            }
+
             var source = request.Source;
             await bindings.SetAsync(new SipBinding(aor, uri, credential.UserId, credential.DeviceId, request.CallId, request.CSeq.Number,
                 time.GetUtcNow().AddSeconds(expires), source?.Protocol ?? SipTransportProtocol.Udp, source?.Remote), cancellationToken);

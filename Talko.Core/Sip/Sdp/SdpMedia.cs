@@ -45,9 +45,16 @@ public sealed class SdpMedia
         var maps = new Dictionary<int, string>();
         foreach (var (name, value) in Attributes)
         {
-            if (name != "rtpmap" || value is null) continue;
+            if (name != "rtpmap" || value is null)
+            {
+                continue;
+            }
+
             var space = value.IndexOf(' ');
-            if (space > 0 && int.TryParse(value.AsSpan(0, space), out var pt)) maps[pt] = value[(space + 1)..].Trim();
+            if (space > 0 && int.TryParse(value.AsSpan(0, space), out var pt))
+            {
+                maps[pt] = value[(space + 1)..].Trim();
+            }
         }
         return maps;
     }
@@ -63,13 +70,25 @@ public sealed class SdpMedia
     internal void AppendTo(StringBuilder sb)
     {
         sb.Append("m=").Append(Media).Append(' ').Append(Port).Append(' ').Append(Protocol);
-        foreach (var f in Formats) sb.Append(' ').Append(f);
+        foreach (var f in Formats)
+        {
+            sb.Append(' ').Append(f);
+        }
+
         sb.Append("\r\n");
-        if (ConnectionAddress is not null) sb.Append("c=IN ").Append(SdpSession.AddressType(ConnectionAddress)).Append(' ').Append(ConnectionAddress).Append("\r\n");
+        if (ConnectionAddress is not null)
+        {
+            sb.Append("c=IN ").Append(SdpSession.AddressType(ConnectionAddress)).Append(' ').Append(ConnectionAddress).Append("\r\n");
+        }
+
         foreach (var (name, value) in Attributes)
         {
             sb.Append("a=").Append(name);
-            if (value is not null) sb.Append(':').Append(value);
+            if (value is not null)
+            {
+                sb.Append(':').Append(value);
+            }
+
             sb.Append("\r\n");
         }
     }

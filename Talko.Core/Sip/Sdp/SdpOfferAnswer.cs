@@ -53,27 +53,53 @@ public static class SdpOfferAnswer
         for (var i = 0; i < offer.Media.Count; i++)
         {
             var media = offer.Media[i];
-            if (media.Media != "audio" || media.Port == 0 || !media.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase)) continue;
+            if (media.Media != "audio" || media.Port == 0 || !media.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             var address = offer.ConnectionFor(media);
-            if (address is null || !IPAddress.TryParse(address, out var ip)) continue;
+            if (address is null || !IPAddress.TryParse(address, out var ip))
+            {
+                continue;
+            }
+
             var maps = media.RtpMaps();
             (AudioCodec Codec, int PayloadType)? chosen = null;
             var telephoneEvents = new Dictionary<int, int>(); // clock rate -> first payload type
             foreach (var format in media.Formats)
             {
-                if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) || pt > 127) continue;
-                maps.TryGetValue(pt, out var map);
-                if (map is not null && map.StartsWith("telephone-event/", StringComparison.OrdinalIgnoreCase))
+                if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) || pt > 127)
                 {
-                    if (int.TryParse(map.AsSpan("telephone-event/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var clock)) telephoneEvents.TryAdd(clock, pt);
                     continue;
                 }
 
-                if (CodecFor(pt, map) is not { } candidate || !supported.Contains(candidate)) continue;
-                if (chosen is null || (candidate == AudioCodec.Opus && chosen.Value.Codec != AudioCodec.Opus)) chosen = (candidate, pt);
+                maps.TryGetValue(pt, out var map);
+                if (map is not null && map.StartsWith("telephone-event/", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (int.TryParse(map.AsSpan("telephone-event/".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var clock))
+                    {
+                        telephoneEvents.TryAdd(clock, pt);
+                    }
+
+                    continue;
+                }
+
+                if (CodecFor(pt, map) is not { } candidate || !supported.Contains(candidate))
+                {
+                    continue;
+                }
+
+                if (chosen is null || (candidate == AudioCodec.Opus && chosen.Value.Codec != AudioCodec.Opus))
+                {
+                    chosen = (candidate, pt);
+                }
             }
 
-            if (chosen is not { } pick) continue;
+            if (chosen is not { } pick)
+            {
+                continue;
+            }
             // Events run at the audio's clock (RFC 4733 section 2.1): a telephone-event at another rate is not used, and is
             // not answered under the offerer's payload type with a different clock (one payload type, one format).
             int? telephoneEvent = telephoneEvents.TryGetValue(ClockRate(pick.Codec), out var matching) && matching != pick.PayloadType ? matching : null;
@@ -98,15 +124,35 @@ public static class SdpOfferAnswer
         direction = null;
         foreach (var (name, value) in media.Attributes.Concat(session.Attributes))
         {
-            if (name != "extmap" || value is null) continue;
+            if (name != "extmap" || value is null)
+            {
+                continue;
+            }
+
             var parts = value.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length < 2 || !parts[1].Equals(Media.Rtp.RtpAudioLevel.ExtensionUri, StringComparison.OrdinalIgnoreCase)) continue;
+            if (parts.Length < 2 || !parts[1].Equals(Media.Rtp.RtpAudioLevel.ExtensionUri, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             var idText = parts[0];
             var slash = idText.IndexOf('/', StringComparison.Ordinal);
             var given = slash < 0 ? null : idText[(slash + 1)..];
-            if (slash >= 0) idText = idText[..slash];
-            if (!int.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id is < 1 or > 14) continue;
-            if (given is not (null or "sendrecv" or "sendonly")) continue;
+            if (slash >= 0)
+            {
+                idText = idText[..slash];
+            }
+
+            if (!int.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id is < 1 or > 14)
+            {
+                continue;
+            }
+
+            if (given is not (null or "sendrecv" or "sendonly"))
+            {
+                continue;
+            }
+
             direction = given;
             return id;
         }
@@ -127,11 +173,22 @@ public static class SdpOfferAnswer
     {
         if (rtpmap is not null)
         {
-            if (rtpmap.StartsWith("PCMU/8000", StringComparison.OrdinalIgnoreCase)) return AudioCodec.Pcmu;
-            if (rtpmap.StartsWith("PCMA/8000", StringComparison.OrdinalIgnoreCase)) return AudioCodec.Pcma;
+            if (rtpmap.StartsWith("PCMU/8000", StringComparison.OrdinalIgnoreCase))
+            {
+                return AudioCodec.Pcmu;
+            }
+
+            if (rtpmap.StartsWith("PCMA/8000", StringComparison.OrdinalIgnoreCase))
+            {
+                return AudioCodec.Pcma;
+            }
 
             // RFC 7587 section 7: always "opus/48000/2", whatever is sent; a bare "opus/48000" is accepted too.
-            if (rtpmap.StartsWith("opus/48000", StringComparison.OrdinalIgnoreCase) && payloadType >= 96) return AudioCodec.Opus;
+            if (rtpmap.StartsWith("opus/48000", StringComparison.OrdinalIgnoreCase) && payloadType >= 96)
+            {
+                return AudioCodec.Opus;
+            }
+
             return null;
         }
         return payloadType switch { 0 => AudioCodec.Pcmu, 8 => AudioCodec.Pcma, _ => null };
@@ -145,7 +202,10 @@ public static class SdpOfferAnswer
         var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
         foreach (var (name, value) in media.Attributes)
         {
-            if (name == "fmtp" && value is not null && value.StartsWith(prefix, StringComparison.Ordinal)) return value[prefix.Length..];
+            if (name == "fmtp" && value is not null && value.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return value[prefix.Length..];
+            }
         }
         return null;
     }
@@ -177,7 +237,11 @@ public static class SdpOfferAnswer
             };
             var media = new SdpMedia { Media = "audio", Port = localRtp.Port, Protocol = "RTP/AVP" };
             AddCodec(media, negotiation.Codec, negotiation.PayloadType, localOpus);
-            if (negotiation.TelephoneEventPayloadType is { } te) AddTelephoneEvent(media, te, ClockRate(negotiation.Codec));
+            if (negotiation.TelephoneEventPayloadType is { } te)
+            {
+                AddTelephoneEvent(media, te, ClockRate(negotiation.Codec));
+            }
+
             if (negotiation.AudioLevelExtensionId is { } levelId)
             {
                 media.Attributes.Add(new("extmap", AudioLevelExtmap(levelId, negotiation.AudioLevelDirection)));
@@ -231,8 +295,16 @@ public static class SdpOfferAnswer
         {
             AddCodec(media, codec, (int)codec, opus);
         }
-        if (codecs.Contains(AudioCodec.Opus)) AddTelephoneEvent(media, WidebandTelephoneEventPayloadType, 48000);
-        if (codecs.Any(c => c != AudioCodec.Opus)) AddTelephoneEvent(media, telephoneEventPayloadType, 8000);
+        if (codecs.Contains(AudioCodec.Opus))
+        {
+            AddTelephoneEvent(media, WidebandTelephoneEventPayloadType, 48000);
+        }
+
+        if (codecs.Any(c => c != AudioCodec.Opus))
+        {
+            AddTelephoneEvent(media, telephoneEventPayloadType, 8000);
+        }
+
         media.Attributes.Add(new("extmap", $"{OfferedAudioLevelExtensionId.ToString(CultureInfo.InvariantCulture)} {Media.Rtp.RtpAudioLevel.ExtensionUri}"));
         Finish(media, SdpDirection.SendReceive);
         offer.Media.Add(media);

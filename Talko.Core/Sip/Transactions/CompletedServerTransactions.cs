@@ -63,7 +63,10 @@ internal sealed class CompletedServerTransactions
                 break;
             }
 
-            if (entries.TryGetValue(key, out var older) && entries.TryUpdate(key, entry, older)) break;
+            if (entries.TryGetValue(key, out var older) && entries.TryUpdate(key, entry, older))
+            {
+                break;
+            }
         }
 
         order.Enqueue(entry);
@@ -73,7 +76,10 @@ internal sealed class CompletedServerTransactions
             {
                 while (Volatile.Read(ref count) > Capacity && order.TryDequeue(out var oldest))
                 {
-                    if (Forget(oldest)) Interlocked.Increment(ref evicted);
+                    if (Forget(oldest))
+                    {
+                        Interlocked.Increment(ref evicted);
+                    }
                 }
             }
         }
@@ -84,7 +90,11 @@ internal sealed class CompletedServerTransactions
     /// <summary>The entry for a retransmitted request, if its Timer J has not fired.</summary>
     public bool TryGet(string key, out Entry entry)
     {
-        if (entries.TryGetValue(key, out entry!) && entry.ExpiresAt > time.GetTimestamp()) return true;
+        if (entries.TryGetValue(key, out entry!) && entry.ExpiresAt > time.GetTimestamp())
+        {
+            return true;
+        }
+
         entry = null!;
         return false;
     }
@@ -109,7 +119,11 @@ internal sealed class CompletedServerTransactions
     // Removes the entry only if it is still the one queued (a retransmitted key may have been re-added since).
     private bool Forget(Entry entry)
     {
-        if (!entries.TryRemove(new KeyValuePair<string, Entry>(entry.Key, entry))) return false;
+        if (!entries.TryRemove(new KeyValuePair<string, Entry>(entry.Key, entry)))
+        {
+            return false;
+        }
+
         Interlocked.Decrement(ref count);
         onExpired(entry);
         return true;
@@ -131,7 +145,10 @@ internal sealed class CompletedServerTransactions
         {
             sweeper?.Dispose();
             sweeper = null;
-            if (more || !order.IsEmpty) sweeper = time.CreateTimer(_ => OnSweep(), null, lifetime / 8, Timeout.InfiniteTimeSpan);
+            if (more || !order.IsEmpty)
+            {
+                sweeper = time.CreateTimer(_ => OnSweep(), null, lifetime / 8, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 

@@ -28,7 +28,11 @@ public sealed class InviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (!IsReliable) timerA.Start(T1);
+            if (!IsReliable)
+            {
+                timerA.Start(T1);
+            }
+
             timerB.Start(Layer.Timers.TransactionTimeout);
         }
         Send();
@@ -71,14 +75,22 @@ public sealed class InviteClientTransaction : SipClientTransaction
         }
         switch (action)
         {
-            case 1: RaiseProvisional(response); break;
-            case 2: Complete(response); break;
+            case 1:
+                RaiseProvisional(response);
+                break;
+            case 2:
+                Complete(response);
+                break;
             case 3:
                 Layer.SendRequestNoWait(ack!, Target, null);
                 Complete(response);
                 break;
-            case 4: Layer.SendRequestNoWait(ack!, Target, null); break;
-            case 5: SuccessRetransmitted?.Invoke(response); break;
+            case 4:
+                Layer.SendRequestNoWait(ack!, Target, null);
+                break;
+            case 5:
+                SuccessRetransmitted?.Invoke(response);
+                break;
         }
     }
 
@@ -102,7 +114,11 @@ public sealed class InviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State != SipTransactionState.Calling) return;
+            if (State != SipTransactionState.Calling)
+            {
+                return;
+            }
+
             timerA.Start(timerA.Interval * 2);
         }
         Send();

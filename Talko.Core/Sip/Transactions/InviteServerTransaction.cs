@@ -36,7 +36,11 @@ public sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            if (State != SipTransactionState.Proceeding || IsCancelled) return false;
+            if (State != SipTransactionState.Proceeding || IsCancelled)
+            {
+                return false;
+            }
+
             IsCancelled = true;
         }
         await SendResponseAsync(SipResponse.For(Request, SipStatusCodes.RequestTerminated, SipIdentifiers.NewTag()));
@@ -46,11 +50,19 @@ public sealed class InviteServerTransaction : SipServerTransaction
 
     internal async ValueTask StartAsync()
     {
-        if (!Layer.Timers.SendTryingImmediately) return;
+        if (!Layer.Timers.SendTryingImmediately)
+        {
+            return;
+        }
+
         var trying = SipResponse.For(Request, SipStatusCodes.Trying);
         lock (Gate)
         {
-            if (LastResponse is not null) return;
+            if (LastResponse is not null)
+            {
+                return;
+            }
+
             LastResponse = trying;
         }
         await Layer.SendResponseAsync(trying, Request.Source);
@@ -76,13 +88,20 @@ public sealed class InviteServerTransaction : SipServerTransaction
                     FinalResponse = response;
                     State = SipTransactionState.Accepted;
                     timerL.Start(Layer.Timers.TransactionTimeout);
-                    if (!IsReliable) successRetransmit.Start(T1);
+                    if (!IsReliable)
+                    {
+                        successRetransmit.Start(T1);
+                    }
                 }
                 else if (!response.IsProvisional)
                 {
                     FinalResponse = response;
                     State = SipTransactionState.Completed;
-                    if (!IsReliable) timerG.Start(T1);
+                    if (!IsReliable)
+                    {
+                        timerG.Start(T1);
+                    }
+
                     timerH.Start(Layer.Timers.TransactionTimeout);
                 }
             }
@@ -95,7 +114,10 @@ public sealed class InviteServerTransaction : SipServerTransaction
         // INVITE retransmissions in Accepted are absorbed (RFC 6026 section 7.1); the 2xx timer covers loss.
         lock (Gate)
         {
-            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed) Resend();
+            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
+            {
+                Resend();
+            }
         }
     }
 
@@ -113,7 +135,11 @@ public sealed class InviteServerTransaction : SipServerTransaction
                 return false;
             }
         }
-        if (State == SipTransactionState.Accepted) OnSuccessAcknowledged();
+        if (State == SipTransactionState.Accepted)
+        {
+            OnSuccessAcknowledged();
+        }
+
         return State == SipTransactionState.Accepted;
     }
 
@@ -131,7 +157,11 @@ public sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            if (State != SipTransactionState.Completed) return;
+            if (State != SipTransactionState.Completed)
+            {
+                return;
+            }
+
             Resend();
             timerG.Start(Min(timerG.Interval * 2, T2));
         }
@@ -141,7 +171,11 @@ public sealed class InviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            if (State != SipTransactionState.Accepted || successAcknowledged) return;
+            if (State != SipTransactionState.Accepted || successAcknowledged)
+            {
+                return;
+            }
+
             Resend();
             successRetransmit.Start(Min(successRetransmit.Interval * 2, T2));
         }
@@ -156,9 +190,16 @@ public sealed class InviteServerTransaction : SipServerTransaction
     private void OnTimerL()
     {
         bool acked;
-        lock (Gate) acked = successAcknowledged;
+        lock (Gate)
+        {
+            acked = successAcknowledged;
+        }
+
         Terminate();
-        if (!acked) AckNotReceived?.Invoke(this);
+        if (!acked)
+        {
+            AckNotReceived?.Invoke(this);
+        }
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

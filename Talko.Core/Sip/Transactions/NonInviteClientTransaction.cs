@@ -20,7 +20,11 @@ public sealed class NonInviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (!IsReliable) timerE.Start(T1);
+            if (!IsReliable)
+            {
+                timerE.Start(T1);
+            }
+
             timerF.Start(Layer.Timers.TransactionTimeout);
         }
         Send();
@@ -30,7 +34,11 @@ public sealed class NonInviteClientTransaction : SipClientTransaction
     {
         lock (Gate)
         {
-            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return;
+            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
+            {
+                return;
+            }
+
             if (response.IsProvisional)
             {
                 State = SipTransactionState.Proceeding;
@@ -43,15 +51,25 @@ public sealed class NonInviteClientTransaction : SipClientTransaction
                 timerK.Start(IsReliable ? TimeSpan.Zero : T4);
             }
         }
-        if (response.IsProvisional) RaiseProvisional(response);
-        else Complete(response);
+        if (response.IsProvisional)
+        {
+            RaiseProvisional(response);
+        }
+        else
+        {
+            Complete(response);
+        }
     }
 
     private void OnTimerE()
     {
         lock (Gate)
         {
-            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return;
+            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
+            {
+                return;
+            }
+
             timerE.Start(State == SipTransactionState.Trying ? Min(timerE.Interval * 2, T2) : T2);
         }
         Send();

@@ -22,7 +22,11 @@ public sealed class NonInviteServerTransaction : SipServerTransaction
         var compact = false;
         lock (Gate)
         {
-            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding)) return;
+            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
+            {
+                return;
+            }
+
             LastResponse = response;
             if (response.IsProvisional)
             {
@@ -32,8 +36,14 @@ public sealed class NonInviteServerTransaction : SipServerTransaction
             {
                 FinalResponse = response;
                 State = SipTransactionState.Completed;
-                if (IsReliable) timerJ.Start(TimeSpan.Zero);
-                else compact = true;
+                if (IsReliable)
+                {
+                    timerJ.Start(TimeSpan.Zero);
+                }
+                else
+                {
+                    compact = true;
+                }
             }
         }
 
@@ -52,7 +62,10 @@ public sealed class NonInviteServerTransaction : SipServerTransaction
     {
         lock (Gate)
         {
-            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed) Resend();
+            if (State is SipTransactionState.Proceeding or SipTransactionState.Completed)
+            {
+                Resend();
+            }
         }
     }
 }

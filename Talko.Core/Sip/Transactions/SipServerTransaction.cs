@@ -25,6 +25,9 @@ public abstract class SipServerTransaction : SipTransaction
     private protected void Resend()
     {
         var response = LastResponse;
-        if (response is not null) Layer.SendResponseNoWait(response, Request.Source);
+        if (response is not null)
+        {
+            Layer.SendResponseNoWait(response, Request.Source);
+        }
     }
 }

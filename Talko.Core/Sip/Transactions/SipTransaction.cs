@@ -47,11 +47,18 @@ public abstract class SipTransaction
     /// <summary>Moves to Terminated; callers must not hold <see cref="Gate"/> so that handlers may call back in.</summary>
     private protected void Terminate()
     {
-        if (Interlocked.Exchange(ref terminated, 1) == 1) return;
+        if (Interlocked.Exchange(ref terminated, 1) == 1)
+        {
+            return;
+        }
+
         lock (Gate)
         {
             State = SipTransactionState.Terminated;
-            foreach (var timer in timers) timer.Dispose();
+            foreach (var timer in timers)
+            {
+                timer.Dispose();
+            }
         }
         Layer.Remove(this);
         OnTerminated();

@@ -97,8 +97,15 @@ public sealed class SipTransactionLayer
         if (message is SipResponse response)
         {
             var key = ClientKey(response.TopVia.Branch ?? "", response.CSeq.Method);
-            if (clients.TryGetValue(key, out var client)) client.OnResponse(response);
-            else if (User is { } user) await user.OnStrayResponseAsync(response);
+            if (clients.TryGetValue(key, out var client))
+            {
+                client.OnResponse(response);
+            }
+            else if (User is { } user)
+            {
+                await user.OnStrayResponseAsync(response);
+            }
+
             return;
         }
 
@@ -108,7 +115,10 @@ public sealed class SipTransactionLayer
         {
             if (request.Method == SipMethods.Ack)
             {
-                if (existing is InviteServerTransaction invite && invite.OnAck() && User is { } ackUser) await ackUser.OnAckAsync(request);
+                if (existing is InviteServerTransaction invite && invite.OnAck() && User is { } ackUser)
+                {
+                    await ackUser.OnAckAsync(request);
+                }
             }
             else
             {
@@ -124,14 +134,22 @@ public sealed class SipTransactionLayer
         }
         if (request.Method == SipMethods.Ack)
         {
-            if (User is { } ackUser) await ackUser.OnAckAsync(request);
+            if (User is { } ackUser)
+            {
+                await ackUser.OnAckAsync(request);
+            }
+
             return;
         }
 
         SipServerTransaction transaction = request.Method == SipMethods.Invite
             ? new InviteServerTransaction(this, serverKey, request)
             : new NonInviteServerTransaction(this, serverKey, request);
-        if (!servers.TryAdd(serverKey, transaction)) return; // a concurrent retransmission won the race
+        if (!servers.TryAdd(serverKey, transaction))
+        {
+            return; // a concurrent retransmission won the race
+        }
+
         if (servers.Count + clients.Count > MaxTransactions)
         {
             Interlocked.Increment(ref rejectedForCapacity);
@@ -139,7 +157,10 @@ public sealed class SipTransactionLayer
             await transaction.SendResponseAsync(SipResponse.For(request, SipStatusCodes.ServiceUnavailable, SipIdentifiers.NewTag()));
             return;
         }
-        if (transaction is InviteServerTransaction started) await started.StartAsync();
+        if (transaction is InviteServerTransaction started)
+        {
+            await started.StartAsync();
+        }
 
         // Merged request (section 8.2.2.2): no To tag, same From tag, Call-ID and CSeq as a live transaction, other branch.
         if (request.To.Tag is null && request.Method != SipMethods.Cancel)
@@ -190,7 +211,11 @@ public sealed class SipTransactionLayer
     internal static string ServerKey(SipRequest request, string method)
     {
         var via = request.TopVia;
-        if (via.HasRfc3261Branch) return string.Concat(via.Branch, "|", via.SentBy, "|", method);
+        if (via.HasRfc3261Branch)
+        {
+            return string.Concat(via.Branch, "|", via.SentBy, "|", method);
+        }
+
         return string.Join('|', "2543", request.Uri.ToString(), request.From.Tag, request.CallId, request.CSeq.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), method, via.ToString());
     }
 
@@ -215,7 +240,10 @@ public sealed class SipTransactionLayer
 
     private void OnCompletedExpired(CompletedServerTransactions.Entry entry)
     {
-        if (entry.MergeKey is { } mergeKey) mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, entry.Key));
+        if (entry.MergeKey is { } mergeKey)
+        {
+            mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, entry.Key));
+        }
     }
 
     internal void Remove(SipTransaction transaction)
@@ -223,8 +251,15 @@ public sealed class SipTransactionLayer
         if (transaction is SipServerTransaction server)
         {
             // A transaction handed to the compact table keeps its merge-index entry until Timer J (OnCompletedExpired).
-            if (!servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, server)) && completed.Contains(transaction.Key)) return;
-            if (MergeKey(transaction.Request) is { } mergeKey) mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, transaction.Key));
+            if (!servers.TryRemove(new KeyValuePair<string, SipServerTransaction>(transaction.Key, server)) && completed.Contains(transaction.Key))
+            {
+                return;
+            }
+
+            if (MergeKey(transaction.Request) is { } mergeKey)
+            {
+                mergeIndex.TryRemove(new KeyValuePair<string, string>(mergeKey, transaction.Key));
+            }
         }
         else if (transaction is SipClientTransaction client)
         {
@@ -243,7 +278,10 @@ public sealed class SipTransactionLayer
     {
         try
         {
-            if (!await send.ConfigureAwait(false)) onFailure?.Invoke();
+            if (!await send.ConfigureAwait(false))
+            {
+                onFailure?.Invoke();
+            }
         }
         catch (Exception ex)
         {

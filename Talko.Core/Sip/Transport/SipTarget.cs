@@ -9,7 +9,11 @@ public sealed record SipTarget(SipTransportProtocol Protocol, IPEndPoint EndPoin
     /// <summary>The target a SIP URI with a literal address names (RFC 3263 reduced to what loopback needs).</summary>
     public static SipTarget? FromUri(SipUri uri)
     {
-        if (uri.HostAddress is not { } address) return null;
+        if (uri.HostAddress is not { } address)
+        {
+            return null;
+        }
+
         var protocol = string.Equals(uri.Transport, "tcp", StringComparison.OrdinalIgnoreCase) ? SipTransportProtocol.Tcp : SipTransportProtocol.Udp;
         return new SipTarget(protocol, new IPEndPoint(address, uri.Port ?? 5060));
     }

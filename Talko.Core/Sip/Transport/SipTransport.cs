@@ -23,7 +23,10 @@ public sealed class SipTransport : IAsyncDisposable
         parserOptions.Validate();
         this.parserOptions = parserOptions;
         this.logger = logger;
-        foreach (var channel in this.channels) channel.Received = OnReceivedAsync;
+        foreach (var channel in this.channels)
+        {
+            channel.Received = OnReceivedAsync;
+        }
     }
 
     /// <summary>Receives every well-formed message, with <see cref="SipMessage.Source"/> set.</summary>
@@ -53,7 +56,11 @@ public sealed class SipTransport : IAsyncDisposable
     public SipVia? CreateVia(SipTarget target, string branch)
     {
         var channel = FindChannel(target.Protocol, target.EndPoint.AddressFamily);
-        if (channel is null) return null;
+        if (channel is null)
+        {
+            return null;
+        }
+
         var local = channel.LocalEndPoint;
         var host = local.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{local.Address}]" : local.Address.ToString();
         var via = new SipVia(target.Protocol.ToString(), host, local.Port) { Branch = branch };
@@ -67,7 +74,11 @@ public sealed class SipTransport : IAsyncDisposable
     public async ValueTask<bool> SendRequestAsync(SipRequest request, SipTarget target, CancellationToken cancellationToken = default)
     {
         var channel = FindChannel(target.Protocol, target.EndPoint.AddressFamily);
-        if (channel is null) return false;
+        if (channel is null)
+        {
+            return false;
+        }
+
         SipMetrics.RequestSent(request.Method);
         return await channel.SendAsync(target.EndPoint, SipMessageWriter.ToBytes(request), cancellationToken);
     }
@@ -75,7 +86,11 @@ public sealed class SipTransport : IAsyncDisposable
     /// <summary>Sends a response where RFC 3261 section 18.2.2 and RFC 3581 section 4 say it goes.</summary>
     public async ValueTask<bool> SendResponseAsync(SipResponse response, SipSource? requestSource, CancellationToken cancellationToken = default)
     {
-        if (response.Vias.Count == 0) return false;
+        if (response.Vias.Count == 0)
+        {
+            return false;
+        }
+
         SipMetrics.ResponseSent(response.CSeq.Method, response.StatusCode);
         var bytes = SipMessageWriter.ToBytes(response);
         return await SendResponseBytesAsync(response.TopVia, requestSource, bytes, cancellationToken);
@@ -87,12 +102,19 @@ public sealed class SipTransport : IAsyncDisposable
         if (source is not null)
         {
             var channel = FindChannel(source);
-            if (channel is null) return false;
+            if (channel is null)
+            {
+                return false;
+            }
             // Reliable: reuse the connection the request came on. Unreliable: received + rport.
             var destination = channel.IsReliable ? source.Remote : ResponseDestination(topVia, source.Remote);
             return await channel.SendAsync(destination, bytes, cancellationToken);
         }
-        if (topVia.Received is null && IPAddress.TryParse(topVia.Host.Trim('[', ']'), out _) is false) return false;
+        if (topVia.Received is null && IPAddress.TryParse(topVia.Host.Trim('[', ']'), out _) is false)
+        {
+            return false;
+        }
+
         var target = ResponseDestination(topVia, null);
         var protocol = topVia.Transport == "TCP" ? SipTransportProtocol.Tcp : SipTransportProtocol.Udp;
         var fallback = FindChannel(protocol, target.AddressFamily);
@@ -132,8 +154,15 @@ public sealed class SipTransport : IAsyncDisposable
             SipTransportLog.ResponseDropped(logger, remote, "more than one Via");
             return;
         }
-        if (message is SipResponse response) SipMetrics.ResponseReceived(response.CSeq.Method, response.StatusCode);
-        if (MessageReceived is { } handler) await handler(message);
+        if (message is SipResponse response)
+        {
+            SipMetrics.ResponseReceived(response.CSeq.Method, response.StatusCode);
+        }
+
+        if (MessageReceived is { } handler)
+        {
+            await handler(message);
+        }
     }
 
     /// <summary>RFC 3261 section 18.2.1 and RFC 3581 section 4: record where the request really came from.</summary>
@@ -162,7 +191,11 @@ public sealed class SipTransport : IAsyncDisposable
             SipTransportLog.Malformed(logger, source.Remote, error.Kind, error.Detail, 0);
             return;
         }
-        if (request.TopVia is { } topVia) StampReceived(topVia, source.Remote);
+        if (request.TopVia is { } topVia)
+        {
+            StampReceived(topVia, source.Remote);
+        }
+
         var bytes = SipMessageWriter.ErrorResponse(request, status, SipIdentifiers.NewTag(),
             [new SipHeaderField(SipHeaderNames.Reason, $"SIP;cause={status};text=\"{error.Detail.Replace('"', '\'')}\"")], error.ReasonPhrase);
         Stats.CountMalformedAnswered();
@@ -175,11 +208,17 @@ public sealed class SipTransport : IAsyncDisposable
         }
         // No usable top Via: the only place known to reach the sender is where the request came from, the same TCP
         // connection or the datagram's source address and port (ADR 0165).
-        if (FindChannel(source) is { } channel) await channel.SendAsync(source.Remote, bytes, CancellationToken.None);
+        if (FindChannel(source) is { } channel)
+        {
+            await channel.SendAsync(source.Remote, bytes, CancellationToken.None);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var channel in channels) await channel.DisposeAsync();
+        foreach (var channel in channels)
+        {
+            await channel.DisposeAsync();
+        }
     }
 }

@@ -37,8 +37,13 @@ public sealed class SipTransportOptions
     public void Validate()
     {
         if (MaxTcpConnections < 1 || MaxTcpConnectionsPerAddress < 1 || MaxTcpConnectionsPerAddress >= MaxTcpConnections)
+        {
             throw new ArgumentException($"Sip:Transport:MaxTcpConnectionsPerAddress ({MaxTcpConnectionsPerAddress}) must be at least 1 and below MaxTcpConnections ({MaxTcpConnections}).");
+        }
+
         if (TcpIdleTimeout <= TimeSpan.Zero || TcpMessageTimeout <= TimeSpan.Zero || TcpConnectTimeout <= TimeSpan.Zero || TcpRefusalLogInterval <= TimeSpan.Zero)
+        {
             throw new ArgumentException("Sip:Transport timeouts and the refusal log interval must be positive.");
+        }
     }
 }

@@ -34,12 +34,25 @@ internal sealed class TcpRefusalLog(SipTransportOptions options, TimeProvider ti
         {
             switch (reason)
             {
-                case TcpRefusal.PerAddressLimit: perAddress++; Interlocked.Increment(ref perAddressTotal); break;
-                case TcpRefusal.GlobalLimit: global++; Interlocked.Increment(ref globalTotal); break;
-                default: deadline++; Interlocked.Increment(ref deadlineTotal); break;
+                case TcpRefusal.PerAddressLimit:
+                    perAddress++;
+                    Interlocked.Increment(ref perAddressTotal);
+                    break;
+                case TcpRefusal.GlobalLimit:
+                    global++;
+                    Interlocked.Increment(ref globalTotal);
+                    break;
+                default:
+                    deadline++;
+                    Interlocked.Increment(ref deadlineTotal);
+                    break;
             }
 
-            if (!throttle.ShouldWrite(out _)) return;
+            if (!throttle.ShouldWrite(out _))
+            {
+                return;
+            }
+
             SipTransportLog.TcpRefusals(logger, options.TcpRefusalLogInterval, perAddress, options.MaxTcpConnectionsPerAddress,
                 global, options.MaxTcpConnections, deadline, options.TcpMessageTimeout, remote);
             perAddress = global = deadline = 0;

@@ -41,7 +41,11 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         options.Validate();
-        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6) listener.DualMode = false;
+        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            listener.DualMode = false;
+        }
+
         listener.Bind(bindTo);
         listener.Listen(128);
         acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
@@ -79,12 +83,20 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     /// <summary>Counts an inbound connection against its address, or says which limit refuses it.</summary>
     private TcpRefusal? TryAdmit(IPEndPoint remote)
     {
-        if (connections.Count >= options.MaxTcpConnections) return TcpRefusal.GlobalLimit;
+        if (connections.Count >= options.MaxTcpConnections)
+        {
+            return TcpRefusal.GlobalLimit;
+        }
+
         var address = SourceOf(remote);
         lock (countGate)
         {
             var open = inboundPerAddress.GetValueOrDefault(address);
-            if (open >= options.MaxTcpConnectionsPerAddress) return TcpRefusal.PerAddressLimit;
+            if (open >= options.MaxTcpConnectionsPerAddress)
+            {
+                return TcpRefusal.PerAddressLimit;
+            }
+
             inboundPerAddress[address] = open + 1;
             return null;
         }
@@ -92,13 +104,23 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
     private void Release(Connection connection)
     {
-        if (!connection.Inbound || Interlocked.Exchange(ref connection.Released, 1) == 1) return;
+        if (!connection.Inbound || Interlocked.Exchange(ref connection.Released, 1) == 1)
+        {
+            return;
+        }
+
         var address = SourceOf(connection.Remote);
         lock (countGate)
         {
             var open = inboundPerAddress.GetValueOrDefault(address) - 1;
-            if (open <= 0) inboundPerAddress.Remove(address);
-            else inboundPerAddress[address] = open;
+            if (open <= 0)
+            {
+                inboundPerAddress.Remove(address);
+            }
+            else
+            {
+                inboundPerAddress[address] = open;
+            }
         }
     }
 
@@ -108,7 +130,11 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
     private Connection Track(Socket socket, IPEndPoint remote, bool inbound = false)
     {
         var connection = new Connection(socket, remote, inbound);
-        if (connections.TryRemove(remote, out var previous)) previous.Close();
+        if (connections.TryRemove(remote, out var previous))
+        {
+            previous.Close();
+        }
+
         connections[remote] = connection;
         connection.ReadLoop = Task.Run(() => ReadLoopAsync(connection), CancellationToken.None);
         return connection;
@@ -139,7 +165,11 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
                 {
                     break;
                 }
-                if (read == 0) break;
+                if (read == 0)
+                {
+                    break;
+                }
+
                 idle.Change(options.TcpIdleTimeout, Timeout.InfiniteTimeSpan);
                 framer.Append(buffer.AsSpan(0, read));
                 var tookMessage = false;
@@ -162,7 +192,11 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
                 }
                 if (framer.BufferedBytes == 0)
                 {
-                    if (deadlineRunning) messageDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    if (deadlineRunning)
+                    {
+                        messageDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    }
+
                     deadlineRunning = false;
                 }
                 else if (!deadlineRunning || tookMessage)
@@ -187,7 +221,11 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
         {
             if (!connections.TryGetValue(remote, out var connection))
             {
-                if (connections.Count >= options.MaxTcpConnections) return false;
+                if (connections.Count >= options.MaxTcpConnections)
+                {
+                    return false;
+                }
+
                 var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
                 timeout.CancelAfter(options.TcpConnectTimeout);
@@ -235,10 +273,24 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
         await stopping.CancelAsync();
         listener.Dispose();
-        foreach (var connection in connections.Values) connection.Close();
-        if (acceptLoop is not null) await acceptLoop.ConfigureAwait(false);
         foreach (var connection in connections.Values)
-            if (connection.ReadLoop is { } loop) await loop.ConfigureAwait(false);
+        {
+            connection.Close();
+        }
+
+        if (acceptLoop is not null)
+        {
+            await acceptLoop.ConfigureAwait(false);
+        }
+
+        foreach (var connection in connections.Values)
+        {
+            if (connection.ReadLoop is { } loop)
+            {
+                await loop.ConfigureAwait(false);
+            }
+        }
+
         stopping.Dispose();
     }
 
@@ -253,7 +305,9 @@ public sealed class TcpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
         public void Close()
         {
-            try { Socket.Shutdown(SocketShutdown.Both); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+            try
+            { Socket.Shutdown(SocketShutdown.Both); }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
             Socket.Dispose();
         }
     }

@@ -20,7 +20,11 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+        if (bindTo.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            socket.DualMode = false;
+        }
+
         socket.ReceiveBufferSize = options.UdpSocketReceiveBufferBytes;
         socket.Bind(bindTo);
         receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
@@ -93,7 +97,11 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
 
         await stopping.CancelAsync();
         socket.Dispose();
-        if (receiveLoop is not null) await receiveLoop.ConfigureAwait(false);
+        if (receiveLoop is not null)
+        {
+            await receiveLoop.ConfigureAwait(false);
+        }
+
         stopping.Dispose();
     }
 }

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Talko.Server.Data;
-using Talko.Server.Input;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
+using Talko.Server.Input;
 
 namespace Talko.Server.Features.Accounts;
 

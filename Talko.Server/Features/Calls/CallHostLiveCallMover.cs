@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Talko.Core.Calls;
-using Talko.Core.Sip.Conferencing;
 using Talko.Core.Instances;
+using Talko.Core.Sip.Conferencing;
 using Talko.Server.Drain;
 
 namespace Talko.Server.Features.Calls;

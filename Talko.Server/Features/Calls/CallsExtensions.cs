@@ -3,8 +3,8 @@ using Talko.Core.Calls;
 using Talko.Core.Media.Engine;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Registrar;
-using Talko.Server.Features.Conversations;
 using Talko.Server.Drain;
+using Talko.Server.Features.Conversations;
 using Talko.Server.Kernel;
 using Talko.Server.Sip;
 

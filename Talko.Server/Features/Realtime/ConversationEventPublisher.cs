@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Talko.Core.Logging;
 using Talko.Core.Conversations;
 using Talko.Core.Diagnostics;
+using Talko.Core.Logging;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Kernel;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
-using Talko.Server.Features.Accounts;
 using Talko.Server.Drain;
+using Talko.Server.Features.Accounts;
 
 namespace Talko.Server.Features.Realtime;
 

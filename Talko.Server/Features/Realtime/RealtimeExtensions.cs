@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.SignalR;
 using Talko.Core.Conversations;
-using Talko.Server.Features.Accounts;
 using Talko.Server.Drain;
+using Talko.Server.Features.Accounts;
 using Talko.Server.Input;
 
 namespace Talko.Server.Features.Realtime;

@@ -35,7 +35,9 @@ internal static class FuzzSettings
     public static void Publish(FuzzReport report)
     {
         if (Environment.GetEnvironmentVariable("TALKO_FUZZ_REPORT") is { Length: > 0 } path)
+        {
             File.AppendAllText(path, report + Environment.NewLine);
+        }
     }
 
     /// <summary>Saves an input that failed, so it can be replayed; returns a line naming the file and the exception.</summary>

@@ -1,13 +1,12 @@
-using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 using Talko.Core.Media;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Rtp;
-using Talko.Tests.Infrastructure.Sip;
-
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Core.Fuzzing;
 
@@ -49,15 +48,28 @@ internal static class MediaFuzzTarget
             var isRtp = mutator.Random.Next(3) != 0;
             var seeds = isRtp ? rtp : rtcp;
             var input = mutator.MutateBytes(seeds[mutator.Random.Next(seeds.Count)]);
-            if (input.Length > options.MaxDatagramSize) input = input[..options.MaxDatagramSize];
+            if (input.Length > options.MaxDatagramSize)
+            {
+                input = input[..options.MaxDatagramSize];
+            }
+
             var from = mutator.Random.Next(8) == 0 ? fromStranger : fromPeer;
             try
             {
                 if (RtpPacket.TryParse(input, out var header) == RtpParseResult.Ok)
+                {
                     TelephoneEvent.TryParse(input.AsSpan(header.PayloadOffset, header.PayloadLength), out _);
+                }
+
                 RtcpPacket.TryParse(input, out _);
-                if (isRtp) media.ProcessRtp(input, from);
-                else media.ProcessRtcp(input, from);
+                if (isRtp)
+                {
+                    media.ProcessRtp(input, from);
+                }
+                else
+                {
+                    media.ProcessRtcp(input, from);
+                }
             }
             catch (Exception exception)
             {

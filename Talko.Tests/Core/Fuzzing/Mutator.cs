@@ -40,7 +40,11 @@ internal sealed class Mutator(int seed)
                 case 2 when data.Count >= 4:
                     var word = random.Next(4) switch { 0 => 0u, 1 => uint.MaxValue, 2 => 0x80000000u, _ => (uint)random.Next() };
                     var offset = random.Next(data.Count - 3);
-                    for (var i = 0; i < 4; i++) data[offset + i] = (byte)(word >> (8 * (3 - i)));
+                    for (var i = 0; i < 4; i++)
+                    {
+                        data[offset + i] = (byte)(word >> (8 * (3 - i)));
+                    }
+
                     break;
                 case 3 when data.Count > 0: // truncated, or a piece cut out
                     var from = random.Next(data.Count);
@@ -55,10 +59,18 @@ internal sealed class Mutator(int seed)
                     var start = random.Next(data.Count);
                     var length = Math.Min(data.Count - start, 1 + random.Next(64));
                     var chunk = data.GetRange(start, length);
-                    for (var copies = random.Next(1, 8); copies > 0; copies--) data.InsertRange(random.Next(data.Count + 1), chunk);
+                    for (var copies = random.Next(1, 8); copies > 0; copies--)
+                    {
+                        data.InsertRange(random.Next(data.Count + 1), chunk);
+                    }
+
                     break;
                 default:
-                    if (data.Count > 0) data.RemoveAt(random.Next(data.Count));
+                    if (data.Count > 0)
+                    {
+                        data.RemoveAt(random.Next(data.Count));
+                    }
+
                     break;
             }
         }
@@ -121,17 +133,29 @@ internal sealed class Mutator(int seed)
         }
 
         var mutated = Encoding.UTF8.GetBytes(string.Join("\r\n", lines) + (random.Next(10) == 0 ? "\r\n" : "\r\n\r\n") + body);
-        if (mutated.Length > MaxInputBytes) mutated = mutated[..MaxInputBytes];
+        if (mutated.Length > MaxInputBytes)
+        {
+            mutated = mutated[..MaxInputBytes];
+        }
+
         return random.Next(3) == 0 ? MutateBytes(mutated) : mutated;
     }
 
     private string ReplaceNumber(string line)
     {
         var digits = Enumerable.Range(0, line.Length).Where(i => char.IsAsciiDigit(line[i]) && (i == 0 || !char.IsAsciiDigit(line[i - 1]))).ToList();
-        if (digits.Count == 0) return line;
+        if (digits.Count == 0)
+        {
+            return line;
+        }
+
         var start = digits[random.Next(digits.Count)];
         var stop = start;
-        while (stop < line.Length && char.IsAsciiDigit(line[stop])) stop++;
+        while (stop < line.Length && char.IsAsciiDigit(line[stop]))
+        {
+            stop++;
+        }
+
         return line[..start] + InterestingNumbers[random.Next(InterestingNumbers.Length)] + line[stop..];
     }
 }

@@ -23,7 +23,11 @@ internal static class SipFuzzTarget
         var parser = new SipParserOptions();
         var failures = new List<string>();
 
-        foreach (var input in seeds) await udp.Channel.InjectAsync(input); // warm-up: every code path the seeds reach
+        foreach (var input in seeds)
+        {
+            await udp.Channel.InjectAsync(input); // warm-up: every code path the seeds reach
+        }
+
         Settle(udp, tcp);
         var memoryBefore = FuzzSettings.ManagedMemory();
 
@@ -39,7 +43,11 @@ internal static class SipFuzzTarget
                 SipMessageParser.Parse(input, parser, isDatagram: host == udp);
                 var framer = new SipStreamFramer(parser);
                 framer.Append(input);
-                while (framer.TryTake(out var message)) SipMessageParser.Parse(message, parser, isDatagram: false);
+                while (framer.TryTake(out var message))
+                {
+                    SipMessageParser.Parse(message, parser, isDatagram: false);
+                }
+
                 await host.Channel.InjectAsync(input);
             }
             catch (Exception exception)
@@ -47,7 +55,10 @@ internal static class SipFuzzTarget
                 failures.Add(failures.Count < MaxSamples ? FuzzSettings.Keep(input, inputs, exception) : $"input {inputs}: {exception.GetType().Name}");
             }
 
-            if (++inputs % 256 == 0) Settle(udp, tcp);
+            if (++inputs % 256 == 0)
+            {
+                Settle(udp, tcp);
+            }
         }
 
         var elapsed = clock.Elapsed;

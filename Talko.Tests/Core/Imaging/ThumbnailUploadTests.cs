@@ -1,7 +1,7 @@
 using System.Net;
 using Talko.Core.Conversations;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Core.Imaging;
 

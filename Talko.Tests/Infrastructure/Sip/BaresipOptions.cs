@@ -36,11 +36,27 @@ internal sealed record BaresipAccount(
         Safe(Server, nameof(Server));
         Safe(Transport, nameof(Transport));
         var line = $"<sip:{User}@{Server};transport={Transport}>;regint={RegisterInterval.ToString(CultureInfo.InvariantCulture)}";
-        if (AuthUser is not null) line += ";auth_user=" + Safe(AuthUser, nameof(AuthUser));
-        if (Password is not null) line += ";auth_pass=" + Safe(Password, nameof(Password));
+        if (AuthUser is not null)
+        {
+            line += ";auth_user=" + Safe(AuthUser, nameof(AuthUser));
+        }
+
+        if (Password is not null)
+        {
+            line += ";auth_pass=" + Safe(Password, nameof(Password));
+        }
+
         line += AutoAnswer ? ";answermode=auto" : ";answermode=manual";
-        if (!FollowTransfers) line += ";call_transfer=no";
-        if (DtlsSrtpWithIce) line += ";mediaenc=dtls_srtp;medianat=ice";
+        if (!FollowTransfers)
+        {
+            line += ";call_transfer=no";
+        }
+
+        if (DtlsSrtpWithIce)
+        {
+            line += ";mediaenc=dtls_srtp;medianat=ice";
+        }
+
         return line;
     }
 

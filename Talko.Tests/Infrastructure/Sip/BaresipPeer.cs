@@ -437,7 +437,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
         var colon = data.IndexOf((byte)':');
         if (colon < 0)
         {
-            if (data.Length > 10) throw new FormatException("netstring length too long");
+            if (data.Length > 10)
+            {
+                throw new FormatException("netstring length too long");
+            }
+
             return false;
         }
 
@@ -447,7 +451,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
             return false;
         }
 
-        if (data[colon + 1 + length] != (byte)',') throw new FormatException("netstring without its trailing comma");
+        if (data[colon + 1 + length] != (byte)',')
+        {
+            throw new FormatException("netstring without its trailing comma");
+        }
+
         payload = (colon + 1, length);
         frameLength = colon + length + 2;
         return true;

@@ -9,7 +9,11 @@ internal static class DigestClient
     public static string Param(string challenge, string name)
     {
         var start = challenge.IndexOf(name + "=", StringComparison.Ordinal) + name.Length + 1;
-        if (challenge[start] == '"') return challenge[(start + 1)..challenge.IndexOf('"', start + 1)];
+        if (challenge[start] == '"')
+        {
+            return challenge[(start + 1)..challenge.IndexOf('"', start + 1)];
+        }
+
         var end = challenge.IndexOf(',', start);
         return (end < 0 ? challenge[start..] : challenge[start..end]).Trim();
     }

@@ -18,8 +18,16 @@ internal sealed class FakeConferenceMediaEngine : IConferenceMediaEngine
 
     public async ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default)
     {
-        if (Gate is { } gate) await gate.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        if (Fail) throw new InvalidOperationException("no ports left");
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+
+        if (Fail)
+        {
+            throw new InvalidOperationException("no ports left");
+        }
+
         var leg = new FakeMediaLeg(options, new IPEndPoint(IPAddress.Loopback, Interlocked.Add(ref nextPort, 2)));
         Legs.Enqueue(leg);
         return leg;

@@ -54,7 +54,8 @@ internal sealed class FakeSipChannel(SipTransportProtocol protocol, IPEndPoint l
 
     public void Clear()
     {
-        while (sent.TryDequeue(out _)) { }
+        while (sent.TryDequeue(out _))
+        { }
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

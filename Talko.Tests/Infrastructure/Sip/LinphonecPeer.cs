@@ -40,14 +40,19 @@ internal sealed class LinphonecPeer : IAsyncDisposable
     {
         get
         {
-            lock (gate) return log.ToString();
+            lock (gate)
+            {
+                return log.ToString();
+            }
         }
     }
 
     public static void EnsureInstalled()
     {
         if (!File.Exists(Executable))
+        {
             throw new InvalidOperationException($"linphonec is not installed ({Executable}): apt-get install linphone-cli (scripts/test.sh installs it when run as root)");
+        }
     }
 
     public static async Task<LinphonecPeer> StartAsync(TimeSpan timeout)
@@ -105,7 +110,10 @@ internal sealed class LinphonecPeer : IAsyncDisposable
             try
             {
                 var answer = await WaitForLineAsync(l => l.Contains("registered", StringComparison.Ordinal), TimeSpan.FromSeconds(2), seen);
-                if (answer.Contains("registered, identity=", StringComparison.Ordinal)) return;
+                if (answer.Contains("registered, identity=", StringComparison.Ordinal))
+                {
+                    return;
+                }
             }
             catch (TimeoutException)
             {
@@ -121,7 +129,10 @@ internal sealed class LinphonecPeer : IAsyncDisposable
         var seen = Count();
         await SendAsync("call " + uri);
         await WaitForLineAsync(l => l.Contains(" connected.", StringComparison.Ordinal) || l.Contains(" error", StringComparison.Ordinal), timeout, seen);
-        if (!Lines(seen).Any(l => l.Contains(" connected.", StringComparison.Ordinal))) throw new InvalidOperationException($"linphonec's call failed:\n{Log}");
+        if (!Lines(seen).Any(l => l.Contains(" connected.", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"linphonec's call failed:\n{Log}");
+        }
     }
 
     public async Task HangUpAsync(TimeSpan timeout)
@@ -140,33 +151,57 @@ internal sealed class LinphonecPeer : IAsyncDisposable
             lock (gate)
             {
                 for (var i = from; i < lines.Count; i++)
-                    if (match(lines[i])) return lines[i];
+                {
+                    if (match(lines[i]))
+                    {
+                        return lines[i];
+                    }
+                }
+
                 arrived = lineArrived.Task;
             }
             var left = timeout - deadline.Elapsed;
-            if (left <= TimeSpan.Zero || process.HasExited) throw new TimeoutException($"linphonec printed no matching line in {timeout}:\n{Log}");
+            if (left <= TimeSpan.Zero || process.HasExited)
+            {
+                throw new TimeoutException($"linphonec printed no matching line in {timeout}:\n{Log}");
+            }
+
             await Task.WhenAny(arrived, Task.Delay(left));
         }
     }
 
     private int Count()
     {
-        lock (gate) return lines.Count;
+        lock (gate)
+        {
+            return lines.Count;
+        }
     }
 
     private List<string> Lines(int from)
     {
-        lock (gate) return lines.Skip(from).ToList();
+        lock (gate)
+        {
+            return lines.Skip(from).ToList();
+        }
     }
 
     private void OnLine(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            return;
+        }
+
         lock (gate)
         {
             lines.Add(line);
             log.AppendLine(line);
-            if (log.Length > MaxLogLength) log.Remove(0, log.Length - MaxLogLength);
+            if (log.Length > MaxLogLength)
+            {
+                log.Remove(0, log.Length - MaxLogLength);
+            }
+
             var arrived = lineArrived;
             lineArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
             arrived.TrySetResult();

@@ -26,7 +26,10 @@ internal sealed class LogCapture : ILoggerProvider, ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) capture.entries.Enqueue((logLevel, eventId, formatter(state, exception), exception));
+            if (IsEnabled(logLevel))
+            {
+                capture.entries.Enqueue((logLevel, eventId, formatter(state, exception), exception));
+            }
         }
     }
 }

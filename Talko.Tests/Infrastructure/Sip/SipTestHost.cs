@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Talko.Core.Sip;
-using Talko.Core.Sip.Registrar;
 using Talko.Core.Sip.Messages;
+using Talko.Core.Sip.Registrar;
 
 namespace Talko.Tests.Infrastructure.Sip;
 
@@ -39,7 +39,11 @@ internal sealed class SipTestHost : IAsyncDisposable
         var media = new FakeConferenceMediaEngine();
         var channel = new FakeSipChannel(protocol, FakeSipChannel.DefaultLocal);
         var engine = new SipEngine(options, credentials, bindings, media, admission, time, loggers, () => [channel]);
-        if (registrationPolicy is not null) engine.RegistrationPolicy = registrationPolicy;
+        if (registrationPolicy is not null)
+        {
+            engine.RegistrationPolicy = registrationPolicy;
+        }
+
         await engine.StartAsync();
         return new SipTestHost(engine, channel, time, media, bindings);
     }

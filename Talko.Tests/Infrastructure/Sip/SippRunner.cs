@@ -14,7 +14,11 @@ internal static class SippRunner
 
     public static async Task<Result> RunAsync(string scenario, string remote, IEnumerable<string> arguments, TimeSpan limit)
     {
-        if (!File.Exists(Executable)) throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
+        if (!File.Exists(Executable))
+        {
+            throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
+        }
+
         var work = Directory.CreateTempSubdirectory("talko-sipp-");
         var errorFile = Path.Combine(work.FullName, "errors.log");
         var start = new ProcessStartInfo(Executable)
@@ -27,8 +31,17 @@ internal static class SippRunner
         // An empty remote runs a server (UAS) scenario, which waits for requests instead of sending to a peer.
         foreach (var a in new[] { remote, "-sf", Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Sip", "Scenarios", scenario), "-m", "1", "-l", "1",
                      "-timeout", "15s", "-timeout_error", "-recv_timeout", "10000", "-nostdin", "-trace_err", "-error_file", errorFile })
-            if (a.Length > 0) start.ArgumentList.Add(a);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
+        {
+            if (a.Length > 0)
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sipp did not start");
         var output = process.StandardOutput.ReadToEndAsync();
@@ -45,7 +58,9 @@ internal static class SippRunner
         }
         var errorLog = File.Exists(errorFile) ? await File.ReadAllTextAsync(errorFile) : "";
         var result = new Result(process.ExitCode, await output.WaitAsync(TimeSpan.FromSeconds(10)), await errors.WaitAsync(TimeSpan.FromSeconds(10)), errorLog);
-        try { work.Delete(recursive: true); } catch (IOException) { }
+        try
+        { work.Delete(recursive: true); }
+        catch (IOException) { }
         return result;
     }
 }

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Authorization;
 

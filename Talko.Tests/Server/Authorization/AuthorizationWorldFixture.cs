@@ -1,7 +1,7 @@
 using System.Globalization;
-using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Calls;
 
 namespace Talko.Tests.Server.Authorization;
 

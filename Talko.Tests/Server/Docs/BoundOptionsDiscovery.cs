@@ -47,7 +47,9 @@ internal static class BoundOptionsDiscovery
             // Binding runs first (configure before post-configure) and lists the children of the bound section before
             // any nested one; later reads (a post-configure looking up a default elsewhere) come after it.
             if (recorder.Provider.Sections.Count > 0)
+            {
                 found.Add((recorder.Provider.Sections[0], type));
+            }
         }
 
         return [.. found.OrderBy(f => f.Section, StringComparer.Ordinal).ThenBy(f => f.Options.Name, StringComparer.Ordinal)];
@@ -67,7 +69,11 @@ internal static class BoundOptionsDiscovery
 
         public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
         {
-            if (!string.IsNullOrEmpty(parentPath)) Sections.Add(parentPath);
+            if (!string.IsNullOrEmpty(parentPath))
+            {
+                Sections.Add(parentPath);
+            }
+
             return base.GetChildKeys(earlierKeys, parentPath);
         }
     }

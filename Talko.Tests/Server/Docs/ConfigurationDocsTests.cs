@@ -1,17 +1,17 @@
 using Talko.Core.Awareness;
 using Talko.Core.Calls;
-using Talko.Core.Media.Engine;
-using Talko.Server.Features.Calls;
-using Talko.Server.Drain;
-using Talko.Server.Kernel;
-using Talko.Server.Sip;
 using Talko.Core.Conversations;
 using Talko.Core.Imaging;
 using Talko.Core.Instances;
+using Talko.Core.Media.Engine;
+using Talko.Server.Drain;
 using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Auth;
 using Talko.Server.Features.Admin;
+using Talko.Server.Features.Calls;
 using Talko.Server.Features.Notifications;
+using Talko.Server.Kernel;
+using Talko.Server.Sip;
 
 namespace Talko.Tests.Server.Docs;
 

@@ -4,12 +4,11 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Talko.LoadClient;
 using Talko.Server.Features.Calls;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
-using Xunit.Abstractions;
-
 using Talko.Tests.Server.Features.Calls;
+using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Drain;
 

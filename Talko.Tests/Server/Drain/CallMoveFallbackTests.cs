@@ -2,11 +2,11 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Instances;
 using Talko.Server.Drain;
+using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
-using Talko.Tests.Core.Media.Engine;
-using Talko.Tests.Infrastructure.Sip;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Drain;

@@ -102,8 +102,16 @@ public sealed class DrainingRegistrationTests
             "Contact: <sip:alice@192.0.2.10:5070>",
             $"Expires: {expires}",
         };
-        if (userAgent is not null) lines.Add($"User-Agent: {userAgent}");
-        if (authorization is not null) lines.Add($"Authorization: {authorization}");
+        if (userAgent is not null)
+        {
+            lines.Add($"User-Agent: {userAgent}");
+        }
+
+        if (authorization is not null)
+        {
+            lines.Add($"Authorization: {authorization}");
+        }
+
         lines.Add("Content-Length: 0");
         return Message([.. lines]);
     }

@@ -36,7 +36,11 @@ internal static partial class SippCallLegs
 
     private static async Task<Leg> RunLegAsync(string remote, CallLeg leg, TimeSpan ownLength, TimeSpan afterMove, TimeSpan limit, CancellationToken stop)
     {
-        if (!File.Exists(SippRunner.Executable)) throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
+        if (!File.Exists(SippRunner.Executable))
+        {
+            throw new InvalidOperationException("sipp is not installed (apt-get install sip-tester)");
+        }
+
         var scenarios = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Sip", "Scenarios");
         var work = Directory.CreateTempSubdirectory("talko-sipp-leg-");
         var errorFile = Path.Combine(work.FullName, "errors.log");

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using Npgsql;
-using Talko.Tests.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Faults;
 

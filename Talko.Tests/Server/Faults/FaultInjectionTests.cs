@@ -1,7 +1,7 @@
 using Talko.Server.Features.Calls;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Faults;

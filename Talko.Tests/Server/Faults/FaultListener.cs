@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Realtime;
 using Talko.Server.Features.Sync;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Faults;
 

@@ -1,6 +1,6 @@
 using Talko.Core.Conversations;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Faults;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Conversations;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Faults;
 

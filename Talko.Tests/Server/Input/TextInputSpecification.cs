@@ -9,8 +9,8 @@ using Talko.Server.Features.Accounts;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Groups;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Input;
 

@@ -11,10 +11,10 @@ using Talko.Server.Features.Calls;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Notifications.InApp;
-using Talko.Tests.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Trust;
 

@@ -1,16 +1,15 @@
-using Talko.Core.Calls;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Talko.Core.Calls;
 using Talko.Core.Media;
 using Talko.Core.Media.Engine;
-using Talko.Core.Media.Rtp;
 using Talko.Core.Media.Recording;
+using Talko.Core.Media.Rtp;
 using Talko.Tests.Core.Media.Recording;
-using Xunit.Abstractions;
-
 using Talko.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Talko.Tests.Core.Media.Engine;
 

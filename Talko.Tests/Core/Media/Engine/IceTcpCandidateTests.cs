@@ -9,9 +9,9 @@ using Talko.Core.Media.WebRtc.IceTcp;
 using Talko.Core.Media.WebRtc.Sdp;
 using Talko.Core.Media.WebRtc.Stun;
 using Talko.Core.Sip.Sdp;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.WebRtc.Ice;
 using Talko.Tests.Core.Media.WebRtc.Sdp;
+using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Core.Media.Engine;
 

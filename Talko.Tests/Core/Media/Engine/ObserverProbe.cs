@@ -1,5 +1,5 @@
-using Talko.Core.Calls;
 using System.Collections.Concurrent;
+using Talko.Core.Calls;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Recording;
 using Talko.Core.Media.Rtp;

@@ -3,8 +3,8 @@ using Talko.Core.Calls;
 using Talko.Core.Media.Engine;
 using Talko.Core.Media.Rtp;
 using Talko.Core.Media.WebRtc.Sdp;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.WebRtc.Sdp;
+using Talko.Tests.Infrastructure;
 
 namespace Talko.Tests.Core.Media.Engine;
 

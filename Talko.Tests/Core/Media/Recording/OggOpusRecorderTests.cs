@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Logging.Abstractions;
 using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.Recording;
-using Xunit.Abstractions;
-
 using Talko.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Talko.Tests.Core.Media.Recording;
 

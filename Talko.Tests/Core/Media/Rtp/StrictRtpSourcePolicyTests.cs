@@ -23,7 +23,11 @@ public sealed class StrictRtpSourcePolicyTests
         var accepted = 0;
         for (var i = 0; i < packets; i++)
         {
-            if (policy.AcceptRtp(from.Serialize(), ssrc, (ushort)(firstSequence + i))) accepted++;
+            if (policy.AcceptRtp(from.Serialize(), ssrc, (ushort)(firstSequence + i)))
+            {
+                accepted++;
+            }
+
             time.Advance(TimeSpan.FromMilliseconds(20));
         }
         return accepted;

@@ -4,8 +4,8 @@ using Talko.Core.Media;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Registrar;
-using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Core.Sip.Transactions;
+using Talko.Tests.Infrastructure.Sip;
 using static Talko.Tests.Infrastructure.Sip.SipText;
 
 namespace Talko.Tests.Core.Sip.Conferencing;
@@ -35,8 +35,16 @@ public sealed class ConferenceCallTests
             $"CSeq: {cseq} {method}",
             "Contact: <sip:alice@192.0.2.10:5070>",
         };
-        if (authorization is not null) lines.Add("Authorization: " + authorization);
-        if (body.Length > 0) lines.Add("Content-Type: application/sdp");
+        if (authorization is not null)
+        {
+            lines.Add("Authorization: " + authorization);
+        }
+
+        if (body.Length > 0)
+        {
+            lines.Add("Content-Type: application/sdp");
+        }
+
         lines.Add("Content-Length: {len}");
         return MessageWithBody(body, [.. lines]);
     }

@@ -1,8 +1,8 @@
 using System.Text;
 using Talko.Core.Sip.Conferencing;
 using Talko.Core.Sip.Messages;
-using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Core.Sip.Transactions;
+using Talko.Tests.Infrastructure.Sip;
 using static Talko.Tests.Infrastructure.Sip.SipText;
 
 namespace Talko.Tests.Core.Sip.Conferencing;
@@ -31,9 +31,17 @@ public sealed class ConferenceTransferTests
             $"CSeq: {number} {method}",
             "Contact: <sip:alice@192.0.2.10:5070>",
         };
-        if (authorization is not null) lines.Add("Authorization: " + authorization);
+        if (authorization is not null)
+        {
+            lines.Add("Authorization: " + authorization);
+        }
+
         lines.AddRange(extra);
-        if (body.Length > 0) lines.Add("Content-Type: " + contentType);
+        if (body.Length > 0)
+        {
+            lines.Add("Content-Type: " + contentType);
+        }
+
         lines.Add("Content-Length: {len}");
         return MessageWithBody(body, [.. lines]);
     }

@@ -108,7 +108,10 @@ public sealed class SipMessageTests
         foreach (var chunk in stream.Chunk(7))
         {
             framer.Append(chunk);
-            while (framer.TryTake(out var m)) messages.Add(m);
+            while (framer.TryTake(out var m))
+            {
+                messages.Add(m);
+            }
         }
         Assert.Equal(2, messages.Count);
         Assert.Equal(one, Encoding.UTF8.GetString(messages[0]));

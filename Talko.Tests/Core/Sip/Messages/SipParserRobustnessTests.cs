@@ -19,10 +19,17 @@ public sealed class SipParserRobustnessTests
             var source = fixtures[random.Next(fixtures.Count)];
             var data = source.AsSpan(0, random.Next(source.Length + 1)).ToArray();
             for (var flips = random.Next(4); flips > 0 && data.Length > 0; flips--)
+            {
                 data[random.Next(data.Length)] = (byte)"\r\n :;,<>\"\\@=%/\0x9"[random.Next(17)];
+            }
+
             var result = SipMessageParser.Parse(data, options, isDatagram: random.Next(2) == 0);
             Assert.True(result.Success ^ result.Error is not null);
-            if (result.Success) SipMessageWriter.ToBytes(result.Message!); // whatever parsed can be written back
+            if (result.Success)
+            {
+                SipMessageWriter.ToBytes(result.Message!); // whatever parsed can be written back
+            }
+
             var key = result.Error?.Kind.ToString() ?? "ok";
             outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
         }

@@ -24,9 +24,21 @@ public sealed class SipRegistrarTests
             $"CSeq: {cseq} REGISTER",
             $"Contact: {contact}",
         };
-        if (expires is not null) lines.Add($"Expires: {expires}");
-        if (authorization is not null) lines.Add($"Authorization: {authorization}");
-        if (userAgent is not null) lines.Add($"User-Agent: {userAgent}");
+        if (expires is not null)
+        {
+            lines.Add($"Expires: {expires}");
+        }
+
+        if (authorization is not null)
+        {
+            lines.Add($"Authorization: {authorization}");
+        }
+
+        if (userAgent is not null)
+        {
+            lines.Add($"User-Agent: {userAgent}");
+        }
+
         lines.Add("Content-Length: 0");
         return Message([.. lines]);
     }
@@ -211,7 +223,11 @@ public sealed class SipRegistrarTests
     {
         await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerUser = 4);
         var attackers = Enumerable.Range(1, 4).Select(i => new System.Net.IPEndPoint(System.Net.IPAddress.Parse($"203.0.113.{i}"), 5060)).ToList();
-        foreach (var attacker in attackers) await FailAsync(host, "bob", 1, attacker);
+        foreach (var attacker in attackers)
+        {
+            await FailAsync(host, "bob", 1, attacker);
+        }
+
         Assert.Equal(403, await RegisterWithPasswordAsync(host, "bob", "bobs-pw", attackers[0]));
         Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
     }
@@ -221,7 +237,11 @@ public sealed class SipRegistrarTests
     {
         await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxFailuresPerSource = 6);
         Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
-        foreach (var user in new[] { "carol", "dave", "erin" }) await FailAsync(host, user, 2);
+        foreach (var user in new[] { "carol", "dave", "erin" })
+        {
+            await FailAsync(host, user, 2);
+        }
+
         Assert.Equal(403, await RegisterWithPasswordAsync(host, SipTestHost.Username, SipTestHost.Password));
         Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
     }
@@ -235,7 +255,11 @@ public sealed class SipRegistrarTests
             o.Digest.SourceBlockSparesKnownUsers = false;
         });
         Assert.Equal(200, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
-        foreach (var user in new[] { "carol", "dave", "erin" }) await FailAsync(host, user, 2);
+        foreach (var user in new[] { "carol", "dave", "erin" })
+        {
+            await FailAsync(host, user, 2);
+        }
+
         Assert.Equal(403, await RegisterWithPasswordAsync(host, "bob", "bobs-pw"));
     }
 

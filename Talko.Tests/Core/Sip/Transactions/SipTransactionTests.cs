@@ -36,7 +36,10 @@ public sealed class SipTransactionTests
     /// <summary>FakeTimeProvider fires a timer re-armed inside a callback relative to the end of one Advance, so walk in small steps.</summary>
     internal static void AdvanceInSteps(FakeTimeProvider time, TimeSpan total)
     {
-        for (var t = TimeSpan.Zero; t < total; t += TimeSpan.FromMilliseconds(100)) time.Advance(TimeSpan.FromMilliseconds(100));
+        for (var t = TimeSpan.Zero; t < total; t += TimeSpan.FromMilliseconds(100))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     /// <summary>Advances the clock and returns how many datagrams had been sent at each step.</summary>

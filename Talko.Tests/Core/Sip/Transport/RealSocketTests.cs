@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Talko.Core.Sip.Messages;
-using Xunit.Abstractions;
 using Talko.Tests.Infrastructure.Sip;
+using Xunit.Abstractions;
 
 namespace Talko.Tests.Core.Sip.Transport;
 
@@ -43,7 +43,10 @@ public sealed class RealSocketTests(ITestOutputHelper output)
                 {
                     var received = await socket.ReceiveFromAsync(buffer, any, wait.Token);
                     var message = SipMessageParser.Parse(buffer.AsSpan(0, received.ReceivedBytes), new SipParserOptions()).Message;
-                    if (message is SipResponse response && response.CallId == branch) return response;
+                    if (message is SipResponse response && response.CallId == branch)
+                    {
+                        return response;
+                    }
                 }
             }
             catch (OperationCanceledException)
@@ -56,7 +59,11 @@ public sealed class RealSocketTests(ITestOutputHelper output)
     [Fact]
     public async Task Options_over_udp_on_ipv6_loopback_gets_200()
     {
-        if (!Socket.OSSupportsIPv6) throw new InvalidOperationException("IPv6 is required for this test");
+        if (!Socket.OSSupportsIPv6)
+        {
+            throw new InvalidOperationException("IPv6 is required for this test");
+        }
+
         await using var host = await RealSipEngineHost.StartAsync(IPAddress.IPv6Loopback);
         using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
@@ -88,7 +95,9 @@ public sealed class RealSocketTests(ITestOutputHelper output)
             Assert.True(read > 0, "connection closed early");
             framer.Append(buffer.AsSpan(0, read));
             while (framer.TryTake(out var message))
+            {
                 responses.Add((SipResponse)SipMessageParser.Parse(message, new SipParserOptions(), isDatagram: false).Message!);
+            }
         }
         Assert.Equal(["tcp1", "tcp2"], responses.Select(r => r.CallId));
         Assert.All(responses, r => Assert.Equal(200, r.StatusCode));
@@ -132,7 +141,10 @@ public sealed class RealSocketTests(ITestOutputHelper output)
                 }
                 await floodSocket.SendToAsync(datagram, server);
                 sentGarbage++;
-                if (sentGarbage % 64 == 0) await Task.Yield();
+                if (sentGarbage % 64 == 0)
+                {
+                    await Task.Yield();
+                }
             }
         });
 

@@ -5,9 +5,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Talko.Core.Sip.Messages;
 using Talko.Core.Sip.Transport;
-using Talko.Tests.Infrastructure.Sip;
-
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Core.Sip.Transport;
 
@@ -36,7 +35,10 @@ public sealed class TcpLimitTests
             var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout10s);
             Assert.True(read > 0, "the server closed the connection instead of answering");
             framer.Append(buffer.AsSpan(0, read));
-            if (framer.TryTake(out var message)) return (SipResponse)SipMessageParser.Parse(message, new SipParserOptions(), isDatagram: false).Message!;
+            if (framer.TryTake(out var message))
+            {
+                return (SipResponse)SipMessageParser.Parse(message, new SipParserOptions(), isDatagram: false).Message!;
+            }
         }
     }
 

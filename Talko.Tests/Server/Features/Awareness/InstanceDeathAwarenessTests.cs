@@ -1,9 +1,9 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.AspNetCore.SignalR.Client;
 using Talko.Core.Awareness;
 using Talko.Server.Features.Awareness;
 using Talko.Tests.Infrastructure;
 using Xunit.Abstractions;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace Talko.Tests.Server.Features.Awareness;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Talko.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Features.Calls;
 

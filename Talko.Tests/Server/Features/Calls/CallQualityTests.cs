@@ -1,9 +1,9 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Talko.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Features.Calls;

@@ -2,10 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Calls;
 using Talko.Core.Ephemeral;
 using Talko.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Features.Calls;

@@ -5,12 +5,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Calls;
 using Talko.Core.Instances;
-using Talko.Server.Features.Calls;
 using Talko.Server.Drain;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
+using Talko.Server.Features.Calls;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Features.Calls;

@@ -7,10 +7,10 @@ using Talko.Core.Instances;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls;
 using Talko.Server.Features.Calls.Entities;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Features.Calls;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Server.Hosting.Telemetry;
 using Xunit.Abstractions;
 

@@ -6,10 +6,10 @@ using Talko.Core.Calls;
 using Talko.Core.Instances;
 using Talko.Server.Drain;
 using Talko.Server.Features.Awareness;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Core.Media.WebRtc.Sdp;
+using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Features.Calls;
 

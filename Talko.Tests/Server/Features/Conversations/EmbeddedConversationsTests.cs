@@ -1,14 +1,14 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.IO.Compression;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
 using Talko.Core.Conversations;
 using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Groups;
-using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Calls;
 
 namespace Talko.Tests.Server.Features.Conversations;
 

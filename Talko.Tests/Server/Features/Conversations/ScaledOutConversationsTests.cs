@@ -227,7 +227,7 @@ public sealed class ScaledOutConversationsTests(PostgresFixture postgres, RedisF
         // q finds tags too: the conversation's #marine is in no title or text.
         var byTagAsText = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=marine"), HttpStatusCode.OK);
         Assert.Equal(conversation.Id, Assert.Single(byTagAsText.Conversations).Id);
-        await ConversationsTestExtensions.ReadAsync<TagView>(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(aliceOnTwo, 
+        await ConversationsTestExtensions.ReadAsync<TagView>(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(aliceOnTwo,
             $"/v1/conversations/{conversation.Id}/tags", new Talko.Server.Features.Conversations.AddTagRequest("catering", lunch.Id)), HttpStatusCode.Created);
         var byItemTag = await ConversationsTestExtensions.ReadAsync<Talko.Server.Features.Conversations.SearchResults>(await aliceOnTwo.GetAsync("/v1/search?q=catering"), HttpStatusCode.OK);
         Assert.Equal(lunch.Id, Assert.Single(byItemTag.Items).Id);

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Talko.Server.Features.Groups;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Features.Groups;
 

@@ -15,8 +15,8 @@ using Talko.Server.Features.Conversations;
 using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Routing;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Server.Features.Notifications.Fakes;
 
 namespace Talko.Tests.Server.Features.Notifications;

@@ -9,8 +9,8 @@ using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Notifications.InApp;
 using Talko.Server.Features.Notifications.Outbox;
 using Talko.Server.Features.Notifications.Routing;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Server.Features.Notifications.Fakes;
 
 namespace Talko.Tests.Server.Features.Notifications;

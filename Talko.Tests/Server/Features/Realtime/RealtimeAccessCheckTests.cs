@@ -5,8 +5,8 @@ using Microsoft.Extensions.Time.Testing;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Server.Features.Realtime;
-using Talko.Tests.Server.Features.Conversations;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Features.Realtime;
 

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
-using Talko.Tests.Core.Media.Engine;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Hosting.Telemetry;
@@ -97,9 +97,9 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres, Redis
              "-s", alice.Sip.Username, "-au", alice.Sip.Username, "-ap", alice.Sip.Secret!], TimeSpan.FromSeconds(30));
         Assert.True(registered.ExitCode == 0, registered.ToString());
         using (var verify = await owner.CreateClient().PostAsync("/v1/auth/verify", System.Net.Http.Json.JsonContent.Create(new
-               {
-                   identifier = $"nobody-{Guid.NewGuid():N}@example.com", code = "123456", device = new { platform = "Web", name = "Browser" },
-               })))
+        {
+            identifier = $"nobody-{Guid.NewGuid():N}@example.com", code = "123456", device = new { platform = "Web", name = "Browser" },
+        })))
         {
             Assert.Equal(HttpStatusCode.BadRequest, verify.StatusCode);
         }

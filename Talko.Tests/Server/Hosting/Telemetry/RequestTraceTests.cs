@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Hosting.Telemetry;

@@ -1,12 +1,12 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Core.Sip.Registrar;
-using Talko.Tests.Server.Features.Calls;
-using Talko.Tests.Server.Features.Conversations;
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
+using Talko.Tests.Server.Features.Calls;
+using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
 
 namespace Talko.Tests.Server.Sip.Interop;

@@ -1,6 +1,6 @@
-using Talko.Tests.Infrastructure;
 using Talko.Tests.Core.Media;
 using Talko.Tests.Core.Media.Engine;
+using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
 using Xunit.Abstractions;
 

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Talko.Core.Media.WebRtc.Dtls;
 using Talko.Core.Media.WebRtc.Srtp;
-
-using Talko.Tests.Infrastructure.Sip;
-
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Core.Media.WebRtc.Dtls;
 

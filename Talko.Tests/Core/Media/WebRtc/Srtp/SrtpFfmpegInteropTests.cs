@@ -3,10 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Talko.Core.Media.WebRtc.Srtp;
-
-using Talko.Tests.Infrastructure.Sip;
-
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Core.Media.WebRtc.Srtp;
 
