@@ -43,7 +43,7 @@ public sealed partial class ConferenceMediaEngine
         var dtls = DtlsCertificate;
         var legOptions = new MediaLegOptions(
             conferenceId, legId, new IPEndPoint(IPAddress.Any, 0), offer.Codec, offer.TelephoneEventPayloadType, address => new IcePermittedSourcePolicy(address),
-            AudioLevelExtensionId: offer.AudioLevelExtensionId);
+            PayloadType: offer.PayloadType, OpusMaxBitrate: offer.OpusMaxAverageBitrate, AudioLevelExtensionId: offer.AudioLevelExtensionId);
         var leg = AddLeg(legOptions, sockets => new WebRtcMediaLegTransport(sockets, options.MaxDatagramSize, send => new WebRtcTransport(
             local, offer.IceUfrag, dtls, offer.Fingerprint, send, timeProvider, webRtc.HandshakeTimeout, new IceLiteOptions { ConsentTimeout = webRtc.ConsentTimeout })));
         var transport = leg.WebRtc!;
@@ -75,7 +75,7 @@ public sealed partial class ConferenceMediaEngine
 
         var candidate = new IPEndPoint(address, leg.LocalRtp.Port);
         var tcpCandidate = EnsureIceTcp() is { } listening ? new IPEndPoint(address, listening.Port) : null;
-        var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18], tcpCandidate);
+        var answer = WebRtcSdpAnswer.Create(offer, local, dtls.Fingerprint, candidate, leg.Ssrc, $"talko-{Guid.NewGuid():N}"[..18], tcpCandidate, options.Opus.Bitrate);
         return (leg, answer);
     }
 

@@ -15,7 +15,7 @@ namespace Talko.Tests.Web.WebRtc;
 
 /// <summary>
 /// Issue 17's core (ADR 0721): headless Chromium, through a small test page, signs in, connects to the hub and joins a
-/// call over WebRTC (ICE lite, DTLS-SRTP, PCMU) in which a sipp leg also talks. The SIP leg hears the browser's
+/// call over WebRTC (ICE lite, DTLS-SRTP, Opus) in which a sipp leg also talks. The SIP leg hears the browser's
 /// microphone (a 1 kHz tone from a WAV file) and the browser hears the SIP leg's 600 Hz tone (its getStats() inbound
 /// audio energy), the recording holds both; the browser's leg is a participant with its user while it is in, and leaves
 /// when the client does.
@@ -117,6 +117,9 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
             async () => await StateAsync(page) is { } now && now.TotalAudioEnergy - before.TotalAudioEnergy > 0.05 && now.AudioLevel > 0.01,
             TestTimeouts.Long, "the browser to hear the SIP leg's tone");
         var heard = await StateAsync(page);
+        // Wideband both ways: Talko answered the browser's Opus offer with Opus (what the browser receives is Opus).
+        Assert.Contains("opus/48000/2", answer, StringComparison.Ordinal);
+        Assert.Equal("audio/opus/48000", heard.Codec);
         output.WriteLine($"browser: {heard}; SIP leg heard 1 kHz at {CallsTestKit.PeakAmplitude(peer.Heard, BrowserTone):F0}");
         await talking.WaitAsync(TestTimeouts.Long);
         await MeasureJoinTimeAsync(page, call.Id, tcpOnly);
@@ -211,5 +214,5 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
 
     private sealed record JoinTiming(double AnswerMs, double FirstAudioMs);
 
-    private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy, string? Protocol);
+    private sealed record AudioState(string Connection, long PacketsReceived, long PacketsSent, double AudioLevel, double TotalAudioEnergy, string? Protocol, string? Codec);
 }

@@ -10,7 +10,7 @@ namespace Talko.Core.Media.WebRtc.Sdp;
 /// <summary>
 /// Talko's answer to a WebRTC offer (ADR 0721): ICE lite, the owner's host candidate, this instance's certificate
 /// fingerprint, <c>a=setup:passive</c> (Talko is the DTLS server), rtcp-mux, BUNDLE over the one audio m-line, and the
-/// codec chosen from the offer.
+/// codec chosen from the offer (Opus on the offerer's payload type with Talko's fmtp, or G.711).
 /// </summary>
 public static class WebRtcSdpAnswer
 {
@@ -22,12 +22,13 @@ public static class WebRtcSdpAnswer
 
     public static string Create(
         WebRtcSdpOffer offer, IceCredentials local, DtlsFingerprint fingerprint, IPEndPoint candidate, uint ssrc, string streamId,
-        IPEndPoint? tcpCandidate = null)
+        IPEndPoint? tcpCandidate = null, int? opusMaxAverageBitrate = null)
     {
         var address = candidate.Address.ToString();
         var addressType = candidate.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
         var port = candidate.Port.ToString(CultureInfo.InvariantCulture);
-        var payloadType = ((int)offer.Codec).ToString(CultureInfo.InvariantCulture);
+        var payloadType = (offer.PayloadType ?? (int)offer.Codec).ToString(CultureInfo.InvariantCulture);
+        var clockRate = offer.Codec == AudioCodec.Opus ? "48000" : "8000";
         var formats = offer.TelephoneEventPayloadType is { } te ? $"{payloadType} {te.ToString(CultureInfo.InvariantCulture)}" : payloadType;
         var sessionId = ((ulong)Random.Shared.NextInt64(1, long.MaxValue)).ToString(CultureInfo.InvariantCulture);
         var sb = new StringBuilder(1024);
@@ -55,10 +56,20 @@ public static class WebRtcSdpAnswer
         Line(sb, $"a=ice-pwd:{local.Password}");
         Line(sb, $"a=fingerprint:{fingerprint}");
         Line(sb, "a=setup:passive");
-        Line(sb, $"a=rtpmap:{payloadType} {(offer.Codec == AudioCodec.Pcma ? "PCMA" : "PCMU")}/8000");
+        if (offer.Codec == AudioCodec.Opus)
+        {
+            // What Talko wants to receive: mono 20 ms packets with in-band FEC (the jitter buffer decodes FEC on loss).
+            Line(sb, $"a=rtpmap:{payloadType} opus/48000/2");
+            Line(sb, $"a=fmtp:{payloadType} {new OpusSdpParameters(opusMaxAverageBitrate, UseInbandFec: true, MinPtime: 20).Format()}");
+        }
+        else
+        {
+            Line(sb, $"a=rtpmap:{payloadType} {(offer.Codec == AudioCodec.Pcma ? "PCMA" : "PCMU")}/8000");
+        }
+
         if (offer.TelephoneEventPayloadType is { } events)
         {
-            Line(sb, $"a=rtpmap:{events.ToString(CultureInfo.InvariantCulture)} telephone-event/8000");
+            Line(sb, $"a=rtpmap:{events.ToString(CultureInfo.InvariantCulture)} telephone-event/{clockRate}");
             Line(sb, $"a=fmtp:{events.ToString(CultureInfo.InvariantCulture)} 0-15");
         }
 

@@ -7,8 +7,8 @@ namespace Talko.Core.Media.WebRtc.Sdp;
 
 /// <summary>
 /// What Talko takes from a client's WebRTC offer (ADR 0721): one audio m-line over UDP/TLS/RTP/SAVPF with its mid, ICE
-/// credentials, a SHA-256 certificate fingerprint, a DTLS role that lets Talko be passive, rtcp-mux, and G.711 (PCMU
-/// first), and the RFC 6464 audio level extension's id when offered. Anything else is refused with a <see cref="WebRtcSdpException"/> that says what is wrong.
+/// credentials, a SHA-256 certificate fingerprint, a DTLS role that lets Talko be passive, rtcp-mux, a codec (Opus first,
+/// as every browser offers it, then PCMU and PCMA: <see cref="PayloadType"/> is the offerer's for Opus), and the RFC 6464 audio level extension's id when offered. Anything else is refused with a <see cref="WebRtcSdpException"/> that says what is wrong.
 /// </summary>
 public sealed record WebRtcSdpOffer(
     string Mid,
@@ -19,7 +19,9 @@ public sealed record WebRtcSdpOffer(
     int? TelephoneEventPayloadType,
     SdpDirection Direction,
     int? AudioLevelExtensionId = null,
-    string? AudioLevelDirection = null)
+    string? AudioLevelDirection = null,
+    int? PayloadType = null,
+    int? OpusMaxAverageBitrate = null)
 {
     public const string Profile = "UDP/TLS/RTP/SAVPF";
 
@@ -108,15 +110,29 @@ public sealed record WebRtcSdpOffer(
             throw new WebRtcSdpException("sdp_setup", "The offer needs a=setup:actpass or a=setup:active: Talko answers passive (it is the DTLS server).");
         }
 
-        var (codec, telephoneEvent) = ChooseCodec(media);
+        var (codec, payloadType, telephoneEvent) = ChooseCodec(media);
         // Browsers send their microphone's RFC 6464 level when this is negotiated: the mixer ranks legs by it (ADR 0930).
         var levelId = SdpOfferAnswer.AudioLevelExtension(session, media, out var levelDirection);
-        return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction, levelId, levelDirection);
+        // The offerer's maxaveragebitrate caps what Talko sends it (RFC 7587 section 6.1).
+        var opusBitrate = codec == AudioCodec.Opus ? OpusSdpParameters.Parse(Fmtp(media, payloadType)).MaxAverageBitrate : null;
+        return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction, levelId, levelDirection,
+            codec == AudioCodec.Opus ? payloadType : null, opusBitrate);
     }
 
     private static string? Session(SdpSession session, string name) => session.Attributes.FirstOrDefault(a => a.Key == name).Value;
 
-    private static (AudioCodec Codec, int? TelephoneEvent) ChooseCodec(SdpMedia media)
+    private static string? Fmtp(SdpMedia media, int payloadType)
+    {
+        var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
+        return media.Attributes.Where(a => a.Key == "fmtp" && a.Value is not null && a.Value.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(a => a.Value![prefix.Length..]).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Opus (wideband, RFC 7587: "opus/48000/2" on a dynamic payload type) when offered, else PCMU, else PCMA; and the
+    /// offer's telephone-event at the chosen codec's clock rate, if any (RFC 4733 events share the audio's clock).
+    /// </summary>
+    private static (AudioCodec Codec, int PayloadType, int? TelephoneEvent) ChooseCodec(SdpMedia media)
     {
         var maps = media.RtpMaps();
         var offered = media.Formats.Select(f => int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) ? pt : -1).Where(pt => pt is >= 0 and <= 127).ToList();
@@ -124,22 +140,28 @@ public sealed record WebRtcSdpOffer(
             offered.Contains((int)codec) && (!maps.TryGetValue((int)codec, out var map) || map.StartsWith(name + "/8000", StringComparison.OrdinalIgnoreCase));
 
         AudioCodec codec;
-        if (Offers(AudioCodec.Pcmu, "PCMU"))
+        int payloadType;
+        if (offered.FirstOrDefault(pt => pt is >= 96 and <= 127 && maps.TryGetValue(pt, out var map) && map.StartsWith("opus/48000", StringComparison.OrdinalIgnoreCase)) is var opus and > 0)
         {
-            codec = AudioCodec.Pcmu;
+            (codec, payloadType) = (AudioCodec.Opus, opus);
+        }
+        else if (Offers(AudioCodec.Pcmu, "PCMU"))
+        {
+            (codec, payloadType) = (AudioCodec.Pcmu, (int)AudioCodec.Pcmu);
         }
         else if (Offers(AudioCodec.Pcma, "PCMA"))
         {
-            codec = AudioCodec.Pcma;
+            (codec, payloadType) = (AudioCodec.Pcma, (int)AudioCodec.Pcma);
         }
         else
         {
-            throw new WebRtcSdpException("sdp_no_codec", "The offer has no codec Talko's WebRTC legs take: PCMU or PCMA at 8000 Hz.");
+            throw new WebRtcSdpException("sdp_no_codec", "The offer has no codec Talko's WebRTC legs take: opus/48000/2, or PCMU or PCMA at 8000 Hz.");
         }
 
+        var events = codec == AudioCodec.Opus ? "telephone-event/48000" : "telephone-event/8000";
         int? telephoneEvent = offered
-            .Where(pt => pt is >= 96 and <= 127 && maps.TryGetValue(pt, out var map) && map.Equals("telephone-event/8000", StringComparison.OrdinalIgnoreCase))
+            .Where(pt => pt is >= 96 and <= 127 && pt != payloadType && maps.TryGetValue(pt, out var map) && map.Equals(events, StringComparison.OrdinalIgnoreCase))
             .Select(pt => (int?)pt).FirstOrDefault();
-        return (codec, telephoneEvent);
+        return (codec, payloadType, telephoneEvent);
     }
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using Talko.Core.Media.Codecs.Opus;
 using Talko.Core.Media.WebRtc.Demux;
 using Talko.Core.Media.WebRtc.Dtls;
 using Talko.Core.Media.WebRtc.Srtp;
@@ -64,6 +66,11 @@ public sealed class WebRtcDropMetricsTests(PostgresFixture postgres, RedisFixtur
         await client.Socket.SendAsync(IceLiteResponderTests.Check($"{Attribute(answer, "ice-ufrag")}:{ClientUfrag}", Attribute(answer, "ice-pwd"), useCandidate: true), talko);
         using var session = await DtlsSrtpHandshake.ConnectAsync(ClientCertificate, talkoFingerprint!, client.Dtls, TestTimeouts.Default).WaitAsync(TestTimeouts.Long);
         using var sender = session.CreateSender();
+        // Talko answers the browser's Opus offer with Opus on the browser's payload type: the client sends real Opus frames.
+        var payloadType = byte.Parse(Attribute(answer, "rtpmap").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.EndsWith("opus/48000/2", Attribute(answer, "rtpmap"), StringComparison.Ordinal);
+        var opus = OpusSilence();
+        byte[] Srtp(ushort sequence) => SrtpPacket(sender, payloadType, opus, sequence);
 
         // The client's handshake can finish before Talko's side has installed its keys: until a packet is counted as
         // received, what arrives is dropped as media_before_keys, so send fresh packets until one gets through.
@@ -71,21 +78,21 @@ public sealed class WebRtcDropMetricsTests(PostgresFixture postgres, RedisFixtur
         await TestTimeouts.EventuallyAsync(
             async () =>
             {
-                await client.Socket.SendAsync(Srtp(sender, sequence++), talko);
+                await client.Socket.SendAsync(Srtp(sequence++), talko);
                 return (await ScrapeAsync(scraper)).Sum("talko_rtp_packets_total", ("talko_rtp_direction", "received")) >= 1;
             },
             TestTimeouts.Long, "a first SRTP packet received by the leg");
 
-        var good = Srtp(sender, sequence++);
+        var good = Srtp(sequence++);
         await client.Socket.SendAsync(good, talko);
         await client.Socket.SendAsync(good, talko);
-        var forged = Srtp(sender, sequence++);
+        var forged = Srtp(sequence++);
         forged[^1] ^= 0xFF;
         await client.Socket.SendAsync(forged, talko);
         await client.Socket.SendAsync(new byte[] { 0x50, 1, 2, 3 }, talko);
         await client.Socket.SendAsync(new byte[] { 0x00, 0x01, 0x00, 0x40, 0x21, 0x12, 0xA4, 0x42 }, talko);
         using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        await stranger.SendAsync(Srtp(sender, sequence++), talko);
+        await stranger.SendAsync(Srtp(sequence++), talko);
         await stranger.SendAsync(new byte[] { 22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, talko);
 
         (string, string) Reason(string value) => ("talko_webrtc_drop_reason", value);
@@ -126,15 +133,23 @@ public sealed class WebRtcDropMetricsTests(PostgresFixture postgres, RedisFixtur
     private static string Attribute(string sdp, string name) =>
         sdp.Split("\r\n").First(line => line.StartsWith($"a={name}:", StringComparison.Ordinal))[(name.Length + 3)..];
 
-    private static byte[] Srtp(SrtpContext sender, ushort sequence)
+    private static byte[] OpusSilence()
     {
-        var packet = new byte[12 + 160 + 32];
+        using var encoder = new OpusCodecs(new OpusOptions(), NullLogger.Instance).CreateEncoder();
+        var packet = new byte[OpusFormat.MaxPacketBytes];
+        return packet[..encoder.Encode(new short[OpusFormat.FrameSamples], packet)];
+    }
+
+    private static byte[] SrtpPacket(SrtpContext sender, byte payloadType, byte[] opus, ushort sequence)
+    {
+        var packet = new byte[12 + opus.Length + 32];
         packet[0] = 0x80;
+        packet[1] = payloadType;
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 160u);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * (uint)OpusFormat.FrameSamples);
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0xC0FFEE);
-        packet.AsSpan(12, 160).Fill(0xFF);
-        Assert.Equal(SrtpResult.Ok, sender.ProtectRtp(packet, 12 + 160, out var length));
+        opus.CopyTo(packet.AsSpan(12));
+        Assert.Equal(SrtpResult.Ok, sender.ProtectRtp(packet, 12 + opus.Length, out var length));
         return packet[..length];
     }
 

@@ -55,7 +55,8 @@ public sealed class WebRtcSdpTests
     public void A_browser_offer_is_answered_with_ice_lite_the_fingerprint_passive_dtls_rtcp_mux_and_bundle()
     {
         var offer = WebRtcSdpOffer.Parse(BrowserOffer(), Limit);
-        Assert.Equal(("0", "vYx1", AudioCodec.Pcmu, 126), (offer.Mid, offer.IceUfrag, offer.Codec, offer.TelephoneEventPayloadType));
+        // Opus on the browser's payload type, with telephone-event at Opus's 48 kHz clock (not the 8 kHz one).
+        Assert.Equal(("0", "vYx1", AudioCodec.Opus, 111, 110), (offer.Mid, offer.IceUfrag, offer.Codec, offer.PayloadType, offer.TelephoneEventPayloadType));
 
         var local = IceCredentials.Generate();
         var certificate = DtlsCertificate.Create("talko", TimeSpan.FromDays(1), DateTimeOffset.UtcNow);
@@ -66,7 +67,7 @@ public sealed class WebRtcSdpTests
         Assert.Contains(answer.Attributes, a => a is { Key: "group", Value: "BUNDLE 0" });
         var audio = Assert.Single(answer.Media);
         Assert.Equal(("audio", 40002, "UDP/TLS/RTP/SAVPF"), (audio.Media, audio.Port, audio.Protocol));
-        Assert.Equal(["0", "126"], audio.Formats);
+        Assert.Equal(["111", "110"], audio.Formats);
         Assert.Equal("192.0.2.7", answer.ConnectionFor(audio));
         Assert.Equal("0", audio.Attribute("mid"));
         Assert.Equal("passive", audio.Attribute("setup"));
@@ -76,7 +77,9 @@ public sealed class WebRtcSdpTests
         Assert.Equal(local.Password, audio.Attribute("ice-pwd"));
         Assert.True(DtlsFingerprint.TryParse(audio.Attribute("fingerprint"), out var fingerprint));
         Assert.True(fingerprint!.Matches(certificate.Der.Span));
-        Assert.Equal("PCMU/8000", audio.RtpMaps()[0]);
+        Assert.Equal("opus/48000/2", audio.RtpMaps()[111]);
+        Assert.Equal("telephone-event/48000", audio.RtpMaps()[110]);
+        Assert.Contains(audio.Attributes, a => a is { Key: "fmtp", Value: "111 minptime=20;useinbandfec=1;stereo=0;sprop-stereo=0" });
         Assert.Equal("1 1 udp 2130706431 192.0.2.7 40002 typ host", audio.Attribute("candidate"));
 
         // The browser's RFC 6464 audio level is taken under the id it offered (ADR 0930).
@@ -86,9 +89,30 @@ public sealed class WebRtcSdpTests
     }
 
     [Fact]
-    public void Pcma_is_taken_when_pcmu_is_not_offered_and_directions_are_mirrored()
+    public void Without_opus_pcmu_is_taken_with_telephone_event_at_8000()
     {
-        var text = BrowserOffer().Replace(" 0 8 13", " 8 13", StringComparison.Ordinal).Replace("a=sendrecv", "a=recvonly", StringComparison.Ordinal);
+        var offer = WebRtcSdpOffer.Parse(BrowserOffer().Replace(" 111 63 9 0", " 63 9 0", StringComparison.Ordinal), Limit);
+        Assert.Equal((AudioCodec.Pcmu, (int?)null, 126), (offer.Codec, offer.PayloadType, offer.TelephoneEventPayloadType));
+        var answer = WebRtcSdpAnswer.Create(offer, IceCredentials.Generate(), DtlsCertificate.Create("t", TimeSpan.FromDays(1), DateTimeOffset.UtcNow).Fingerprint,
+            new IPEndPoint(IPAddress.Loopback, 40000), 1, "s");
+        Assert.Contains("m=audio 40000 UDP/TLS/RTP/SAVPF 0 126\r\n", answer, StringComparison.Ordinal);
+        Assert.Contains("a=rtpmap:126 telephone-event/8000\r\n", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_offerers_opus_bitrate_cap_is_kept_and_talkos_own_is_in_the_answer()
+    {
+        var offer = WebRtcSdpOffer.Parse(BrowserOffer().Replace("minptime=10;useinbandfec=1", "minptime=10;useinbandfec=1;maxaveragebitrate=24000", StringComparison.Ordinal), Limit);
+        Assert.Equal(24000, offer.OpusMaxAverageBitrate);
+        var answer = WebRtcSdpAnswer.Create(offer, IceCredentials.Generate(), DtlsCertificate.Create("t", TimeSpan.FromDays(1), DateTimeOffset.UtcNow).Fingerprint,
+            new IPEndPoint(IPAddress.Loopback, 40000), 1, "s", opusMaxAverageBitrate: 32000);
+        Assert.Contains("a=fmtp:111 minptime=20;useinbandfec=1;maxaveragebitrate=32000;stereo=0;sprop-stereo=0\r\n", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pcma_is_taken_when_neither_opus_nor_pcmu_is_offered_and_directions_are_mirrored()
+    {
+        var text = BrowserOffer().Replace(" 111 63 9 0 8 13", " 63 9 8 13", StringComparison.Ordinal).Replace("a=sendrecv", "a=recvonly", StringComparison.Ordinal);
         var offer = WebRtcSdpOffer.Parse(text, Limit);
         Assert.Equal(AudioCodec.Pcma, offer.Codec);
         var answer = WebRtcSdpAnswer.Create(offer, IceCredentials.Generate(), DtlsCertificate.Create("t", TimeSpan.FromDays(1), DateTimeOffset.UtcNow).Fingerprint,
@@ -112,7 +136,7 @@ public sealed class WebRtcSdpTests
         { BrowserOffer().Replace("a=ice-pwd:Jx8aQ0pR5sT2uV7wX9yZ1bC3", "a=ice-pwd:short", StringComparison.Ordinal), "sdp_ice_credentials" },
         { BrowserOffer(fingerprint: "sha-1 7B:8C:2F:1A:60:3E:90:41:DD:12:0A:55:C3:97:6E:2B:48:F0:19:AA"), "sdp_fingerprint" },
         { BrowserOffer().Replace("a=setup:actpass", "a=setup:passive", StringComparison.Ordinal), "sdp_setup" },
-        { BrowserOffer().Replace(" 9 0 8 13 110 126", " 110", StringComparison.Ordinal), "sdp_no_codec" },
+        { BrowserOffer().Replace(" 111 63 9 0 8 13 110 126", " 63 110", StringComparison.Ordinal), "sdp_no_codec" },
     };
 
     [Theory]
