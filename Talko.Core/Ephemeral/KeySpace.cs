@@ -115,6 +115,9 @@ public sealed class KeySpace
     /// <summary>Devices that lost access (signed out, deleted, token reuse, account deleted), so every instance closes their realtime connections.</summary>
     public string DeviceRevocationsChannel => $"{Prefix}:chan:device-revocations";
 
+    /// <summary>Devices whose SIP secret was rotated, so every instance drops their cached SIP credentials.</summary>
+    public string SipCredentialChangesChannel => $"{Prefix}:chan:sip-credential-changes";
+
     /// <summary>The channel prefix of the SignalR Redis backplane.</summary>
     public string SignalRChannelPrefix => $"{Prefix}:signalr";
 

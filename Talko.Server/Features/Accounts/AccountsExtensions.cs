@@ -16,7 +16,7 @@ public static class AccountsExtensions
         services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section)
             .Validate(o => o.MaxCodeAttempts > 0 && o.MaxOutstandingCodes > 0 && o.CodeRequestsPerRequester > 0 && o.CodeRequestsPerRequesterAndIdentifier > 0
                 && o.CodeResendCooldown >= TimeSpan.Zero && o.CodeRequestWindow > TimeSpan.Zero && o.AuthRequestsPerIp > 0
-                && o.ContactMatchMaxEntries > 0 && o.ContactMatchQuota > 0 && o.MaxDevicesPerUser > 0 && o.MaxIdentifiersPerUser > 0,
+                && o.ContactMatchMaxEntries > 0 && o.ContactMatchQuota > 0 && o.SipCredentialCacheDuration >= TimeSpan.Zero && o.SipCredentialCacheMaxEntries > 0 && o.MaxDevicesPerUser > 0 && o.MaxIdentifiersPerUser > 0,
                 "Talko:Accounts limits must be positive.")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
@@ -28,6 +28,9 @@ public static class AccountsExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<AccountDeletion>();
         services.AddScoped<SipCredentialLookup>();
+        services.AddSingleton<SipCredentialCache>();
+        services.AddSingleton<SipCredentialInvalidation>();
+        services.AddHostedService(sp => sp.GetRequiredService<SipCredentialInvalidation>());
 
         services.AddSingleton<LogVerificationCodeSender>();
         if (DevelopmentMailboxApi.IsEnabled(builder.Environment, builder.Configuration))

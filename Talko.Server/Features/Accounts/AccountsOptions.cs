@@ -43,6 +43,15 @@ public sealed class AccountsOptions
     public TimeSpan DeviceCheckCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long the SIP registrar reuses a device's credentials before reading them again (0 reads them on every
+    /// REGISTER). Rotations and revocations drop them at once on every instance; this bounds a lost announcement.
+    /// </summary>
+    public TimeSpan SipCredentialCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most this many devices' SIP credentials are cached per instance (found ones only).</summary>
+    public int SipCredentialCacheMaxEntries { get; set; } = 100_000;
+
+    /// <summary>
     /// How long a request waits for the revocation marker in the ephemeral store; past it (Redis away) the device is
     /// checked in the database instead, so signed-in requests keep working while Redis is down.
     /// </summary>

@@ -85,7 +85,8 @@ public static class MeApi
         return device is null ? AccountsProblems.NotFound("device") : TypedResults.Ok(new SipCredentials(device.SipUsername, device.SipRealm, null));
     }
 
-    private static async Task<Results<Ok<SipCredentials>, ProblemHttpResult>> RotateSipCredentials(Guid id, HttpContext http, TalkoDbContext db, SessionService sessions)
+    private static async Task<Results<Ok<SipCredentials>, ProblemHttpResult>> RotateSipCredentials(
+        Guid id, HttpContext http, TalkoDbContext db, SessionService sessions, SipCredentialInvalidation invalidation)
     {
         var userId = http.User.GetUserId();
         var device = await db.Set<Device>().FirstOrDefaultAsync(d => d.Id == id && d.UserId == userId, http.RequestAborted);
@@ -96,6 +97,8 @@ public static class MeApi
 
         var credentials = sessions.SetSipSecret(device);
         await db.SaveChangesAsync(http.RequestAborted);
+        // Saved first: the old secret must stop working on every instance, not once cached credentials lapse.
+        await invalidation.SecretRotatedAsync(userId, device.Id);
         return TypedResults.Ok(credentials);
     }
 

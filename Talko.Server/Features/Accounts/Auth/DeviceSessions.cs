@@ -28,6 +28,7 @@ public sealed class DeviceSessions
     private readonly IEventBus bus;
     private readonly KeySpace keys;
     private readonly IMemoryCache cache;
+    private readonly SipCredentialCache sipCredentials;
     private readonly IOptions<AccountsOptions> options;
     private readonly ILogger<DeviceSessions> logger;
     private readonly LogThrottle degradedLog;
@@ -41,6 +42,7 @@ public sealed class DeviceSessions
         IEventBus bus,
         KeySpace keys,
         IMemoryCache cache,
+        SipCredentialCache sipCredentials,
         IBackplaneHealth backplane,
         IOptions<AccountsOptions> options,
         IOptions<TalkoOptions> talko,
@@ -50,6 +52,7 @@ public sealed class DeviceSessions
         this.bus = bus;
         this.keys = keys;
         this.cache = cache;
+        this.sipCredentials = sipCredentials;
         this.options = options;
         this.logger = logger;
         degradedLog = new LogThrottle(talko.Value.RepeatedFailureLogInterval);
@@ -117,6 +120,7 @@ public sealed class DeviceSessions
             return;
         }
 
+        sipCredentials.Forget(deviceIds);
         foreach (var deviceId in deviceIds)
         {
             cache.Remove(CacheKey(deviceId));
