@@ -308,6 +308,11 @@ public static class EndpointMatrix
         yield return new("POST", Call + "/end", InConversation(403, admin: 200).With(Actor.Dropped, 403), async c =>
             Send("POST", $"/v1/calls/{(c.SignedIn ? await c.World.NewCallAsync() : c.World.CallId)}/end"));
         yield return new("GET", Call + "/recording", InConversation(200), c => Task.FromResult(Get(K(c) + "/recording")));
+        yield return new("POST", Call + "/recording/playback", InConversation(200), c => Task.FromResult(Send("POST", K(c) + "/recording/playback")));
+        // The play URL is its own credential (an <audio> element sends no token): whoever can sign one plays; anyone
+        // else holds at best a member's URL re-addressed to themselves (or without its signature), which is refused.
+        yield return new("GET", Call + "/recording/play", InConversation(200).With(Actor.Anonymous, 403).With(Actor.Operator, 403)
+            .With(Actor.Stranger, 403).With(Actor.Removed, 403).With(Actor.Dropped, 403), PlayUrlAsync);
         yield return new("GET", Call + "/timeline", InConversation(200), c => Task.FromResult(Get(K(c) + "/timeline")));
 
         // A call is reached only by members of its own conversation, whatever their role elsewhere.
@@ -315,6 +320,30 @@ public static class EndpointMatrix
         { Variant = "another group's call" };
         yield return new("POST", Call + "/join", InConversation(404), c => Task.FromResult(Send("POST", $"/v1/calls/{c.World.ForeignCallId}/join")))
         { Variant = "another group's call" };
+    }
+
+    /// <summary>The caller's own signed play URL if they may have one; else a member's, forged for the caller.</summary>
+    private static async Task<HttpRequestMessage> PlayUrlAsync(RowCall c)
+    {
+        using var signer = c.Host.CreateClient(c.Token ?? c.World.Member.Tokens.AccessToken);
+        var response = await signer.PostAsync($"/v1/calls/{c.World.CallId}/recording/playback", null).WaitAsync(TestTimeouts.Default);
+        if (c.Token is not null && response.IsSuccessStatusCode)
+        {
+            return Get(await PlaybackUrlAsync(response));
+        }
+
+        using var member = c.World.Host.CreateClient(c.World.Member.Tokens.AccessToken);
+        var url = await PlaybackUrlAsync(await member.PostAsync($"/v1/calls/{c.World.CallId}/recording/playback", null).WaitAsync(TestTimeouts.Default));
+        return Get(c.Token is null
+            ? url[..url.IndexOf("&signature=", StringComparison.Ordinal)]
+            : url.Replace(c.World.Member.UserId.ToString("N"), c.World.UserOf(c.Actor).UserId.ToString("N"), StringComparison.Ordinal));
+    }
+
+    private static async Task<string> PlaybackUrlAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"recording/playback: {(int)response.StatusCode}");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync().WaitAsync(TestTimeouts.Default));
+        return body.RootElement.GetProperty("url").GetString()!;
     }
 
     private static IEnumerable<EndpointRow> Admin()
