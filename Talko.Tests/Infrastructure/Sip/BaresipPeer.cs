@@ -108,8 +108,24 @@ internal sealed class BaresipPeer : IAsyncDisposable
     public static async Task<BaresipPeer> StartAsync(BaresipOptions options)
     {
         EnsureInstalled();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(options);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                // Another process took one of the free ports between the probe and baresip's bind: new ports.
+            }
+        }
+    }
+
+    private static async Task<BaresipPeer> StartOnceAsync(BaresipOptions options)
+    {
         var directory = System.IO.Directory.CreateTempSubdirectory("talko-baresip-").FullName;
-        var sipPort = FreePort.Find();
+        // baresip listens for SIP over TLS on the port after its SIP port: both must be free.
+        var sipPort = FreePort.FindWithNext();
         var controlPort = FreePort.Find();
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "recordings"));
         await File.WriteAllTextAsync(Path.Combine(directory, "config"), Config(options, directory, sipPort, controlPort));
@@ -381,6 +397,11 @@ internal sealed class BaresipPeer : IAsyncDisposable
                 client.Dispose();
             }
 
+            if (process.HasExited && process.ExitCode == AddressInUseExitCode)
+            {
+                throw new PortTakenException($"baresip could not bind its ports (exited with {AddressInUseExitCode}, EADDRINUSE)\n{Log}");
+            }
+
             if (process.HasExited || clock.Elapsed > options.StartTimeout)
             {
                 throw new InvalidOperationException(
@@ -530,4 +551,9 @@ internal sealed class BaresipPeer : IAsyncDisposable
 
         return new WavAudio(parts[0].SampleRate, [.. parts.SelectMany(p => p.Samples)]);
     }
+
+    /// <summary>What baresip exits with when a listening port is taken (errno EADDRINUSE).</summary>
+    private const int AddressInUseExitCode = 98;
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
 }
