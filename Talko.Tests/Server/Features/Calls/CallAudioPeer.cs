@@ -32,6 +32,12 @@ internal sealed class CallAudioPeer : IAsyncDisposable
 
     public Task<IPEndPoint> Server => server.Task;
 
+    /// <summary>
+    /// When the last <see cref="TalkAsync"/> sent its first tone frame (<see cref="Stopwatch.GetTimestamp"/>), or null:
+    /// what a test compares the server's talker times with, since a loaded machine may start a talker late.
+    /// </summary>
+    public long? FirstToneSentAt { get; private set; }
+
     public short[] Heard
     {
         get
@@ -57,6 +63,7 @@ internal sealed class CallAudioPeer : IAsyncDisposable
         var timestamp = (uint)Random.Shared.Next();
         var sequence = (ushort)Random.Shared.Next();
         var clock = Stopwatch.StartNew();
+        FirstToneSentAt = null;
         for (var n = 0; n < frames; n++)
         {
             var wait = TimeSpan.FromMilliseconds(n * 20) - clock.Elapsed;
@@ -83,6 +90,10 @@ internal sealed class CallAudioPeer : IAsyncDisposable
             }
 
             await socket.SendToAsync(packet.AsMemory(0, length), target);
+            if (FirstToneSentAt is null && tone(n) is not null)
+            {
+                FirstToneSentAt = Stopwatch.GetTimestamp();
+            }
         }
     }
 
