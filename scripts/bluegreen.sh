@@ -138,8 +138,10 @@ start_instance() { # name port sip-port rtp-base; sets instance_pid
       Talko__Sip__UdpPort="$sip" Talko__Sip__TcpPort="$sip" Talko__Sip__FallbackToFreePort=false \
       Talko__Sip__Digest__OfferSha256=false Talko__Media__RtpPorts__MinPort="$rtp" Talko__Media__RtpPorts__MaxPort=$((rtp + 999)) \
       Talko__Calls__EmptyCallGrace=00:00:10 Serilog__MinimumLevel__Default=Warning
-    # The calls feature at Information: moves, hand-overs and each moved participant's audio gap.
-    exec env "Serilog__MinimumLevel__Override__Talko.Server.Features.Calls=Information" dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
+    # The calls feature at Information: moves, hand-overs and each moved participant's audio gap (the live call's
+    # own log lines come from Talko.Core.Calls since ADR 0622).
+    exec env "Serilog__MinimumLevel__Override__Talko.Server.Features.Calls=Information" \
+      "Serilog__MinimumLevel__Override__Talko.Core.Calls=Information" dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
   instance_pid=$!
 }
 wait_ready() { # url what seconds
