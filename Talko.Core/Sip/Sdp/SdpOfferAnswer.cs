@@ -197,7 +197,7 @@ public static class SdpOfferAnswer
     private static int ClockRate(AudioCodec codec) => codec == AudioCodec.Opus ? 48000 : 8000;
 
     /// <summary>The parameters of "a=fmtp:PT ..." for <paramref name="payloadType"/>, or null.</summary>
-    private static string? Fmtp(SdpMedia media, int payloadType)
+    internal static string? Fmtp(SdpMedia media, int payloadType)
     {
         var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
         foreach (var (name, value) in media.Attributes)

@@ -34,8 +34,6 @@ public sealed class SipCredentialCache
     /// <summary>Taken before a database lookup and handed to <see cref="Remember"/>.</summary>
     public long Generation => Interlocked.Read(ref generation);
 
-    public int Count => entries.Count;
-
     public bool TryGet(string username, out SipDeviceCredential? credential)
     {
         credential = null;

@@ -60,7 +60,7 @@ public static class WebRtcSdpAnswer
         {
             // What Talko wants to receive: mono 20 ms packets with in-band FEC (the jitter buffer decodes FEC on loss).
             Line(sb, $"a=rtpmap:{payloadType} opus/48000/2");
-            Line(sb, $"a=fmtp:{payloadType} {new OpusSdpParameters(opusMaxAverageBitrate, UseInbandFec: true, MinPtime: 20).Format()}");
+            Line(sb, $"a=fmtp:{payloadType} {(OpusSdpParameters.Talko(0) with { MaxAverageBitrate = opusMaxAverageBitrate }).Format()}");
         }
         else
         {

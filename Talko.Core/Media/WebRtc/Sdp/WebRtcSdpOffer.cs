@@ -114,19 +114,12 @@ public sealed record WebRtcSdpOffer(
         // Browsers send their microphone's RFC 6464 level when this is negotiated: the mixer ranks legs by it (ADR 0930).
         var levelId = SdpOfferAnswer.AudioLevelExtension(session, media, out var levelDirection);
         // The offerer's maxaveragebitrate caps what Talko sends it (RFC 7587 section 6.1).
-        var opusBitrate = codec == AudioCodec.Opus ? OpusSdpParameters.Parse(Fmtp(media, payloadType)).MaxAverageBitrate : null;
+        var opusBitrate = codec == AudioCodec.Opus ? OpusSdpParameters.Parse(SdpOfferAnswer.Fmtp(media, payloadType)).MaxAverageBitrate : null;
         return new WebRtcSdpOffer(mid, ufrag!, password!, fingerprint!, codec, telephoneEvent, media.Direction, levelId, levelDirection,
             codec == AudioCodec.Opus ? payloadType : null, opusBitrate);
     }
 
     private static string? Session(SdpSession session, string name) => session.Attributes.FirstOrDefault(a => a.Key == name).Value;
-
-    private static string? Fmtp(SdpMedia media, int payloadType)
-    {
-        var prefix = payloadType.ToString(CultureInfo.InvariantCulture) + " ";
-        return media.Attributes.Where(a => a.Key == "fmtp" && a.Value is not null && a.Value.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(a => a.Value![prefix.Length..]).FirstOrDefault();
-    }
 
     /// <summary>
     /// Opus (wideband, RFC 7587: "opus/48000/2" on a dynamic payload type) when offered, else PCMU, else PCMA; and the
