@@ -46,6 +46,13 @@ public interface IEphemeralStore
 
     Task<bool> SetAddAsync(string key, string member);
 
+    /// <summary>
+    /// Adds a member, then makes the set live at least <paramref name="lifetime"/> from now (a longer remaining
+    /// lifetime is kept; a set without expiry gets one), in one atomic step: an index that lives as long as its
+    /// longest entry. True if the member was new.
+    /// </summary>
+    Task<bool> SetAddAndKeepAsync(string key, string member, TimeSpan lifetime);
+
     Task<bool> SetRemoveAsync(string key, string member);
 
     Task<IReadOnlyCollection<string>> SetMembersAsync(string key);

@@ -150,14 +150,22 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     {
         lock (gate)
         {
-            if (Live(key) is not { } entry)
+            return Task.FromResult(AddMember(key, member).Added);
+        }
+    }
+
+    public Task<bool> SetAddAndKeepAsync(string key, string member, TimeSpan lifetime)
+    {
+        lock (gate)
+        {
+            var (entry, added) = AddMember(key, member);
+            var until = time.GetUtcNow() + lifetime;
+            if (entry.ExpiresAt is not { } expiresAt || expiresAt < until)
             {
-                entry = new Entry { Members = new HashSet<string>(StringComparer.Ordinal) };
-                entries[key] = entry;
+                entry.ExpiresAt = until;
             }
 
-            entry.Members ??= new HashSet<string>(StringComparer.Ordinal);
-            return Task.FromResult(entry.Members.Add(member));
+            return Task.FromResult(added);
         }
     }
 
@@ -175,6 +183,18 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         {
             return Task.FromResult<IReadOnlyCollection<string>>(Live(key)?.Members?.ToArray() ?? []);
         }
+    }
+
+    private (Entry Set, bool Added) AddMember(string key, string member)
+    {
+        if (Live(key) is not { } entry)
+        {
+            entry = new Entry { Members = new HashSet<string>(StringComparer.Ordinal) };
+            entries[key] = entry;
+        }
+
+        entry.Members ??= new HashSet<string>(StringComparer.Ordinal);
+        return (entry, entry.Members.Add(member));
     }
 
     private DateTimeOffset? ExpiryFor(TimeSpan? ttl) => ttl is { } t ? time.GetUtcNow() + t : null;

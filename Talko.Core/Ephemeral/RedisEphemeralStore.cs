@@ -66,6 +66,9 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemer
 
     public Task<bool> SetAddAsync(string key, string member) => Db.SetAddAsync(key, member);
 
+    public async Task<bool> SetAddAndKeepAsync(string key, string member, TimeSpan lifetime) =>
+        (long)await Db.ScriptEvaluateAsync(RedisScripts.SetAddAndKeep, new { key = (RedisKey)key, member, lifetime = Milliseconds(lifetime) }).ConfigureAwait(false) == 1;
+
     public Task<bool> SetRemoveAsync(string key, string member) => Db.SetRemoveAsync(key, member);
 
     public async Task<IReadOnlyCollection<string>> SetMembersAsync(string key) =>

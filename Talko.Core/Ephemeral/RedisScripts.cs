@@ -36,4 +36,12 @@ internal static class RedisScripts
         if value == tonumber(@by) then redis.call('PEXPIRE', @key, @window) end
         return value
         """);
+
+    /// <summary>SADD, then PEXPIRE unless the set already lives longer (PTTL is -1 without expiry, -2 if missing).</summary>
+    public static readonly LuaScript SetAddAndKeep = LuaScript.Prepare(
+        """
+        local added = redis.call('SADD', @key, @member)
+        if redis.call('PTTL', @key) < tonumber(@lifetime) then redis.call('PEXPIRE', @key, @lifetime) end
+        return added
+        """);
 }

@@ -31,14 +31,14 @@ public sealed class EphemeralSipBindingStore(IEphemeralStore store, KeySpace key
         }
 
         var key = keys.SipBinding(binding.AddressOfRecord, binding.ContactUri);
-        // Every REGISTER lands here, so the two index updates go out together instead of one round trip
-        // after another (7 sequential Redis round trips became 3). The binding is written first and awaited:
-        // with Redis Cluster the keys sit on different nodes, and a reader that finds an index entry whose
-        // binding is missing prunes it (ReadIndexAsync).
+        // Every REGISTER lands here: two round trips. The binding is written first and awaited: with Redis Cluster the
+        // keys sit on different nodes, and a reader that finds an index entry whose binding is missing prunes it
+        // (ReadIndexAsync). Then both indexes at once, each one script that adds and keeps the index alive as long as
+        // its longest binding (abandoned indexes expire too).
         await store.SetAsync(key, JsonSerializer.Serialize(StoredBinding.From(binding), Json), ttl).ConfigureAwait(false);
         await Task.WhenAll(
-            AddToIndexAsync(keys.SipBindingsOfAddress(binding.AddressOfRecord), key, ttl),
-            AddToIndexAsync(keys.SipBindingsOfUser(binding.UserId), key, ttl)).ConfigureAwait(false);
+            store.SetAddAndKeepAsync(keys.SipBindingsOfAddress(binding.AddressOfRecord), key, ttl),
+            store.SetAddAndKeepAsync(keys.SipBindingsOfUser(binding.UserId), key, ttl)).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAsync(string addressOfRecord, string contactUri, CancellationToken cancellationToken = default)
@@ -51,19 +51,6 @@ public sealed class EphemeralSipBindingStore(IEphemeralStore store, KeySpace key
 
         await store.DeleteAsync(key).ConfigureAwait(false);
         await store.SetRemoveAsync(keys.SipBindingsOfAddress(addressOfRecord), key).ConfigureAwait(false);
-    }
-
-    /// <summary>An index lives as long as its longest binding, so abandoned indexes expire too.</summary>
-    private async Task AddToIndexAsync(string index, string bindingKey, TimeSpan ttl)
-    {
-        // Both issued before either is awaited (one round trip); the TTL read after the add in command order.
-        var added = store.SetAddAsync(index, bindingKey);
-        var remaining = store.GetTimeToLiveAsync(index);
-        await added.ConfigureAwait(false);
-        if ((await remaining.ConfigureAwait(false) ?? TimeSpan.Zero) < ttl)
-        {
-            await store.ExpireAsync(index, ttl).ConfigureAwait(false);
-        }
     }
 
     private async ValueTask<IReadOnlyList<SipBinding>> ReadIndexAsync(string index)

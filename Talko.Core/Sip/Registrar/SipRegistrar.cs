@@ -60,7 +60,7 @@ public sealed class SipRegistrar(
             return;
         }
 
-        var status = await ApplyAsync(request, aor, credential, decision.MaxExpiresSeconds, cancellationToken);
+        var (status, current) = await ApplyAsync(request, aor, credential, decision.MaxExpiresSeconds, cancellationToken);
         if (status != SipStatusCodes.Ok)
         {
             var error = agent.CreateResponse(request, status);
@@ -78,7 +78,8 @@ public sealed class SipRegistrar(
 
         var response = agent.CreateResponse(request, SipStatusCodes.Ok);
         var now = time.GetUtcNow();
-        foreach (var binding in await bindings.GetAsync(aor, cancellationToken))
+        // The bindings read before the change with the change applied: no second read of the store on every REGISTER.
+        foreach (var binding in current)
         {
             if (!SipNameAddress.TryParse("<" + binding.ContactUri + ">", out var contact))
             {
@@ -95,15 +96,18 @@ public sealed class SipRegistrar(
     private bool RemovesOnly(SipRequest request) =>
         request.Contacts.All(c => (c.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds) == 0);
 
-    private async ValueTask<int> ApplyAsync(SipRequest request, string aor, SipCredential credential, int? maxExpires, CancellationToken cancellationToken)
+    /// <summary>Applies the REGISTER; on success also returns the address-of-record's bindings as they now are.</summary>
+    private async ValueTask<(int Status, IReadOnlyList<SipBinding> Current)> ApplyAsync(
+        SipRequest request, string aor, SipCredential credential, int? maxExpires, CancellationToken cancellationToken)
     {
         var existing = await bindings.GetAsync(aor, cancellationToken);
+        var current = existing.ToList();
         if (request.ContactIsWildcard)
         {
             // Section 10.3 step 6: "*" only with Expires: 0 and no other Contact.
             if (request.Expires != 0 || request.Contacts.Count > 0)
             {
-                return SipStatusCodes.BadRequest;
+                return (SipStatusCodes.BadRequest, current);
             }
 
             foreach (var b in existing)
@@ -111,10 +115,11 @@ public sealed class SipRegistrar(
                 if (b.CallId != request.CallId || b.CSeq < request.CSeq.Number)
                 {
                     await bindings.RemoveAsync(aor, b.ContactUri, cancellationToken);
+                    current.Remove(b);
                 }
             }
 
-            return SipStatusCodes.Ok;
+            return (SipStatusCodes.Ok, current);
         }
 
         foreach (var contact in request.Contacts)
@@ -122,7 +127,7 @@ public sealed class SipRegistrar(
             var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
             if (expires > 0 && expires < options.MinExpiresSeconds)
             {
-                return SipStatusCodes.IntervalTooBrief;
+                return (SipStatusCodes.IntervalTooBrief, current);
             }
         }
 
@@ -132,29 +137,39 @@ public sealed class SipRegistrar(
             var uri = contact.Uri.ToString();
             var expires = contact.Parameters["expires"] is { } p ? long.Parse(p, CultureInfo.InvariantCulture) : request.Expires ?? options.DefaultExpiresSeconds;
             expires = Math.Min(expires, Math.Min(options.MaxExpiresSeconds, maxExpires ?? int.MaxValue));
-            var current = existing.FirstOrDefault(b => b.ContactUri == uri);
+            var known = existing.FirstOrDefault(b => b.ContactUri == uri);
             // Step 7: the same Call-ID with a CSeq not higher is an out-of-order retransmission and is ignored.
-            if (current is not null && current.CallId == request.CallId && current.CSeq >= request.CSeq.Number)
+            if (known is not null && known.CallId == request.CallId && known.CSeq >= request.CSeq.Number)
             {
                 continue;
             }
 
             if (expires == 0)
             {
-                if (current is not null)
-                { await bindings.RemoveAsync(aor, uri, cancellationToken); count--; }
+                if (known is not null)
+                {
+                    await bindings.RemoveAsync(aor, uri, cancellationToken);
+                    current.Remove(known);
+                    count--;
+                }
+
                 continue;
             }
-            if (current is null && ++count > options.MaxBindingsPerAddressOfRecord)
+
+            if (known is null && ++count > options.MaxBindingsPerAddressOfRecord)
             {
-                return SipStatusCodes.ServiceUnavailable;
+                return (SipStatusCodes.ServiceUnavailable, current);
             }
 
             var source = request.Source;
-            await bindings.SetAsync(new SipBinding(aor, uri, credential.UserId, credential.DeviceId, request.CallId, request.CSeq.Number,
-                time.GetUtcNow().AddSeconds(expires), source?.Protocol ?? SipTransportProtocol.Udp, source?.Remote), cancellationToken);
+            var binding = new SipBinding(aor, uri, credential.UserId, credential.DeviceId, request.CallId, request.CSeq.Number,
+                time.GetUtcNow().AddSeconds(expires), source?.Protocol ?? SipTransportProtocol.Udp, source?.Remote);
+            await bindings.SetAsync(binding, cancellationToken);
+            current.RemoveAll(b => b.ContactUri == uri);
+            current.Add(binding);
             SipRegistrarLog.Registered(logger, aor, uri, expires);
         }
-        return SipStatusCodes.Ok;
+
+        return (SipStatusCodes.Ok, current);
     }
 }

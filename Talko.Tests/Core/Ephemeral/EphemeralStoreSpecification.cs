@@ -151,6 +151,25 @@ public abstract class EphemeralStoreSpecification
     }
 
     [Fact]
+    public async Task Set_add_and_keep_extends_the_sets_lifetime_but_never_shortens_it()
+    {
+        Assert.True(await Store.SetAddAndKeepAsync(Key("index"), "a", TimeSpan.FromMinutes(1)));
+        Assert.InRange(await Store.GetTimeToLiveAsync(Key("index")) ?? TimeSpan.Zero, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+
+        Assert.True(await Store.SetAddAndKeepAsync(Key("index"), "b", TimeSpan.FromMinutes(10)));
+        Assert.InRange(await Store.GetTimeToLiveAsync(Key("index")) ?? TimeSpan.Zero, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+
+        Assert.False(await Store.SetAddAndKeepAsync(Key("index"), "b", TimeSpan.FromMinutes(1)));
+        Assert.InRange(await Store.GetTimeToLiveAsync(Key("index")) ?? TimeSpan.Zero, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        Assert.Equal(["a", "b"], (await Store.SetMembersAsync(Key("index"))).Order());
+
+        // A set made without expiry gets one.
+        await Store.SetAddAsync(Key("plain"), "a");
+        Assert.True(await Store.SetAddAndKeepAsync(Key("plain"), "b", TimeSpan.FromMinutes(1)));
+        Assert.NotNull(await Store.GetTimeToLiveAsync(Key("plain")));
+    }
+
+    [Fact]
     public async Task Get_many_returns_only_the_keys_that_exist()
     {
         await Store.SetAsync(Key("m1"), "1", null);
