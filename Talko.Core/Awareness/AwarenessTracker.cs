@@ -26,6 +26,9 @@ public sealed class AwarenessTracker(
 
     public int Count => connections.Count;
 
+    /// <summary>How often a client must heartbeat its connection (told to clients when they connect).</summary>
+    public TimeSpan ClientHeartbeatInterval => Options.ClientHeartbeatInterval;
+
     /// <summary>Registers a new connection as online with no activity.</summary>
     public async Task ConnectAsync(string connectionId, string userId, string? deviceId)
     {

@@ -230,6 +230,7 @@ public sealed partial class LiveCall
         }
 
         leg.Talking = talking;
+        LiveCallLog.TalkingChanged(context.Logger, Id.Value, legId.ToString(), leg.UserId, talking);
         await context.Awareness.TalkingAsync(leg, legs.Values.Any(l => l.UserId == leg.UserId && l.Talking));
     }
 

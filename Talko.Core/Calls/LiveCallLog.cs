@@ -22,4 +22,7 @@ internal static partial class LiveCallLog
 
     [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "The claim on call {CallId} lapsed before its renewal (a stall here or in Redis); nobody had taken it, so it was claimed again")]
     public static partial void ClaimReclaimed(ILogger logger, Guid callId);
+
+    [LoggerMessage(EventId = 7123, Level = LogLevel.Debug, Message = "Leg {LegId} of user {UserId} in call {CallId}: talking {Talking}")]
+    public static partial void TalkingChanged(ILogger logger, Guid callId, string legId, Guid userId, bool talking);
 }

@@ -56,6 +56,8 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"web-call-{Guid.NewGuid():N}");
     private readonly List<string> accessibility = [];
+    // What each page heard on its hub connection about awareness and calls, printed when the test fails.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> realtime = new();
     private TalkoProcess server = null!;
     private Browser aliceBrowser = null!;
     private Browser bobBrowser = null!;
@@ -68,6 +70,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
         // The call ends soon after both leave, so its recording can be played; long enough that the moment between
         // starting the call and joining it never ends it on a loaded machine.
         settings["Talko:Calls:EmptyCallGrace"] = "00:00:10";
+        settings["Serilog:MinimumLevel:Override:Talko.Core.Calls"] = "Debug";
         server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = settings });
         aliceBrowser = await LaunchWithToneAsync(AliceTone);
         bobBrowser = await LaunchWithToneAsync(BobTone);
@@ -94,6 +97,8 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var alice = await aliceBrowser.NewPersonAsync(server.BaseAddress, "alice");
         var bob = await bobBrowser.NewPersonAsync(server.BaseAddress, "bob");
+        ListenToHub(alice, "alice");
+        ListenToHub(bob, "bob");
         try
         {
             await CallAsync(alice, bob);
@@ -103,6 +108,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
             await Browser.ScreenshotAsync(alice, "call-failure-alice");
             await Browser.ScreenshotAsync(bob, "call-failure-bob");
             output.WriteLine(string.Join('\n', aliceBrowser.Errors.Concat(bobBrowser.Errors)));
+            output.WriteLine(string.Join('\n', realtime));
             output.WriteLine(server.Output);
             throw;
         }
@@ -207,6 +213,15 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
         }, TestTimeouts.Long, what);
         output.WriteLine($"{what}: {last}");
     }
+
+    private void ListenToHub(IPage page, string who) =>
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) =>
+        {
+            if (frame.Text is { } text && (text.Contains("\"awareness\"", StringComparison.Ordinal) || text.Contains("\"call", StringComparison.Ordinal)))
+            {
+                realtime.Enqueue($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {who} heard {text.TrimEnd('\u001e')}");
+            }
+        };
 
     private async Task CheckAsync(IPage page, string screen)
     {

@@ -4,6 +4,7 @@ import { HubConnection, HubConnectionBuilder, LogLevel } from '@microsoft/signal
 import { api, type ActivityView, type AwarenessView, type BookmarkView, type CallView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 import { store } from './store';
 import { showStatus } from './status';
+import { startHeartbeat, stopHeartbeat } from './heartbeat';
 
 let connection: HubConnection | null = null;
 /** closed: the connection is gone (signed out, or given up); replaced: a new one carries on (reconnect, a deploy). */
@@ -45,7 +46,7 @@ function build(): HubConnection {
     .configureLogging(LogLevel.Warning)
     .build();
   // Every new server-side connection (first connect, automatic reconnect, a move) starts with no activity: say it again.
-  hub.on('ready', () => { void store.sync(); void restoreActivity(hub); });
+  hub.on('ready', (event: { heartbeatIntervalMs: number }) => { startHeartbeat(hub, event.heartbeatIntervalMs); void store.sync(); void restoreActivity(hub); });
   hub.on('itemCreated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('itemUpdated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('conversationUpdated', (view: ConversationView) => store.applyConversation(view));
@@ -67,7 +68,7 @@ function build(): HubConnection {
   });
   hub.onreconnected(() => { connectionReplaced('replaced'); void store.sync(); });
   // Closed for good: stopped by disconnect() (connection already cleared) or given up on; not the old one a move replaced.
-  hub.onclose(() => { if (connection === hub || connection === null) connectionReplaced('closed'); });
+  hub.onclose(() => { stopHeartbeat(hub); if (connection === hub || connection === null) connectionReplaced('closed'); });
   return hub;
 }
 

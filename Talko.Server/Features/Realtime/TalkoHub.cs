@@ -33,7 +33,7 @@ public sealed partial class TalkoHub(
         await base.OnConnectedAsync();
         // The handshake completes before this method runs, so a client cannot tell from it when events
         // start to flow. "ready" says so: sync after it and nothing falls between sync and live events.
-        await Clients.Caller.SendAsync(ReadyEvent, new RealtimeReady(conversations), Context.ConnectionAborted);
+        await Clients.Caller.SendAsync(ReadyEvent, new RealtimeReady(conversations, (int)tracker.ClientHeartbeatInterval.TotalMilliseconds), Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -93,5 +93,8 @@ public sealed partial class TalkoHub(
     }
 }
 
-/// <summary>The payload of "ready": how many conversation groups the connection joined.</summary>
-public sealed record RealtimeReady(int Conversations);
+/// <summary>
+/// The payload of "ready": how many conversation groups the connection joined, and how often the client must call
+/// <c>Heartbeat</c> to stay online in awareness.
+/// </summary>
+public sealed record RealtimeReady(int Conversations, int HeartbeatIntervalMs);
