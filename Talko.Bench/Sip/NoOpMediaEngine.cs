@@ -26,7 +26,7 @@ internal sealed class NoOpMediaEngine(IPEndPoint localRtp) : IConferenceMediaEng
         {
         }
 
-        public void SetAudioFormat(Talko.Core.Media.AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate)
+        public void SetAudioFormat(Talko.Core.Media.AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId)
         {
         }
 

@@ -61,7 +61,8 @@ public interface IMediaLeg : IAsyncDisposable
 
     /// <summary>
     /// The answer to Talko's offer chose a codec (an offer lists several, and the leg's ports must exist before it is
-    /// sent): from now on the leg sends and expects <paramref name="codec"/> with these payload types.
+    /// sent): from now on the leg sends and expects <paramref name="codec"/> with these payload types, and reads the
+    /// sender's audio level (RFC 6464) from the header extension the answer kept (<paramref name="audioLevelExtensionId"/>).
     /// </summary>
-    void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate);
+    void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId);
 }

@@ -68,7 +68,7 @@ public sealed partial class MediaLeg
         }
 
         var level = OpusJitterBuffer.NoLevel;
-        if (audioLevelExtensionId is { } id && RtpAudioLevel.TryRead(datagram, header, id, out var audioLevel))
+        if (Volatile.Read(ref audioLevelExtensionId) is > 0 and var id && RtpAudioLevel.TryRead(datagram, header, id, out var audioLevel))
         {
             // A ranking hint for the mixer, never more (RFC 6464 section 5): a false level only moves the sender's own audio.
             level = audioLevel.Level;

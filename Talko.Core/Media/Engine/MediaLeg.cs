@@ -29,7 +29,8 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
     private readonly ILogger logger;
     private readonly MediaEngineOptions options;
     private int? telephoneEventPayloadType;
-    private readonly int? audioLevelExtensionId;
+    // The RFC 6464 header extension's id, 0 for none; a ring-out learns it from the answer (SetAudioFormat).
+    private int audioLevelExtensionId;
     private int lastAudioLevel = -1;
     private long audioLevelsReceived;
     private readonly CancellationTokenSource stopping = new();
@@ -86,7 +87,7 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         this.opusCodecs = opusCodecs;
         format = LegAudioFormat.For(legOptions.Codec, legOptions.PayloadType, options.Opus.Bitrate, legOptions.OpusMaxBitrate);
         telephoneEventPayloadType = legOptions.TelephoneEventPayloadType;
-        audioLevelExtensionId = legOptions.AudioLevelExtensionId is >= 1 and <= 14 ? legOptions.AudioLevelExtensionId : null;
+        audioLevelExtensionId = ValidExtensionId(legOptions.AudioLevelExtensionId);
         inbound = InboundAudio.Create(format, options.Jitter, opusCodecs, timeProvider);
         sendBuffer = new byte[RtpHeader.FixedLength + OpusFormat.MaxPacketBytes];
         var signalled = ToSocketAddress(legOptions.RemoteRtp);
@@ -170,13 +171,17 @@ public sealed partial class MediaLeg : IMediaLeg, IMixerParticipant
         }
     }
 
-    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate)
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId)
     {
+        Volatile.Write(ref this.audioLevelExtensionId, ValidExtensionId(audioLevelExtensionId));
         var changed = LegAudioFormat.For(codec, payloadType, options.Opus.Bitrate, opusMaxBitrate);
         engine.ChangeFormat(this, changed, telephoneEventPayloadType);
     }
 
     public ValueTask DisposeAsync() => engine.RemoveLegAsync(this);
+
+    /// <summary>One-byte header extension ids are 1-14 (RFC 8285); anything else means no audio levels.</summary>
+    private static int ValidExtensionId(int? id) => id is >= 1 and <= 14 ? id.Value : 0;
 
     internal void ReplaceTelephoneEvent(int? telephoneEvent) => telephoneEventPayloadType = telephoneEvent;
 

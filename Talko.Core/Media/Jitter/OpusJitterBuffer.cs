@@ -54,6 +54,7 @@ public sealed class OpusJitterBuffer
     private uint origin; // slots count frames from here, so timestamps need not be multiples of a frame
     private uint startAt; // the first packet's frame: before it there is nothing to decode, rebuild or conceal
     private int missingRun;
+    private int lateRun; // consecutive late packets: the sender's timestamps now run behind playout
     private bool decoderActive; // the last frame came out of the decoder, so a missing packet is concealed
     private bool decoderStale; // frames were skipped: the decoder's memory is of audio long gone
     private long decodes;
@@ -87,6 +88,12 @@ public sealed class OpusJitterBuffer
         present = new bool[capacity];
         levels = new byte[capacity];
     }
+
+    /// <summary>
+    /// Consecutive late packets (100 ms of them) after which playout restarts from the sender's timestamps; fewer are
+    /// reordering or a short hold-up, and are dropped.
+    /// </summary>
+    public const int LateRunToResynchronise = 5;
 
     /// <summary>A packet without an RFC 6464 level.</summary>
     public const byte NoLevel = byte.MaxValue;
@@ -128,12 +135,15 @@ public sealed class OpusJitterBuffer
             else
             {
                 var ahead = (int)(timestamp - next);
-                if (ahead < 0 && ahead > -capacity * Frame)
+                if (ahead < 0 && ahead > -capacity * Frame && ++lateRun < LateRunToResynchronise)
                 {
                     late++;
                     return JitterInsertResult.Late;
                 }
 
+                // A run of late packets is not reordering: the sender's timestamps fell behind playout for good (its
+                // capture stalled, or this side read ahead while its packets were held up), and every later packet would
+                // be late too, a leg heard as silence for as long as it talks. Like a jump, it restarts playout.
                 if (ahead < 0 || ahead / Frame >= capacity)
                 {
                     // The sender jumped (a pause, a new stream): start again from here.
@@ -143,6 +153,7 @@ public sealed class OpusJitterBuffer
                 }
             }
 
+            lateRun = 0;
             var slot = Slot(timestamp);
             if (present[slot] && timestamps[slot] == timestamp)
             {

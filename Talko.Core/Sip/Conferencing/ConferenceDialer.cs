@@ -108,7 +108,8 @@ public sealed class ConferenceDialer(ConferenceCallHandler calls, ISipBindingSto
             await calls.HangUpAsync(call);
             return null;
         }
-        call.Leg.SetAudioFormat(negotiation.Codec, negotiation.PayloadType, negotiation.TelephoneEventPayloadType, negotiation.RemoteOpus?.MaxAverageBitrate);
+        call.Leg.SetAudioFormat(
+            negotiation.Codec, negotiation.PayloadType, negotiation.TelephoneEventPayloadType, negotiation.RemoteOpus?.MaxAverageBitrate, negotiation.AudioLevelExtensionId);
         call.Codec = negotiation.Codec;
         call.PayloadType = negotiation.PayloadType;
         call.TelephoneEventPayloadType = negotiation.TelephoneEventPayloadType;

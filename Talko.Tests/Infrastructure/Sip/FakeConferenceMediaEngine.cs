@@ -58,7 +58,7 @@ internal sealed class FakeMediaLeg(MediaLegOptions options, IPEndPoint localRtp)
 
     public List<AudioCodec> FormatChanges { get; } = [];
 
-    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate) => FormatChanges.Add(codec);
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId) => FormatChanges.Add(codec);
 
     public void SetOnHold(bool onHold)
     {

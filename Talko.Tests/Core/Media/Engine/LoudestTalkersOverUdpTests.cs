@@ -101,6 +101,33 @@ public sealed class LoudestTalkersOverUdpTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_ring_out_leg_reads_audio_levels_once_the_answer_names_the_extension()
+    {
+        var codecs = new OpusCodecs(new OpusOptions(), NullLogger.Instance);
+        var basePort = TestRtpPorts.Block(4);
+        var options = new MediaEngineOptions { BindAddress = "127.0.0.1", RtpPorts = new RtpPortAllocatorOptions { MinPort = basePort, MaxPort = basePort + 3 } };
+        await using var engine = new ConferenceMediaEngine(Options.Create(options), TimeProvider.System, opusCodecs: codecs);
+        await using var peer = new OpusLevelPeer(codecs);
+        // As ConferenceDialer makes it: before the answer, no payload type and no extension are known.
+        var leg = await engine.AddLegAsync(new MediaLegOptions("conf-ring-out", LegId.RingOut("levels"), peer.EndPoint, AudioCodec.Opus, null))
+            .AsTask().WaitAsync(TestTimeouts.Default);
+        try
+        {
+            leg.SetAudioFormat(AudioCodec.Opus, OpusLevelPeer.PayloadType, null, null, OpusLevelPeer.LevelExtensionId);
+            await peer.SendAsync(leg.LocalRtp, 50, 0, 0).WaitAsync(TestTimeouts.Long);
+            var statistics = await TestTimeouts.EventuallyAsync(
+                () => Task.FromResult(engine.FindLeg("conf-ring-out", LegId.RingOut("levels"))!.Statistics), s => s.PacketsReceived >= 40, TestTimeouts.Default, "the peer's packets");
+
+            Assert.Equal(statistics.PacketsReceived, statistics.AudioLevels);
+            Assert.Equal(RtpAudioLevel.Silence, statistics.LastAudioLevel);
+        }
+        finally
+        {
+            await leg.DisposeAsync();
+        }
+    }
+
     private static async Task<IMediaLeg> AddLegAsync(ConferenceMediaEngine engine, string id, OpusLevelPeer peer) =>
         await engine.AddLegAsync(new MediaLegOptions(
             "conf-loudest", LegId.Inbound(id), peer.EndPoint, AudioCodec.Opus, null,

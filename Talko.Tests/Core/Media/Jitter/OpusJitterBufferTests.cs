@@ -169,6 +169,40 @@ public sealed class OpusJitterBufferTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public void A_sender_whose_timestamps_fall_behind_playout_is_played_again_after_a_short_run_of_late_packets()
+    {
+        var packets = Encode(60);
+        using var decoder = codecs.CreateDecoder();
+        var buffer = new OpusJitterBuffer(decoder, depth: 2, capacity: 25);
+        var frame = new short[Frame];
+        for (var n = 0; n < 10; n++)
+        {
+            buffer.Insert(Timestamp(n), packets[n]);
+            buffer.Read(frame);
+        }
+
+        // The sender's capture stalls for 160 ms while playout goes on, then it carries on from where it stopped: its
+        // timestamps now run 8 frames behind playout, for good (less than the capacity, so no packet looks like a jump).
+        for (var n = 0; n < 8; n++)
+        {
+            buffer.Read(frame);
+        }
+
+        var inserted = new List<JitterInsertResult>();
+        var played = new List<OpusFrameSource>();
+        for (var n = 10; n < 60; n++)
+        {
+            inserted.Add(buffer.Insert(Timestamp(n), packets[n]));
+            played.Add(buffer.Read(frame));
+        }
+
+        Assert.Equal(Enumerable.Repeat(JitterInsertResult.Late, OpusJitterBuffer.LateRunToResynchronise - 1), inserted.Take(OpusJitterBuffer.LateRunToResynchronise - 1));
+        Assert.Equal(JitterInsertResult.Resynchronised, inserted[OpusJitterBuffer.LateRunToResynchronise - 1]);
+        Assert.All(inserted.Skip(OpusJitterBuffer.LateRunToResynchronise), result => Assert.Equal(JitterInsertResult.Accepted, result));
+        Assert.All(played.Skip(OpusJitterBuffer.LateRunToResynchronise + 2), source => Assert.Equal(OpusFrameSource.Decoded, source));
+    }
+
+    [Fact]
     public void InsertAndReadAllocateNothing()
     {
         var packets = Encode(200);
