@@ -61,6 +61,32 @@ public sealed class AwarenessTracker(
         return true;
     }
 
+    /// <summary>
+    /// A client's heartbeat for a connection that may have been dropped as silent (its beats stopped for longer than
+    /// <see cref="AwarenessOptions.DeviceTimeout"/> while its socket lived on: a stalled page or a starved server): a
+    /// dropped one is tracked again, online with no activity. False when it had been dropped, so the client says its
+    /// activity again.
+    /// </summary>
+    public async Task<bool> HeartbeatOrRejoinAsync(string connectionId, string userId, string? deviceId, TimeSpan idleFor)
+    {
+        if (await HeartbeatAsync(connectionId, idleFor).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        try
+        {
+            await ConnectAsync(connectionId, userId, deviceId).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Tracked again meanwhile by another call for the same connection.
+        }
+
+        await HeartbeatAsync(connectionId, idleFor).ConfigureAwait(false);
+        return false;
+    }
+
     /// <summary>Sets the device's activity; setting one is an interaction, so the device is online. Typing expires by itself.</summary>
     public async Task<bool> SetActivityAsync(string connectionId, Activity activity)
     {

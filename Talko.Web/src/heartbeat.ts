@@ -10,13 +10,18 @@ document.addEventListener('visibilitychange', () => { if (document.visibilitySta
 
 const timers = new WeakMap<HubConnection, number>();
 
-/** Beats for this connection every `intervalMs` (restarted by each `ready`) until it closes. */
-export function startHeartbeat(hub: HubConnection, intervalMs: number) {
+/**
+ * Beats for this connection every `intervalMs` (restarted by each `ready`) until it closes. The server answers false
+ * when it had dropped the connection as silent (a stalled page): `forgotten` then says the activity again.
+ */
+export function startHeartbeat(hub: HubConnection, intervalMs: number, forgotten: () => void) {
   stopHeartbeat(hub);
   const every = Number.isFinite(intervalMs) && intervalMs >= 500 ? intervalMs : 4000;
   timers.set(hub, window.setInterval(() => {
     if (hub.state !== 'Connected') return;
-    void hub.invoke('Heartbeat', Math.floor((Date.now() - lastTouched) / 1000)).catch(() => {});
+    void hub.invoke<boolean>('Heartbeat', Math.floor((Date.now() - lastTouched) / 1000))
+      .then(known => { if (known === false) forgotten(); })
+      .catch(() => {});
   }, every));
 }
 

@@ -46,7 +46,7 @@ function build(): HubConnection {
     .configureLogging(LogLevel.Warning)
     .build();
   // Every new server-side connection (first connect, automatic reconnect, a move) starts with no activity: say it again.
-  hub.on('ready', (event: { heartbeatIntervalMs: number }) => { startHeartbeat(hub, event.heartbeatIntervalMs); void store.sync(); void restoreActivity(hub); });
+  hub.on('ready', (event: { heartbeatIntervalMs: number }) => { startHeartbeat(hub, event.heartbeatIntervalMs, () => { void restoreActivity(hub); }); void store.sync(); void restoreActivity(hub); });
   hub.on('itemCreated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('itemUpdated', (item: TimelineItem) => { void store.applyLive(item); });
   hub.on('conversationUpdated', (view: ConversationView) => store.applyConversation(view));
@@ -76,6 +76,11 @@ function build(): HubConnection {
 async function moveToServingInstance(old: HubConnection) {
   const next = build();
   await next.start();
+  // Signed out, or moved by another `reconnect`, while this one was starting: it is not wanted (and would beat on).
+  if (connection !== old) {
+    await next.stop();
+    return;
+  }
   connection = next;
   connectionReplaced('replaced');
   await old.stop();

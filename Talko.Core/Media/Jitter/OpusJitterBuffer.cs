@@ -54,7 +54,8 @@ public sealed class OpusJitterBuffer
     private uint origin; // slots count frames from here, so timestamps need not be multiples of a frame
     private uint startAt; // the first packet's frame: before it there is nothing to decode, rebuild or conceal
     private int missingRun;
-    private int lateRun; // consecutive late packets: the sender's timestamps now run behind playout
+    private int lateRun; // consecutive late packets: the sender's timestamps may now run behind playout
+    private uint lateRunSince; // the frame playout was at when the run began
     private bool decoderActive; // the last frame came out of the decoder, so a missing packet is concealed
     private bool decoderStale; // frames were skipped: the decoder's memory is of audio long gone
     private long decodes;
@@ -90,8 +91,10 @@ public sealed class OpusJitterBuffer
     }
 
     /// <summary>
-    /// Consecutive late packets (100 ms of them) after which playout restarts from the sender's timestamps; fewer are
-    /// reordering or a short hold-up, and are dropped.
+    /// Consecutive late packets after which playout restarts from the sender's timestamps, when playout moved on at least
+    /// this many frames less one meanwhile (about 100 ms of packets that all came too late). Fewer are reordering; a
+    /// burst of held-up packets released at once arrives within a frame or two of playout and is dropped too, so it
+    /// does not leave playout delayed by the hold-up.
     /// </summary>
     public const int LateRunToResynchronise = 5;
 
@@ -135,15 +138,16 @@ public sealed class OpusJitterBuffer
             else
             {
                 var ahead = (int)(timestamp - next);
-                if (ahead < 0 && ahead > -capacity * Frame && ++lateRun < LateRunToResynchronise)
+                if (ahead < 0 && ahead > -capacity * Frame && !FellBehind())
                 {
                     late++;
                     return JitterInsertResult.Late;
                 }
 
-                // A run of late packets is not reordering: the sender's timestamps fell behind playout for good (its
-                // capture stalled, or this side read ahead while its packets were held up), and every later packet would
-                // be late too, a leg heard as silence for as long as it talks. Like a jump, it restarts playout.
+                // Late packets arriving for a while are not reordering: the sender's timestamps fell behind playout for
+                // good (its capture stalled, or this side read ahead while its packets were held up), and every later
+                // packet would be late too, a leg heard as silence for as long as it talks. Like a jump, it restarts
+                // playout (ADR 0931).
                 if (ahead < 0 || ahead / Frame >= capacity)
                 {
                     // The sender jumped (a pause, a new stream): start again from here.
@@ -342,6 +346,17 @@ public sealed class OpusJitterBuffer
         started = true;
         missingRun = 0;
         decoderActive = false;
+    }
+
+    /// <summary>Counts a late packet into the current run; true when the run says the sender fell behind for good.</summary>
+    private bool FellBehind()
+    {
+        if (lateRun++ == 0)
+        {
+            lateRunSince = next;
+        }
+
+        return lateRun >= LateRunToResynchronise && (int)(next - lateRunSince) >= (LateRunToResynchronise - 1) * Frame;
     }
 
     private int Slot(uint timestamp) => (int)((timestamp - origin) / Frame % (uint)capacity);

@@ -45,9 +45,12 @@ public sealed partial class TalkoHub(
         await base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>The client is still there; <paramref name="idleSeconds"/> since the person last touched the app.</summary>
-    public async Task Heartbeat(int idleSeconds) =>
-        await tracker.HeartbeatAsync(Context.ConnectionId, TimeSpan.FromSeconds(Math.Max(0, idleSeconds)));
+    /// <summary>
+    /// The client is still there; <paramref name="idleSeconds"/> since the person last touched the app. False when the
+    /// connection had been dropped from awareness as silent: it is back, with no activity, for the client to set again.
+    /// </summary>
+    public Task<bool> Heartbeat(int idleSeconds) =>
+        tracker.HeartbeatOrRejoinAsync(Context.ConnectionId, UserId, Context.User!.FindDeviceId()?.ToString(), TimeSpan.FromSeconds(Math.Max(0, idleSeconds)));
 
     /// <summary>Sets this device's activity: in a conversation the user belongs to, and "in a call" only while in that call.</summary>
     public async Task SetActivity(ActivityView activity)

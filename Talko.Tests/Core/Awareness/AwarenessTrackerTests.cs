@@ -77,6 +77,21 @@ public sealed class AwarenessTrackerTests
     }
 
     [Fact]
+    public async Task A_dropped_device_that_beats_again_is_back_online_and_told_to_say_its_activity_again()
+    {
+        await tracker.ConnectAsync("stalled", "erin", "laptop");
+        await tracker.SetActivityAsync("stalled", Activity.Viewing("conv"));
+        time.Advance(options.DeviceTimeout);
+        await tracker.RenewAsync();
+        Assert.Equal(UserAwareness.Offline("erin"), notifier.Changes[^1]);
+
+        Assert.False(await tracker.HeartbeatOrRejoinAsync("stalled", "erin", "laptop", TimeSpan.Zero));
+        Assert.Equal((Presence.Online, ActivityKind.None), (notifier.Changes[^1].Presence, notifier.Changes[^1].Activity.Kind));
+        Assert.True(await tracker.HeartbeatOrRejoinAsync("stalled", "erin", "laptop", TimeSpan.Zero));
+        Assert.Equal(1, tracker.Count);
+    }
+
+    [Fact]
     public async Task Connections_of_an_instance_that_left_the_registry_are_reaped_and_a_live_one_restores_its_own()
     {
         var now = time.GetUtcNow();

@@ -58,7 +58,14 @@ internal sealed class FakeMediaLeg(MediaLegOptions options, IPEndPoint localRtp)
 
     public List<AudioCodec> FormatChanges { get; } = [];
 
-    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId) => FormatChanges.Add(codec);
+    /// <summary>The RFC 6464 extension id the last <see cref="SetAudioFormat"/> named.</summary>
+    public int? AudioLevelExtensionId { get; private set; }
+
+    public void SetAudioFormat(AudioCodec codec, int? payloadType, int? telephoneEventPayloadType, int? opusMaxBitrate, int? audioLevelExtensionId)
+    {
+        FormatChanges.Add(codec);
+        AudioLevelExtensionId = audioLevelExtensionId;
+    }
 
     public void SetOnHold(bool onHold)
     {

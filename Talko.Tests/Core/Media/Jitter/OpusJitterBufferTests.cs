@@ -203,6 +203,40 @@ public sealed class OpusJitterBufferTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public void A_held_up_burst_released_at_once_drops_its_late_packets_without_delaying_playout()
+    {
+        var packets = Encode(60);
+        using var decoder = codecs.CreateDecoder();
+        var buffer = new OpusJitterBuffer(decoder, depth: 2, capacity: 25);
+        var frame = new short[Frame];
+        for (var n = 0; n < 10; n++)
+        {
+            buffer.Insert(Timestamp(n), packets[n]);
+            buffer.Read(frame);
+        }
+
+        // The network holds 8 packets back for 160 ms while playout goes on, then delivers them at once.
+        for (var n = 0; n < 8; n++)
+        {
+            buffer.Read(frame);
+        }
+
+        var burst = Enumerable.Range(10, 8).Select(n => buffer.Insert(Timestamp(n), packets[n])).ToList();
+        Assert.Equal([.. Enumerable.Repeat(JitterInsertResult.Late, 6), JitterInsertResult.Accepted, JitterInsertResult.Accepted], burst);
+
+        // Playout carries on where it was: the next packets are played in time, no resynchronisation.
+        var played = new List<OpusFrameSource>();
+        for (var n = 18; n < 40; n++)
+        {
+            Assert.Equal(JitterInsertResult.Accepted, buffer.Insert(Timestamp(n), packets[n]));
+            played.Add(buffer.Read(frame));
+        }
+
+        Assert.All(played, source => Assert.Equal(OpusFrameSource.Decoded, source));
+        Assert.Equal(0, buffer.Statistics.Resynchronisations);
+    }
+
+    [Fact]
     public void InsertAndReadAllocateNothing()
     {
         var packets = Encode(200);

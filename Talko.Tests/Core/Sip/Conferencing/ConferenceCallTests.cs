@@ -263,13 +263,15 @@ public sealed class ConferenceCallTests
         var ok = SipResponse.For(invite, 200, "device-tag");
         ok.Contacts.Add(new SipNameAddress(SipUri.Parse("sip:alice@192.0.2.10:5070")));
         ok.ContentType = "application/sdp";
-        ok.Body = Encoding.UTF8.GetBytes(Sdp(address: "192.0.2.10", port: 32000, formats: "0 101"));
+        // The device sends its audio levels under an id of its own choosing; the leg must read them under that one.
+        ok.Body = Encoding.UTF8.GetBytes(Sdp(address: "192.0.2.10", port: 32000, formats: "0 101") + "a=extmap:5 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n");
         await host.Channel.InjectAsync(SipMessageWriter.ToBytes(ok)).WaitAsync(Timeout10s);
 
         var call = Assert.Single(await ringing.WaitAsync(Timeout10s));
         Assert.Equal("conf-9", call.ConferenceId);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.10"), 32000), leg.RemoteRtp);
         Assert.Equal([AudioCodec.Pcmu], leg.FormatChanges);
+        Assert.Equal(5, leg.AudioLevelExtensionId);
         Assert.Equal(AudioCodec.Pcmu, call.Codec);
         var ack = host.Channel.SentRequests().Single(r => r.Method == "ACK");
         Assert.Equal("device-tag", ack.To.Tag);
