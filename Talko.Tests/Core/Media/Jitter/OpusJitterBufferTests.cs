@@ -43,6 +43,21 @@ public sealed class OpusJitterBufferTests(Xunit.Abstractions.ITestOutputHelper o
         })];
     }
 
+    /// <summary>Plays the first <paramref name="played"/> packets in time, then reads on with no packet arriving.</summary>
+    private static void PlayThenStall(OpusJitterBuffer buffer, List<byte[]> packets, short[] frame, int played, int stalledReads)
+    {
+        for (var n = 0; n < played; n++)
+        {
+            buffer.Insert(Timestamp(n), packets[n]);
+            buffer.Read(frame);
+        }
+
+        for (var n = 0; n < stalledReads; n++)
+        {
+            buffer.Read(frame);
+        }
+    }
+
     private static uint Timestamp(int n) => unchecked(FirstTimestamp + (uint)(n * Frame));
 
     [Fact]
@@ -175,18 +190,9 @@ public sealed class OpusJitterBufferTests(Xunit.Abstractions.ITestOutputHelper o
         using var decoder = codecs.CreateDecoder();
         var buffer = new OpusJitterBuffer(decoder, depth: 2, capacity: 25);
         var frame = new short[Frame];
-        for (var n = 0; n < 10; n++)
-        {
-            buffer.Insert(Timestamp(n), packets[n]);
-            buffer.Read(frame);
-        }
-
         // The sender's capture stalls for 160 ms while playout goes on, then it carries on from where it stopped: its
         // timestamps now run 8 frames behind playout, for good (less than the capacity, so no packet looks like a jump).
-        for (var n = 0; n < 8; n++)
-        {
-            buffer.Read(frame);
-        }
+        PlayThenStall(buffer, packets, frame, played: 10, stalledReads: 8);
 
         var inserted = new List<JitterInsertResult>();
         var played = new List<OpusFrameSource>();
@@ -209,17 +215,8 @@ public sealed class OpusJitterBufferTests(Xunit.Abstractions.ITestOutputHelper o
         using var decoder = codecs.CreateDecoder();
         var buffer = new OpusJitterBuffer(decoder, depth: 2, capacity: 25);
         var frame = new short[Frame];
-        for (var n = 0; n < 10; n++)
-        {
-            buffer.Insert(Timestamp(n), packets[n]);
-            buffer.Read(frame);
-        }
-
         // The network holds 8 packets back for 160 ms while playout goes on, then delivers them at once.
-        for (var n = 0; n < 8; n++)
-        {
-            buffer.Read(frame);
-        }
+        PlayThenStall(buffer, packets, frame, played: 10, stalledReads: 8);
 
         var burst = Enumerable.Range(10, 8).Select(n => buffer.Insert(Timestamp(n), packets[n])).ToList();
         Assert.Equal([.. Enumerable.Repeat(JitterInsertResult.Late, 6), JitterInsertResult.Accepted, JitterInsertResult.Accepted], burst);
