@@ -19,7 +19,9 @@ namespace Talko.Tests.Core.Media.Engine;
 [Collection(RealtimeMediaCollection.Name)]
 public sealed class LoudestTalkersOverUdpTests(ITestOutputHelper output)
 {
-    private const int Frames = 150;
+    // Six seconds, 60 chunks of 100 ms: under a parallel build (load average near 30 on two cores) only about a third
+    // of the chunks have all three loudest at full level (senders and mixer stall), and 150 frames once gave just 9.
+    private const int Frames = 300;
 
     [Fact]
     public async Task FiveTalkOnlyTheThreeLoudestAreHeardAndASilentLegIsNeverDecoded()
@@ -52,7 +54,7 @@ public sealed class LoudestTalkersOverUdpTests(ITestOutputHelper output)
                 .Select((t, i) => t.Peer.SendAsync(t.Leg.LocalRtp, Frames, tones[i], amplitudes[i]))
                 .Append(listener.SendAsync(listenerLeg.LocalRtp, Frames, 0, 0))).WaitAsync(TestTimeouts.Long);
             await TestTimeouts.EventuallyAsync(
-                () => Task.FromResult(listener.Heard.Length >= 120 * OpusFormat.FrameSamples), TestTimeouts.Default, "the listener to hear 120 frames");
+                () => Task.FromResult(listener.Heard.Length >= Frames * 4 / 5 * OpusFormat.FrameSamples), TestTimeouts.Default, "the listener to hear most frames");
 
             var silent = Statistics(engine, "listener");
             output.WriteLine($"listener: {silent.PacketsReceived} received, {silent.AudioLevels} levels, {silent.FramesDecoded} decodes; " +
