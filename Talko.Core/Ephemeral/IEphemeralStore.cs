@@ -56,4 +56,29 @@ public interface IEphemeralStore
     Task<bool> SetRemoveAsync(string key, string member);
 
     Task<IReadOnlyCollection<string>> SetMembersAsync(string key);
+
+    /// <summary>
+    /// Sets one field of a hash, then makes the hash live at least <paramref name="lifetime"/> from now (a longer
+    /// remaining lifetime is kept), in one atomic step: a record of entries that lives as long as its longest entry.
+    /// </summary>
+    Task HashSetAndKeepAsync(string key, string field, string value, TimeSpan lifetime);
+
+    /// <summary>Every field of a hash; empty when the hash is missing.</summary>
+    Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(string key);
+
+    /// <summary>Removes one field of a hash (a hash left empty is gone). True if it existed.</summary>
+    Task<bool> HashDeleteAsync(string key, string field);
+
+    /// <summary>Removes one field of a hash only if its value equals <paramref name="expected"/> (pruning what one read as stale).</summary>
+    Task<bool> HashCompareAndDeleteAsync(string key, string field, string expected);
+
+    /// <summary>
+    /// Adds a member to a sorted set, or raises its score (a lower score is ignored), then makes the set live at least
+    /// <paramref name="lifetime"/> from now (a longer remaining lifetime is kept), in one atomic step. With expiry
+    /// times as scores: an index whose entries say until when they matter.
+    /// </summary>
+    Task SortedSetRaiseAndKeepAsync(string key, string member, double score, TimeSpan lifetime);
+
+    /// <summary>Removes the members scored below <paramref name="minScore"/>, then returns the rest, in one atomic step.</summary>
+    Task<IReadOnlyCollection<string>> SortedSetRemoveBelowAndReadAsync(string key, double minScore);
 }

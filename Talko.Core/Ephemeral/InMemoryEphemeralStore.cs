@@ -159,12 +159,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         lock (gate)
         {
             var (entry, added) = AddMember(key, member);
-            var until = time.GetUtcNow() + lifetime;
-            if (entry.ExpiresAt is not { } expiresAt || expiresAt < until)
-            {
-                entry.ExpiresAt = until;
-            }
-
+            KeepAtLeast(entry, lifetime);
             return Task.FromResult(added);
         }
     }
@@ -182,6 +177,122 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         lock (gate)
         {
             return Task.FromResult<IReadOnlyCollection<string>>(Live(key)?.Members?.ToArray() ?? []);
+        }
+    }
+
+    public Task HashSetAndKeepAsync(string key, string field, string value, TimeSpan lifetime)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry)
+            {
+                entry = new Entry();
+                entries[key] = entry;
+            }
+
+            entry.Fields ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            entry.Fields[field] = value;
+            KeepAtLeast(entry, lifetime);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(string key)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(
+                Live(key)?.Fields is { } fields ? new Dictionary<string, string>(fields, StringComparer.Ordinal) : new Dictionary<string, string>());
+        }
+    }
+
+    public Task<bool> HashDeleteAsync(string key, string field)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(RemoveField(key, field, expected: null));
+        }
+    }
+
+    public Task<bool> HashCompareAndDeleteAsync(string key, string field, string expected)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(RemoveField(key, field, expected));
+        }
+    }
+
+    public Task SortedSetRaiseAndKeepAsync(string key, string member, double score, TimeSpan lifetime)
+    {
+        lock (gate)
+        {
+            if (Live(key) is not { } entry)
+            {
+                entry = new Entry();
+                entries[key] = entry;
+            }
+
+            entry.Scores ??= new Dictionary<string, double>(StringComparer.Ordinal);
+            if (!entry.Scores.TryGetValue(member, out var current) || current < score)
+            {
+                entry.Scores[member] = score;
+            }
+
+            KeepAtLeast(entry, lifetime);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<IReadOnlyCollection<string>> SortedSetRemoveBelowAndReadAsync(string key, double minScore)
+    {
+        lock (gate)
+        {
+            if (Live(key)?.Scores is not { } scores)
+            {
+                return Task.FromResult<IReadOnlyCollection<string>>([]);
+            }
+
+            foreach (var (member, score) in scores.ToArray())
+            {
+                if (score < minScore)
+                {
+                    scores.Remove(member);
+                }
+            }
+
+            if (scores.Count == 0)
+            {
+                entries.Remove(key);
+            }
+
+            return Task.FromResult<IReadOnlyCollection<string>>(scores.OrderBy(s => s.Value).Select(s => s.Key).ToArray());
+        }
+    }
+
+    /// <summary>Removes a field (only if it holds <paramref name="expected"/>, when given); Redis drops a hash whose last field goes.</summary>
+    private bool RemoveField(string key, string field, string? expected)
+    {
+        if (Live(key)?.Fields is not { } fields || !fields.TryGetValue(field, out var value) || (expected is not null && value != expected))
+        {
+            return false;
+        }
+
+        fields.Remove(field);
+        if (fields.Count == 0)
+        {
+            entries.Remove(key);
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes the entry live at least <paramref name="lifetime"/> from now; a longer remaining lifetime is kept.</summary>
+    private void KeepAtLeast(Entry entry, TimeSpan lifetime)
+    {
+        var until = time.GetUtcNow() + lifetime;
+        if (entry.ExpiresAt is not { } expiresAt || expiresAt < until)
+        {
+            entry.ExpiresAt = until;
         }
     }
 
@@ -241,6 +352,10 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         public string? Value { get; set; }
 
         public HashSet<string>? Members { get; set; }
+
+        public Dictionary<string, string>? Fields { get; set; }
+
+        public Dictionary<string, double>? Scores { get; set; }
 
         public DateTimeOffset? ExpiresAt { get; set; }
     }

@@ -85,14 +85,26 @@ public sealed class KeySpace
 
     // SIP registrations.
 
-    /// <summary>One registered contact (JSON), expiring with the registration.</summary>
+    /// <summary>
+    /// An address-of-record's bindings: a hash from contact URI to the binding (JSON with its expiry), living as long
+    /// as its longest binding; expired fields are pruned on read.
+    /// </summary>
+    public string SipContactsOfAddress(string addressOfRecord) => $"{Prefix}:sip:contacts:{Digest(addressOfRecord)}";
+
+    /// <summary>The addresses-of-record a user's devices registered, to ring every device of a user.</summary>
+    public string SipAddressesOfUser(string userId) => $"{Prefix}:sip:user-aors:{userId}";
+
+    // The layout before ADR 0932 (a key per binding and two index sets), still read and removed from so that a
+    // blue/green switch from that release finds every registration; nothing writes it any more.
+
+    /// <summary>One registered contact (JSON), expiring with the registration (layout before ADR 0932).</summary>
     public string SipBinding(string addressOfRecord, string contactUri) =>
         $"{Prefix}:sip:binding:{Digest(addressOfRecord)}:{Digest(contactUri)}";
 
-    /// <summary>Keys of an address-of-record's bindings; entries whose binding expired are pruned on read.</summary>
+    /// <summary>Keys of an address-of-record's bindings (layout before ADR 0932).</summary>
     public string SipBindingsOfAddress(string addressOfRecord) => $"{Prefix}:sip:aor:{Digest(addressOfRecord)}";
 
-    /// <summary>Keys of a user's bindings, to ring every device of a user.</summary>
+    /// <summary>Keys of a user's bindings (layout before ADR 0932).</summary>
     public string SipBindingsOfUser(string userId) => $"{Prefix}:sip:user:{userId}";
 
     // Channels.

@@ -74,6 +74,40 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemer
     public async Task<IReadOnlyCollection<string>> SetMembersAsync(string key) =>
         (await Db.SetMembersAsync(key).ConfigureAwait(false)).Select(m => m.ToString()).ToArray();
 
+    public Task HashSetAndKeepAsync(string key, string field, string value, TimeSpan lifetime) =>
+        Db.ScriptEvaluateAsync(RedisScripts.HashSetAndKeep, new { key = (RedisKey)key, field, value, lifetime = Milliseconds(lifetime) });
+
+    public async Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(string key)
+    {
+        var entries = await Db.HashGetAllAsync(key).ConfigureAwait(false);
+        var result = new Dictionary<string, string>(entries.Length, StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            result[entry.Name!] = entry.Value!;
+        }
+
+        return result;
+    }
+
+    public Task<bool> HashDeleteAsync(string key, string field) => Db.HashDeleteAsync(key, field);
+
+    public async Task<bool> HashCompareAndDeleteAsync(string key, string field, string expected) =>
+        (long)await Db.ScriptEvaluateAsync(RedisScripts.HashCompareAndDelete, new { key = (RedisKey)key, field, expected }).ConfigureAwait(false) == 1;
+
+    public Task SortedSetRaiseAndKeepAsync(string key, string member, double score, TimeSpan lifetime) =>
+        Db.ScriptEvaluateAsync(RedisScripts.SortedSetRaiseAndKeep,
+            new { key = (RedisKey)key, member, score = Score(score), lifetime = Milliseconds(lifetime) });
+
+    public async Task<IReadOnlyCollection<string>> SortedSetRemoveBelowAndReadAsync(string key, double minScore)
+    {
+        var members = (RedisResult[]?)await Db.ScriptEvaluateAsync(RedisScripts.SortedSetRemoveBelowAndRead,
+            new { key = (RedisKey)key, minScore = Score(minScore) }).ConfigureAwait(false);
+        return members?.Select(m => m.ToString()).ToArray() ?? [];
+    }
+
+    /// <summary>Scores travel as text; "R" keeps every bit of the double, and Lua reads it back as the same number.</summary>
+    private static string Score(double score) => score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Redis rejects a zero or negative PX; the shortest expiry it takes is 1 ms.</summary>
     private static long Milliseconds(TimeSpan ttl) => Math.Max(1, (long)ttl.TotalMilliseconds);
 }

@@ -44,4 +44,33 @@ internal static class RedisScripts
         if redis.call('PTTL', @key) < tonumber(@lifetime) then redis.call('PEXPIRE', @key, @lifetime) end
         return added
         """);
+
+    /// <summary>HSET, then PEXPIRE unless the hash already lives longer, as <see cref="SetAddAndKeep"/> does for sets.</summary>
+    public static readonly LuaScript HashSetAndKeep = LuaScript.Prepare(
+        """
+        redis.call('HSET', @key, @field, @value)
+        if redis.call('PTTL', @key) < tonumber(@lifetime) then redis.call('PEXPIRE', @key, @lifetime) end
+        return 1
+        """);
+
+    public static readonly LuaScript HashCompareAndDelete = LuaScript.Prepare(
+        """
+        if redis.call('HGET', @key, @field) ~= @expected then return 0 end
+        return redis.call('HDEL', @key, @field)
+        """);
+
+    /// <summary>ZADD GT (a new member is added, a lower score ignored), then PEXPIRE unless the set already lives longer.</summary>
+    public static readonly LuaScript SortedSetRaiseAndKeep = LuaScript.Prepare(
+        """
+        redis.call('ZADD', @key, 'GT', @score, @member)
+        if redis.call('PTTL', @key) < tonumber(@lifetime) then redis.call('PEXPIRE', @key, @lifetime) end
+        return 1
+        """);
+
+    /// <summary>The score bound is exclusive: members scored exactly at it stay.</summary>
+    public static readonly LuaScript SortedSetRemoveBelowAndRead = LuaScript.Prepare(
+        """
+        redis.call('ZREMRANGEBYSCORE', @key, '-inf', '(' .. @minScore)
+        return redis.call('ZRANGE', @key, 0, -1)
+        """);
 }

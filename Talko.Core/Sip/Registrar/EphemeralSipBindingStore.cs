@@ -1,25 +1,34 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Talko.Core.Ephemeral;
-using Talko.Core.Sip.Messages;
 
 namespace Talko.Core.Sip.Registrar;
 
 /// <summary>
-/// Bindings in the ephemeral store (Redis when scaled out), so every instance can find any device.
-/// Each binding is its own key expiring with the registration; per address-of-record and per user
-/// index sets point at them and are pruned on read, so nothing needs a sweep.
+/// Bindings in the ephemeral store (Redis when scaled out), so every instance can find any device (ADR 0932).
+/// An address-of-record's bindings are one hash, contact URI to binding, that lives as long as its longest binding:
+/// a REGISTER reads it with one command and writes it with one script. A user's addresses-of-record are a sorted set
+/// scored by when their bindings expire, for ringing every device of a user. Expired entries are pruned on read,
+/// so nothing needs a sweep.
 /// </summary>
 public sealed class EphemeralSipBindingStore(IEphemeralStore store, KeySpace keys, TimeProvider time) : ISipBindingStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly LegacySipBindingLayout legacy = new(store, keys, time);
 
-    public ValueTask<IReadOnlyList<SipBinding>> GetAsync(string addressOfRecord, CancellationToken cancellationToken = default) =>
-        ReadIndexAsync(keys.SipBindingsOfAddress(addressOfRecord));
+    public async ValueTask<IReadOnlyList<SipBinding>> GetAsync(string addressOfRecord, CancellationToken cancellationToken = default)
+    {
+        var current = ReadAddressAsync(addressOfRecord);
+        var older = legacy.GetAsync(addressOfRecord);
+        return Merge(await current.ConfigureAwait(false), await older.ConfigureAwait(false));
+    }
 
-    public ValueTask<IReadOnlyList<SipBinding>> GetByUserAsync(string userId, CancellationToken cancellationToken = default) =>
-        ReadIndexAsync(keys.SipBindingsOfUser(userId));
+    public async ValueTask<IReadOnlyList<SipBinding>> GetByUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var older = legacy.GetByUserAsync(userId);
+        var addresses = await store.SortedSetRemoveBelowAndReadAsync(keys.SipAddressesOfUser(userId), Score(time.GetUtcNow()))
+            .ConfigureAwait(false);
+        var perAddress = await Task.WhenAll(addresses.Select(ReadAddressAsync)).ConfigureAwait(false);
+        var current = perAddress.SelectMany(bindings => bindings).Where(b => b.UserId == userId).ToList();
+        return Merge(current, await older.ConfigureAwait(false));
+    }
 
     public async ValueTask SetAsync(SipBinding binding, CancellationToken cancellationToken = default)
     {
@@ -30,60 +39,60 @@ public sealed class EphemeralSipBindingStore(IEphemeralStore store, KeySpace key
             return;
         }
 
-        var key = keys.SipBinding(binding.AddressOfRecord, binding.ContactUri);
-        // Every REGISTER lands here: two round trips. The binding is written first and awaited: with Redis Cluster the
-        // keys sit on different nodes, and a reader that finds an index entry whose binding is missing prunes it
-        // (ReadIndexAsync). Then both indexes at once, each one script that adds and keeps the index alive as long as
-        // its longest binding (abandoned indexes expire too).
-        await store.SetAsync(key, JsonSerializer.Serialize(StoredBinding.From(binding), Json), ttl).ConfigureAwait(false);
+        // One round trip: both keys at once. Neither needs the other first: a reader finds the address through the
+        // user's index and only then reads the binding, and an address whose hash has nothing of the user's is
+        // skipped; the index entry's score keeps it until the binding's expiry.
         await Task.WhenAll(
-            store.SetAddAndKeepAsync(keys.SipBindingsOfAddress(binding.AddressOfRecord), key, ttl),
-            store.SetAddAndKeepAsync(keys.SipBindingsOfUser(binding.UserId), key, ttl)).ConfigureAwait(false);
+            store.HashSetAndKeepAsync(keys.SipContactsOfAddress(binding.AddressOfRecord), binding.ContactUri,
+                StoredSipBinding.Serialize(binding), ttl),
+            store.SortedSetRaiseAndKeepAsync(keys.SipAddressesOfUser(binding.UserId), binding.AddressOfRecord,
+                Score(binding.ExpiresAt), ttl)).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveAsync(string addressOfRecord, string contactUri, CancellationToken cancellationToken = default)
     {
-        var key = keys.SipBinding(addressOfRecord, contactUri);
-        if (await store.GetAsync(key).ConfigureAwait(false) is { } json && JsonSerializer.Deserialize<StoredBinding>(json, Json) is { } stored)
-        {
-            await store.SetRemoveAsync(keys.SipBindingsOfUser(stored.UserId), key).ConfigureAwait(false);
-        }
-
-        await store.DeleteAsync(key).ConfigureAwait(false);
-        await store.SetRemoveAsync(keys.SipBindingsOfAddress(addressOfRecord), key).ConfigureAwait(false);
+        // The user's index keeps the address until its score passes; reads skip an address without the user's bindings.
+        await Task.WhenAll(
+            store.HashDeleteAsync(keys.SipContactsOfAddress(addressOfRecord), contactUri),
+            legacy.RemoveAsync(addressOfRecord, contactUri)).ConfigureAwait(false);
     }
 
-    private async ValueTask<IReadOnlyList<SipBinding>> ReadIndexAsync(string index)
+    private async Task<List<SipBinding>> ReadAddressAsync(string addressOfRecord)
     {
-        var bindingKeys = await store.SetMembersAsync(index).ConfigureAwait(false);
-        var found = await store.GetManyAsync(bindingKeys).ConfigureAwait(false);
+        var key = keys.SipContactsOfAddress(addressOfRecord);
+        var fields = await store.HashGetAllAsync(key).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var live = new List<SipBinding>();
-        foreach (var key in bindingKeys)
+        var live = new List<SipBinding>(fields.Count);
+        foreach (var (contact, json) in fields)
         {
-            if (found.TryGetValue(key, out var json) && JsonSerializer.Deserialize<StoredBinding>(json, Json)?.ToBinding() is { } binding && binding.ExpiresAt > now)
+            if (StoredSipBinding.Parse(json) is { } binding && binding.ExpiresAt > now && binding.ContactUri == contact)
             {
                 live.Add(binding);
             }
             else
             {
-                await store.SetRemoveAsync(index, key).ConfigureAwait(false);
+                // Only the value read: a REGISTER refreshing this contact meanwhile wrote a new one, which stays.
+                await store.HashCompareAndDeleteAsync(key, contact, json).ConfigureAwait(false);
             }
         }
 
         return live;
     }
 
-    /// <summary>The JSON shape: the source endpoint as text, since IPEndPoint has no JSON form.</summary>
-    private sealed record StoredBinding(
-        string AddressOfRecord, string ContactUri, string UserId, string DeviceId, string CallId, long CSeq,
-        DateTimeOffset ExpiresAt, SipTransportProtocol Protocol, string? Source)
+    /// <summary>Bindings from both layouts; the new layout's wins for a contact held in both (it was written later).</summary>
+    private static List<SipBinding> Merge(List<SipBinding> current, List<SipBinding> older)
     {
-        public static StoredBinding From(SipBinding b) =>
-            new(b.AddressOfRecord, b.ContactUri, b.UserId, b.DeviceId, b.CallId, b.CSeq, b.ExpiresAt, b.Protocol, b.Source?.ToString());
+        foreach (var binding in older)
+        {
+            if (!current.Exists(b => b.AddressOfRecord == binding.AddressOfRecord && b.ContactUri == binding.ContactUri))
+            {
+                current.Add(binding);
+            }
+        }
 
-        public SipBinding ToBinding() =>
-            new(AddressOfRecord, ContactUri, UserId, DeviceId, CallId, CSeq, ExpiresAt, Protocol,
-                Source is not null && IPEndPoint.TryParse(Source, out var source) ? source : null);
+        return current;
     }
+
+    /// <summary>Expiry as a sorted-set score: Unix milliseconds, exact in a double.</summary>
+    private static double Score(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 }
