@@ -184,12 +184,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     {
         lock (gate)
         {
-            if (Live(key) is not { } entry)
-            {
-                entry = new Entry();
-                entries[key] = entry;
-            }
-
+            var entry = LiveOrNew(key);
             entry.Fields ??= new Dictionary<string, string>(StringComparer.Ordinal);
             entry.Fields[field] = value;
             KeepAtLeast(entry, lifetime);
@@ -226,12 +221,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     {
         lock (gate)
         {
-            if (Live(key) is not { } entry)
-            {
-                entry = new Entry();
-                entries[key] = entry;
-            }
-
+            var entry = LiveOrNew(key);
             entry.Scores ??= new Dictionary<string, double>(StringComparer.Ordinal);
             if (!entry.Scores.TryGetValue(member, out var current) || current < score)
             {
@@ -286,6 +276,18 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         return true;
     }
 
+    /// <summary>The live entry, or a new empty one in its place (a missing or expired key starts afresh, as on Redis).</summary>
+    private Entry LiveOrNew(string key)
+    {
+        if (Live(key) is not { } entry)
+        {
+            entry = new Entry();
+            entries[key] = entry;
+        }
+
+        return entry;
+    }
+
     /// <summary>Makes the entry live at least <paramref name="lifetime"/> from now; a longer remaining lifetime is kept.</summary>
     private void KeepAtLeast(Entry entry, TimeSpan lifetime)
     {
@@ -298,12 +300,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
 
     private (Entry Set, bool Added) AddMember(string key, string member)
     {
-        if (Live(key) is not { } entry)
-        {
-            entry = new Entry { Members = new HashSet<string>(StringComparer.Ordinal) };
-            entries[key] = entry;
-        }
-
+        var entry = LiveOrNew(key);
         entry.Members ??= new HashSet<string>(StringComparer.Ordinal);
         return (entry, entry.Members.Add(member));
     }
