@@ -83,7 +83,7 @@ public sealed class SipEngine : IAsyncDisposable
         var channels = channelFactory?.Invoke().ToList() ?? CreateChannels(transportLogger);
         transport = new SipTransport(channels, options.Parser, transportLogger);
         var transactions = new SipTransactionLayer(transport, options.Timers, time, loggers.CreateLogger("Talko.Core.Sip.Transactions"),
-            options.MaxTransactions, options.MaxCompletedTransactions, options.ConcurrentInvites);
+            options.MaxTransactions, options.MaxCompletedTransactions, options.ConcurrentInvites, options.ConcurrentRegisters);
         UserAgent = new SipUserAgent(transactions, options.UserAgent, loggers.CreateLogger("Talko.Core.Sip.Dialogs"));
         Authenticator = new SipDigestAuthenticator(options.Digest, credentials, time);
         var registrar = new SipRegistrar(UserAgent, Authenticator, Bindings, options.Registrar, time, loggers.CreateLogger("Talko.Core.Sip.Registrar"), RegistrationPolicy);

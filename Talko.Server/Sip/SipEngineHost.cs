@@ -124,6 +124,8 @@ public sealed class SipEngineHost(
             TcpPort = tcpPort,
             MaxTransactions = settings.MaxTransactions,
             MaxCompletedTransactions = settings.MaxCompletedTransactions,
+            ConcurrentInvites = settings.ConcurrentInvites,
+            ConcurrentRegisters = settings.ConcurrentRegisters,
         };
         sections.ApplyTo(options);
         options.Realm = accounts.Value.SipRealm;

@@ -46,4 +46,10 @@ public sealed class SipHostOptions
     /// oldest is dropped, never a 503 (ADR 0161).
     /// </summary>
     public int MaxCompletedTransactions { get; set; } = Talko.Core.Sip.SipEngineOptions.DefaultMaxCompletedTransactions;
+
+    /// <summary>A new INVITE is handled off the channel's receive loop (ADR 0111).</summary>
+    public bool ConcurrentInvites { get; set; } = true;
+
+    /// <summary>The receive loop goes on while a REGISTER waits for a store; one address's REGISTERs stay in order (ADR 0111).</summary>
+    public bool ConcurrentRegisters { get; set; } = true;
 }

@@ -9,7 +9,8 @@ namespace Talko.Core.Sip.Registrar;
 /// <summary>
 /// REGISTER processing per RFC 3261 section 10.3: digest authentication, the authenticated user may only
 /// bind its own address-of-record, Contact "*" removal, Call-ID/CSeq ordering, expiry bounds (423), and a
-/// 200 listing the current bindings.
+/// 200 listing the current bindings. One address-of-record's REGISTERs are applied one after the other
+/// (<see cref="AddressOfRecordTurns"/>); different addresses' go on side by side.
 /// </summary>
 public sealed class SipRegistrar(
     SipUserAgent agent,
@@ -21,11 +22,28 @@ public sealed class SipRegistrar(
     ISipRegistrationPolicy? policy = null) : ISipRequestHandler
 {
     private readonly ISipRegistrationPolicy policy = policy ?? AcceptAllRegistrations.Instance;
+    private readonly AddressOfRecordTurns turns = new();
+
+    /// <summary>When a REGISTER is refused because too many wait for its address: soon, the queue drains in milliseconds.</summary>
+    private const string RetryAfterBusySeconds = "5";
 
     public async ValueTask HandleAsync(SipServerTransaction transaction, CancellationToken cancellationToken)
     {
         var request = transaction.Request;
         var aor = request.To.Uri.ToAddressOfRecord();
+        // Taken before anything here waits, while the receive loop still holds this REGISTER: one address's REGISTERs
+        // are applied in the order they arrived, whichever authenticates faster (ADR 0111).
+        using var turn = await turns.TakeAsync(aor, cancellationToken);
+        if (!turn.Taken)
+        {
+            SipRegistrarLog.TooManyWaiting(logger, aor, request.Source?.Remote.ToString(), AddressOfRecordTurns.MaxQueuedPerTurn);
+            SipMetrics.Registration("refused");
+            var busy = agent.CreateResponse(request, SipStatusCodes.ServiceUnavailable);
+            busy.Headers.Add(SipHeaderNames.RetryAfter, RetryAfterBusySeconds);
+            await transaction.SendResponseAsync(busy);
+            return;
+        }
+
         var auth = await authenticator.AuthenticateAsync(request, cancellationToken);
         if (auth.Outcome != SipAuthOutcome.Authenticated)
         {

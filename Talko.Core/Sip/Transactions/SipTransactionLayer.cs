@@ -19,18 +19,22 @@ public sealed class SipTransactionLayer
     private readonly SipTransport transport;
     private readonly ILogger logger;
     private long rejectedForCapacity;
+    private int detachedRegisters;
 
     /// <summary>
     /// A layer over <paramref name="transport"/>: <paramref name="maxTransactions"/> caps live (full) server plus client
     /// transactions, <paramref name="maxCompletedTransactions"/> the UDP non-INVITE ones held compactly for Timer J;
-    /// <paramref name="concurrentInvites"/> hands new INVITEs to the transaction user off the receive loop (ADR 0110).
+    /// <paramref name="concurrentInvites"/> hands new INVITEs to the transaction user off the receive loop, and
+    /// <paramref name="concurrentRegisters"/> lets the loop go on while a REGISTER waits (ADR 0111).
     /// </summary>
     public SipTransactionLayer(
-        SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000, bool concurrentInvites = false)
+        SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000,
+        bool concurrentInvites = false, bool concurrentRegisters = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTransactions);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCompletedTransactions);
         ConcurrentInvites = concurrentInvites;
+        ConcurrentRegisters = concurrentRegisters;
         this.transport = transport;
         this.logger = logger;
         Timers = timers;
@@ -42,8 +46,11 @@ public sealed class SipTransactionLayer
 
     public SipTimerOptions Timers { get; }
 
-    /// <summary>New INVITEs are handed to the transaction user off the receive loop (ADR 0110); off, every request is handled inline, in arrival order.</summary>
+    /// <summary>New INVITEs are handed to the transaction user off the receive loop (ADR 0111); off, every request is handled inline, in arrival order.</summary>
     public bool ConcurrentInvites { get; }
+
+    /// <summary>A REGISTER that waits lets the receive loop go on (ADR 0111); off, it holds the loop until it is answered.</summary>
+    public bool ConcurrentRegisters { get; }
 
     public TimeProvider Time { get; }
 
@@ -182,15 +189,67 @@ public sealed class SipTransactionLayer
         }
 
         // A new INVITE (outside a dialog) can take long (authentication, admission, storage, media): it runs on its own
-        // so the channel's receive loop goes on with other calls' requests and responses (ADR 0110). It already has
+        // so the channel's receive loop goes on with other calls' requests and responses (ADR 0111). It already has
         // its transaction, so retransmissions and a CANCEL find it. In-dialog requests stay in order, inline.
         if (ConcurrentInvites && transaction is InviteServerTransaction && request.To.Tag is null)
         {
-            _ = Task.Run(() => DispatchAsync(tu, transaction).AsTask());
+            _ = Task.Run(() => ObserveAsync(DispatchAsync(tu, transaction), request));
             return;
         }
 
-        await DispatchAsync(tu, transaction);
+        var handling = DispatchAsync(tu, transaction);
+        // A REGISTER runs inline until it first waits (the binding store's round trips when scaled out), then on its own:
+        // one device's round trips no longer hold every other device's REGISTER behind them (ADR 0111). The registrar
+        // keeps one address-of-record's REGISTERs in order; nothing orders different devices' REGISTERs over UDP anyway.
+        if (ConcurrentRegisters && request.Method == SipMethods.Register && !handling.IsCompleted && TryDetachRegister())
+        {
+            _ = FinishDetachedRegisterAsync(handling, request);
+            return;
+        }
+
+        await handling;
+    }
+
+    /// <summary>
+    /// REGISTERs waiting off the loop at once. Past it the loop waits for each one as it did before ADR 0111: a store
+    /// that slowed down slows REGISTERs, instead of filling the transaction table that INVITEs need too.
+    /// </summary>
+    internal const int MaxDetachedRegisters = 1_000;
+
+    private bool TryDetachRegister()
+    {
+        if (Interlocked.Increment(ref detachedRegisters) <= MaxDetachedRegisters)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref detachedRegisters);
+        return false;
+    }
+
+    private async Task FinishDetachedRegisterAsync(ValueTask handling, SipRequest request)
+    {
+        try
+        {
+            await ObserveAsync(handling, request).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref detachedRegisters);
+        }
+    }
+
+    /// <summary>Work the receive loop no longer awaits: a failure is logged here, as the loop would have logged it.</summary>
+    private async Task ObserveAsync(ValueTask handling, SipRequest request)
+    {
+        try
+        {
+            await handling.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            SipTransactionLog.UserFailed(logger, ex, request.Method, request.CallId);
+        }
     }
 
     private async ValueTask DispatchAsync(ISipTransactionUser tu, SipServerTransaction transaction)

@@ -29,7 +29,7 @@ internal sealed class SipTestHost : IAsyncDisposable
     public static async Task<SipTestHost> StartAsync(Action<SipEngineOptions>? configure = null, Talko.Core.Sip.Conferencing.IConferenceAdmission? admission = null, SipTransportProtocol protocol = SipTransportProtocol.Udp, ISipRegistrationPolicy? registrationPolicy = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         // Handled inline, so a test reads the answers as soon as its injection returns.
-        var options = new SipEngineOptions { Realm = "talko.test", ConcurrentInvites = false };
+        var options = new SipEngineOptions { Realm = "talko.test", ConcurrentInvites = false, ConcurrentRegisters = false };
         configure?.Invoke(options);
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var credentials = new InMemorySipCredentialStore();

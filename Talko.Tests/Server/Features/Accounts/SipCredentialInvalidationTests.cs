@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Talko.Server.Features.Accounts;
 using Talko.Tests.Infrastructure;
@@ -37,10 +35,10 @@ public sealed class SipCredentialInvalidationTests(PostgresFixture postgres, Red
     public async Task A_rotated_secret_and_a_removed_device_are_refused_at_once_by_another_instance_that_cached_them()
     {
         using var kim = await a.SignUpAsync($"kim-{Guid.NewGuid():N}@example.com");
-        using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        var registrar = new IPEndPoint(IPAddress.Loopback, sipPortB);
+        using var phone = new UdpRegisteringPhone(new IPEndPoint(IPAddress.Loopback, sipPortB), kim.Sip.Username);
+        async Task<int> RegisterAsync(string secret) => (await phone.RegisterAsync(secret)).StatusCode;
 
-        Assert.Equal(200, await RegisterAsync(phone, registrar, kim.Sip.Username, kim.Sip.Secret!));
+        Assert.Equal(200, await RegisterAsync(kim.Sip.Secret!));
         var cache = b.Services.GetRequiredService<SipCredentialCache>();
         Assert.True(cache.TryGet(kim.Sip.Username, out var cached), "B cached the device's credentials");
         Assert.Equal(kim.DeviceId, cached!.DeviceId);
@@ -49,62 +47,13 @@ public sealed class SipCredentialInvalidationTests(PostgresFixture postgres, Red
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         var secret = (await rotated.Content.ReadFromJsonAsync<SipCredentials>(TalkoJson.Options).WaitAsync(TestTimeouts.Default))!.Secret!;
         await TestTimeouts.EventuallyAsync(
-            () => RegisterAsync(phone, registrar, kim.Sip.Username, kim.Sip.Secret!), status => status == 403, TestTimeouts.Default, "B to refuse the old secret");
-        Assert.Equal(200, await RegisterAsync(phone, registrar, kim.Sip.Username, secret));
+            () => RegisterAsync(kim.Sip.Secret!), status => status == 403, TestTimeouts.Default, "B to refuse the old secret");
+        Assert.Equal(200, await RegisterAsync(secret));
 
         var removed = await kim.Client.DeleteAsync($"/v1/me/devices/{kim.DeviceId}").WaitAsync(TestTimeouts.Default);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         await TestTimeouts.EventuallyAsync(
-            () => RegisterAsync(phone, registrar, kim.Sip.Username, secret), status => status == 403, TestTimeouts.Default, "B to refuse the removed device");
+            () => RegisterAsync(secret), status => status == 403, TestTimeouts.Default, "B to refuse the removed device");
         Assert.False(cache.TryGet(kim.Sip.Username, out _));
-    }
-
-    /// <summary>REGISTER, answer the MD5 challenge with <paramref name="secret"/>, return the final status.</summary>
-    private static async Task<int> RegisterAsync(UdpClient phone, IPEndPoint registrar, string username, string secret)
-    {
-        var (status, challenge) = await SendAsync(phone, registrar, Register(phone, username, null));
-        Assert.Equal(401, status);
-        var authorization = DigestClient.Authorization(challenge!, "REGISTER", "sip:127.0.0.1", username, secret);
-        return (await SendAsync(phone, registrar, Register(phone, username, authorization))).Status;
-    }
-
-    private static string Register(UdpClient phone, string username, string? authorization)
-    {
-        var port = ((IPEndPoint)phone.Client.LocalEndPoint!).Port;
-        var text = new StringBuilder()
-            .Append("REGISTER sip:127.0.0.1 SIP/2.0\r\n")
-            .Append($"Via: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{Guid.NewGuid():N};rport\r\n")
-            .Append("Max-Forwards: 70\r\n")
-            .Append($"From: <sip:{username}@127.0.0.1>;tag=p1\r\n")
-            .Append($"To: <sip:{username}@127.0.0.1>\r\n")
-            .Append($"Call-ID: {username}-registration\r\n")
-            .Append($"CSeq: {Interlocked.Increment(ref cseq)} REGISTER\r\n")
-            .Append($"Contact: <sip:{username}@127.0.0.1:{port}>\r\n")
-            .Append("Expires: 600\r\n");
-        if (authorization is not null)
-        {
-            text.Append($"Authorization: {authorization}\r\n");
-        }
-
-        return text.Append("Content-Length: 0\r\n\r\n").ToString();
-    }
-
-    private static int cseq;
-
-    /// <summary>Sends one request and reads its final response: the status and the MD5 challenge, if any.</summary>
-    private static async Task<(int Status, string? Challenge)> SendAsync(UdpClient phone, IPEndPoint registrar, string request)
-    {
-        await phone.SendAsync(Encoding.UTF8.GetBytes(request), registrar);
-        while (true)
-        {
-            var received = await phone.ReceiveAsync().WaitAsync(TestTimeouts.Default);
-            var lines = Encoding.UTF8.GetString(received.Buffer).Split("\r\n");
-            var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-            if (status >= 200)
-            {
-                var challenge = lines.FirstOrDefault(l => l.StartsWith("WWW-Authenticate:", StringComparison.OrdinalIgnoreCase) && l.Contains("MD5", StringComparison.Ordinal));
-                return (status, challenge?[(challenge.IndexOf(':') + 1)..].Trim());
-            }
-        }
     }
 }
