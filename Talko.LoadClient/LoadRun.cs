@@ -134,8 +134,11 @@ public sealed class LoadRun : IAsyncDisposable
 
         var body = await verify.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         var sip = body.GetProperty("sip");
-        return new LoadUser(name, body.GetProperty("userId").GetGuid(), body.GetProperty("tokens").GetProperty("accessToken").GetString()!, picker, options, counters)
+        var tokens = body.GetProperty("tokens");
+        return new LoadUser(name, body.GetProperty("userId").GetGuid(), tokens.GetProperty("accessToken").GetString()!, picker, options, counters)
         {
+            DeviceId = body.GetProperty("deviceId").GetGuid(),
+            RefreshToken = tokens.GetProperty("refreshToken").GetString(),
             SipUsername = sip.GetProperty("username").GetString(),
             SipSecret = sip.TryGetProperty("secret", out var secret) ? secret.GetString() : null,
         };

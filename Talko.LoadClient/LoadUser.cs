@@ -41,6 +41,11 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
 
     public string AccessToken => accessToken;
 
+    /// <summary>The device this user signed in as, and its refresh token: what a browser needs to carry on the session.</summary>
+    public Guid DeviceId { get; init; }
+
+    public string? RefreshToken { get; init; }
+
     public Guid ConversationId { get; set; }
 
     /// <summary>This device's SIP credentials (from sign-up), for joining calls with sipp.</summary>

@@ -6,8 +6,10 @@
 # then the switch: start green, wait until HAProxy sends it traffic, SIGTERM blue (it drains), wait for blue to
 # exit. The first SHORT_CALLS calls end by themselves during the drain; the rest are still live at blue's call
 # deadline and move to green (REFER; the legs re-INVITE green and talk on there). Prints the load client's
-# report, the calls (placed, dropped, moved, audio gaps) and the switch timings. Bounded in time; kills
-# everything it started.
+# report, the calls (placed, dropped, moved, audio gaps) and the switch timings. BROWSER_LEGS of the moved calls also
+# have a browser in them: another member in Talko Web in headless Chromium (a WebRTC leg, joined by the load client),
+# which rejoins green on callMoved; its gap is reported beside the SIP legs'. Bounded in time; kills everything it
+# started.
 #
 #   scripts/bluegreen.sh                                  # full size (docs/benchmarks.md)
 #   USERS=20 CALLS=2 SHORT_CALLS=1 WARMUP_S=5 scripts/bluegreen.sh   # smaller
@@ -32,6 +34,7 @@ CALLS=${CALLS:-20}                 # concurrent calls, two sipp legs each
 SHORT_CALLS=${SHORT_CALLS:-10}     # of which end by themselves (their legs hang up SHORT_CALL_S after joining)
 SHORT_CALL_S=${SHORT_CALL_S:-30}   # running when blue starts draining, ended (+ the 10 s empty-call grace) before its call deadline
 MOVED_TALK_S=${MOVED_TALK_S:-15}   # how long a moved leg talks on green before it hangs up
+BROWSER_LEGS=${BROWSER_LEGS:-2}    # moved calls that also have a browser (WebRTC) participant; 0 for none
 BUILD=${BUILD:-1}
 
 state=${TALKO_BLUEGREEN_STATE:-/tmp/talko-bluegreen}
@@ -46,7 +49,7 @@ green_sip=${BG_GREEN_SIP:-15072}
 scenarios="$root/Talko.Tests/Infrastructure/Sip/Scenarios"
 admin_key=bluegreen-admin-key
 mkdir -p "$state"
-rm -rf "$state"/*.log "$state/load-ready" "$state/load-report.json" "$state/calls.csv" "$state/sipp"
+rm -rf "$state"/*.log "$state/load-ready" "$state/load-report.json" "$state/calls.csv" "$state/browser-legs.csv" "$state/sipp"
 mkdir -p "$state/sipp"
 
 log() { printf '[bluegreen %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -82,6 +85,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -n "$pg_bin" ] || missing+=(postgresql)
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v sipp >/dev/null || missing+=(sip-tester)
+[ "$BROWSER_LEGS" = 0 ] || [ -x "${TALKO_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing: ${missing[*]}"
@@ -141,7 +145,8 @@ start_instance() { # name port sip-port rtp-base; sets instance_pid
     # The calls feature at Information: moves, hand-overs and each moved participant's audio gap (the live call's
     # own log lines come from Talko.Core.Calls since ADR 0622).
     exec env "Serilog__MinimumLevel__Override__Talko.Server.Features.Calls=Information" \
-      "Serilog__MinimumLevel__Override__Talko.Core.Calls=Information" dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
+      "Serilog__MinimumLevel__Override__Talko.Core.Calls=Information" \
+      "Serilog__MinimumLevel__Override__Talko.Server.WebRtc=Information" dotnet "$server_dll" ) >"$state/$name.log" 2>&1 &
   instance_pid=$!
 }
 wait_ready() { # url what seconds
@@ -184,6 +189,7 @@ log "load: $USERS realtime clients, $PER_CONVERSATION per conversation, a post e
 dotnet "$load_dll" --url "http://127.0.0.1:$lb_port" --users "$USERS" --per-conversation "$PER_CONVERSATION" \
   --post-interval-ms "$POST_INTERVAL_MS" --smtp-port "$smtp_port" --duration-s 900 \
   --calls "$CALLS" --legs-per-call 2 --calls-csv "$state/calls.csv" \
+  --browser-legs "$BROWSER_LEGS" --browser-legs-csv "$state/browser-legs.csv" \
   --ready-file "$state/load-ready" --report "$state/load-report.json" >"$state/load.log" 2>&1 &
 load_pid=$!; pids+=("$load_pid")
 deadline=$((SECONDS + 300))
@@ -265,11 +271,13 @@ printf '  %-34s %s\n' "SIGTERM to blue exited (drain)" "$(seconds "$drain_start"
 printf '  %-34s %s\n' "whole switch (green start to exit)" "$(seconds "$switch_start" "$switch_end") s"
 printf '  %-34s %s\n' "blue exit code" "$blue_exit"
 printf '  %-34s %s\n' "HAProxy 5xx responses" "$haproxy_5xx"
-echo "calls (two sipp legs each, audio both ways)"
-python3 - "$state/blue.log" "$state/green.log" "$state/sipp/legs" "$SHORT_CALLS" "$CALLS" "$legs_ok" "$legs_failed" "$calls_dropped" <<'PY'
+echo "calls (two sipp legs each, audio both ways; $BROWSER_LEGS of the moved ones with a browser too)"
+touch "$state/browser-legs.csv"
+python3 - "$state/blue.log" "$state/green.log" "$state/sipp/legs" "$SHORT_CALLS" "$CALLS" "$legs_ok" "$legs_failed" "$calls_dropped" "$state/browser-legs.csv" <<'PY'
 import json, re, statistics, sys
-blue, green, legs_file, short, calls, legs_ok, legs_failed, dropped = sys.argv[1:9]
+blue, green, legs_file, short, calls, legs_ok, legs_failed, dropped, browsers_file = sys.argv[1:10]
 legs = [l.strip().split(";") for l in open(legs_file) if l.strip()]
+browsers = {tuple(l.strip().split(";")) for l in open(browsers_file) if l.strip()}
 short_ids = {c for i, c in legs if int(i) // 2 < int(short)}
 def entries(path):
     for line in open(path, errors="replace"):
@@ -279,24 +287,28 @@ handed = {}
 for e in entries(blue):
     if e.get("EventId", {}).get("Name") == "Transferred":
         handed.setdefault(e["CallId"], []).append(e.get("Outcome"))
-gaps = [(e["CallId"], int(e["GapMs"])) for e in entries(green) if e.get("EventId", {}).get("Name") == "RejoinedAfterMove"]
-moved_gaps = sorted(g for c, g in gaps if c not in short_ids)
-short_gaps = [g for c, g in gaps if c in short_ids]
+gaps = [(e["CallId"], e.get("UserId"), int(e["GapMs"])) for e in entries(green) if e.get("EventId", {}).get("Name") == "RejoinedAfterMove"]
+moved_gaps = sorted(g for c, u, g in gaps if c not in short_ids and (c, u) not in browsers)
+browser_gaps = sorted(g for c, u, g in gaps if (c, u) in browsers)
+short_gaps = [g for c, u, g in gaps if c in short_ids]
 def row(k, v): print(f"  {k:<34} {v}")
-row("calls placed (legs)", f"{calls} ({len(legs)})")
+row("calls placed (legs)", f"{calls} ({len(legs)} SIP, {len(browsers)} browser)")
 row("legs ended by their own BYE / not", f"{legs_ok} / {legs_failed}")
 row("calls dropped", dropped)
 row("calls ended before the deadline", f"{short} (audio gap: none, never moved)" if not short_gaps else f"{short} (yet gaps were logged: {short_gaps})")
 referred = sum(1 for o in handed.values() if all(x == "Left" for x in o))
-row("calls moved (legs referred)", f"{len(handed)} ({sum(len(o) for o in handed.values())}; all legs left by REFER in {referred})")
+row("calls moved (legs handed over)", f"{len(handed)} ({sum(len(o) for o in handed.values())}; all legs left in {referred})")
 outcomes = {}
 for o in handed.values():
     for x in o: outcomes[x] = outcomes.get(x, 0) + 1
-row("REFER outcomes", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none")
+row("hand-over outcomes", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())) or "none")
 if moved_gaps:
     row("audio gap of moved participants", f"median {statistics.median(moved_gaps):.0f} ms, worst {moved_gaps[-1]} ms ({len(moved_gaps)} rejoins)")
 else:
     row("audio gap of moved participants", "no rejoins logged")
+if browsers:
+    rejoined = ", ".join(f"{g} ms" for g in browser_gaps) or "none"
+    row("gap of moved browsers (WebRTC)", f"{len(browser_gaps)} of {len(browsers)} rejoined: {rejoined}")
 PY
 echo "blue's drain log"
 python3 - "$state/blue.log" <<'PY'

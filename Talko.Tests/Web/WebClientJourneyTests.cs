@@ -98,6 +98,22 @@ public sealed class WebClientJourneyTests : IAsyncLifetime
         var first = bob.Locator(".item", new() { HasText = "Hello Bob" });
         await first.Locator("summary").ClickAsync();
         await first.GetByLabel("Tag", new() { Exact = true }).FillAsync("plans");
+        // A live item arriving meanwhile adds its row and leaves the rows on screen as they are: the same elements, so
+        // the open panel, the half-typed tag and the focus stay where Bob left them.
+        await first.EvaluateAsync("""
+            row => {
+                row.dataset.before = 'live item';
+                new MutationObserver(changes => {
+                    if (changes.some(change => [...change.removedNodes].includes(row))) window.rowTakenOut = true;
+                }).observe(row.parentElement, { childList: true });
+            }
+            """);
+        await SendAsync(alice, "while Bob tags");
+        await Expect(bob.Locator(".item", new() { HasText = "while Bob tags" })).ToBeVisibleAsync();
+        await Expect(bob.Locator(".item[data-before]")).ToHaveCountAsync(1);
+        Assert.False(await bob.EvaluateAsync<bool>("() => window.rowTakenOut === true"), "the row on screen was taken out and put back");
+        await Expect(first.GetByLabel("Tag", new() { Exact = true })).ToBeFocusedAsync();
+        await Expect(first.GetByLabel("Tag", new() { Exact = true })).ToHaveValueAsync("plans");
         await first.GetByRole(AriaRole.Button, new() { Name = "Add tag" }).ClickAsync();
         await first.GetByRole(AriaRole.Button, new() { Name = "Bookmark" }).ClickAsync();
         var seenByAlice = alice.Locator(".item", new() { HasText = "Hello Bob" });
@@ -118,7 +134,7 @@ public sealed class WebClientJourneyTests : IAsyncLifetime
         await bob.GotoAsync(conversationUrl.Replace(server.BaseAddress.ToString().TrimEnd('/'), "", StringComparison.Ordinal));
         await Expect(bob.Locator(".item", new() { HasText = "three" })).ToBeVisibleAsync();
         var texts = await bob.Locator(".item .text").AllInnerTextsAsync();
-        Assert.Equal(["Hello Bob", "Hi Alice", "one", "two", "three"], texts);
+        Assert.Equal(["Hello Bob", "Hi Alice", "while Bob tags", "one", "two", "three"], texts);
         var sequence = (await bob.Locator(".timeline > li[data-seq]").EvaluateAllAsync<int[]>("items => items.map(i => Number(i.dataset.seq))")).ToList();
         Assert.Equal(Enumerable.Range(sequence[0], sequence.Count), sequence);
 

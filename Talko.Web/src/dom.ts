@@ -24,6 +24,34 @@ export function render(root: HTMLElement, ...children: Node[]) {
 }
 
 /**
+ * Makes parent's children the given ones, touching only what differs: a row no longer wanted is removed and a new one
+ * inserted where it belongs, while rows in both stay where they are (never taken out and put back, which would cost a
+ * layout and lose their focus). A list that grew at its end, the usual change to a timeline, gets its new rows appended.
+ */
+export function updateChildren(parent: HTMLElement, children: Node[]) {
+  const wanted = new Set(children);
+  children.forEach((child, i) => {
+    let present: ChildNode | null = parent.childNodes[i] ?? null;
+    while (present && present !== child && !wanted.has(present)) {
+      present.remove();
+      present = parent.childNodes[i] ?? null;
+    }
+    if (present !== child) parent.insertBefore(child, present);
+  });
+  while (parent.childNodes.length > children.length) parent.lastChild!.remove();
+}
+
+/** Calls draw only when key differs from the one it was last called with: a redraw that would change nothing is skipped. */
+export function whenChanged<T>(draw: (value: T) => void): (key: string, value: T) => void {
+  let last: string | null = null;
+  return (key, value) => {
+    if (key === last) return;
+    last = key;
+    draw(value);
+  };
+}
+
+/**
  * What the user typed into the named inputs under root, and which of them had the focus: a screen that redraws on
  * every live event takes this before the redraw and calls the returned step after, so an event arriving while someone
  * types never wipes their words. Inputs are told apart by their form's label and their name.

@@ -1,5 +1,6 @@
 // What the client knows, kept the way docs/realtime.md asks: sync from a stored token, live events applied by
 // (conversationId, seq) and version, gaps filled from the items endpoint. Screens subscribe and re-render.
+import { oncePerFrame } from './frame';
 import { api, type Annotation, type AwarenessView, type BookmarkView, type CallView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 
 const tokenKey = 'talko.syncToken';
@@ -23,7 +24,8 @@ class Store {
     return () => this.listeners.delete(listener);
   }
 
-  private changed() { this.listeners.forEach(l => l()); }
+  /** Listeners hear of changes once per frame, however many events arrived in it. */
+  private readonly changed = oncePerFrame(() => this.listeners.forEach(l => l()));
 
   timeline(conversationId: string): TimelineItem[] {
     return [...(this.items.get(conversationId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);

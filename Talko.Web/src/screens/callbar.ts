@@ -1,7 +1,7 @@
 // The call part of a conversation screen: start or join its live call, then a bar with mute and leave, and who is in
 // the call with a talking indicator that follows `callUpdated` and `awareness` events.
 import { api, ApiError, type CallView, type TimelineItem } from '../api';
-import { activeCall, CallError, joinCall, leaveCall, onCallChanged, setMuted, takeDropped } from '../call';
+import { activeCall, CallError, joinCall, leaveCall, onCallChanged, setMuted, takeDropped, type ActiveCall } from '../call';
 import { h } from '../dom';
 import { nameOf } from '../people';
 import { showStatus } from '../status';
@@ -10,7 +10,12 @@ import { store } from '../store';
 /** Returns the section and its redraw; the caller redraws it with the rest of the screen and calls dispose on leaving. */
 export function callSection(conversationId: string): { element: HTMLElement; draw: () => void; dispose: () => void } {
   const element = h('section', { class: 'call card', 'aria-label': 'Call' });
+  const header = h('div', { class: 'inline header' });
+  const inCall = h('div');
+  element.append(header, inCall);
   let busy = false;
+  let drawnControls = '';
+  let drawnPeople = '';
   const looked = new Set<string>();
 
   // Busy controls are aria-disabled rather than disabled, so the focus stays on them (act ignores them meanwhile).
@@ -45,10 +50,27 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
     const mine = activeCall();
     const inThisCall = mine !== null && call !== undefined && mine.callId === call.id;
     if (mine && call === undefined && mine.conversationId === conversationId && store.calls.get(mine.callId)?.state === 'ended') void leaveCall();
+    // Awareness and talking changes call this many times a second in a busy call. The controls are built again only
+    // when they change: a button replaced between a person's mouse-down and mouse-up never gets the click, so a talking
+    // flip must not rebuild the microphone toggle someone is pressing. Who is in the call redraws on its own.
+    const controlsKey = JSON.stringify([call?.id, inThisCall, busy, inThisCall && mine.muted, inThisCall && mine.connection]);
+    if (controlsKey !== drawnControls) {
+      drawnControls = controlsKey;
+      drawControls(call, inThisCall ? mine : null);
+    }
+    const people = call ? whoIsIn(call) : [];
+    const peopleKey = call ? JSON.stringify(people) : '';
+    if (peopleKey !== drawnPeople) {
+      drawnPeople = peopleKey;
+      inCall.replaceChildren(...(call ? [participants(people)] : []));
+    }
+  };
+
+  const drawControls = (call: CallView | undefined, mine: ActiveCall | null) => {
     const controls: HTMLElement[] = [];
     if (!call) {
       controls.push(h('button', { type: 'button', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void start(); } }, 'Start a call'));
-    } else if (!inThisCall) {
+    } else if (!mine) {
       controls.push(h('button', { type: 'button', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void act(() => joinCall(call.id, conversationId)); } }, 'Join the call'));
     } else {
       controls.push(
@@ -58,36 +80,41 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
         }, mine.muted ? 'Turn microphone on' : 'Turn microphone off'),
         h('button', { type: 'button', class: 'danger', 'data-action': 'call', 'aria-disabled': String(busy), onclick: () => { void act(leaveCall); } }, 'Leave call'));
     }
-    // Awareness redraws this often during a call; a keyboard user's focus stays on the control it was on (start, join
-    // and leave share one place, so focus moves on with the call's next step).
-    const focused = element.contains(document.activeElement) ? document.activeElement?.getAttribute('data-action') : null;
-    element.replaceChildren(
-      h('div', { class: 'inline header' },
-        h('h2', {}, call ? (inThisCall ? 'In the call' : 'A call is on') : 'No call'),
-        h('p', { class: 'hint', 'aria-live': 'polite' }, inThisCall ? describeConnection(mine.connection, mine.muted) : ''),
-        h('div', { class: 'inline' }, ...controls)),
-      ...(call ? [participants(call)] : []));
-    if (focused) element.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
+    // A keyboard user's focus stays on the control it was on (start, join and leave share one place, so focus moves on
+    // with the call's next step).
+    const focused = header.contains(document.activeElement) ? document.activeElement?.getAttribute('data-action') : null;
+    header.replaceChildren(
+      h('h2', {}, call ? (mine ? 'In the call' : 'A call is on') : 'No call'),
+      h('p', { class: 'hint', 'aria-live': 'polite' }, mine ? describeConnection(mine.connection, mine.muted) : ''),
+      h('div', { class: 'inline' }, ...controls));
+    if (focused) header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   };
 
   const unsubscribe = onCallChanged(draw);
   return { element, draw, dispose: unsubscribe };
 }
 
-function participants(call: CallView): HTMLElement {
-  const people = [...new Set(call.participants.map(p => p.userId))];
-  if (!people.length) return h('p', { class: 'hint' }, 'Nobody is in the call yet.');
-  return h('ul', { class: 'participants', 'aria-label': 'In the call' }, ...people.map(userId => {
-    const talking = isTalking(call, userId);
-    const muted = store.awareness.get(userId)?.activity;
-    const isMuted = muted?.kind === 'InCall' && muted.callId === call.id && muted.muted;
+interface InCall { userId: string; name: string; talking: boolean; muted: boolean; }
+
+function whoIsIn(call: CallView): InCall[] {
+  return [...new Set(call.participants.map(p => p.userId))].map(userId => {
+    const activity = store.awareness.get(userId)?.activity;
     const you = userId === api.session?.userId;
-    return h('li', { class: talking ? 'talking' : '', 'data-user-id': userId, 'data-talking': String(talking) },
+    return {
+      userId, name: `${nameOf(userId)}${you ? ' (you)' : ''}`, talking: isTalking(call, userId),
+      muted: activity?.kind === 'InCall' && activity.callId === call.id && activity.muted,
+    };
+  });
+}
+
+function participants(people: InCall[]): HTMLElement {
+  if (!people.length) return h('p', { class: 'hint' }, 'Nobody is in the call yet.');
+  return h('ul', { class: 'participants', 'aria-label': 'In the call' }, ...people.map(p =>
+    h('li', { class: p.talking ? 'talking' : '', 'data-user-id': p.userId, 'data-talking': String(p.talking) },
       h('span', { class: 'speaker', 'aria-hidden': 'true' }),
-      `${nameOf(userId)}${you ? ' (you)' : ''}`,
-      talking ? h('span', { class: 'chip talking-chip' }, 'talking') : null,
-      isMuted ? h('span', { class: 'chip' }, 'muted') : null);
-  }));
+      p.name,
+      p.talking ? h('span', { class: 'chip talking-chip' }, 'talking') : null,
+      p.muted ? h('span', { class: 'chip' }, 'muted') : null)));
 }
 
 /** Talking: the call's own talking set (callUpdated), or the person's awareness in this call (the mixer's detection). */

@@ -2,8 +2,8 @@
 import { api, ApiError, type AwarenessView, type TimelineItem } from '../api';
 import { callSection } from './callbar';
 import { loadAwareness, setActivity, setTyping } from '../hub';
-import { field, h, render } from '../dom';
-import { nameOf, resolveNames } from '../people';
+import { field, h, render, updateChildren, whenChanged } from '../dom';
+import { nameOf, namesGeneration, resolveNames } from '../people';
 import { recordingSupported, startRecording, type Recording } from '../recorder';
 import { store } from '../store';
 import { showStatus } from '../status';
@@ -82,17 +82,26 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
     composer,
     h('div', { class: 'inline' }, field('Send a photo', photo), recordingSupported() ? record : null));
 
+  const drawHere = whenChanged((people: { presence: string; line: string }[]) => here.replaceChildren(...people.map(p =>
+    h('li', {}, h('span', { class: `dot ${p.presence}`, 'aria-hidden': 'true' }), p.line))));
   let lastMarked = unreadAfter;
+  const views = new ItemViews();
+  const marker = h('li', { class: 'unread-marker', role: 'separator' }, 'New');
   const draw = () => {
     const items = store.timeline(conversationId);
     const kept = keepOpenActions(list);
-    list.replaceChildren(...items.flatMap(item => [
-      item.seq === unreadAfter + 1 && unreadAfter > 0 ? h('li', { class: 'unread-marker', role: 'separator' }, 'New') : null,
-      itemView(item),
-    ].filter((n): n is HTMLElement => n !== null)));
-    here.replaceChildren(...[...store.awareness.values()]
+    const children = items.flatMap(item => [
+      item.seq === unreadAfter + 1 && unreadAfter > 0 ? marker : null,
+      views.of(item),
+    ].filter((n): n is HTMLElement => n !== null));
+    views.keepOnly(items);
+    // Most changes (awareness, talking, a new item at the end) leave most rows as they were: only new rows go in, so a
+    // busy call does not lay out a long timeline again several times a second.
+    updateChildren(list, children);
+    const people = [...store.awareness.values()]
       .filter(a => a.userId !== api.session?.userId && a.presence !== 'Offline')
-      .map(a => h('li', {}, h('span', { class: `dot ${a.presence.toLowerCase()}`, 'aria-hidden': 'true' }), `${nameOf(a.userId)}: ${describeAwareness(a, conversationId)}`)));
+      .map(a => ({ presence: a.presence.toLowerCase(), line: `${nameOf(a.userId)}: ${describeAwareness(a, conversationId)}` }));
+    drawHere(people.map(p => `${p.presence} ${p.line}`).join('\n'), people);
     kept();
     call.draw();
     void resolveNames().then(arrived => { if (arrived) draw(); });
@@ -106,7 +115,43 @@ export async function conversationScreen(root: HTMLElement, conversationId: stri
   void setActivity({ kind: 'Viewing', conversationId });
   void loadAwareness(conversationId);
   const unsubscribe = store.subscribe(draw);
-  return () => { unsubscribe(); call.dispose(); void recording?.stop(); void setActivity({ kind: 'None' }); };
+  // Items are marked read only while the page is seen: coming back to a hidden tab marks what arrived meanwhile.
+  const seen = () => { if (document.visibilityState === 'visible') draw(); };
+  document.addEventListener('visibilitychange', seen);
+  return () => {
+    unsubscribe();
+    document.removeEventListener('visibilitychange', seen);
+    call.dispose();
+    void recording?.stop();
+    void setActivity({ kind: 'None' });
+  };
+}
+
+/**
+ * Item rows by item id, built again only when what a row shows changed: the item (its version), its tags, bookmark
+ * and flag, or a name. Building a row costs a form and a time format; a conversation with hundreds of items in a
+ * call redraws on every talking change.
+ */
+class ItemViews {
+  private readonly rows = new Map<string, { key: string; element: HTMLElement }>();
+
+  of(item: TimelineItem): HTMLElement {
+    const tags = store.on(store.tags, item.id);
+    const key = [item.version, namesGeneration(), tags.map(t => `${t.id}:${t.version}`).join(','),
+      store.on(store.bookmarks, item.id).length > 0, store.on(store.flags, item.id).length > 0].join('|');
+    const row = this.rows.get(item.id);
+    if (row?.key === key) return row.element;
+    const element = itemView(item);
+    this.rows.set(item.id, { key, element });
+    return element;
+  }
+
+  /** Forgets rows of items no longer in the timeline. */
+  keepOnly(items: TimelineItem[]) {
+    if (this.rows.size <= items.length) return;
+    const ids = new Set(items.map(i => i.id));
+    for (const id of this.rows.keys()) if (!ids.has(id)) this.rows.delete(id);
+  }
 }
 
 /**
@@ -122,9 +167,10 @@ function keepOpenActions(list: HTMLElement): () => void {
       const details = list.querySelector<HTMLDetailsElement>(`li.item[data-seq="${seq}"] details`);
       if (details) details.open = true;
     }
-    if (focused && focusedSeq) {
+    // A row left in place (the usual case) kept its focus; a row built again or moved lost it, and gets it back.
+    if (focused && focusedSeq && document.activeElement !== focused) {
       const input = list.querySelector<HTMLInputElement>(`li.item[data-seq="${focusedSeq}"] input[name="${focused.name}"]`);
-      if (input) { input.value = focused.value; input.focus(); }
+      if (input) { if (input !== focused) input.value = focused.value; input.focus(); }
     }
   };
 }
@@ -140,8 +186,11 @@ function describeAwareness(a: AwarenessView, conversationId: string): string {
   }
 }
 
+/** One formatter for every row rather than one per row drawn. */
+const timeOfDay = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+
 function itemView(item: TimelineItem): HTMLElement {
-  const when = h('time', { datetime: item.createdAt }, new Date(item.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  const when = h('time', { datetime: item.createdAt }, timeOfDay.format(new Date(item.createdAt)));
   if (item.kind === 'System') {
     return h('li', { class: 'item system', 'data-seq': String(item.seq) }, `${describeSystem(item)} `, when,
       item.callId && item.systemEvent === 'call-ended' ? h('a', { href: `#/call/${item.callId}`, class: 'play' }, ' Play the recording') : null);
