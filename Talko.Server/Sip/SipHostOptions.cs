@@ -47,9 +47,15 @@ public sealed class SipHostOptions
     /// </summary>
     public int MaxCompletedTransactions { get; set; } = Talko.Core.Sip.SipEngineOptions.DefaultMaxCompletedTransactions;
 
-    /// <summary>A new INVITE is handled off the channel's receive loop (ADR 0111).</summary>
+    /// <summary>
+    /// Hand a new INVITE to the conference handler off the channel's receive loop, so one slow INVITE does not hold up
+    /// other calls' signalling (ADR 0111).
+    /// </summary>
     public bool ConcurrentInvites { get; set; } = true;
 
-    /// <summary>The receive loop goes on while a REGISTER waits for a store; one address's REGISTERs stay in order (ADR 0111).</summary>
+    /// <summary>
+    /// Let the receive loop go on while a REGISTER waits for the binding or credential store; one address-of-record's
+    /// REGISTERs still apply in arrival order, at most 32 queued (beyond: 503), and at most 1,000 wait off the loop (ADR 0111).
+    /// </summary>
     public bool ConcurrentRegisters { get; set; } = true;
 }
