@@ -2,7 +2,7 @@
 // the call with a talking indicator that follows `callUpdated` and `awareness` events.
 import { api, ApiError, type CallView, type TimelineItem } from '../api';
 import { activeCall, CallError, joinCall, leaveCall, onCallChanged, setMuted, takeDropped, type ActiveCall } from '../call';
-import { h } from '../dom';
+import { h, whenChanged } from '../dom';
 import { nameOf } from '../people';
 import { showStatus } from '../status';
 import { store } from '../store';
@@ -14,8 +14,6 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
   const inCall = h('div');
   element.append(header, inCall);
   let busy = false;
-  let drawnControls = '';
-  let drawnPeople = '';
   const looked = new Set<string>();
 
   // Busy controls are aria-disabled rather than disabled, so the focus stays on them (act ignores them meanwhile).
@@ -53,17 +51,10 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
     // Awareness and talking changes call this many times a second in a busy call. The controls are built again only
     // when they change: a button replaced between a person's mouse-down and mouse-up never gets the click, so a talking
     // flip must not rebuild the microphone toggle someone is pressing. Who is in the call redraws on its own.
-    const controlsKey = JSON.stringify([call?.id, inThisCall, busy, inThisCall && mine.muted, inThisCall && mine.connection]);
-    if (controlsKey !== drawnControls) {
-      drawnControls = controlsKey;
-      drawControls(call, inThisCall ? mine : null);
-    }
-    const people = call ? whoIsIn(call) : [];
-    const peopleKey = call ? JSON.stringify(people) : '';
-    if (peopleKey !== drawnPeople) {
-      drawnPeople = peopleKey;
-      inCall.replaceChildren(...(call ? [participants(people)] : []));
-    }
+    drawControlsIfChanged(JSON.stringify([call?.id, inThisCall, busy, inThisCall && mine.muted, inThisCall && mine.connection]),
+      { call, mine: inThisCall ? mine : null });
+    const people = call ? whoIsIn(call) : null;
+    drawPeopleIfChanged(JSON.stringify(people), people);
   };
 
   const drawControls = (call: CallView | undefined, mine: ActiveCall | null) => {
@@ -89,6 +80,9 @@ export function callSection(conversationId: string): { element: HTMLElement; dra
       h('div', { class: 'inline' }, ...controls));
     if (focused) header.querySelector<HTMLElement>(`[data-action="${focused}"]`)?.focus();
   };
+
+  const drawControlsIfChanged = whenChanged(({ call, mine }: { call: CallView | undefined; mine: ActiveCall | null }) => drawControls(call, mine));
+  const drawPeopleIfChanged = whenChanged((people: InCall[] | null) => inCall.replaceChildren(...(people ? [participants(people)] : [])));
 
   const unsubscribe = onCallChanged(draw);
   return { element, draw, dispose: unsubscribe };
