@@ -52,15 +52,15 @@ public sealed class SipEngineOptions
     public int MaxCompletedTransactions { get; set; } = DefaultMaxCompletedTransactions;
 
     /// <summary>
-    /// Hand new INVITEs to the conference handler off the channel's receive loop, so one slow INVITE (authentication,
-    /// admission, adoption of a moved call) does not hold up other calls' signalling (ADR 0111). Tests that inject
+    /// A new INVITE that waits (authentication, admission, adoption of a moved call, media) lets the channel's receive
+    /// loop go on, so one slow INVITE does not hold up other calls' signalling (ADR 0112). Tests that inject
     /// messages and read the answers at once turn it off.
     /// </summary>
     public bool ConcurrentInvites { get; set; } = true;
 
     /// <summary>
     /// A REGISTER that waits on the binding store (Redis when scaled out) or the credential store lets the channel's
-    /// receive loop go on with other requests meanwhile (ADR 0111); one address-of-record's REGISTERs still apply in
+    /// receive loop go on with other requests meanwhile (ADR 0112); one address-of-record's REGISTERs still apply in
     /// order. Tests that inject messages and read the answers at once turn it off.
     /// </summary>
     public bool ConcurrentRegisters { get; set; } = true;

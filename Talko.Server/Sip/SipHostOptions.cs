@@ -48,14 +48,14 @@ public sealed class SipHostOptions
     public int MaxCompletedTransactions { get; set; } = Talko.Core.Sip.SipEngineOptions.DefaultMaxCompletedTransactions;
 
     /// <summary>
-    /// Hand a new INVITE to the conference handler off the channel's receive loop, so one slow INVITE does not hold up
-    /// other calls' signalling (ADR 0111).
+    /// Let the channel's receive loop go on while a new INVITE waits (authentication, admission, media), so one slow
+    /// INVITE does not hold up other calls' signalling; at most 1,000 wait off the loop (ADR 0112).
     /// </summary>
     public bool ConcurrentInvites { get; set; } = true;
 
     /// <summary>
     /// Let the receive loop go on while a REGISTER waits for the binding or credential store; one address-of-record's
-    /// REGISTERs still apply in arrival order, at most 32 queued (beyond: 503), and at most 1,000 wait off the loop (ADR 0111).
+    /// REGISTERs still apply in arrival order, at most 32 queued (beyond: 503), and at most 1,000 wait off the loop (ADR 0112).
     /// </summary>
     public bool ConcurrentRegisters { get; set; } = true;
 }

@@ -2,7 +2,7 @@ namespace Talko.Core.Sip.Registrar;
 
 /// <summary>
 /// One REGISTER at a time per address-of-record on this instance, in the order they arrived. REGISTERs no longer hold
-/// the receive loop while a store answers (ADR 0111), so two for the same address could otherwise both read the same
+/// the receive loop while a store answers (ADR 0112), so two for the same address could otherwise both read the same
 /// bindings and write, or the later one finish first: the Call-ID/CSeq ordering and the bindings limit of RFC 3261
 /// section 10.3 need them one after the other. Addresses share a fixed set of turns by hash, so memory stays flat
 /// however many devices register; two addresses that share one only wait for each other's store round trips.

@@ -32,7 +32,7 @@ public sealed class SipRegistrar(
         var request = transaction.Request;
         var aor = request.To.Uri.ToAddressOfRecord();
         // Taken before anything here waits, while the receive loop still holds this REGISTER: one address's REGISTERs
-        // are applied in the order they arrived, whichever authenticates faster (ADR 0111).
+        // are applied in the order they arrived, whichever authenticates faster (ADR 0112).
         using var turn = await turns.TakeAsync(aor, cancellationToken);
         if (!turn.Taken)
         {

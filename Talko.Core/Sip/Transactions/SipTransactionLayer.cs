@@ -18,14 +18,15 @@ public sealed class SipTransactionLayer
     private readonly CompletedServerTransactions completed;
     private readonly SipTransport transport;
     private readonly ILogger logger;
+    private readonly DetachedRequests detachedInvites = new(MaxDetachedPerKind);
+    private readonly DetachedRequests detachedRegisters = new(MaxDetachedPerKind);
     private long rejectedForCapacity;
-    private int detachedRegisters;
 
     /// <summary>
     /// A layer over <paramref name="transport"/>: <paramref name="maxTransactions"/> caps live (full) server plus client
     /// transactions, <paramref name="maxCompletedTransactions"/> the UDP non-INVITE ones held compactly for Timer J;
-    /// <paramref name="concurrentInvites"/> hands new INVITEs to the transaction user off the receive loop, and
-    /// <paramref name="concurrentRegisters"/> lets the loop go on while a REGISTER waits (ADR 0111).
+    /// <paramref name="concurrentInvites"/> and <paramref name="concurrentRegisters"/> let the receive loop go on while a
+    /// new INVITE or a REGISTER waits (ADR 0112).
     /// </summary>
     public SipTransactionLayer(
         SipTransport transport, SipTimerOptions timers, TimeProvider time, ILogger logger, int maxTransactions = 50_000, int maxCompletedTransactions = 1_000_000,
@@ -46,10 +47,10 @@ public sealed class SipTransactionLayer
 
     public SipTimerOptions Timers { get; }
 
-    /// <summary>New INVITEs are handed to the transaction user off the receive loop (ADR 0111); off, every request is handled inline, in arrival order.</summary>
+    /// <summary>A new INVITE that waits lets the receive loop go on (ADR 0112); off, it holds the loop until the transaction user is done with it.</summary>
     public bool ConcurrentInvites { get; }
 
-    /// <summary>A REGISTER that waits lets the receive loop go on (ADR 0111); off, it holds the loop until it is answered.</summary>
+    /// <summary>A REGISTER that waits lets the receive loop go on (ADR 0112); off, it holds the loop until it is answered.</summary>
     public bool ConcurrentRegisters { get; }
 
     public TimeProvider Time { get; }
@@ -188,59 +189,35 @@ public sealed class SipTransactionLayer
             return;
         }
 
-        // A new INVITE (outside a dialog) can take long (authentication, admission, storage, media): it runs on its own
-        // so the channel's receive loop goes on with other calls' requests and responses (ADR 0111). It already has
-        // its transaction, so retransmissions and a CANCEL find it. In-dialog requests stay in order, inline.
-        if (ConcurrentInvites && transaction is InviteServerTransaction && request.To.Tag is null)
-        {
-            _ = Task.Run(() => ObserveAsync(DispatchAsync(tu, transaction), request));
-            return;
-        }
-
         var handling = DispatchAsync(tu, transaction);
-        // A REGISTER runs inline until it first waits (the binding store's round trips when scaled out), then on its own:
-        // one device's round trips no longer hold every other device's REGISTER behind them (ADR 0111). The registrar
-        // keeps one address-of-record's REGISTERs in order; nothing orders different devices' REGISTERs over UDP anyway.
-        if (ConcurrentRegisters && request.Method == SipMethods.Register && !handling.IsCompleted && TryDetachRegister())
+        // A new INVITE (authentication, admission, storage, media) or a REGISTER (the binding store's round trips when
+        // scaled out) runs inline until it first waits, then on its own: the channel's receive loop goes on with other
+        // requests and responses (ADR 0112). It already has its transaction, so retransmissions and a CANCEL find it.
+        // The registrar keeps one address-of-record's REGISTERs in order; in-dialog requests stay inline, in order.
+        if (!handling.IsCompleted && DetachableKind(transaction) is { } kind && kind.TryTake())
         {
-            _ = FinishDetachedRegisterAsync(handling, request);
+            _ = FinishDetachedAsync(handling, request, kind);
             return;
         }
 
         await handling;
     }
 
-    /// <summary>
-    /// REGISTERs waiting off the loop at once. Past it the loop waits for each one as it did before ADR 0111: a store
-    /// that slowed down slows REGISTERs, instead of filling the transaction table that INVITEs need too.
-    /// </summary>
-    internal const int MaxDetachedRegisters = 1_000;
+    /// <summary>Requests of each kind (new INVITEs, REGISTERs) that may wait off the receive loop at once (ADR 0112).</summary>
+    internal const int MaxDetachedPerKind = 1_000;
 
-    private bool TryDetachRegister()
+    private DetachedRequests? DetachableKind(SipServerTransaction transaction)
     {
-        if (Interlocked.Increment(ref detachedRegisters) <= MaxDetachedRegisters)
+        if (ConcurrentInvites && transaction is InviteServerTransaction && transaction.Request.To.Tag is null)
         {
-            return true;
+            return detachedInvites;
         }
 
-        Interlocked.Decrement(ref detachedRegisters);
-        return false;
-    }
-
-    private async Task FinishDetachedRegisterAsync(ValueTask handling, SipRequest request)
-    {
-        try
-        {
-            await ObserveAsync(handling, request).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref detachedRegisters);
-        }
+        return ConcurrentRegisters && transaction.Request.Method == SipMethods.Register ? detachedRegisters : null;
     }
 
     /// <summary>Work the receive loop no longer awaits: a failure is logged here, as the loop would have logged it.</summary>
-    private async Task ObserveAsync(ValueTask handling, SipRequest request)
+    private async Task FinishDetachedAsync(ValueTask handling, SipRequest request, DetachedRequests kind)
     {
         try
         {
@@ -249,6 +226,10 @@ public sealed class SipTransactionLayer
         catch (Exception ex)
         {
             SipTransactionLog.UserFailed(logger, ex, request.Method, request.CallId);
+        }
+        finally
+        {
+            kind.Return();
         }
     }
 

@@ -16,11 +16,24 @@ internal sealed class FakeConferenceMediaEngine : IConferenceMediaEngine
     /// <summary>When set, AddLegAsync waits for it, so a test can slip a CANCEL in while media is being set up.</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    private int waitingAtGate;
+
+    /// <summary>AddLegAsync calls waiting for <see cref="Gate"/> now.</summary>
+    public int WaitingAtGate => Volatile.Read(ref waitingAtGate);
+
     public async ValueTask<IMediaLeg> AddLegAsync(MediaLegOptions options, CancellationToken cancellationToken = default)
     {
         if (Gate is { } gate)
         {
-            await gate.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            Interlocked.Increment(ref waitingAtGate);
+            try
+            {
+                await gate.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref waitingAtGate);
+            }
         }
 
         if (Fail)
