@@ -20,7 +20,17 @@ internal sealed class RealSipEngineHost : IAsyncDisposable
     public int Port { get; }
     public IPAddress Address { get; }
 
-    public static async Task<RealSipEngineHost> StartAsync(IPAddress? address = null, Action<SipEngineOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    /// <param name="address">The loopback address to bind (IPv4 unless given).</param>
+    /// <param name="configure">Changes to the engine's options (the realm is "talko.test").</param>
+    /// <param name="loggers">Where the engine logs; nowhere unless given.</param>
+    /// <param name="bindings">The registrar's binding store; in memory unless given.</param>
+    /// <param name="addCredentials">More SIP accounts than <see cref="SipTestHost.Username"/>'s, given the realm.</param>
+    public static async Task<RealSipEngineHost> StartAsync(
+        IPAddress? address = null,
+        Action<SipEngineOptions>? configure = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggers = null,
+        ISipBindingStore? bindings = null,
+        Action<InMemorySipCredentialStore, string>? addCredentials = null)
     {
         address ??= IPAddress.Loopback;
         var port = FreePort.Find(address);
@@ -28,8 +38,9 @@ internal sealed class RealSipEngineHost : IAsyncDisposable
         configure?.Invoke(options);
         var credentials = new InMemorySipCredentialStore();
         credentials.Add(SipCredential.FromSecret(SipTestHost.Username, "user-1", "device-1", options.Realm, SipTestHost.Password));
+        addCredentials?.Invoke(credentials, options.Realm);
         var media = new FakeConferenceMediaEngine();
-        var engine = new SipEngine(options, credentials, new InMemorySipBindingStore(TimeProvider.System), media, loggers: loggers);
+        var engine = new SipEngine(options, credentials, bindings ?? new InMemorySipBindingStore(TimeProvider.System), media, loggers: loggers);
         await engine.StartAsync();
         return new RealSipEngineHost(engine, media, port, address);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using Talko.Core.Sip;
 using Talko.Core.Sip.Registrar;
 using Talko.Tests.Infrastructure;
 using Talko.Tests.Infrastructure.Sip;
@@ -7,7 +6,7 @@ using Talko.Tests.Infrastructure.Sip;
 namespace Talko.Tests.Core.Sip.Registrar;
 
 /// <summary>
-/// ADR 0111 over a real UDP socket: a REGISTER waiting on the binding store (Redis round trips when scaled out) does not
+/// ADR 0112 over a real UDP socket: a REGISTER waiting on the binding store (Redis round trips when scaled out) does not
 /// hold other devices' REGISTERs behind it, and two REGISTERs for one address-of-record still apply one after the
 /// other, so the second one's 200 lists the first one's contact.
 /// </summary>
@@ -15,25 +14,22 @@ public sealed class RegisterOffTheReceiveLoopTests : IAsyncLifetime
 {
     private const string BobPassword = "bobs-pw";
     private readonly HeldBindingStore bindings = new(new InMemorySipBindingStore(TimeProvider.System));
-    private SipEngine engine = null!;
+    private RealSipEngineHost host = null!;
     private IPEndPoint registrar = null!;
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Find(IPAddress.Loopback);
-        var options = new SipEngineOptions { BindAddresses = [IPAddress.Loopback], UdpPort = port, EnableTcp = false, Realm = "talko.test" };
-        var credentials = new InMemorySipCredentialStore();
-        credentials.Add(SipCredential.FromSecret(SipTestHost.Username, "user-1", "device-1", options.Realm, SipTestHost.Password));
-        credentials.Add(SipCredential.FromSecret("bob", "user-2", "device-2", options.Realm, BobPassword));
-        engine = new SipEngine(options, credentials, bindings, new FakeConferenceMediaEngine());
-        await engine.StartAsync();
-        registrar = new IPEndPoint(IPAddress.Loopback, port);
+        host = await RealSipEngineHost.StartAsync(
+            configure: options => options.EnableTcp = false,
+            bindings: bindings,
+            addCredentials: (credentials, realm) => credentials.Add(SipCredential.FromSecret("bob", "user-2", "device-2", realm, BobPassword)));
+        registrar = new IPEndPoint(host.Address, host.Port);
     }
 
     public async Task DisposeAsync()
     {
         bindings.Release();
-        await engine.DisposeAsync();
+        await host.DisposeAsync();
     }
 
     [Fact]
@@ -67,7 +63,7 @@ public sealed class RegisterOffTheReceiveLoopTests : IAsyncLifetime
         var mobileRegisters = mobile.RegisterAsync(SipTestHost.Password);
         // Both authenticated REGISTERs are in: the mobile's waits for the desk's turn. Had it not, it would be reading
         // the bindings now, before the desk's write.
-        await TestTimeouts.EventuallyAsync(() => engine.UserAgent.Transactions.ServerCount >= 2 || bindings.SecondRead.IsCompleted, TestTimeouts.Default);
+        await TestTimeouts.EventuallyAsync(() => host.Engine.UserAgent.Transactions.ServerCount >= 2 || bindings.SecondRead.IsCompleted, TestTimeouts.Default);
         bindings.Release();
 
         Assert.Equal(200, (await deskRegisters).StatusCode);
@@ -89,7 +85,7 @@ public sealed class RegisterOffTheReceiveLoopTests : IAsyncLifetime
             var first = phones[0].RegisterAsync(SipTestHost.Password);
             await bindings.Held.WaitAsync(TestTimeouts.Default);
             var queued = phones.Skip(1).Take(AddressOfRecordTurns.MaxQueuedPerTurn - 1).Select(p => p.RegisterAsync(SipTestHost.Password)).ToList();
-            await TestTimeouts.EventuallyAsync(() => engine.UserAgent.Transactions.ServerCount >= AddressOfRecordTurns.MaxQueuedPerTurn, TestTimeouts.Default);
+            await TestTimeouts.EventuallyAsync(() => host.Engine.UserAgent.Transactions.ServerCount >= AddressOfRecordTurns.MaxQueuedPerTurn, TestTimeouts.Default);
 
             // Refused before anything else: a full queue answers at once, without a challenge.
             var refused = await phones[^1].RegisterWithoutCredentialsAsync();
@@ -104,51 +100,5 @@ public sealed class RegisterOffTheReceiveLoopTests : IAsyncLifetime
         {
             phones.ForEach(p => p.Dispose());
         }
-    }
-
-    /// <summary>Bindings whose first read for one address-of-record waits until released.</summary>
-    private sealed class HeldBindingStore(ISipBindingStore inner) : ISipBindingStore
-    {
-        private readonly TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource secondRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private string? holding;
-        private int reads;
-
-        /// <summary>The held read began.</summary>
-        public Task Held => held.Task;
-
-        /// <summary>Another read of the held address began.</summary>
-        public Task SecondRead => secondRead.Task;
-
-        public void HoldFirstReadOf(string addressOfRecordPart) => holding = addressOfRecordPart;
-
-        public void Release() => released.TrySetResult();
-
-        public async ValueTask<IReadOnlyList<SipBinding>> GetAsync(string addressOfRecord, CancellationToken cancellationToken = default)
-        {
-            if (holding is { } part && addressOfRecord.Contains(part, StringComparison.Ordinal))
-            {
-                if (Interlocked.Increment(ref reads) == 1)
-                {
-                    held.TrySetResult();
-                    await released.Task;
-                }
-                else
-                {
-                    secondRead.TrySetResult();
-                }
-            }
-
-            return await inner.GetAsync(addressOfRecord, cancellationToken);
-        }
-
-        public ValueTask<IReadOnlyList<SipBinding>> GetByUserAsync(string userId, CancellationToken cancellationToken = default) =>
-            inner.GetByUserAsync(userId, cancellationToken);
-
-        public ValueTask SetAsync(SipBinding binding, CancellationToken cancellationToken = default) => inner.SetAsync(binding, cancellationToken);
-
-        public ValueTask RemoveAsync(string addressOfRecord, string contactUri, CancellationToken cancellationToken = default) =>
-            inner.RemoveAsync(addressOfRecord, contactUri, cancellationToken);
     }
 }
