@@ -1,5 +1,6 @@
 // What the client knows, kept the way docs/realtime.md asks: sync from a stored token, live events applied by
 // (conversationId, seq) and version, gaps filled from the items endpoint. Screens subscribe and re-render.
+import { Annotations } from './annotations';
 import { oncePerFrame } from './frame';
 import { api, type Annotation, type AwarenessView, type BookmarkView, type CallView, type ConversationView, type FlagView, type TagView, type TimelineItem } from './api';
 
@@ -9,9 +10,11 @@ type Listener = () => void;
 class Store {
   readonly conversations = new Map<string, ConversationView>();
   private readonly items = new Map<string, Map<number, TimelineItem>>();
-  readonly tags = new Map<string, TagView>();
-  readonly bookmarks = new Map<string, BookmarkView>();
-  readonly flags = new Map<string, FlagView>();
+  /** Each conversation's items in seq order, sorted again only after one of them changed. */
+  private readonly sorted = new Map<string, readonly TimelineItem[]>();
+  readonly tags = new Annotations<TagView>();
+  readonly bookmarks = new Annotations<BookmarkView>();
+  readonly flags = new Annotations<FlagView>();
   /** Awareness of the people in the conversations on screen, by user id, from GetAwareness and `awareness` events. */
   readonly awareness = new Map<string, AwarenessView>();
   /** Calls seen in this session, by id, from GET /v1/calls/{id} and the `callStarted`/`callUpdated`/`callEnded` events. */
@@ -27,8 +30,11 @@ class Store {
   /** Listeners hear of changes once per frame, however many events arrived in it. */
   private readonly changed = oncePerFrame(() => this.listeners.forEach(l => l()));
 
-  timeline(conversationId: string): TimelineItem[] {
-    return [...(this.items.get(conversationId)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  /** A conversation's items in seq order; the same array until one of them changes (several screens draw from it). */
+  timeline(conversationId: string): readonly TimelineItem[] {
+    let sorted = this.sorted.get(conversationId);
+    if (!sorted) this.sorted.set(conversationId, sorted = [...(this.items.get(conversationId)?.values() ?? [])].sort((a, b) => a.seq - b.seq));
+    return sorted;
   }
 
   /** Step 2 of the client protocol: page through /v1/sync from the stored token; one run at a time. */
@@ -39,11 +45,11 @@ class Store {
         for (;;) {
           const page = await api.sync(token);
           page.conversations.forEach(c => this.conversations.set(c.id, c));
-          page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); });
+          page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); this.sorted.delete(id); });
           page.items.forEach(i => this.put(i));
-          page.tags.forEach(t => this.annotate(this.tags, t));
-          page.bookmarks.forEach(b => this.annotate(this.bookmarks, b));
-          page.flags.forEach(f => this.annotate(this.flags, f));
+          page.tags.forEach(t => this.tags.apply(t));
+          page.bookmarks.forEach(b => this.bookmarks.apply(b));
+          page.flags.forEach(f => this.flags.apply(f));
           token = page.token;
           localStorage.setItem(tokenKey, token);
           if (!page.hasMore) break;
@@ -66,14 +72,9 @@ class Store {
   }
 
   /** Tags, bookmarks and flags: the newest version wins; a removed one stays as a tombstone and is not shown. */
-  applyAnnotation<T extends Annotation>(into: Map<string, T>, view: T) {
-    this.annotate(into, view);
+  applyAnnotation<T extends Annotation>(into: Annotations<T>, view: T) {
+    into.apply(view);
     this.changed();
-  }
-
-  /** The live tags, bookmarks or flags of one item. */
-  on<T extends Annotation>(from: Map<string, T>, itemId: string): T[] {
-    return [...from.values()].filter(a => a.itemId === itemId && !a.removed);
   }
 
   applyAwareness(view: AwarenessView) {
@@ -91,11 +92,6 @@ class Store {
   /** The live call of a conversation, if this client knows of one. */
   liveCall(conversationId: string): CallView | undefined {
     return [...this.calls.values()].find(c => c.conversationId === conversationId && c.state === 'live');
-  }
-
-  private annotate<T extends Annotation>(into: Map<string, T>, view: T) {
-    const known = into.get(view.id);
-    if (!known || known.version < view.version) into.set(view.id, view);
   }
 
   applyConversation(view: ConversationView) {
@@ -127,12 +123,15 @@ class Store {
     let timeline = this.items.get(item.conversationId);
     if (!timeline) this.items.set(item.conversationId, timeline = new Map());
     const known = timeline.get(item.seq);
-    if (!known || known.version < item.version) timeline.set(item.seq, item);
+    if (known && known.version >= item.version) return;
+    timeline.set(item.seq, item);
+    this.sorted.delete(item.conversationId);
   }
 
   forget() {
     this.conversations.clear();
     this.items.clear();
+    this.sorted.clear();
     this.tags.clear();
     this.bookmarks.clear();
     this.flags.clear();

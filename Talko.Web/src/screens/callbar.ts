@@ -136,7 +136,7 @@ function startRefusal(error: ApiError): string {
  * `call-ended`. Asked once per call id; `callStarted`/`callEnded` events keep it current afterwards.
  */
 function discover(conversationId: string, looked: Set<string>) {
-  const items: TimelineItem[] = store.timeline(conversationId);
+  const items: readonly TimelineItem[] = store.timeline(conversationId);
   const ended = new Set(items.filter(i => i.systemEvent === 'call-ended').map(i => i.callId));
   const started = items.filter(i => i.systemEvent === 'call-started' && i.callId && !ended.has(i.callId)).map(i => i.callId!);
   const newest = started[started.length - 1];

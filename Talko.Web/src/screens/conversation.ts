@@ -136,9 +136,9 @@ class ItemViews {
   private readonly rows = new Map<string, { key: string; element: HTMLElement }>();
 
   of(item: TimelineItem): HTMLElement {
-    const tags = store.on(store.tags, item.id);
+    const tags = store.tags.on(item.id);
     const key = [item.version, namesGeneration(), tags.map(t => `${t.id}:${t.version}`).join(','),
-      store.on(store.bookmarks, item.id).length > 0, store.on(store.flags, item.id).length > 0].join('|');
+      store.bookmarks.on(item.id).length > 0, store.flags.on(item.id).length > 0].join('|');
     const row = this.rows.get(item.id);
     if (row?.key === key) return row.element;
     const element = itemView(item);
@@ -147,7 +147,7 @@ class ItemViews {
   }
 
   /** Forgets rows of items no longer in the timeline. */
-  keepOnly(items: TimelineItem[]) {
+  keepOnly(items: readonly TimelineItem[]) {
     if (this.rows.size <= items.length) return;
     const ids = new Set(items.map(i => i.id));
     for (const id of this.rows.keys()) if (!ids.has(id)) this.rows.delete(id);
@@ -196,9 +196,9 @@ function itemView(item: TimelineItem): HTMLElement {
       item.callId && item.systemEvent === 'call-ended' ? h('a', { href: `#/call/${item.callId}`, class: 'play' }, ' Play the recording') : null);
   }
   const body = item.deletedAt ? h('p', { class: 'deleted' }, 'Deleted') : content(item);
-  const tags = store.on(store.tags, item.id);
-  const bookmarked = store.on(store.bookmarks, item.id).length > 0;
-  const flagged = store.on(store.flags, item.id).length > 0;
+  const tags = store.tags.on(item.id);
+  const bookmarked = store.bookmarks.on(item.id).length > 0;
+  const flagged = store.flags.on(item.id).length > 0;
   return h('li', { class: 'item', 'data-seq': String(item.seq) },
     h('div', { class: 'meta' }, h('strong', {}, nameOf(item.authorId)), ' ', when, item.editedAt ? ' (edited)' : '',
       bookmarked ? h('span', { class: 'chip' }, 'Bookmarked') : null, flagged ? h('span', { class: 'chip' }, 'Flagged') : null),
