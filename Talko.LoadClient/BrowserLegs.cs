@@ -18,6 +18,7 @@ public sealed class BrowserLegs : IAsyncDisposable
     private readonly IPlaywright playwright;
     private readonly IBrowser browser;
     private readonly ConcurrentQueue<string> errors = new();
+    private readonly ConcurrentQueue<string> failedJoins = new();
     private readonly ConcurrentDictionary<string, IPage> pages = new();
 
     private BrowserLegs(IPlaywright playwright, IBrowser browser)
@@ -28,6 +29,9 @@ public sealed class BrowserLegs : IAsyncDisposable
 
     /// <summary>Console errors and uncaught exceptions of the pages, prefixed with the participant.</summary>
     public IReadOnlyCollection<string> Errors => errors;
+
+    /// <summary>Participants whose page did not get into the call within the join timeout, with the step it stopped at.</summary>
+    public IReadOnlyCollection<string> FailedJoins => failedJoins;
 
     /// <summary>
     /// One browser participant in each of the last <paramref name="count"/> calls (in a blue/green run the first calls
@@ -51,7 +55,10 @@ public sealed class BrowserLegs : IAsyncDisposable
         }).ToList();
     }
 
-    /// <summary>Starts Chromium and has every participant join its call; returns once each page shows "Leave call".</summary>
+    /// <summary>
+    /// Starts Chromium and has every participant join its call; returns once each page shows "Leave call" or has run
+    /// out of time (listed in <see cref="FailedJoins"/>).
+    /// </summary>
     public static async Task<BrowserLegs> JoinAsync(
         Uri baseAddress, IReadOnlyList<BrowserParticipant> participants, string chromium, TimeSpan timeout)
     {
@@ -123,11 +130,23 @@ public sealed class BrowserLegs : IAsyncDisposable
         page.Crash += (_, _) => errors.Enqueue($"{user.Name}: the page crashed");
         page.Close += (_, _) => errors.Enqueue($"{user.Name}: the page closed at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
         browser.Disconnected += (_, _) => errors.Enqueue($"the browser disconnected at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
-        var milliseconds = (float)timeout.TotalMilliseconds;
-        await page.GotoAsync($"/#/c/{participant.ConversationId:D}", new() { Timeout = milliseconds });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync(new() { Timeout = milliseconds });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Leave call" }).WaitForAsync(new() { Timeout = milliseconds });
+        // Listed before it joins, so a page that never gets into its call is still described at the end of the run.
         pages[user.Name] = page;
+        var milliseconds = (float)timeout.TotalMilliseconds;
+        var step = "opening the conversation";
+        try
+        {
+            await page.GotoAsync($"/#/c/{participant.ConversationId:D}", new() { Timeout = milliseconds });
+            step = "waiting for \"Join the call\"";
+            await page.GetByRole(AriaRole.Button, new() { Name = "Join the call" }).ClickAsync(new() { Timeout = milliseconds });
+            step = "waiting for \"Leave call\"";
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leave call" }).WaitForAsync(new() { Timeout = milliseconds });
+        }
+        catch (Exception exception) when (exception is PlaywrightException or TimeoutException)
+        {
+            // A browser that cannot join is a finding of the run, reported with the others, not the end of the run.
+            failedJoins.Enqueue($"{user.Name} did not join call {participant.CallId:D} ({step}): {exception.Message.Split('\n')[0]}");
+        }
     }
 
     /// <summary>

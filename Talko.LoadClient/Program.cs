@@ -107,7 +107,11 @@ if (calls > 0)
         var participants = BrowserLegs.Choose(run.Users, legs, browserLegs);
         browsers = await BrowserLegs.JoinAsync(urls[0], participants, chromium, TimeSpan.FromSeconds(60));
         await File.WriteAllLinesAsync(browserLegsCsv ?? "browser-legs.csv", participants.Select(p => $"{p.CallId:D};{p.User.UserId:D}"));
-        Log($"{participants.Count} browsers joined calls from Talko Web (WebRTC legs), listed in {browserLegsCsv ?? "browser-legs.csv"}");
+        Log($"{participants.Count - browsers.FailedJoins.Count} of {participants.Count} browsers joined calls from Talko Web (WebRTC legs), listed in {browserLegsCsv ?? "browser-legs.csv"}");
+        foreach (var failed in browsers.FailedJoins)
+        {
+            Log($"browser join failed: {failed}");
+        }
         if (Environment.GetEnvironmentVariable("TALKO_LOAD_PROFILE_PAGE") is { Length: > 0 } profile)
         {
             await Task.Delay(TimeSpan.FromSeconds(10));
@@ -126,6 +130,7 @@ await stop.Task.WaitAsync(TimeSpan.FromSeconds(durationSeconds)).ContinueWith(_ 
 var browserLines = new List<string>();
 if (browsers is not null)
 {
+    browserLines.AddRange(browsers.FailedJoins.Select(failed => $"  browser join failed: {failed}"));
     browserLines.AddRange((await browsers.DescribeAsync()).Select(line => $"  browser {line}"));
     browserLines.AddRange(browsers.Errors.Select(error => $"  browser error: {error}"));
     Log($"closing the browsers ({browsers.Errors.Count} page errors)");

@@ -16,7 +16,14 @@ work=$(mktemp -d /tmp/talko-bench-web.XXXXXX)
 server_pid=""
 cleanup() { [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for tool in dotnet bc /usr/bin/chromium; do command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }; done
+for tool in dotnet bc ss /usr/bin/chromium; do command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }; done
+# A server left from another run on these ports would be measured instead, or this one would fail to start: refuse.
+taken=$(ss -Htuln | awk '{ n = split($5, a, ":"); p = a[n]; if (p == 18181 || p == 15091 || p == 12526 || (p >= 44000 && p <= 44999)) print $1 " " p }')
+if [ -n "$taken" ]; then
+  echo "ports this benchmark needs are in use (stop what holds them):" >&2
+  echo "$taken" >&2
+  exit 1
+fi
 
 server_dir=${BENCH_SERVER_DIR:-}
 if [ -z "$server_dir" ]; then
