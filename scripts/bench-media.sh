@@ -31,7 +31,7 @@ codec=${BENCH_CODEC:-pcmu}
 servers=${BENCH_SERVERS:-talko,janus}
 warmup=${BENCH_WARMUP:-5}
 seconds=${BENCH_SECONDS:-15}
-# Fixed ports above Linux's ephemeral range (32768-60999) and clear of the test suite's media ports (30000-38000), so a
+# Fixed ports above Linux's ephemeral range (32768-60999) and clear of the test suite's ports (media 10000-19999, servers 30000-32767), so a
 # run beside the tests or other servers neither takes their ports nor loses its own: generator 61000-61798 (400
 # participants), Talko's legs 62000-62999, Janus's plain-RTP participants 63000-64999.
 peer_base=${BENCH_PEER_BASE:-61000}

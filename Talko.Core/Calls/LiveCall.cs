@@ -167,11 +167,12 @@ public sealed partial class LiveCall
             return;
         }
 
-        var now = context.Time.GetUtcNow();
         var leg = new LiveLeg(joined.LegId, Id, ConversationId, joined.UserId, joined.DeviceId);
         legs[joined.LegId] = leg;
         emptySince = null;
-        leg.ParticipantId = await context.Bookkeeping.JoinedAsync(Id, joined, now, clock.OffsetAt(now));
+        // The join is placed where the leg entered the mixer, not where this loop got to it: on a busy machine the
+        // loop can be behind by more than the leg's first words, and a join marker after its own talk misleads.
+        leg.ParticipantId = await context.Bookkeeping.JoinedAsync(Id, joined, joined.At, clock.OffsetAt(joined.At));
         await context.Awareness.JoinedAsync(leg);
         await context.Announcer.UpdatedAsync(Id);
         await LogGapAfterMoveAsync(joined);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Infrastructure;
 
@@ -14,7 +15,7 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
     private readonly string directory = Path.Combine(Path.GetTempPath(), "talko-tests", $"pg-{Guid.NewGuid():N}");
     private readonly string bin = FindBin();
 
-    public int Port { get; } = TalkoProcess.FreeTcpPort();
+    public int Port { get; } = FreePort.Find();
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=talko";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 {
     private Process? process;
 
-    public int Port { get; } = FreeTcpPort();
+    public int Port { get; } = FreePort.Find();
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
@@ -56,10 +57,4 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         }
     }
 
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class TalkoProcess : IAsyncDisposable
 
     public static async Task<TalkoProcess> StartAsync(TalkoHostOptions options)
     {
-        var port = FreeTcpPort();
+        var port = FreePort.Find();
         var workingDirectory = Path.Combine(Path.GetTempPath(), "talko-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workingDirectory);
         var start = new ProcessStartInfo("dotnet", [ServerAssembly(out var solution)])
@@ -125,13 +126,6 @@ public sealed class TalkoProcess : IAsyncDisposable
         {
             // A leftover temporary folder is harmless.
         }
-    }
-
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The server's own build output, found from the solution folder (same configuration as the tests).</summary>

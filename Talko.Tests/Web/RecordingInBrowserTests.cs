@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
@@ -26,7 +27,7 @@ public sealed class RecordingInBrowserTests(ITestOutputHelper output) : IAsyncLi
 
     public async Task InitializeAsync()
     {
-        sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        sipPort = FreePort.Find();
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         // Small chunks, so that the element reads a half-minute recording (about 80 KB) in several ranges, as it would an hour.
         settings["Talko:Calls:RecordingRangeChunkBytes"] = "16384";

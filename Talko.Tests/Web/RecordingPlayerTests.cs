@@ -7,6 +7,7 @@ using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
@@ -28,7 +29,7 @@ public sealed class RecordingPlayerTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task InitializeAsync()
     {
-        sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        sipPort = FreePort.Find();
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         // Small chunks, so a few seconds of recording (about 25 KB) are read in several ranges, as an hour would be.
         settings["Talko:Calls:RecordingRangeChunkBytes"] = "4096";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Calls;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -65,7 +66,7 @@ public sealed class WebCallTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(shared);
-        var sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        var sipPort = FreePort.Find();
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
         // The call ends soon after both leave, so its recording can be played; long enough that the moment between
         // starting the call and joining it never ends it on a loaded machine.

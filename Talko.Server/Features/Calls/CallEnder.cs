@@ -4,12 +4,13 @@ using Talko.Core.Conversations;
 using Talko.Server.Data;
 using Talko.Server.Features.Calls.Entities;
 using Talko.Server.Features.Conversations;
+using Talko.Server.Features.Conversations.Entities;
 
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// Ends a call, durably first: the row once (optimistic concurrency; a concurrent second end finds it ended), a
-/// <c>call-ended</c> item, then an <see cref="EndCall"/> command (every instance hangs up its legs) and <c>callEnded</c>.
+/// Ends a call, durably first: the row and its <c>call-ended</c> item in one transaction (a concurrent second end
+/// finds the call ended), then an <see cref="EndCall"/> command (every instance hangs up its legs) and <c>callEnded</c>.
 /// Used by the API (a user ends it) and by the owner (nobody left in it).
 /// </summary>
 public sealed class CallEnder(
@@ -26,31 +27,16 @@ public sealed class CallEnder(
 
     public async Task<CallView?> EndAsync(Guid callId, string reason, CancellationToken cancellationToken, Guid? byUser = null)
     {
-        var call = await db.Set<Call>().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
+        var call = await db.Set<Call>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == callId, cancellationToken);
         if (call is null)
         {
             return null;
         }
 
-        if (call.EndedAt is null)
+        if (call.EndedAt is null && await EndOnceAsync(call, reason, byUser, cancellationToken) is { } endedItem)
         {
-            call.EndedAt = time.GetUtcNow().UtcDateTime;
-            call.EndReason = reason;
-            call.Version++;
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                db.ChangeTracker.Clear();
-                return await reader.ViewAsync(callId, cancellationToken);
-            }
-
             CallsLog.Ended(logger, callId, reason);
-            var recorded = await reader.RecordedMsAsync(callId, cancellationToken);
-            await timeline.AppendAsync(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: callId,
-                CallOffsetMs: recorded, SubjectUserId: byUser), cancellationToken);
+            await events.PublishAsync(new ItemCreated(Views.Item(endedItem, new Dictionary<string, MediaBlob>())), cancellationToken);
             await commands.PublishAsync(new EndCall(new CallId(callId)));
             if (await reader.ViewAsync(callId, cancellationToken) is { } view)
             {
@@ -59,5 +45,39 @@ public sealed class CallEnder(
         }
 
         return await reader.ViewAsync(callId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks the call ended and stages its <c>call-ended</c> item in one conversation transaction, so nobody reads an
+    /// ended call whose item is missing and a crash cannot lose the item. Null when another end committed first.
+    /// </summary>
+    private async Task<Item?> EndOnceAsync(Call call, string reason, Guid? byUser, CancellationToken cancellationToken)
+    {
+        var recorded = await reader.RecordedMsAsync(call.Id, cancellationToken);
+        try
+        {
+            return await ConversationTransaction.ExecuteAsync(db, call.ConversationId, appendsItem: true, async stamp =>
+            {
+                // Read under the conversation's lock: a concurrent end of this call committed before it, or waits for us.
+                var row = await db.Set<Call>().SingleAsync(c => c.Id == call.Id, cancellationToken);
+                if (row.EndedAt is not null)
+                {
+                    return null;
+                }
+
+                row.EndedAt = time.GetUtcNow().UtcDateTime;
+                row.EndReason = reason;
+                row.Version++;
+                return timeline.Stage(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: call.Id,
+                    CallOffsetMs: recorded, SubjectUserId: byUser), stamp);
+            }, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Only an end bumps the call's version, and ends queue on the conversation's lock; kept so that a writer
+            // added later that forgets the lock still ends the call once.
+            db.ChangeTracker.Clear();
+            return null;
+        }
     }
 }

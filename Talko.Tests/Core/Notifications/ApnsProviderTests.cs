@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Talko.Core.Notifications;
 using Talko.Core.Notifications.Apns;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Notifications.Fakes;
 
 namespace Talko.Tests.Core.Notifications;
@@ -173,7 +174,7 @@ public sealed class ApnsProviderTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_APNs_is_a_retry_not_an_exception()
     {
-        var options = new ApnsOptions { BaseUrl = new Uri($"http://127.0.0.1:{TalkoProcess.FreeTcpPort()}"), TeamId = apns.TeamId, KeyId = apns.KeyId, Topic = apns.Topic, PrivateKey = apns.PrivateKeyPem };
+        var options = new ApnsOptions { BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Find()}"), TeamId = apns.TeamId, KeyId = apns.KeyId, Topic = apns.Topic, PrivateKey = apns.PrivateKeyPem };
         using var token = new ApnsProviderToken(options, time);
         var unreachable = new ApnsProvider(http, options, token, time, NullLogger<ApnsProvider>.Instance);
 

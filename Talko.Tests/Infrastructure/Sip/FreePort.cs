@@ -1,14 +1,41 @@
 using System.Net;
 using System.Net.Sockets;
-using Talko.Core.Sip.Transport;
 
 namespace Talko.Tests.Infrastructure.Sip;
 
-/// <summary>Finds a port free for both UDP and TCP on an address (the engine's own probe), so tests never collide with each other.</summary>
+/// <summary>
+/// Ports for servers a test starts (SIP engines, HTTP listeners, peers like sipp and baresip): free for both UDP and TCP,
+/// handed out in turn from 30000-32767. That block lies between the engine's default RTP range (20000-29999) and the
+/// kernel's ephemeral ports (32768 and up). A port probed free in the ephemeral range could be taken again by any
+/// outgoing connection (Npgsql, Redis, HTTP) in the seconds before a server process binds it, which CI saw as a SIP
+/// engine falling back to another port than the one its test sends to.
+/// </summary>
 public static class FreePort
 {
-    public static int Find(IPAddress? address = null) =>
-        FreeSipPort.Find(address ?? IPAddress.Loopback) ?? throw new InvalidOperationException("no free port pair found");
+    private const int First = 30000;
+    private const int End = 32768;
+    private static readonly Lock Gate = new();
+
+    // Each process starts at its own place, so two test processes side by side rarely probe the same ports.
+    private static int next = First + (Environment.ProcessId % 16 * 170);
+
+    public static int Find(IPAddress? address = null)
+    {
+        var on = address ?? IPAddress.Loopback;
+        lock (Gate)
+        {
+            for (var probed = 0; probed < End - First; probed++)
+            {
+                var port = Next();
+                if (IsFree(on, port))
+                {
+                    return port;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"no port free for UDP and TCP in {First}-{End - 1} on {on}");
+    }
 
     /// <summary>A port free for UDP and TCP whose next port is free for both too (for peers that listen on two, like baresip's SIP and SIP/TLS).</summary>
     public static int FindWithNext()
@@ -16,29 +43,22 @@ public static class FreePort
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = Find();
-            if (port < IPEndPoint.MaxPort && IsFree(port + 1))
+            if (port + 1 < End && IsFree(IPAddress.Loopback, port + 1))
             {
+                lock (Gate)
+                {
+                    // The pair's second port is not handed to another server.
+                    if (next == port + 1)
+                    {
+                        Next();
+                    }
+                }
+
                 return port;
             }
         }
 
         throw new InvalidOperationException("no free pair of consecutive ports found");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>
@@ -56,6 +76,29 @@ public static class FreePort
         catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
             return true;
+        }
+    }
+
+    private static int Next()
+    {
+        var port = next;
+        next = next + 1 >= End ? First : next + 1;
+        return port;
+    }
+
+    private static bool IsFree(IPAddress address, int port)
+    {
+        try
+        {
+            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(address, port));
+            using var tcp = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            tcp.Bind(new IPEndPoint(address, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

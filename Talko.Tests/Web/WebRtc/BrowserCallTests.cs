@@ -7,6 +7,7 @@ using Talko.Server.Features.Accounts.Codes;
 using Talko.Server.Features.Accounts.Entities;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Calls;
 using Talko.Tests.Server.Features.Conversations;
 using Xunit.Abstractions;
@@ -34,9 +35,9 @@ public sealed class BrowserCallTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.CreateDirectory(shared);
         var wav = Path.Combine(shared, "tone.wav");
         await File.WriteAllBytesAsync(wav, TestMedia.ToneWav(BrowserTone, sampleRate: 48000, seconds: 2));
-        var sipPort = Talko.Core.Sip.Transport.FreeSipPort.Find(IPAddress.Loopback) ?? throw new InvalidOperationException("No free SIP port.");
+        var sipPort = FreePort.Find();
         var settings = CallsTestKit.InstanceSettings(shared, sipPort);
-        settings["Talko:Media:WebRtc:IceTcpPort"] = TalkoProcess.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Talko:Media:WebRtc:IceTcpPort"] = FreePort.Find().ToString(System.Globalization.CultureInfo.InvariantCulture);
         server = await TalkoProcess.StartAsync(TalkoHostOptions.Embedded() with { Environment = "Development", Settings = settings });
         browser = await Browser.LaunchAsync($"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required");
     }

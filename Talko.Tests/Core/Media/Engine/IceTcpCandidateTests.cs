@@ -12,6 +12,7 @@ using Talko.Core.Sip.Sdp;
 using Talko.Tests.Core.Media.WebRtc.Ice;
 using Talko.Tests.Core.Media.WebRtc.Sdp;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Core.Media.Engine;
 
@@ -27,7 +28,7 @@ public sealed class IceTcpCandidateTests
     public async Task Connections_are_matched_to_legs_by_their_first_check_and_strangers_are_closed()
     {
         var basePort = TestRtpPorts.Block(4);
-        var tcpPort = TalkoProcess.FreeTcpPort();
+        var tcpPort = FreePort.Find();
         await using var engine = new ConferenceMediaEngine(
             Options.Create(new MediaEngineOptions
             {

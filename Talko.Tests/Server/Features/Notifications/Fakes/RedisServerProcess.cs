@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Talko.Tests.Infrastructure;
+using Talko.Tests.Infrastructure.Sip;
 
 namespace Talko.Tests.Server.Features.Notifications.Fakes;
 
@@ -20,7 +21,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public static async Task<RedisServerProcess> StartAsync()
     {
-        var port = TalkoProcess.FreeTcpPort();
+        var port = FreePort.Find();
         var process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
