@@ -8,7 +8,7 @@ namespace Talko.Server.Sip;
 
 /// <summary>The calls feature's commands carried out by this instance's SIP engine (conference id = call id) and media engine.</summary>
 /// <remarks>WebRTC legs (ADR 0721) are legs of the call like SIP legs: listed, hung up and measured here too.</remarks>
-internal sealed class SipConferenceControl(RunningSipEngine sip, ConferenceMediaEngine media, Talko.Server.WebRtc.WebRtcCallLegs webRtc, TimeProvider time) : IConferenceControl
+internal sealed class SipConferenceControl(RunningSipEngine sip, ConferenceMediaEngine media, Talko.Server.WebRtc.WebRtcCallLegs webRtc) : IConferenceControl
 {
     public IReadOnlyList<ConferenceLeg> LegsOf(CallId callId) =>
         [.. CallsOf(callId).Select(call => new ConferenceLeg(
@@ -50,8 +50,8 @@ internal sealed class SipConferenceControl(RunningSipEngine sip, ConferenceMedia
     {
         if (legId.Direction == LegDirection.WebRtc)
         {
-            // No REFER for a browser: it heard callMoved and rejoins over the hub, which ends this leg (ADR 0722).
-            return await webRtc.AwaitMovedAsync(callId, legId, timings.ResponseTimeout + timings.LeaveWait, time, cancellationToken);
+            // No REFER for a browser: it heard callMoved and joins again at the new owner over the hub (ADR 0724).
+            return await webRtc.EndForMoveAsync(callId, legId);
         }
 
         if (sip.Engine is not { } engine || CallsOf(callId).FirstOrDefault(c => c.Leg.LegId == legId) is not { } call)

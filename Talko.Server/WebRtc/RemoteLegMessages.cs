@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Talko.Server.WebRtc;
 
 /// <summary>
-/// What an instance whose hub took a WebRTC call request sends to the call's owner, and what comes back (ADR 0722), on
+/// What an instance whose hub took a WebRTC call request sends to the call's owner, and what comes back (ADR 0724), on
 /// the instance-addressed channels (<see cref="Core.Ephemeral.KeySpace.InstanceChannel"/>). Requests carry a
 /// correlation id and the instance to reply to; <see cref="RemoteConnectionClosed"/> wants no reply. Closed: the JSON
 /// names each kind in <c>kind</c>, and a version that does not know a kind drops the message (the sender times out).

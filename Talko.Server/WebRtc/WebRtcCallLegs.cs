@@ -13,7 +13,7 @@ namespace Talko.Server.WebRtc;
 /// connection that owns it. A leg joins the media engine, then is reported to the leg observers like an answered SIP
 /// INVITE (so the calls feature records a participant and awareness shows the user in the call); its departure is the
 /// engine's to report, as for SIP legs. A leg ends when its client leaves, its hub connection closes, its ICE consent
-/// lapses or its DTLS handshake fails. A leg whose hub connection is on another instance (ADR 0722) names that
+/// lapses or its DTLS handshake fails. A leg whose hub connection is on another instance (ADR 0724) names that
 /// instance as its origin: its connection id is unique only there, and it ends when that instance says the connection
 /// closed or is found dead.
 /// </summary>
@@ -68,26 +68,21 @@ public sealed class WebRtcCallLegs(
     }
 
     /// <summary>
-    /// A drain move (ADR 0722): the client was told <c>callMoved</c> and rejoins at the new owner, which ends this leg
-    /// (make before break). <see cref="ConferenceTransferOutcome.Left"/> when it ends within <paramref name="wait"/>;
-    /// otherwise <see cref="ConferenceTransferOutcome.Refused"/> with the leg still up, for the hand-over to hang up.
+    /// A drain move (ADR 0724): the client was told <c>callMoved</c> and joins again at the new owner over the hub; its
+    /// leg here ends now, before that join, because the new owner adopts the call only once this instance's recording
+    /// segment is closed, and that waits for every leg here to leave. <see cref="ConferenceTransferOutcome.Left"/>, or
+    /// <see cref="ConferenceTransferOutcome.Gone"/> when the leg had already ended.
     /// </summary>
-    public async Task<ConferenceTransferResult> AwaitMovedAsync(CallId callId, LegId legId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<ConferenceTransferResult> EndForMoveAsync(CallId callId, LegId legId)
     {
         if (!legs.TryGetValue(legId, out var leg) || leg.CallId != callId)
         {
             return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
         }
 
-        try
-        {
-            await leg.Leg.Closed.WaitAsync(wait, time, cancellationToken);
-            return new ConferenceTransferResult(ConferenceTransferOutcome.Left, 0, null);
-        }
-        catch (TimeoutException)
-        {
-            return new ConferenceTransferResult(ConferenceTransferOutcome.Refused, 0, null);
-        }
+        await leg.Leg.DisposeAsync();
+        WebRtcLog.EndedForMove(logger, callId.Value, legId.ToString());
+        return new ConferenceTransferResult(ConferenceTransferOutcome.Left, 0, null);
     }
 
     /// <summary>The connection's client leaves the call; false when it had no leg in it.</summary>

@@ -19,4 +19,7 @@ internal static partial class WebRtcLog
 
     [LoggerMessage(EventId = 7215, Level = LogLevel.Warning, Message = "Unreadable message on this instance's channel: {Message}")]
     public static partial void UnreadableRelayMessage(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7216, Level = LogLevel.Information, Message = "WebRTC leg {LegId} of moved call {CallId} ended here; its client joins again at the new owner")]
+    public static partial void EndedForMove(ILogger logger, Guid callId, string legId);
 }

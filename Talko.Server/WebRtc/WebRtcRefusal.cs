@@ -6,7 +6,7 @@ namespace Talko.Server.WebRtc;
 
 /// <summary>
 /// A hub call refused with a stable code (the start of the client's error message) and a sentence for people; the same
-/// whether the leg was to be made on this instance or on the owner the request was relayed to (ADR 0722).
+/// whether the leg was to be made on this instance or on the owner the request was relayed to (ADR 0724).
 /// </summary>
 public sealed record WebRtcRefusal(string Code, string Message)
 {

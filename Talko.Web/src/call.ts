@@ -107,8 +107,8 @@ onConnectionReplaced(change => {
 });
 
 // The call moved to another instance (a deploy): join again over the same hub connection with a new peer connection,
-// then drop the old one. The server makes the new leg on the new owner before it ends the old one (ADR 0722), so the
-// audio gap is one join; the microphone and the screen stay as they are.
+// then drop the old one. The old owner has ended the old leg already (ADR 0724: the new owner takes the call once the
+// old one's recording is closed), so the audio gap is one join; the microphone and the screen stay as they are.
 let movedTo: string | null = null;
 
 onCallMoved(({ callId, ownerInstanceId }) => {

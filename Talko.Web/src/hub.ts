@@ -25,7 +25,7 @@ function connectionReplaced(change: ConnectionChange) { replacedListeners.forEac
 export interface CallMoved { callId: string; ownerInstanceId: string; }
 const movedListeners = new Set<(moved: CallMoved) => void>();
 
-/** Told when a call moved to another instance (`callMoved`, a deploy): a WebRTC leg in it joins again (ADR 0722). */
+/** Told when a call moved to another instance (`callMoved`, a deploy): a WebRTC leg in it joins again (ADR 0724). */
 export function onCallMoved(listener: (moved: CallMoved) => void): () => void {
   movedListeners.add(listener);
   return () => movedListeners.delete(listener);

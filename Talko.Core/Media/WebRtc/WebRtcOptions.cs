@@ -33,7 +33,7 @@ public sealed class WebRtcOptions
 
     /// <summary>
     /// How long an instance waits for the call's owner to answer a WebRTC join, leave or mute relayed from a hub
-    /// connection on this instance (ADR 0722); the client is then told to try again.
+    /// connection on this instance (ADR 0724); the client is then told to try again.
     /// </summary>
     public TimeSpan RelayTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

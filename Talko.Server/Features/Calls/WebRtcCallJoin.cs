@@ -15,7 +15,7 @@ namespace Talko.Server.Features.Calls;
 /// <summary>
 /// The hub's call methods (ADR 0721) with the REST join's rules: the caller must be a member of the call's
 /// conversation (otherwise the call does not exist for them) and the call must be live. The leg is made on the call's
-/// owner: here, or relayed there when this instance does not own the call (ADR 0722), with the offer checked here
+/// owner: here, or relayed there when this instance does not own the call (ADR 0724), with the offer checked here
 /// first. Every refusal is a <see cref="HubException"/> whose message starts with a stable code, and is logged.
 /// </summary>
 public sealed class WebRtcCallJoin(
@@ -46,7 +46,8 @@ public sealed class WebRtcCallJoin(
         }
 
         // A connection with a leg in the call on another instance than the owner now (the client rejoins after
-        // callMoved) keeps it until the new one is made, then that one ends: make before break (ADR 0722).
+        // callMoved) keeps it until the new one is made, then that one ends. A drain move ends it before (ADR 0724);
+        // what is left here is an earlier version's.
         if (location.OwnerInstanceId != lifecycle.InstanceId)
         {
             var relayed = await relay.JoinAsync(location.OwnerInstanceId!, new CallId(callId), userId, deviceId, connectionId, sdpOffer!, cancellationToken);

@@ -10,7 +10,7 @@ using Talko.Server.WebRtc;
 namespace Talko.Server.Features.Calls;
 
 /// <summary>
-/// WebRTC legs whose hub connection is on another instance than the call's owner (ADR 0722). The instance that took the
+/// WebRTC legs whose hub connection is on another instance than the call's owner (ADR 0724). The instance that took the
 /// hub call relays it to the owner on the owner's instance channel and waits for the reply with the same correlation id
 /// (at most <see cref="Core.Media.WebRtc.WebRtcOptions.RelayTimeout"/>); the owner makes, mutes or ends the leg with
 /// its own media engine, so the SDP answer carries the owner's candidates and certificate and media goes straight to
@@ -45,8 +45,8 @@ public sealed class WebRtcLegRelay(
 
     /// <summary>
     /// Makes the leg on <paramref name="owner"/> and returns its SDP answer. When this connection's leg in the call was on
-    /// another instance (the call moved, and the client rejoins after <c>callMoved</c>), that leg ends once the new one
-    /// is made: make before break.
+    /// another instance (the call moved, and the client rejoins after <c>callMoved</c>) and is still there, it ends once
+    /// the new one is made; a drain move ends it before (ADR 0724).
     /// </summary>
     /// <exception cref="Microsoft.AspNetCore.SignalR.HubException">The owner refused, or did not answer in time.</exception>
     public async Task<string> JoinAsync(string owner, CallId callId, Guid userId, Guid? deviceId, string connectionId, string sdpOffer, CancellationToken cancellationToken)

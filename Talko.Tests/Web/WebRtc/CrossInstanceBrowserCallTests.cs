@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Talko.Tests.Web.WebRtc;
 
 /// <summary>
-/// Issue 17, ADR 0722: two headless Chromiums whose hub connections sit on different instances join the same call over
+/// Issue 17, ADR 0724: two headless Chromiums whose hub connections sit on different instances join the same call over
 /// WebRTC, and each hears the other's fake microphone tone (a WebAudio analyser on the received track). The browser on
 /// the instance that does not own the call gets the owner's answer (the same certificate fingerprint as the other
 /// browser's), so its media goes straight to the owner, where the mixer joins the two.
@@ -95,7 +95,7 @@ public sealed class CrossInstanceBrowserCallTests(PostgresFixture postgres, Redi
     }
 
     /// <summary>
-    /// Blue/green for WebRTC legs (ADR 0722): both browsers' hubs are on the other instance and the call runs on the
+    /// Blue/green for WebRTC legs (ADR 0724): both browsers' hubs are on the other instance and the call runs on the
     /// owner, which drains past its call deadline and moves the call there. Each page hears <c>callMoved</c>, joins again
     /// with a new peer connection (the new owner's certificate in the answer) and closes the old one; they hear each
     /// other again, now through the new owner.

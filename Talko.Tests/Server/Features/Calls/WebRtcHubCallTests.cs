@@ -81,7 +81,7 @@ public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture re
     }
 
     /// <summary>
-    /// ADR 0722: bob's hub connection is on an instance that does not own the call. His join is relayed to the owner,
+    /// ADR 0724: bob's hub connection is on an instance that does not own the call. His join is relayed to the owner,
     /// whose answer (its certificate's fingerprint, its media candidate) he gets, so media goes straight to the owner;
     /// the leg follows the local join's rules, is his awareness connection (muted when he mutes over the other instance),
     /// and ends when he leaves or his hub connection on the other instance closes.
@@ -178,7 +178,7 @@ public sealed class WebRtcHubCallTests(PostgresFixture postgres, RedisFixture re
     }
 
     /// <summary>
-    /// Blue/green for WebRTC legs (ADR 0722): the owner moves the call away; the client, told <c>callMoved</c>, joins
+    /// Blue/green for WebRTC legs (ADR 0724): the owner moves the call away; the client, told <c>callMoved</c>, joins
     /// again over the same hub connection (still on the old owner) and gets the new owner's answer; its old leg ends
     /// once the new one is made (the hand-over sees it leave rather than hanging it up), and leave reaches the new leg.
     /// </summary>

@@ -14,9 +14,9 @@ using Talko.Tests.Server.Features.Conversations;
 namespace Talko.Tests.Server.Features.Calls;
 
 /// <summary>
-/// A WebRTC leg of a call that moves (a drain) gets <c>callMoved</c> and joins again at the new owner. A class of its
-/// own: the move picks its target from the instance registry, which must hold only this test's two instances (the
-/// other hub tests' instances share a class's Redis and could still be stopping).
+/// A WebRTC leg of a call that moves (a drain) ends at the old owner, gets <c>callMoved</c> and joins again at the new
+/// owner. A class of its own: the move picks its target from the instance registry, which must hold only this test's
+/// two instances (the other hub tests' instances share a class's Redis and could still be stopping).
 /// </summary>
 [Collection(RealtimeMediaCollection.Name)]
 public sealed class WebRtcMovedCallTests(PostgresFixture postgres, RedisFixture redis)
@@ -27,9 +27,19 @@ public sealed class WebRtcMovedCallTests(PostgresFixture postgres, RedisFixture 
     [Fact]
     public async Task A_webrtc_leg_of_a_moved_call_rejoins_at_the_new_owner_after_callMoved()
     {
+        // Waits far past the relay's timeout (10 s): had A kept the browser's leg until its new one is made, B's adoption
+        // (which waits for A's recording segment to close, that is for A's legs to leave) would hold the rejoin until
+        // the relay gave up with call_unavailable (ADR 0724).
+        void LongWaits(Dictionary<string, string?> settings)
+        {
+            settings["Talko:Calls:HandoverWait"] = "00:00:30";
+            settings["Talko:Drain:CallTransferAnswerTimeout"] = "00:00:30";
+            settings["Talko:Drain:CallTransferLeaveWait"] = "00:00:30";
+        }
+
         var logsA = new CapturedLogs();
-        var (a, _) = instances.StartHost("webrtc-move-a", logs: logsA);
-        var (b, _) = instances.StartHost("webrtc-move-b");
+        var (a, _) = instances.StartHost("webrtc-move-a", LongWaits, logsA);
+        var (b, _) = instances.StartHost("webrtc-move-b", LongWaits);
         using var alice = await a.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Night shift");
@@ -54,6 +64,7 @@ public sealed class WebRtcMovedCallTests(PostgresFixture postgres, RedisFixture 
         var result = await moving.WaitAsync(TestTimeouts.Long);
         Assert.True(result.Moved, result.Error);
         Assert.Contains(logsA.Lines, l => l.Contains($"of moved call {call.Id} handed to", StringComparison.Ordinal) && l.Contains(": Left", StringComparison.Ordinal));
+        Assert.Contains(logsA.Lines, l => l.Contains($"of moved call {call.Id} ended here", StringComparison.Ordinal));
 
         var id = new CallId(call.Id);
         await TestTimeouts.EventuallyAsync(

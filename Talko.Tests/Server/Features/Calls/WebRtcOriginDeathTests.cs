@@ -10,7 +10,7 @@ using Talko.Tests.Server.Features.Conversations;
 namespace Talko.Tests.Server.Features.Calls;
 
 /// <summary>
-/// ADR 0722's "no orphans" for an instance that dies: a WebRTC leg made on the owner for a hub connection on another
+/// ADR 0724's "no orphans" for an instance that dies: a WebRTC leg made on the owner for a hub connection on another
 /// instance ends when that instance is killed (it cannot say its connection closed). Consent freshness and the DTLS
 /// handshake limit are set far beyond the test, so only the owner's liveness check of the leg's origin can end it.
 /// </summary>
