@@ -5,15 +5,17 @@ namespace Talko.Core.Calls;
 
 /// <summary>
 /// A command every instance hears on <see cref="Ephemeral.KeySpace.CallCommandsChannel"/>; the instance that holds the
-/// call's legs, or its claim, acts on it. Closed: these four kinds are all there is, and the JSON names them in
-/// <c>kind</c> ("end", "leave", "ring", "ring-back"), which is also what instances of the previous version read, so a
-/// blue/green switch between the two versions keeps working.
+/// call's legs, or its claim, acts on it. Closed: these five kinds are all there is, and the JSON names them in
+/// <c>kind</c> ("end", "leave", "ring", "ring-back", "segment-stored"). The first four are what instances of the
+/// previous version read, so a blue/green switch between the two versions keeps working; they log "segment-stored" as
+/// unreadable and ignore it, and an adopter of theirs waits out <c>HandoverWait</c> once (ADR 0623).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(EndCall), "end")]
 [JsonDerivedType(typeof(LeaveCall), "leave")]
 [JsonDerivedType(typeof(RingMembers), "ring")]
 [JsonDerivedType(typeof(RingBack), "ring-back")]
+[JsonDerivedType(typeof(SegmentStored), "segment-stored")]
 public abstract record CallCommand
 {
     /// <summary>Only the records below derive from it: a closed hierarchy.</summary>
@@ -39,6 +41,12 @@ public sealed record RingMembers(CallId CallId, IReadOnlyList<Guid> UserIds) : C
 /// devices without one) back into the call (ADR 0710).
 /// </summary>
 public sealed record RingBack(CallId CallId, Guid UserId, Guid? DeviceId) : CallCommand(CallId);
+
+/// <summary>
+/// Not an order but news: <see cref="InstanceId"/> stored its recording segment of the call (committed first). A new
+/// owner adopting the call waits for this from a live previous owner instead of looking at the database over and over.
+/// </summary>
+public sealed record SegmentStored(CallId CallId, string InstanceId) : CallCommand(CallId);
 
 /// <summary>Call commands to and from their wire form.</summary>
 public static class CallCommands

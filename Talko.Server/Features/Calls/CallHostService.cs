@@ -16,6 +16,7 @@ internal sealed class CallHostService(
     InstanceLifecycle lifecycle,
     RunningSipEngine sip,
     CallCommandBus commands,
+    SegmentStoredSignals segmentsStored,
     IOptions<CallsOptions> options,
     IOptions<CallOwnershipOptions> ownershipOptions,
     TimeProvider time,
@@ -94,7 +95,15 @@ internal sealed class CallHostService(
 
     private Task OnCommandAsync(CallCommand command)
     {
-        host.OnCommand(command);
+        if (command is SegmentStored)
+        {
+            segmentsStored.Stored(command.CallId);
+        }
+        else
+        {
+            host.OnCommand(command);
+        }
+
         return Task.CompletedTask;
     }
 

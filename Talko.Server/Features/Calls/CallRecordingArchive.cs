@@ -13,19 +13,18 @@ namespace Talko.Server.Features.Calls;
 /// <summary>
 /// The recording's segment index (ADR 0601): a row when this instance's recording of a call opens, the audio into the blob
 /// store and the talker timeline into the row when it closes; on adoption, waiting for a live previous owner to close its
-/// own segment (ADR 0610) and closing a dead owner's from its file.
+/// own segment (ADR 0623) and closing a dead owner's from its file.
 /// </summary>
 public sealed class CallRecordingArchive(
     TalkoDbContext db,
     IBlobStore blobs,
     InstanceLifecycle lifecycle,
     InstanceLiveness liveness,
+    SegmentStoredSignals stored,
     IOptions<CallsOptions> options,
     TimeProvider time,
     ILogger<CallRecordingArchive> logger)
 {
-    private static readonly TimeSpan HandoverPollInterval = TimeSpan.FromMilliseconds(50);
-
     private string InstanceId => lifecycle.InstanceId;
 
     /// <summary>Indexes the segment this instance started recording; returns its base offset (the closed segments' length).</summary>
@@ -107,9 +106,11 @@ public sealed class CallRecordingArchive(
     /// <summary>
     /// A previous owner that is still alive (it handed the call over in a drain move) closes its own segment, with the
     /// talker timeline only it holds, moments after its legs are hung up: wait for that (up to
-    /// <see cref="CallsOptions.HandoverWait"/>) rather than close the segment from its file without talkers (ADR 0610).
-    /// The wait ends early when that owner is gone (<see cref="InstanceLiveness"/>: it died, nobody else will close it).
-    /// The other owner's progress is only visible in the database, so this waits by looking there.
+    /// <see cref="CallsOptions.HandoverWait"/>) rather than close the segment from its file without talkers (ADR 0623).
+    /// It says so with <see cref="SegmentStored"/> after its commit; each piece of news, and the end of the wait, sends
+    /// this back to the database to see what is still open. An owner found gone (<see cref="InstanceLiveness"/>: it
+    /// died, nobody else will close it) is not waited for; one that dies during the wait is waited out, as is news that
+    /// Redis dropped, and its segment then closed from its file.
     /// </summary>
     public async Task AwaitHandoverAsync(CallId callId, CancellationToken cancellationToken)
     {
@@ -117,6 +118,8 @@ public sealed class CallRecordingArchive(
         HashSet<string> awaited = new(StringComparer.Ordinal);
         while (true)
         {
+            // Watching before looking: a segment stored after the look still wakes the wait below.
+            using var watch = stored.Start(callId);
             var openElsewhere = await db.Set<RecordingSegment>().AsNoTracking()
                 .Where(s => s.CallId == callId.Value && s.State == SegmentState.Recording && s.InstanceId != InstanceId)
                 .Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
@@ -141,7 +144,14 @@ public sealed class CallRecordingArchive(
                 return;
             }
 
-            await Task.Delay(HandoverPollInterval, time, cancellationToken);
+            try
+            {
+                await watch.Stored.WaitAsync(options.Value.HandoverWait - elapsed, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Looked at once more above, then given up.
+            }
         }
     }
 

@@ -36,6 +36,7 @@ public static class CallsExtensions
 
         services.AddSingleton<CallOwnership>();
         services.AddSingleton<CallCommandBus>();
+        services.AddSingleton<SegmentStoredSignals>();
         // The engines report into the sink and take commands through the control; the calls feature reads the sink.
         // Neither side depends on the other.
         services.AddSingleton<CallEventSink>();

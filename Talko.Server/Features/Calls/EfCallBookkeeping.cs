@@ -17,6 +17,7 @@ internal sealed class EfCallBookkeeping(
     IScopedWork<TalkoDbContext> database,
     IScopedWork<CallRecordingArchive> archive,
     IScopedWork<CallEnder> ender,
+    CallCommandBus commands,
     InstanceLifecycle lifecycle) : ICallBookkeeping
 {
     public Task<Guid?> FindLiveAsync(CallId callId, CancellationToken cancellationToken) =>
@@ -64,8 +65,13 @@ internal sealed class EfCallBookkeeping(
     public Task<long> SegmentOpenedAsync(CallId callId, string wavPath, DateTimeOffset at) =>
         archive.RunAsync(archive => archive.OpenAsync(callId, wavPath, at));
 
-    public Task<long?> SegmentClosedAsync(CallId callId, RecordingResult recording) =>
-        archive.RunAsync(archive => archive.CloseAsync(callId, recording));
+    /// <summary>Stores the segment, then tells any instance adopting the call that waits for it (ADR 0623).</summary>
+    public async Task<long?> SegmentClosedAsync(CallId callId, RecordingResult recording)
+    {
+        var endsAt = await archive.RunAsync(archive => archive.CloseAsync(callId, recording));
+        await commands.PublishAsync(new SegmentStored(callId, lifecycle.InstanceId));
+        return endsAt;
+    }
 
     public Task EndEmptyAsync(CallId callId, CancellationToken cancellationToken) =>
         ender.RunAsync(ender => ender.EndAsync(callId.Value, CallEnder.EndedEmpty, cancellationToken));

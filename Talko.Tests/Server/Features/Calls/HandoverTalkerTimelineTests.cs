@@ -31,11 +31,12 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
     public async Task DisposeAsync() => await instances.DisposeAsync();
 
     /// <summary>
-    /// With the default wait B waits for A to close its segment; with none B closes it from the file at once and A,
-    /// closing it moments later, adds the talker timeline only it has.
+    /// With a wait far longer than the test B must hear from A (SegmentStored) that A closed its segment, and go on at
+    /// once; with none B closes it from the file at once and A, closing it moments later, adds the talker timeline only
+    /// it has.
     /// </summary>
     [Theory]
-    [InlineData("00:00:05")]
+    [InlineData("00:10:00")]
     [InlineData("00:00:00")]
     public async Task A_new_owner_adopting_before_the_old_one_closed_its_segment_keeps_the_talkers_of_both_segments(string handoverWait)
     {
@@ -77,6 +78,10 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         Assert.True(await eagerAdoption.WaitAsync(TimeSpan.FromSeconds(20)), "B did not adopt the call");
         var handover = logsB.Lines.FirstOrDefault(l => l.Contains($"Adopting call {call.Id}", StringComparison.Ordinal));
         output.WriteLine(handover ?? "B adopted after A had closed its segment (no wait)");
+        if (handoverWait != "00:00:00" && handover is not null)
+        {
+            Assert.EndsWith("(closed by them: True)", handover, StringComparison.Ordinal);
+        }
         await legAtA.WaitAsync(TimeSpan.FromSeconds(60));
 
         // Alice rejoins at B and talks again: one spurt in B's segment.
