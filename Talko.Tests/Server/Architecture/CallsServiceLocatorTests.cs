@@ -7,9 +7,10 @@ using Talko.Tests.Infrastructure;
 namespace Talko.Tests.Server.Architecture;
 
 /// <summary>
-/// The calls feature names what it needs (issue 15, ADR 0622): no type in Features/Calls or Core/Calls holds a service
+/// The calls feature names what it needs (issue 15, ADR 0623): no type in Features/Calls or Core/Calls holds a service
 /// provider or a scope factory, and no source there opens a scope. Work of request lifetime goes through
 /// <c>IScopedWork&lt;T&gt;</c>; the feature's composition (CallsExtensions) may forward registrations, nothing else.
+/// Nor does it poll: it waits for events, news and its hosted service's timer.
 /// </summary>
 public sealed class CallsServiceLocatorTests
 {
@@ -23,15 +24,17 @@ public sealed class CallsServiceLocatorTests
     [InlineData("Talko.Core", "Calls")]
     public void No_source_of_the_calls_feature_mentions_a_service_provider_or_opens_a_scope(string project, string folder)
     {
-        var directory = Path.Combine(SolutionPaths.Root, project, folder);
-        var files = Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories).ToList();
-        Assert.NotEmpty(files);
-        var found = (from file in files
-                     let text = File.ReadAllText(file)
-                     from word in Forbidden
-                     where text.Contains(word, StringComparison.Ordinal)
-                     select $"{Path.GetRelativePath(SolutionPaths.Root, file)}: {word}").ToList();
+        var found = Mentions(project, folder, Forbidden);
         Assert.True(found.Count == 0, "Name the service you need (IScopedWork<T> for request-lifetime work) instead:\n" + string.Join("\n", found));
+    }
+
+    [Theory]
+    [InlineData("Talko.Server", "Features/Calls")]
+    [InlineData("Talko.Core", "Calls")]
+    public void No_source_of_the_calls_feature_sleeps_to_look_again(string project, string folder)
+    {
+        var found = Mentions(project, folder, ["Task.Delay", "Thread.Sleep"]);
+        Assert.True(found.Count == 0, "Wait for what you need (an event, a command, a TaskCompletionSource) instead:\n" + string.Join("\n", found));
     }
 
     [Theory]
@@ -59,5 +62,17 @@ public sealed class CallsServiceLocatorTests
         var references = typeof(LiveCall).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "").ToList();
         Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal));
+    }
+
+    /// <summary>"file: word" for each of <paramref name="words"/> a source under the folder mentions.</summary>
+    private static List<string> Mentions(string project, string folder, string[] words)
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(SolutionPaths.Root, project, folder), "*.cs", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(files);
+        return [.. from file in files
+                   let text = File.ReadAllText(file)
+                   from word in words
+                   where text.Contains(word, StringComparison.Ordinal)
+                   select $"{Path.GetRelativePath(SolutionPaths.Root, file)}: {word}"];
     }
 }
