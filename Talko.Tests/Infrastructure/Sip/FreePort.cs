@@ -5,29 +5,32 @@ namespace Talko.Tests.Infrastructure.Sip;
 
 /// <summary>
 /// Ports for servers a test starts (SIP engines, HTTP listeners, peers like sipp and baresip): free for both UDP and TCP,
-/// handed out in turn from 30000-32767. That block lies between the engine's default RTP range (20000-29999) and the
-/// kernel's ephemeral ports (32768 and up). A port probed free in the ephemeral range could be taken again by any
-/// outgoing connection (Npgsql, Redis, HTTP) in the seconds before a server process binds it, which CI saw as a SIP
-/// engine falling back to another port than the one its test sends to.
+/// from 30000-32767. That block lies between the engine's default RTP range (20000-29999) and the kernel's ephemeral
+/// ports (32768 and up). A port probed free in the ephemeral range could be taken again by any outgoing connection
+/// (Npgsql, Redis, HTTP) in the seconds before a server process binds it, which CI saw as a SIP engine falling back to
+/// another port than the one its test sends to. Each port handed out comes with the three above it kept free and
+/// unhanded: peers bind next to the port they are given (sipp's media port takes the next three for RTCP and video,
+/// baresip's SIP/TLS the next one).
 /// </summary>
 public static class FreePort
 {
     private const int First = 30000;
     private const int End = 32768;
+    private const int Block = 4;
     private static readonly Lock Gate = new();
 
     // Each process starts at its own place, so two test processes side by side rarely probe the same ports.
-    private static int next = First + (Environment.ProcessId % 16 * 170);
+    private static int next = First + (Environment.ProcessId % 16 * 43 * Block);
 
     public static int Find(IPAddress? address = null)
     {
         var on = address ?? IPAddress.Loopback;
         lock (Gate)
         {
-            for (var probed = 0; probed < End - First; probed++)
+            for (var probed = 0; probed < (End - First) / Block; probed++)
             {
                 var port = Next();
-                if (IsFree(on, port))
+                if (IsFree(on, port) && Enumerable.Range(port + 1, Block - 1).All(above => IsUdpFree(on, above)))
                 {
                     return port;
                 }
@@ -43,17 +46,8 @@ public static class FreePort
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = Find();
-            if (port + 1 < End && IsFree(IPAddress.Loopback, port + 1))
+            if (IsFree(IPAddress.Loopback, port + 1))
             {
-                lock (Gate)
-                {
-                    // The pair's second port is not handed to another server.
-                    if (next == port + 1)
-                    {
-                        Next();
-                    }
-                }
-
                 return port;
             }
         }
@@ -82,8 +76,22 @@ public static class FreePort
     private static int Next()
     {
         var port = next;
-        next = next + 1 >= End ? First : next + 1;
+        next = next + Block >= End ? First : next + Block;
         return port;
+    }
+
+    private static bool IsUdpFree(IPAddress address, int port)
+    {
+        try
+        {
+            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(address, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static bool IsFree(IPAddress address, int port)
