@@ -38,6 +38,12 @@ internal sealed class CallAudioPeer : IAsyncDisposable
     /// </summary>
     public long? FirstToneSentAt { get; private set; }
 
+    /// <summary>
+    /// How long the last <see cref="TalkAsync"/> took from its first tone frame to its last: the talk's length as sent.
+    /// A stalled test process sends the frames it owes late and in a burst, and the server hears a longer talk.
+    /// </summary>
+    public TimeSpan ToneSentOver { get; private set; }
+
     public short[] Heard
     {
         get
@@ -64,6 +70,7 @@ internal sealed class CallAudioPeer : IAsyncDisposable
         var sequence = (ushort)Random.Shared.Next();
         var clock = Stopwatch.StartNew();
         FirstToneSentAt = null;
+        ToneSentOver = TimeSpan.Zero;
         for (var n = 0; n < frames; n++)
         {
             var wait = TimeSpan.FromMilliseconds(n * 20) - clock.Elapsed;
@@ -90,9 +97,10 @@ internal sealed class CallAudioPeer : IAsyncDisposable
             }
 
             await socket.SendToAsync(packet.AsMemory(0, length), target);
-            if (FirstToneSentAt is null && tone(n) is not null)
+            if (tone(n) is not null)
             {
-                FirstToneSentAt = Stopwatch.GetTimestamp();
+                FirstToneSentAt ??= Stopwatch.GetTimestamp();
+                ToneSentOver = Stopwatch.GetElapsedTime(FirstToneSentAt.Value);
             }
         }
     }
