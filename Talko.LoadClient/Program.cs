@@ -100,7 +100,10 @@ BrowserLegs? browsers = null;
 if (calls > 0)
 {
     var legs = await run.PlaceCallsAsync(calls, legsPerCall);
-    await File.WriteAllTextAsync(callsCsv ?? "calls.csv", CallLeg.ToSippCsv(legs));
+    // Whole or not at all: a script starts dialling the legs as soon as the file is there, before the browsers join.
+    var callsPath = callsCsv ?? "calls.csv";
+    await File.WriteAllTextAsync(callsPath + ".tmp", CallLeg.ToSippCsv(legs));
+    File.Move(callsPath + ".tmp", callsPath, overwrite: true);
     Log($"{calls} calls started, {legs.Count} legs in {callsCsv ?? "calls.csv"}");
     if (browserLegs > 0)
     {

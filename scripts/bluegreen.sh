@@ -193,12 +193,17 @@ dotnet "$load_dll" --url "http://127.0.0.1:$lb_port" --users "$USERS" --per-conv
   --browser-legs "$BROWSER_LEGS" --browser-legs-csv "$state/browser-legs.csv" \
   --ready-file "$state/load-ready" --report "$state/load-report.json" >"$state/load.log" 2>&1 &
 load_pid=$!; pids+=("$load_pid")
-deadline=$((SECONDS + 300))
-until [ -f "$state/load-ready" ]; do
-  kill -0 "$load_pid" 2>/dev/null || { cat "$state/load.log"; log "load client failed"; exit 1; }
-  [ $SECONDS -lt $deadline ] || { log "load client not running after 300 s"; exit 1; }
-  sleep 0.5
-done
+# The legs dial as soon as the calls are placed: browsers take seconds to join, and a call nobody is in for
+# EmptyCallGrace ends before its legs arrive (a small run with browsers saw its two short calls answer 403).
+await_load_file() {
+  local deadline=$((SECONDS + 300))
+  until [ -f "$1" ]; do
+    kill -0 "$load_pid" 2>/dev/null || { cat "$state/load.log"; log "load client failed"; exit 1; }
+    [ $SECONDS -lt $deadline ] || { log "load client wrote no $(basename "$1") in 300 s"; exit 1; }
+    sleep 0.5
+  done
+}
+await_load_file "$state/calls.csv"
 # --- calls: one sipp per leg (sipp takes digest credentials per process), all dialling blue -------------------
 sipp_pids=()
 leg=0
@@ -215,6 +220,7 @@ while IFS=';' read -r call_id username secret host port; do
 done <"$state/calls.csv"
 calls_started=$(now)
 log "$leg sipp legs dialling blue ($SHORT_CALLS calls end after ${SHORT_CALL_S} s, the rest wait to be moved)"
+await_load_file "$state/load-ready"
 
 log "warm-up ${WARMUP_S} s"
 sleep "$WARMUP_S"
