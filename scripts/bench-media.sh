@@ -19,6 +19,12 @@
 #   BENCH_SIZES=50,100,200,400 BENCH_TALKERS=all,3 BENCH_ROUNDS=3 BENCH_CODEC=pcmu scripts/bench-media.sh
 #   BENCH_DLL=/copy/of/Talko.Bench.dll BENCH_NO_BUILD=1 scripts/bench-media.sh             # a saved build (before/after)
 #   BENCH_SERVERS=talko BENCH_SIZES=10 BENCH_TALKERS=3 scripts/bench-media.sh      # idle cost, Talko only
+#   BENCH_CODEC=opus BENCH_LEVELS=1 scripts/bench-media.sh   # every packet labelled with its RFC 6464 audio level
+#   BENCH_SIZES=1000 BENCH_SERVERS=talko BENCH_PEER_BASE=40000 BENCH_TALKO_PORTS=44000-47999 ...   # past 400: more ports
+#
+# BENCH_LEVELS=1: the generator labels every packet with the sender's audio level (RFC 6464 extension id 1, as browsers
+# do: talkers -20 dBov, the silent -127) and Talko's legs read it (ADR 0930: silent legs are then not decoded). Janus
+# gets the same packets; its AudioBridge decodes every participant whatever the level says.
 #
 # Needs: gcc, janus (apt-get install -y janus), libopus0, dotnet, python3.
 set -euo pipefail
@@ -37,6 +43,7 @@ seconds=${BENCH_SECONDS:-15}
 peer_base=${BENCH_PEER_BASE:-61000}
 talko_ports=${BENCH_TALKO_PORTS:-62000-62999}
 janus_ports=${BENCH_JANUS_PORTS:-63000-64999}
+levels=${BENCH_LEVELS:-0}
 janus_http=${BENCH_JANUS_HTTP:-18088}
 work=$(mktemp -d /tmp/talko-bench-media.XXXXXX)
 server_pid=""
@@ -54,6 +61,16 @@ stop_server() {
 cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 trap "exit 130" INT TERM
+
+# Each participant takes two generator ports (its RTP, and the RTCP port a server sends to), and a Talko leg an RTP/RTCP
+# pair: say so before starting rather than fail on a bind half-way through a round.
+largest=$(tr , '\n' <<<"$sizes" | sort -n | tail -1)
+range_size() { echo $(( ${1#*-} - ${1%-*} + 1 )); }
+if (( peer_base + 2 * largest > 65536 )) || { [[ $servers == *talko* ]] && (( $(range_size "$talko_ports") < 2 * largest )); } \
+   || { [[ $servers == *janus* ]] && (( $(range_size "$janus_ports") < 2 * largest )); }; then
+  log "$largest participants need $((2 * largest)) ports each from BENCH_PEER_BASE ($peer_base), BENCH_TALKO_PORTS ($talko_ports) and BENCH_JANUS_PORTS ($janus_ports): set wider, non-overlapping ranges"
+  exit 1
+fi
 
 for tool in gcc python3 dotnet; do command -v "$tool" >/dev/null || { log "$tool is not installed"; exit 1; }; done
 if [[ $servers == *janus* ]] && ! command -v janus >/dev/null; then
@@ -113,7 +130,8 @@ start_talko() {
   seq "$peer_base" 2 $((peer_base + 2 * (n - 1))) >"$work/peers"
   rm -f "$work/pairs"
   timeout 900 dotnet "$dll" media-server --peers "$work/peers" --out "$work/pairs" --codec "$codec" --seconds 800 \
-    --min-port "${talko_ports%-*}" --max-port "${talko_ports#*-}" >"$work/server.log" 2>&1 &
+    --min-port "${talko_ports%-*}" --max-port "${talko_ports#*-}" --audio-level-id "$([ "$levels" = 1 ] && echo 1 || echo 0)" \
+    >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 300); do [ -s "$work/pairs" ] && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
   [ -s "$work/pairs" ] || { log "Talko media-server did not start:"; cat "$work/server.log" >&2; exit 1; }
@@ -143,7 +161,7 @@ run() {
   # The server runs under `timeout`: measure its child, the server itself.
   local measured
   measured=$(pgrep -P "$server_pid" | head -1)
-  result=$("$work/rtpgen" --ports "$work/pairs" --codec "$codec" --talkers "$talkers" --warmup "$warmup" --seconds "$seconds" --pid "${measured:-$server_pid}")
+  result=$("$work/rtpgen" --ports "$work/pairs" --codec "$codec" --talkers "$talkers" --warmup "$warmup" --seconds "$seconds" --pid "${measured:-$server_pid}" --levels "$levels")
   stop_server
   echo "$result"
 }
@@ -151,7 +169,7 @@ run() {
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-log "codec $codec, sizes $sizes, talkers $talker_modes, $rounds rounds, ${warmup}s warm-up + ${seconds}s measured; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "codec $codec, levels $levels, sizes $sizes, talkers $talker_modes, $rounds rounds, ${warmup}s warm-up + ${seconds}s measured; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=, read -ra server_list <<<"$servers"
 declare -A results
 round_index=0
@@ -171,7 +189,7 @@ for n in ${sizes//,/ }; do
   done
 done
 
-printf '\nMedia path side by side: codec %s, %s rounds, medians; load average at the end %s\n' "$codec" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nMedia path side by side: codec %s, levels %s, %s rounds, medians; load average at the end %s\n' "$codec" "$levels" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-6s %-8s' participants talkers
 for server in "${server_list[@]}"; do printf ' %10s %10s %10s %8s' "$server-CPU%" "per-part%" "ctxsw/s" "rx/s"; done
 [ "${#server_list[@]}" -eq 2 ] && printf ' %8s' ratio

@@ -12,7 +12,8 @@ namespace Talko.Bench.Media;
 /// strict source checks, jitter buffers, the mixer on its timing threads, RTCP) for scripts/bench-media.sh. It joins
 /// one leg per line of --peers (the load generator's RTP port for that participant, on 127.0.0.1) to one conference,
 /// as SIP signalling would after an INVITE, writes "peer_port local_port" lines to --out, and runs until SIGTERM or
-/// --seconds. No SIP, database or web stack: the CPU it uses is the media path alone.
+/// --seconds. No SIP, database or web stack: the CPU it uses is the media path alone. With --audio-level-id the legs
+/// read the RFC 6464 level under that id, as a leg whose SDP negotiated it does (ADR 0930).
 /// </summary>
 internal static class MediaServerMode
 {
@@ -27,6 +28,8 @@ internal static class MediaServerMode
             var other => throw new ArgumentException($"--codec {other}: pcmu or opus"),
         };
         var seconds = BenchArguments.Int(args, "--seconds", 600);
+        // The RFC 6464 extension id the generator labels packets with (rtpgen --levels); 0: packets carry no level.
+        var audioLevelId = BenchArguments.Int(args, "--audio-level-id", 0);
         var options = new MediaEngineOptions();
         options.RtpPorts.MinPort = BenchArguments.Int(args, "--min-port", options.RtpPorts.MinPort);
         options.RtpPorts.MaxPort = BenchArguments.Int(args, "--max-port", options.RtpPorts.MaxPort);
@@ -39,7 +42,8 @@ internal static class MediaServerMode
         {
             var remote = new IPEndPoint(IPAddress.Loopback, peer);
             var leg = await engine.AddLegAsync(new MediaLegOptions(
-                "bench", LegId.Inbound($"p{peer.ToString(CultureInfo.InvariantCulture)}"), remote, codec, 101, SignallingAddress: IPAddress.Loopback));
+                "bench", LegId.Inbound($"p{peer.ToString(CultureInfo.InvariantCulture)}"), remote, codec, 101, SignallingAddress: IPAddress.Loopback,
+                AudioLevelExtensionId: audioLevelId > 0 ? audioLevelId : null));
             legs.Add(leg);
             lines.Add($"{peer.ToString(CultureInfo.InvariantCulture)} {leg.LocalRtp.Port.ToString(CultureInfo.InvariantCulture)}");
         }

@@ -9,11 +9,14 @@
  * PCMU frames are G.711 mu-law of the noise; Opus frames are encoded once at start-up with the system libopus
  * (libopus.so.0, loaded through dlopen so no -dev package is needed) and replayed.
  *
+ * With --levels every packet carries the sender's audio level (RFC 6464, one-byte header extension of RFC 8285 with
+ * id 1) as browsers send it: talkers -20 dBov with the voice bit, silent participants -127 dBov.
+ *
  * While running it measures the server: CPU time (utime+stime of /proc/PID/stat) and context switches (summed over
  * /proc/PID/task/STAR/status) between the end of the warm-up and the end of the run, and prints one line
  * "result ..." that the script parses.
  *
- *   rtpgen --ports FILE --codec pcmu|opus --talkers T --warmup S --seconds S --pid SERVER_PID [--pt N]
+ *   rtpgen --ports FILE --codec pcmu|opus --talkers T --warmup S --seconds S --pid SERVER_PID [--pt N] [--levels 1]
  *
  * FILE holds one line per participant: "<local_port> <server_port>".
  */
@@ -39,6 +42,11 @@
 #define FRAMES 50
 #define SLOTS 10
 #define MAX_FRAME 400
+/* The extension block: profile 0xBEDE, one 32-bit word of elements: id 1 with one data byte, two bytes of padding. */
+#define LEVEL_BLOCK 8
+#define AUDIO_LEVEL_ID 1
+#define TALKER_LEVEL (0x80 | 20)
+#define SILENT_LEVEL 127
 
 struct participant {
     int fd;
@@ -167,13 +175,13 @@ static double own_cpu_seconds(void) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: rtpgen --ports FILE --codec pcmu|opus --talkers T --warmup S --seconds S --pid PID [--pt N]\n");
+    fprintf(stderr, "usage: rtpgen --ports FILE --codec pcmu|opus --talkers T --warmup S --seconds S --pid PID [--pt N] [--levels 1]\n");
     exit(2);
 }
 
 int main(int argc, char **argv) {
     const char *ports_file = NULL, *codec = "pcmu";
-    int talkers = -1, pid = 0, payload_type = -1;
+    int talkers = -1, pid = 0, payload_type = -1, levels = 0;
     double warmup = 5, seconds = 20;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--ports")) ports_file = argv[i + 1];
@@ -183,6 +191,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--pid")) pid = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--pt")) payload_type = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--levels")) levels = atoi(argv[i + 1]);
         else usage();
     }
     if (!ports_file || pid <= 0) usage();
@@ -233,7 +242,7 @@ int main(int argc, char **argv) {
     double next_slot = start;
     long slot = 0;
     long send_errors = 0;
-    unsigned char packet[12 + MAX_FRAME], receive_buffer[2048];
+    unsigned char packet[12 + LEVEL_BLOCK + MAX_FRAME], receive_buffer[2048];
     struct epoll_event events[256];
     for (;;) {
         double now = now_seconds();
@@ -251,13 +260,20 @@ int main(int argc, char **argv) {
                 struct participant *p = &participants[i];
                 const unsigned char *payload = i < talkers ? speech[frame] : silence;
                 int length = i < talkers ? speech_length[frame] : silence_length;
-                packet[0] = 0x80;
+                packet[0] = levels ? 0x90 : 0x80; /* version 2, and the X bit when a level follows the header */
                 packet[1] = (unsigned char)payload_type;
                 packet[2] = p->sequence >> 8; packet[3] = p->sequence & 0xFF;
                 packet[4] = p->timestamp >> 24; packet[5] = p->timestamp >> 16; packet[6] = p->timestamp >> 8; packet[7] = p->timestamp;
                 packet[8] = p->ssrc >> 24; packet[9] = p->ssrc >> 16; packet[10] = p->ssrc >> 8; packet[11] = p->ssrc;
-                memcpy(packet + 12, payload, length);
-                if (sendto(p->fd, packet, 12 + length, 0, (struct sockaddr *)&p->server, sizeof p->server) < 0) send_errors++;
+                int header = 12;
+                if (levels) {
+                    const unsigned char block[LEVEL_BLOCK] = {0xBE, 0xDE, 0x00, 0x01, AUDIO_LEVEL_ID << 4,
+                                                              i < talkers ? TALKER_LEVEL : SILENT_LEVEL, 0, 0};
+                    memcpy(packet + header, block, LEVEL_BLOCK);
+                    header += LEVEL_BLOCK;
+                }
+                memcpy(packet + header, payload, length);
+                if (sendto(p->fd, packet, header + length, 0, (struct sockaddr *)&p->server, sizeof p->server) < 0) send_errors++;
                 else p->sent++;
                 p->sequence++;
                 p->timestamp += samples_per_packet;
@@ -295,9 +311,9 @@ int main(int argc, char **argv) {
         if (min_received < 0 || participants[i].received_in_window < min_received) min_received = participants[i].received_in_window;
     }
     double expected = window * 50;
-    printf("result participants=%d talkers=%d codec=%s window_s=%.1f server_cpu_pct=%.1f cpu_per_participant_pct=%.3f "
+    printf("result participants=%d talkers=%d codec=%s levels=%d window_s=%.1f server_cpu_pct=%.1f cpu_per_participant_pct=%.3f "
            "ctxsw_per_s=%.0f generator_cpu_pct=%.1f sent=%ld send_errors=%ld received_per_participant_per_s=%.1f min_received_ratio=%.3f\n",
-           count, talkers, codec, window, server_cpu * 100, server_cpu * 100 / count,
+           count, talkers, codec, levels, window, server_cpu * 100, server_cpu * 100 / count,
            (switches_end - switches_start) / window, own / window * 100, total_sent, send_errors,
            (double)total_received / count / window, expected > 0 ? min_received / expected : 0);
     return 0;
