@@ -104,7 +104,7 @@ if (calls > 0)
     var callsPath = callsCsv ?? "calls.csv";
     await File.WriteAllTextAsync(callsPath + ".tmp", CallLeg.ToSippCsv(legs));
     File.Move(callsPath + ".tmp", callsPath, overwrite: true);
-    Log($"{calls} calls started, {legs.Count} legs in {callsCsv ?? "calls.csv"}");
+    Log($"{calls} calls started, {legs.Count} legs in {callsPath}");
     if (browserLegs > 0)
     {
         var participants = BrowserLegs.Choose(run.Users, legs, browserLegs);

@@ -43,10 +43,11 @@ public sealed record RingMembers(CallId CallId, IReadOnlyList<Guid> UserIds) : C
 public sealed record RingBack(CallId CallId, Guid UserId, Guid? DeviceId) : CallCommand(CallId);
 
 /// <summary>
-/// Not an order but news: <see cref="InstanceId"/> stored its recording segment of the call (committed first). A new
-/// owner adopting the call waits for this from a live previous owner instead of looking at the database over and over.
+/// Not an order but news: an instance stored its recording segment of the call (committed first). A new owner adopting
+/// the call waits for this from a live previous owner, then looks in the database for what is still open, instead of
+/// looking there over and over; so the news needs to say no more than which call.
 /// </summary>
-public sealed record SegmentStored(CallId CallId, string InstanceId) : CallCommand(CallId);
+public sealed record SegmentStored(CallId CallId) : CallCommand(CallId);
 
 /// <summary>Call commands to and from their wire form.</summary>
 public static class CallCommands

@@ -75,12 +75,11 @@ public sealed class WebRtcCallLegs(
     /// </summary>
     public async Task<ConferenceTransferResult> EndForMoveAsync(CallId callId, LegId legId)
     {
-        if (!legs.TryGetValue(legId, out var leg) || leg.CallId != callId)
+        if (!await HangUpAsync(callId, legId))
         {
             return new ConferenceTransferResult(ConferenceTransferOutcome.Gone, 0, null);
         }
 
-        await leg.Leg.DisposeAsync();
         WebRtcLog.EndedForMove(logger, callId.Value, legId.ToString());
         return new ConferenceTransferResult(ConferenceTransferOutcome.Left, 0, null);
     }

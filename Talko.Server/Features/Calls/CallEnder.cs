@@ -36,12 +36,15 @@ public sealed class CallEnder(
         if (call.EndedAt is null && await EndOnceAsync(call, reason, byUser, cancellationToken) is { } endedItem)
         {
             CallsLog.Ended(logger, callId, reason);
-            await events.PublishAsync(new ItemCreated(Views.Item(endedItem, new Dictionary<string, MediaBlob>())), cancellationToken);
+            await timeline.PublishStagedAsync(endedItem, cancellationToken);
             await commands.PublishAsync(new EndCall(new CallId(callId)));
-            if (await reader.ViewAsync(callId, cancellationToken) is { } view)
+            var ended = await reader.ViewAsync(callId, cancellationToken);
+            if (ended is not null)
             {
-                await events.PublishAsync(new CallChanged(CallChanged.EndedName, view), cancellationToken);
+                await events.PublishAsync(new CallChanged(CallChanged.EndedName, ended), cancellationToken);
             }
+
+            return ended;
         }
 
         return await reader.ViewAsync(callId, cancellationToken);
@@ -54,30 +57,20 @@ public sealed class CallEnder(
     private async Task<Item?> EndOnceAsync(Call call, string reason, Guid? byUser, CancellationToken cancellationToken)
     {
         var recorded = await reader.RecordedMsAsync(call.Id, cancellationToken);
-        try
+        return await ConversationTransaction.ExecuteAsync(db, call.ConversationId, appendsItem: true, async stamp =>
         {
-            return await ConversationTransaction.ExecuteAsync(db, call.ConversationId, appendsItem: true, async stamp =>
+            // Read under the conversation's lock: a concurrent end of this call committed before it, or waits for us.
+            var row = await db.Set<Call>().SingleAsync(c => c.Id == call.Id, cancellationToken);
+            if (row.EndedAt is not null)
             {
-                // Read under the conversation's lock: a concurrent end of this call committed before it, or waits for us.
-                var row = await db.Set<Call>().SingleAsync(c => c.Id == call.Id, cancellationToken);
-                if (row.EndedAt is not null)
-                {
-                    return null;
-                }
+                return null;
+            }
 
-                row.EndedAt = time.GetUtcNow().UtcDateTime;
-                row.EndReason = reason;
-                row.Version++;
-                return timeline.Stage(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: call.Id,
-                    CallOffsetMs: recorded, SubjectUserId: byUser), stamp);
-            }, cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Only an end bumps the call's version, and ends queue on the conversation's lock; kept so that a writer
-            // added later that forgets the lock still ends the call once.
-            db.ChangeTracker.Clear();
-            return null;
-        }
+            row.EndedAt = time.GetUtcNow().UtcDateTime;
+            row.EndReason = reason;
+            row.Version++;
+            return timeline.Stage(call.ConversationId, new NewItem(ItemKind.System, null, null, SystemEvent: Timeline.CallEnded, CallId: call.Id,
+                CallOffsetMs: recorded, SubjectUserId: byUser), stamp);
+        }, cancellationToken);
     }
 }

@@ -74,7 +74,7 @@ public sealed class CallService(
         }
 
         CallsLog.Started(logger, callId, conversationId, userId);
-        await events.PublishAsync(new ItemCreated(Views.Item(item, new Dictionary<string, MediaBlob>())), cancellationToken);
+        await timeline.PublishStagedAsync(item, cancellationToken);
         var location = await placement.LocateAsync(callId, cancellationToken);
         var view = await ViewAsync(callId, cancellationToken);
         await events.PublishAsync(new CallChanged(CallChanged.StartedName, view!), cancellationToken);

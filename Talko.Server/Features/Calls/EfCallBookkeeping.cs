@@ -69,7 +69,7 @@ internal sealed class EfCallBookkeeping(
     public async Task<long?> SegmentClosedAsync(CallId callId, RecordingResult recording)
     {
         var endsAt = await archive.RunAsync(archive => archive.CloseAsync(callId, recording));
-        await commands.PublishAsync(new SegmentStored(callId, lifecycle.InstanceId));
+        await commands.PublishAsync(new SegmentStored(callId));
         return endsAt;
     }
 

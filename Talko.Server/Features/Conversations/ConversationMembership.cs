@@ -77,7 +77,7 @@ public sealed class ConversationMembership(TalkoDbContext db, Timeline timeline,
         }
 
         await events.PublishAsync(new MembershipChanged(Views.Member(result.Member)), cancellationToken);
-        await events.PublishAsync(new ItemCreated(Views.Item(result.Item, new Dictionary<string, MediaBlob>())), cancellationToken);
+        await timeline.PublishStagedAsync(result.Item, cancellationToken);
         return true;
     }
 }

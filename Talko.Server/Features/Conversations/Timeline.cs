@@ -139,6 +139,10 @@ public sealed partial class Timeline(
         return item;
     }
 
+    /// <summary>After the commit: tells every instance about an item <see cref="Stage"/>d without media (a system item).</summary>
+    public Task PublishStagedAsync(Item item, CancellationToken cancellationToken) =>
+        events.PublishAsync(new ItemCreated(Views.Item(item, new Dictionary<string, MediaBlob>())), cancellationToken);
+
     /// <summary>Replaces the text of an item (and the hashtags typed in it). Null if it does not exist.</summary>
     public async Task<TimelineItem?> EditAsync(Item existing, string? text, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ public class CallCommandTests
         new LeaveCall(Call, User, null),
         new RingMembers(Call, [User, Device]),
         new RingBack(Call, User, null),
-        new SegmentStored(Call, "blue"),
+        new SegmentStored(Call),
     ];
 
     [Theory]
@@ -59,7 +59,7 @@ public class CallCommandTests
     [InlineData("{\"kind\":\"leave\",\"callId\":\"0193a1b2-0000-7000-8000-000000000001\"}")]
     [InlineData("{\"kind\":\"ring\",\"callId\":\"0193a1b2-0000-7000-8000-000000000001\",\"userIds\":null}")]
     [InlineData("{\"kind\":\"end\",\"callId\":\"not-a-guid\"}")]
-    [InlineData("{\"kind\":\"segment-stored\",\"callId\":\"0193a1b2-0000-7000-8000-000000000001\"}")]
+    [InlineData("{\"kind\":\"segment-stored\"}")]
     public void Anything_else_is_not_a_command(string message) =>
         Assert.Null(CallCommands.TryRead(message));
 }

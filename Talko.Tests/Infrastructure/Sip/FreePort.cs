@@ -80,28 +80,16 @@ public static class FreePort
         return port;
     }
 
-    private static bool IsUdpFree(IPAddress address, int port)
-    {
-        try
-        {
-            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(address, port));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static bool IsFree(IPAddress address, int port) => IsUdpFree(address, port) && CanBind(address, port, SocketType.Stream, ProtocolType.Tcp);
 
-    private static bool IsFree(IPAddress address, int port)
+    private static bool IsUdpFree(IPAddress address, int port) => CanBind(address, port, SocketType.Dgram, ProtocolType.Udp);
+
+    private static bool CanBind(IPAddress address, int port, SocketType type, ProtocolType protocol)
     {
         try
         {
-            using var udp = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(address, port));
-            using var tcp = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(address, port));
+            using var socket = new Socket(address.AddressFamily, type, protocol);
+            socket.Bind(new IPEndPoint(address, port));
             return true;
         }
         catch (SocketException)

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using Talko.Server.Features.Calls;
 using Talko.Tests.Core.Media.Engine;
 using Talko.Tests.Infrastructure;
-using Talko.Tests.Infrastructure.Sip;
 using Talko.Tests.Server.Features.Conversations;
 
 namespace Talko.Tests.Server.Features.Calls;
@@ -16,25 +15,16 @@ namespace Talko.Tests.Server.Features.Calls;
 public sealed class CallEndTests(PostgresFixture postgres, RedisFixture redis)
     : IClassFixture<PostgresFixture>, IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private readonly string shared = Path.Combine(Path.GetTempPath(), "talko-tests", $"calls-{Guid.NewGuid():N}");
-    private TalkoHost host = null!;
+    private readonly CallInstances instances = new(postgres, redis, "end");
 
-    public Task InitializeAsync()
-    {
-        host = new TalkoHost(TalkoHostOptions.ScaledOut(postgres, redis) with { InstanceId = "end-a", Settings = CallsTestKit.InstanceSettings(shared, FreePort.Find()) });
-        host.CreateClient().Dispose();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await host.DisposeAsync();
-        TestDirectory.Delete(shared);
-    }
+    public async Task DisposeAsync() => await instances.DisposeAsync();
 
     [Fact]
     public async Task Ends_racing_each_other_write_one_call_ended_item_and_no_reader_sees_the_call_ended_without_it()
     {
+        var (host, _) = instances.StartHost("end-a");
         using var alice = await host.SignUpAsync($"alice-{Guid.NewGuid():N}@example.com");
         var group = await alice.Client.CreateGroupAsync("Crew");
         var conversation = await alice.Client.CreateConversationAsync(group.Id, "Night shift");
