@@ -34,7 +34,8 @@ public sealed class SipEngineSections(
             .Validate(Valid<SipParserOptions>(o => o.Validate()), "Talko:Sip:Parser limits are out of range: MaxViaValues must be at least 71.").ValidateOnStart();
         Bind<SipUserAgentOptions>(services, nameof(SipEngineOptions.UserAgent));
         Bind<ConferencingOptions>(services, nameof(SipEngineOptions.Conferencing));
-        Bind<SipDigestOptions>(services, nameof(SipEngineOptions.Digest));
+        services.AddOptions<SipDigestOptions>().BindConfiguration(Path(nameof(SipEngineOptions.Digest)))
+            .Validate(Valid<SipDigestOptions>(o => o.Validate()), "Talko:Sip:Digest limits are out of range: MaxTrackedNonces and MaxTrackedEntries must be at least 1, NonceLifetime and FailureWindow positive.").ValidateOnStart();
         services.AddSingleton<SipEngineSections>();
     }
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Talko.Core.Sip.Messages;
@@ -32,13 +32,15 @@ public sealed class SipDigestAuthenticator
     private readonly ISipCredentialStore credentials;
     private readonly TimeProvider time;
     private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, NonceUse> nonceCounts = new(StringComparer.Ordinal);
+    private readonly NonceCountTable nonceCounts;
+    private long lastNonceSequence;
 
     public SipDigestAuthenticator(SipDigestOptions options, ISipCredentialStore credentials, TimeProvider time)
     {
         this.options = options;
         this.credentials = credentials;
         this.time = time;
+        nonceCounts = new NonceCountTable(options.MaxTrackedNonces, options.NonceLifetime);
         Limiter = new SipAuthFailureLimiter(options, time);
     }
 
@@ -129,8 +131,8 @@ public sealed class SipDigestAuthenticator
             return new(SipAuthOutcome.Failed);
         }
 
-        var nonceAge = NonceAge(r.Nonce);
-        if (nonceAge is null)
+        var stamp = NonceStamp(r.Nonce);
+        if (stamp is null)
         {
             return new(SipAuthOutcome.Failed);
         }
@@ -150,91 +152,53 @@ public sealed class SipDigestAuthenticator
             return new(SipAuthOutcome.Failed);
         }
 
-        if (nonceAge > options.NonceLifetime)
+        var now = time.GetUtcNow();
+        if (now - stamp.Value.Issued > options.NonceLifetime)
         {
             return new(SipAuthOutcome.Stale);
         }
 
-        if (!AdvanceNonceCount(r.Nonce, nc))
+        return nonceCounts.Advance(r.Nonce, stamp.Value, nc, now) switch
         {
-            return new(SipAuthOutcome.Failed); // replay
-        }
-
-        return new(SipAuthOutcome.Authenticated, credential);
+            NonceCountOutcome.Advanced => new(SipAuthOutcome.Authenticated, credential),
+            NonceCountOutcome.Forgotten => new(SipAuthOutcome.Stale),
+            _ => new(SipAuthOutcome.Failed), // replay
+        };
     }
 
-    private bool AdvanceNonceCount(string nonce, long nc)
-    {
-        if (nonceCounts.Count >= options.MaxTrackedNonces)
-        {
-            PruneNonces();
-        }
-
-        var use = nonceCounts.GetOrAdd(nonce, _ => new NonceUse(time.GetUtcNow()));
-        lock (use)
-        {
-            if (nc <= use.LastCount)
-            {
-                return false;
-            }
-
-            use.LastCount = nc;
-            return true;
-        }
-    }
-
-    private void PruneNonces()
-    {
-        var cutoff = time.GetUtcNow() - options.NonceLifetime;
-        foreach (var (nonce, use) in nonceCounts)
-        {
-            if (use.FirstSeen < cutoff)
-            {
-                nonceCounts.TryRemove(nonce, out _);
-            }
-        }
-        // Still full of live nonces: forget a tenth at once so pruning is not paid on every request.
-        var excess = nonceCounts.Count - options.MaxTrackedNonces * 9 / 10;
-        foreach (var nonce in nonceCounts.Keys.Take(Math.Max(0, excess)))
-        {
-            nonceCounts.TryRemove(nonce, out _);
-        }
-    }
+    // A nonce is issue time (8 bytes) + issue sequence (8) + random (8) + the first half of an HMAC-SHA256 over those
+    // (16), base64url without padding: 54 characters.
+    private const int NonceBytes = 40;
+    private const int NonceLength = 54;
 
     private string NewNonce()
     {
-        Span<byte> raw = stackalloc byte[32];
+        Span<byte> raw = stackalloc byte[NonceBytes];
         BinaryPrimitives.WriteInt64BigEndian(raw, time.GetUtcNow().ToUnixTimeMilliseconds());
-        RandomNumberGenerator.Fill(raw[8..16]);
-        HMACSHA256.HashData(key, raw[..16]).AsSpan(0, 16).CopyTo(raw[16..]);
-        return Convert.ToBase64String(raw).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        BinaryPrimitives.WriteInt64BigEndian(raw[8..], Interlocked.Increment(ref lastNonceSequence));
+        RandomNumberGenerator.Fill(raw[16..24]);
+        HMACSHA256.HashData(key, raw[..24]).AsSpan(0, 16).CopyTo(raw[24..]);
+        return Base64Url.EncodeToString(raw);
     }
 
-    /// <summary>The age of a nonce we issued, or null when it is not one of ours.</summary>
-    private TimeSpan? NonceAge(string nonce)
+    /// <summary>When and in what order a nonce we issued was issued, or null when it is not one of ours (or claims to come from the future).</summary>
+    private NonceStamp? NonceStamp(string nonce)
     {
-        if (nonce.Length != 43)
-        {
-            return null;
-        }
-
-        Span<byte> raw = stackalloc byte[33];
-        var text = nonce.Replace('-', '+').Replace('_', '/') + "=";
-        if (!Convert.TryFromBase64String(text, raw, out var written) || written != 32)
+        Span<byte> raw = stackalloc byte[NonceBytes];
+        if (nonce.Length != NonceLength || !Base64Url.IsValid(nonce) || Base64Url.DecodeFromChars(nonce, raw) != NonceBytes)
         {
             return null;
         }
 
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, raw[..16], mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac[..16], raw[16..32]))
+        HMACSHA256.HashData(key, raw[..24], mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac[..16], raw[24..]))
         {
             return null;
         }
 
         var issued = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(raw));
-        var age = time.GetUtcNow() - issued;
-        return age < TimeSpan.Zero ? null : age;
+        return issued > time.GetUtcNow() ? null : new NonceStamp(issued, BinaryPrimitives.ReadInt64BigEndian(raw[8..]));
     }
 
     private Func<string, string>? Hasher(string? algorithm) => (algorithm ?? "MD5").ToUpperInvariant() switch
@@ -243,10 +207,4 @@ public sealed class SipDigestAuthenticator
         "SHA-256" when options.OfferSha256 => s => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s))),
         _ => null,
     };
-
-    private sealed class NonceUse(DateTimeOffset firstSeen)
-    {
-        public DateTimeOffset FirstSeen { get; } = firstSeen;
-        public long LastCount;
-    }
 }

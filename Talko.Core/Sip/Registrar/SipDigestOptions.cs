@@ -9,7 +9,11 @@ public sealed class SipDigestOptions
     /// <summary>How long a nonce is accepted; after that the client is re-challenged with stale=true.</summary>
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Most nonces whose nonce-count is tracked at once (replay protection); the oldest are forgotten first.</summary>
+    /// <summary>
+    /// Most nonces whose nonce-count is tracked at once (replay protection). When full, the earliest-used tenth is
+    /// forgotten and every nonce issued no later than those is re-challenged with stale=true, so a forgotten nonce is
+    /// never accepted again.
+    /// </summary>
     public int MaxTrackedNonces { get; set; } = 100_000;
 
     /// <summary>Offer a SHA-256 challenge (RFC 8760).</summary>
@@ -69,4 +73,18 @@ public sealed class SipDigestOptions
 
     /// <summary>Most entries each failure table (pairs, users, addresses) holds; beyond it the stalest are evicted.</summary>
     public int MaxTrackedEntries { get; set; } = 100_000;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a bound or a time is out of range.</summary>
+    public void Validate()
+    {
+        if (MaxTrackedNonces < 1 || MaxTrackedEntries < 1)
+        {
+            throw new ArgumentException($"Sip:Digest:MaxTrackedNonces ({MaxTrackedNonces}) and MaxTrackedEntries ({MaxTrackedEntries}) must be at least 1.");
+        }
+
+        if (NonceLifetime <= TimeSpan.Zero || FailureWindow <= TimeSpan.Zero || BlockDuration < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Sip:Digest:NonceLifetime and FailureWindow must be positive, BlockDuration not negative.");
+        }
+    }
 }

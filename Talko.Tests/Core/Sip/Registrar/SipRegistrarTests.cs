@@ -145,6 +145,35 @@ public sealed class SipRegistrarTests
         Assert.Equal(200, (await SendAsync(host, Register(4, next))).StatusCode);
     }
 
+    /// <summary>
+    /// The digest covers only the method and Request-URI: a captured Authorization header replayed with another Contact
+    /// would register that address for the victim. Burning fresh nonces to push the victim's out of the bounded
+    /// nonce-count table must not make the replay pass; the victim itself is only challenged again.
+    /// </summary>
+    [Fact]
+    public async Task A_nonce_pushed_out_of_the_table_is_not_accepted_again()
+    {
+        await using var host = await SipTestHost.StartAsync(o => o.Digest.MaxTrackedNonces = 4);
+        var victim = Challenge(await SendAsync(host, Register(1)), "MD5");
+        var captured = DigestClient.Authorization(victim, "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password, nc: 1);
+        Assert.Equal(200, (await SendAsync(host, Register(2, captured))).StatusCode);
+
+        for (var i = 0; i < 4; i++)
+        {
+            var burnt = Challenge(await SendAsync(host, Register(1, user: "bob", callId: $"burn-{i}")), "MD5");
+            var auth = DigestClient.Authorization(burnt, "REGISTER", RequestUri, "bob", "bobs-pw", nc: 1);
+            Assert.Equal(200, (await SendAsync(host, Register(2, auth, user: "bob", callId: $"burn-{i}"))).StatusCode);
+        }
+
+        var replay = await SendAsync(host, Register(3, captured, contact: "<sip:alice@198.51.100.66:5060>"));
+        Assert.Equal(401, replay.StatusCode);
+        Assert.All(replay.Headers.GetAll(SipHeaderNames.WwwAuthenticate), c => Assert.Contains("stale=true", c));
+        Assert.DoesNotContain(await host.Bindings.GetAsync("sip:alice@127.0.0.1"), b => b.ContactUri.Contains("198.51.100.66", StringComparison.Ordinal));
+
+        var renewed = DigestClient.Authorization(Challenge(replay, "MD5"), "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password, nc: 1);
+        Assert.Equal(200, (await SendAsync(host, Register(4, renewed))).StatusCode);
+    }
+
     [Fact]
     public async Task An_expired_nonce_is_challenged_again_as_stale()
     {
