@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Adds an EF Core migration for both providers (PostgreSQL and SQLite), which keep separate histories
-# (docs/decisions/0002-migrations-per-provider.md). Usage: scripts/add-migration.sh NameInPascalCase
+# (docs/decisions/0006-migrations-per-provider-and-provider-only-schema.md). Usage: scripts/add-migration.sh NameInPascalCase
 set -euo pipefail
 name=${1:?usage: scripts/add-migration.sh MigrationName}
 cd "$(dirname "$0")/.."

@@ -157,7 +157,8 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.Property<string>("LookupKey")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
@@ -712,7 +713,8 @@ namespace Talko.Server.Data.Migrations.Postgres
                     b.Property<string>("LookupKey")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C");
 
                     b.Property<string>("Role")
                         .IsRequired()

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Talko.Core.Accounts;
+using Talko.Server.Data;
 
 namespace Talko.Server.Features.Accounts.Entities;
 
@@ -35,4 +36,15 @@ internal sealed class UserIdentifierConfiguration : IEntityTypeConfiguration<Use
         identifier.Property(i => i.VerifiedAt).IsUtc();
         identifier.HasIndex(i => i.LookupKey).IsUnique();
     }
+}
+
+/// <summary>
+/// Lookup keys are base64url HMACs, equal only byte for byte. In the "C" collation PostgreSQL compares them with memcmp
+/// instead of the database's locale (strcoll for C.UTF-8 and the like), which makes the thousands of index probes of one
+/// contact match cheaper (docs/benchmarks.md). SQLite already compares them as bytes.
+/// </summary>
+[PostgresOnly]
+internal sealed class UserIdentifierPostgresConfiguration : IEntityTypeConfiguration<UserIdentifier>
+{
+    public void Configure(EntityTypeBuilder<UserIdentifier> identifier) => identifier.Property(i => i.LookupKey).UseCollation("C");
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Talko.Core.Conversations;
+using Talko.Server.Data;
 
 namespace Talko.Server.Features.Groups.Entities;
 
@@ -84,4 +85,15 @@ internal sealed class GroupInviteConfiguration : IEntityTypeConfiguration<GroupI
         invite.HasIndex(i => i.LookupKey);
         invite.HasOne<Group>().WithMany().HasForeignKey(i => i.GroupId).OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+/// <summary>
+/// Invites are claimed by joining their lookup keys with the user's identifiers, whose keys compare in the "C"
+/// collation on PostgreSQL (<c>UserIdentifierPostgresConfiguration</c>): with the default collation here the join would
+/// compare in "C" and could no longer use this table's lookup-key index.
+/// </summary>
+[PostgresOnly]
+internal sealed class GroupInvitePostgresConfiguration : IEntityTypeConfiguration<GroupInvite>
+{
+    public void Configure(EntityTypeBuilder<GroupInvite> invite) => invite.Property(i => i.LookupKey).UseCollation("C");
 }
