@@ -121,8 +121,10 @@ public sealed class BaresipCallTests(ITestOutputHelper output) : IAsyncLifetime
         var both = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 2, TestTimeouts.Default, "two participants");
         Assert.Equal(new[] { alice.UserId, bob.UserId }.Order(), both.Participants.Select(p => p.UserId).Order());
 
-        // Let both talk through the mixer for a while, then Alice hangs up: her BYE takes her out of the call.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // Both talk through the mixer until each phone's recording holds the other's tone (sndfile writes as it goes, and
+        // a loaded machine may take longer than any set time), then Alice hangs up: her BYE takes her out of the call.
+        await TestTimeouts.EventuallyAsync(() => CallsTestKit.PeakAmplitude(alicePhone.Heard().Samples, BobTone) > 3000, TestTimeouts.Default, "Alice's phone to hear Bob's tone");
+        await TestTimeouts.EventuallyAsync(() => CallsTestKit.PeakAmplitude(bobPhone.Heard().Samples, AliceTone) > 3000, TestTimeouts.Default, "Bob's phone to hear Alice's tone");
         await alicePhone.HangupAsync();
         await alicePhone.WaitForEventAsync("CALL_CLOSED", TestTimeouts.Default, aliceMark);
         var onlyBob = await TestTimeouts.EventuallyAsync(() => alice.Client.GetCallAsync(call.Id), c => c.Participants.Count == 1, TestTimeouts.Default, "Alice's BYE seen");

@@ -52,8 +52,9 @@ public sealed class BaresipPeerTests(ITestOutputHelper output) : IAsyncLifetime
         await carol.WaitForEventAsync("CALL_ESTABLISHED", TestTimeouts.Default);
         await bob.WaitForEventAsync("CALL_CLOSED", TestTimeouts.Default);
 
-        // Carol hears Alice once the transferred call carries audio.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Carol hears Alice once the transferred call carries audio (her recording is written as it goes).
+        await TestTimeouts.EventuallyAsync(
+            () => Talko.Tests.Server.Features.Calls.CallsTestKit.PeakAmplitude(carol.Heard().Samples, 600) > 3000, TestTimeouts.Default, "Carol to hear Alice after the transfer");
         await alice.HangupAsync();
         await carol.WaitForEventAsync("CALL_CLOSED", TestTimeouts.Default);
         var heard = carol.Heard();
