@@ -32,6 +32,12 @@ internal static class CallsTestKit
         };
     }
 
+    /// <summary>
+    /// The most talk a second of tone may show on the timeline: 1.7 s, or what the test's paced sender took to send it plus
+    /// 0.7 s when a loaded machine stalled it and it sent the held-back frames late.
+    /// </summary>
+    public static long TalkBound(TimeSpan sentOver) => Math.Max(1700, (long)sentOver.TotalMilliseconds + 700);
+
     public static async Task<CallView> StartCallAsync(this HttpClient client, Guid conversationId)
     {
         using var response = await client.PostAsync($"/v1/conversations/{conversationId}/calls", null);

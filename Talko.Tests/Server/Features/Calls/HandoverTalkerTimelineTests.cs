@@ -118,8 +118,8 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         Assert.NotEmpty(afterMove);
         // A stall can also hold the sender's frames back and then send them late (a full run saw 2.66 s of talk for 1 s of
         // tone): the upper bound follows how long the tone took to send.
-        Assert.InRange(beforeMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, TalkBound(sentBefore));
-        Assert.InRange(afterMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, TalkBound(afterPeer.ToneSentOver));
+        Assert.InRange(beforeMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, CallsTestKit.TalkBound(sentBefore));
+        Assert.InRange(afterMove.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, CallsTestKit.TalkBound(afterPeer.ToneSentOver));
         Assert.True(beforeMove.All(m => m.EndMs <= split), "A's talk runs past its segment");
 
         // Her leg hung up by the move leaves where A's segment ends; the rejoin is at B's segment start.
@@ -127,7 +127,4 @@ public sealed class HandoverTalkerTimelineTests(PostgresFixture postgres, RedisF
         Assert.Contains(leaves, offset => offset > split - 300 && offset < split + 300);
         Assert.Contains(timeline.Markers, m => m.Kind == "join" && m.UserId == alice.UserId && m.OffsetMs >= split && m.OffsetMs < split + 300);
     }
-
-    /// <summary>The most talk a second of tone may show: 1.7 s, or what it took to send plus 0.7 s when sending stalled.</summary>
-    private static long TalkBound(TimeSpan sentOver) => Math.Max(1700, (long)sentOver.TotalMilliseconds + 700);
 }

@@ -148,17 +148,23 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         // The talker timeline follows the script: Alice first, Bob about 2 s later, each about 1 s (+ the detector's hang).
         var talkers = timeline.Markers.Where(m => m.Kind == "talker").ToList();
         output.WriteLine(string.Join("\n", timeline.Markers.Select(m => $"{m.Kind} {m.OffsetMs}-{m.EndMs} {m.UserId}")));
-        var aliceTalk = Assert.Single(talkers, m => m.UserId == alice.UserId);
-        var bobTalk = Assert.Single(talkers, m => m.UserId == bob.UserId);
+        // A stall of the test's paced sender reaches the mixer as a pause and splits a talk into spurts, so the checks are on
+        // each person's first spurt (where the talk starts) and their talk in all (HandoverTalkerTimelineTests alike).
+        var aliceSpurts = talkers.Where(m => m.UserId == alice.UserId).OrderBy(m => m.OffsetMs).ToList();
+        var bobSpurts = talkers.Where(m => m.UserId == bob.UserId).OrderBy(m => m.OffsetMs).ToList();
+        Assert.NotEmpty(aliceSpurts);
+        Assert.NotEmpty(bobSpurts);
+        var aliceTalk = aliceSpurts[0];
+        var bobTalk = bobSpurts[0];
         // Bob's talker starts as long after Alice's as his first tone frame was sent after hers: 2 s by the script,
         // more when the machine held one of the two senders back (a 500 ms stall was seen under CI load).
         var sentApart = (long)System.Diagnostics.Stopwatch.GetElapsedTime(alicePeer.FirstToneSentAt!.Value, bobPeer.FirstToneSentAt!.Value).TotalMilliseconds;
         output.WriteLine($"first tones sent {sentApart} ms apart; talkers start {bobTalk.OffsetMs - aliceTalk.OffsetMs} ms apart");
         Assert.InRange(sentApart, 1900, 4000);
         Assert.InRange(bobTalk.OffsetMs - aliceTalk.OffsetMs, sentApart - 300, sentApart + 300);
-        Assert.InRange(aliceTalk.EndMs!.Value - aliceTalk.OffsetMs, 900, 1700);
-        Assert.InRange(bobTalk.EndMs!.Value - bobTalk.OffsetMs, 900, 1700);
-        Assert.True(aliceTalk.EndMs <= bobTalk.OffsetMs, "talk spurts overlap");
+        Assert.InRange(aliceSpurts.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, CallsTestKit.TalkBound(alicePeer.ToneSentOver));
+        Assert.InRange(bobSpurts.Sum(m => m.EndMs!.Value - m.OffsetMs), 700, CallsTestKit.TalkBound(bobPeer.ToneSentOver));
+        Assert.True(aliceSpurts[^1].EndMs <= bobTalk.OffsetMs, "talk spurts overlap");
 
         // ... and it lines up with the audio in the recording.
         var pcm = new short[dataLength / 2];
@@ -167,8 +173,8 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
             pcm[i] = BinaryPrimitives.ReadInt16LittleEndian(whole.AsSpan(44 + (2 * i)));
         }
 
-        Assert.True(AmplitudeAt(pcm, aliceTalk.OffsetMs + 300, AliceTone) > 3000, "Alice's tone is not where the timeline says");
-        Assert.True(AmplitudeAt(pcm, bobTalk.OffsetMs + 300, BobTone) > 3000, "Bob's tone is not where the timeline says");
+        Assert.True(AmplitudeAt(pcm, Middle(aliceSpurts), AliceTone) > 3000, "Alice's tone is not where the timeline says");
+        Assert.True(AmplitudeAt(pcm, Middle(bobSpurts), BobTone) > 3000, "Bob's tone is not where the timeline says");
 
         var photoMarker = Assert.Single(timeline.Markers, m => m.Kind == "photo");
         Assert.Equal(photo.CallOffsetMs, photoMarker.OffsetMs);
@@ -191,6 +197,13 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         using var people = System.Text.Json.JsonDocument.Parse(export.GetEntry("timeline.json")!.Open());
         var ids = people.RootElement.GetProperty("people").EnumerateArray().Select(p => p.GetProperty("userId").GetGuid()).ToHashSet();
         Assert.True(ids.SetEquals([alice.UserId, bob.UserId]), $"people: {string.Join(", ", ids)}");
+    }
+
+    /// <summary>Where a person's talk is in full swing: the 200 ms around the middle of their longest spurt.</summary>
+    private static long Middle(IEnumerable<CallMarker> talks)
+    {
+        var longest = talks.MaxBy(m => m.EndMs!.Value - m.OffsetMs)!;
+        return longest.OffsetMs + ((longest.EndMs!.Value - longest.OffsetMs) / 2) - 100;
     }
 
     private static double AmplitudeAt(short[] pcm, long offsetMs, double frequency)
