@@ -11,6 +11,8 @@ public sealed record LoadReport
     public TimeSpan Duration { get; init; }
     public int HttpRequests { get; init; }
     public int HttpRequestsFailed { get; init; }
+    /// <summary>Why requests failed (request and status or exception), with counts.</summary>
+    public IReadOnlyDictionary<string, int> HttpFailures { get; init; } = new Dictionary<string, int>();
     public int ItemsPosted { get; init; }
     public int PostsAbandoned { get; init; }
     /// <summary>(member, item) pairs: a posted item a member of its conversation never got, live or by sync.</summary>
@@ -39,6 +41,11 @@ public sealed record LoadReport
         Line("users / conversations", $"{Users} / {Conversations}");
         Line("duration", $"{Duration.TotalSeconds:F1} s");
         Line("HTTP requests (failed)", $"{HttpRequests} ({HttpRequestsFailed})");
+        foreach (var (why, count) in HttpFailures)
+        {
+            Line("  failed: " + why, count);
+        }
+
         Line("items posted (abandoned posts)", $"{ItemsPosted} ({PostsAbandoned})");
         Line("items lost", ItemsLost);
         Line("items missed live, got by sync", ItemsMissedLive);

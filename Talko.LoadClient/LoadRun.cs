@@ -229,6 +229,7 @@ public sealed class LoadRun : IAsyncDisposable
             Duration = DateTimeOffset.UtcNow - startedAt,
             HttpRequests = counters.Requests,
             HttpRequestsFailed = counters.FailedRequests,
+            HttpFailures = new SortedDictionary<string, int>(counters.Failures, StringComparer.Ordinal),
             ItemsPosted = posted.Count,
             PostsAbandoned = Volatile.Read(ref abandoned),
             ItemsLost = lost,
