@@ -76,7 +76,8 @@ talko_port=$(free_port)
 kamailio_port=$(free_port)
 
 log "starting Talko sip-server on 127.0.0.1:$talko_port"
-timeout 1800 dotnet "$dll" sip-server --port "$talko_port" --seconds 1700 --user "$user" --password "$password" --realm "$realm" \
+# Server GC, as Talko.Server runs (the web SDK's default); Talko.Bench itself is built for workstation GC.
+DOTNET_gcServer=1 timeout 1800 dotnet "$dll" sip-server --port "$talko_port" --seconds 1700 --user "$user" --password "$password" --realm "$realm" \
   --max-transactions "$max_transactions" --max-completed-transactions "$max_completed" >"$work/talko.log" 2>&1 &
 talko_pid=$!
 for _ in $(seq 1 100); do grep -q listening "$work/talko.log" 2>/dev/null && break; sleep 0.2; done

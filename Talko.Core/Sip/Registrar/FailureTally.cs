@@ -82,7 +82,13 @@ internal sealed class FailureTally<TKey>(int maxEntries, TimeSpan window, TimeSp
 
     private Entry GetOrAdd(TKey key, DateTimeOffset now)
     {
-        if (entries.Count >= maxEntries && !entries.ContainsKey(key))
+        // A known key (every re-registering device) skips the count: a concurrent dictionary counts under all its locks.
+        if (entries.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        if (entries.Count >= maxEntries)
         {
             Prune(now);
         }

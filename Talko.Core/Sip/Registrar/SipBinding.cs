@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Talko.Core.Sip.Messages;
 
@@ -30,46 +29,4 @@ public interface ISipBindingStore
     ValueTask SetAsync(SipBinding binding, CancellationToken cancellationToken = default);
 
     ValueTask RemoveAsync(string addressOfRecord, string contactUri, CancellationToken cancellationToken = default);
-}
-
-/// <summary>Bindings in process memory; expiry is checked on read against the <see cref="TimeProvider"/>.</summary>
-public sealed class InMemorySipBindingStore(TimeProvider time) : ISipBindingStore
-{
-    private readonly ConcurrentDictionary<(string Aor, string Contact), SipBinding> bindings = new();
-
-    public ValueTask<IReadOnlyList<SipBinding>> GetAsync(string addressOfRecord, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Live(b => b.AddressOfRecord == addressOfRecord));
-
-    public ValueTask<IReadOnlyList<SipBinding>> GetByUserAsync(string userId, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Live(b => b.UserId == userId));
-
-    public ValueTask SetAsync(SipBinding binding, CancellationToken cancellationToken = default)
-    {
-        bindings[(binding.AddressOfRecord, binding.ContactUri)] = binding;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask RemoveAsync(string addressOfRecord, string contactUri, CancellationToken cancellationToken = default)
-    {
-        bindings.TryRemove((addressOfRecord, contactUri), out _);
-        return ValueTask.CompletedTask;
-    }
-
-    private IReadOnlyList<SipBinding> Live(Func<SipBinding, bool> match)
-    {
-        var now = time.GetUtcNow();
-        var result = new List<SipBinding>();
-        foreach (var (key, binding) in bindings)
-        {
-            if (binding.ExpiresAt <= now)
-            {
-                bindings.TryRemove(key, out _);
-            }
-            else if (match(binding))
-            {
-                result.Add(binding);
-            }
-        }
-        return result;
-    }
 }

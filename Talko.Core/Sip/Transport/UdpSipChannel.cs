@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -6,12 +5,21 @@ using Talko.Core.Sip.Messages;
 
 namespace Talko.Core.Sip.Transport;
 
-/// <summary>SIP over UDP on one IPv4 or IPv6 endpoint (RFC 3261 section 18).</summary>
+/// <summary>
+/// SIP over UDP on one IPv4 or IPv6 endpoint (RFC 3261 section 18). One thread of its own receives with blocking
+/// calls and hands each datagram up on that thread; sends are blocking calls too. An awaited receive would cost a hop
+/// from the socket engine's thread to a pool thread for every datagram, and mixing one async operation into a socket
+/// makes .NET emulate its blocking calls with that same hop: at thousands of REGISTERs a second the hops, not the SIP
+/// work, were the cost (ADR 0169).
+/// </summary>
 public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options, ILogger logger) : SipChannel
 {
+    /// <summary>How often a receive that got nothing returns to see whether the channel is stopping.</summary>
+    private const int StopCheckMilliseconds = 250;
+
     private readonly Socket socket = new(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-    private readonly CancellationTokenSource stopping = new();
-    private Task? receiveLoop;
+    private volatile bool stopping;
+    private Thread? receiveThread;
     private int disposed;
 
     public override SipTransportProtocol Protocol => SipTransportProtocol.Udp;
@@ -26,82 +34,92 @@ public sealed class UdpSipChannel(IPEndPoint bindTo, SipTransportOptions options
         }
 
         socket.ReceiveBufferSize = options.UdpSocketReceiveBufferBytes;
+        socket.ReceiveTimeout = StopCheckMilliseconds;
         socket.Bind(bindTo);
-        receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"talko-sip-udp-{LocalEndPoint.Port}" };
+        receiveThread.Start();
         return Task.CompletedTask;
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(options.UdpReceiveBufferSize);
-        EndPoint any = bindTo.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
-        try
+        // Owned by this thread for the channel's life: handlers copy what they keep before they first wait.
+        var buffer = new byte[options.UdpReceiveBufferSize];
+        var address = new SocketAddress(bindTo.AddressFamily);
+        var endPointFactory = bindTo.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        while (!stopping)
         {
-            while (!stopping.IsCancellationRequested)
+            int received;
+            try
             {
-                SocketReceiveFromResult result;
-                try
-                {
-                    result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
-                {
-                    // ICMP port unreachable from an earlier send, or an oversized datagram: neither stops the loop.
-                    continue;
-                }
-                catch (ObjectDisposedException)
-                {
-                    break;
-                }
-                try
-                {
-                    await OnReceivedAsync((IPEndPoint)result.RemoteEndPoint, buffer.AsMemory(0, result.ReceivedBytes));
-                }
-                catch (Exception ex)
-                {
-                    SipTransportLog.HandlerFailed(logger, ex);
-                }
+                received = socket.ReceiveFrom(buffer, SocketFlags.None, address);
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.ConnectionReset or SocketError.MessageSize)
+            {
+                // Nothing arrived in the stop-check interval, an ICMP port unreachable from an earlier send, or an
+                // oversized datagram: none of them stops the loop.
+                continue;
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && stopping))
+            {
+                break;
+            }
+
+            Deliver((IPEndPoint)endPointFactory.Create(address), buffer.AsMemory(0, received));
         }
     }
 
-    public override async ValueTask<bool> SendAsync(IPEndPoint remote, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Hands one datagram up and waits until the handler lets go of the buffer: handlers run inline until they first
+    /// wait (a REGISTER waiting on Redis detaches itself, ADR 0111), so the wait is usually already over.
+    /// </summary>
+    private void Deliver(IPEndPoint remote, ReadOnlyMemory<byte> datagram)
     {
         try
         {
-            await socket.SendToAsync(data, SocketFlags.None, remote, cancellationToken);
-            return true;
+            var handled = OnReceivedAsync(remote, datagram);
+            if (!handled.IsCompletedSuccessfully)
+            {
+                handled.AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            SipTransportLog.HandlerFailed(logger, ex);
+        }
+    }
+
+    public override ValueTask<bool> SendAsync(IPEndPoint remote, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            socket.SendTo(data.Span, SocketFlags.None, remote);
+            return ValueTask.FromResult(true);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or ArgumentException)
         {
             SipTransportLog.SendFailed(logger, "UDP", remote, ex.Message);
-            return false;
+            return ValueTask.FromResult(false);
         }
     }
 
-    public override async ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         // The engine's stop and its disposal both close channels; the second close has nothing to do.
         if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        await stopping.CancelAsync();
+        stopping = true;
         socket.Dispose();
-        if (receiveLoop is not null)
+
+        // The handler may be the one disposing (a stop requested from within a message): it must not wait for itself.
+        if (receiveThread is not null && receiveThread != Thread.CurrentThread)
         {
-            await receiveLoop.ConfigureAwait(false);
+            receiveThread.Join(TimeSpan.FromSeconds(5));
         }
 
-        stopping.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
