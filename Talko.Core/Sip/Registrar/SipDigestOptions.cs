@@ -82,9 +82,15 @@ public sealed class SipDigestOptions
             throw new ArgumentException($"Sip:Digest:MaxTrackedNonces ({MaxTrackedNonces}) and MaxTrackedEntries ({MaxTrackedEntries}) must be at least 1.");
         }
 
-        if (NonceLifetime <= TimeSpan.Zero || FailureWindow <= TimeSpan.Zero || BlockDuration < TimeSpan.Zero)
+        // A ceiling of 0 would refuse every username and address at its first failure, or (negative) at none.
+        if (MaxFailuresPerSourceAndUser < 1 || MaxFailuresPerUser < 1 || MaxFailuresPerSource < 1)
         {
-            throw new ArgumentException("Sip:Digest:NonceLifetime and FailureWindow must be positive, BlockDuration not negative.");
+            throw new ArgumentException($"Sip:Digest:MaxFailuresPerSourceAndUser ({MaxFailuresPerSourceAndUser}), MaxFailuresPerUser ({MaxFailuresPerUser}) and MaxFailuresPerSource ({MaxFailuresPerSource}) must be at least 1.");
+        }
+
+        if (NonceLifetime <= TimeSpan.Zero || FailureWindow <= TimeSpan.Zero || BlockDuration < TimeSpan.Zero || KnownUserMemory < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Sip:Digest:NonceLifetime and FailureWindow must be positive, BlockDuration and KnownUserMemory not negative.");
         }
     }
 }
