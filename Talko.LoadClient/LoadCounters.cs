@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Talko.LoadClient;
 
@@ -8,6 +9,10 @@ public sealed class LoadCounters
     private int requests;
     private int failed;
     private int unexpectedDisconnects;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+
+    /// <summary>Time since the counters were made (the run's start), to say when a failed request was sent.</summary>
+    public TimeSpan SinceStart => clock.Elapsed;
 
     public int Requests => Volatile.Read(ref requests);
 

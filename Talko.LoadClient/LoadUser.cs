@@ -99,9 +99,12 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
         var key = $"{Name}-{Interlocked.Increment(ref posted)}-{Guid.NewGuid():N}";
         for (var attempt = 1; attempt <= options.PostAttempts; attempt++)
         {
+            Uri? address = null;
+            var sentAt = TimeSpan.Zero;
             try
             {
-                var address = await picker.PickAsync(options.RequestTimeout, cancellationToken);
+                address = await picker.PickAsync(options.RequestTimeout, cancellationToken);
+                sentAt = counters.SinceStart;
                 counters.Request();
                 using var response = await http.PostAsJsonAsync(new Uri(address, $"v1/conversations/{ConversationId}/items"), new { idempotencyKey = key, text = $"{Name} says {key}" }, cancellationToken);
                 if (response.IsSuccessStatusCode)
@@ -119,7 +122,8 @@ public sealed class LoadUser(string name, Guid userId, string accessToken, Insta
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                counters.Failed($"POST items {exception.GetType().Name}");
+                // Which instance and when: a timeout on a cold or draining instance reads differently from one on a busy one.
+                counters.Failed($"POST items {exception.GetType().Name} from {address?.Authority ?? "no instance"}, sent {sentAt.TotalSeconds:F0} s into the run");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);

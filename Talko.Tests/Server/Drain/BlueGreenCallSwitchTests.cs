@@ -91,9 +91,10 @@ public sealed partial class BlueGreenCallSwitchTests(PostgresFixture postgres, R
 
         await Task.Delay(TimeSpan.FromSeconds(1));
         var drainStarted = DateTimeOffset.UtcNow;
+        var drainStartedInRun = run.Counters.SinceStart;
         await blue.TerminateAsync();
         var blueExited = DateTimeOffset.UtcNow;
-        output.WriteLine($"blue exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM");
+        output.WriteLine($"blue {blue.BaseAddress.Authority} exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM (sent {drainStartedInRun.TotalSeconds:F0} s into the load run); green is {green.BaseAddress.Authority}");
         output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Server.Drain", StringComparison.Ordinal) || l.Contains("handed to", StringComparison.Ordinal))));
 
         // The moved call: green owns it and both participants are back, there, while they talk on.

@@ -39,13 +39,14 @@ public sealed class BlueGreenSwitchTests(PostgresFixture postgres, RedisFixture 
         run.AddInstance(green.BaseAddress);
         await Task.Delay(TimeSpan.FromSeconds(1));
         var drainStarted = DateTimeOffset.UtcNow;
+        var drainStartedInRun = run.Counters.SinceStart;
         await blue.TerminateAsync();
         var blueExited = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(2));
         var report = await run.StopAsync().WaitAsync(TestTimeouts.Long);
 
         output.WriteLine(report.ToText());
-        output.WriteLine($"blue exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM");
+        output.WriteLine($"blue {blue.BaseAddress.Authority} exited {(blueExited - drainStarted).TotalSeconds:F1} s after SIGTERM (sent {drainStartedInRun.TotalSeconds:F0} s into the load run); green is {green.BaseAddress.Authority}");
         output.WriteLine(string.Join('\n', blue.Output.Split('\n').Where(l => l.Contains("Server.Drain", StringComparison.Ordinal))));
         Assert.True(report.ItemsPosted > 50, $"only {report.ItemsPosted} items posted");
         Assert.Equal(0, report.ItemsLost);
