@@ -21,6 +21,7 @@ class Store {
   readonly calls = new Map<string, CallView>();
   private readonly listeners = new Set<Listener>();
   private syncing: Promise<void> | null = null;
+  private followUp: Promise<void> | null = null;
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -37,27 +38,37 @@ class Store {
     return sorted;
   }
 
-  /** Step 2 of the client protocol: page through /v1/sync from the stored token; one run at a time. */
+  /**
+   * Step 2 of the client protocol: page through /v1/sync from the stored token; one run at a time. A call made while a
+   * run is going waits for one more run after it: the running one may have read its page before the change the caller
+   * just made (a conversation it created), and the caller relies on seeing it.
+   */
   sync(): Promise<void> {
-    this.syncing ??= (async () => {
-      try {
-        let token = localStorage.getItem(tokenKey);
-        for (;;) {
-          const page = await api.sync(token);
-          page.conversations.forEach(c => this.conversations.set(c.id, c));
-          page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); this.sorted.delete(id); });
-          page.items.forEach(i => this.put(i));
-          page.tags.forEach(t => this.tags.apply(t));
-          page.bookmarks.forEach(b => this.bookmarks.apply(b));
-          page.flags.forEach(f => this.flags.apply(f));
-          token = page.token;
-          localStorage.setItem(tokenKey, token);
-          if (!page.hasMore) break;
-        }
-        this.changed();
-      } finally { this.syncing = null; }
-    })();
+    if (this.syncing) {
+      return this.followUp ??= this.syncing.catch(() => {}).then(() => {
+        this.followUp = null;
+        return this.syncing ?? this.sync();
+      });
+    }
+    this.syncing = this.syncOnce().finally(() => { this.syncing = null; });
     return this.syncing;
+  }
+
+  private async syncOnce() {
+    let token = localStorage.getItem(tokenKey);
+    for (;;) {
+      const page = await api.sync(token);
+      page.conversations.forEach(c => this.conversations.set(c.id, c));
+      page.removedConversations.forEach(id => { this.conversations.delete(id); this.items.delete(id); this.sorted.delete(id); });
+      page.items.forEach(i => this.put(i));
+      page.tags.forEach(t => this.tags.apply(t));
+      page.bookmarks.forEach(b => this.bookmarks.apply(b));
+      page.flags.forEach(f => this.flags.apply(f));
+      token = page.token;
+      localStorage.setItem(tokenKey, token);
+      if (!page.hasMore) break;
+    }
+    this.changed();
   }
 
   /** A live item: applied if newer; a gap before it is filled from the items endpoint. */
