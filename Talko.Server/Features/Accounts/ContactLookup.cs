@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Talko.Server.Data;
 using Talko.Server.Features.Accounts.Entities;
 
@@ -10,23 +11,15 @@ namespace Talko.Server.Features.Accounts;
 /// </summary>
 internal static class ContactLookup
 {
+    /// <summary>Below this many keys per half, a second round trip and backend cost more than they save.</summary>
+    private const int MinKeysPerHalf = 500;
+
     public static async Task<Dictionary<string, (Guid Id, string? DisplayName)>> FindAsync(
         TalkoDbContext db, string[] wanted, Guid callerId, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
-            // Walk the wanted keys and probe the unique lookup-key index once for each (a nested loop over unnest).
-            // Written as "LookupKey = ANY(@wanted)" (what LINQ's Contains becomes), PostgreSQL plans a few thousand
-            // keys as a scan of every identifier hashed against the list: 4-5 times slower at a million users
-            // (docs/benchmarks.md).
-            var rows = await db.Database.SqlQuery<ContactRow>($"""
-                SELECT i."LookupKey", u."Id", u."DisplayName"
-                FROM unnest({wanted}::text[]) AS w(key)
-                JOIN user_identifiers AS i ON i."LookupKey" = w.key
-                JOIN users AS u ON u."Id" = i."UserId"
-                WHERE u."Discoverable" AND u."DeletedAt" IS NULL AND u."Id" <> {callerId}
-                """).ToListAsync(cancellationToken);
-            return rows.ToDictionary(r => r.LookupKey, r => (r.Id, r.DisplayName), StringComparer.Ordinal);
+            return await FindOnPostgresAsync(db, wanted, callerId, cancellationToken);
         }
 
         // SQLite (one instance): the wanted keys go in as one JSON array parameter (json_each), and the planner probes
@@ -41,6 +34,42 @@ internal static class ContactLookup
             .AsNoTracking()
             .ToDictionaryAsync(r => r.LookupKey, r => (r.Id, (string?)r.DisplayName), StringComparer.Ordinal, cancellationToken);
     }
+
+    /// <summary>
+    /// A large request is split in two halves queried at once, the second on a context (and connection) of its own:
+    /// one PostgreSQL backend runs a query on one core, and the index probes are the cost (docs/benchmarks.md).
+    /// </summary>
+    private static async Task<Dictionary<string, (Guid Id, string? DisplayName)>> FindOnPostgresAsync(
+        TalkoDbContext db, string[] wanted, Guid callerId, CancellationToken cancellationToken)
+    {
+        if (wanted.Length < 2 * MinKeysPerHalf)
+        {
+            return ToMatches(await QueryPostgresAsync(db, wanted, callerId, cancellationToken));
+        }
+
+        var half = wanted.Length / 2;
+        await using var sibling = new PostgresTalkoDbContext((DbContextOptions<PostgresTalkoDbContext>)db.GetService<IDbContextOptions>());
+        var halves = await Task.WhenAll(
+            QueryPostgresAsync(db, wanted[..half], callerId, cancellationToken),
+            QueryPostgresAsync(sibling, wanted[half..], callerId, cancellationToken));
+        return ToMatches(halves[0].Concat(halves[1]));
+    }
+
+    private static Task<List<ContactRow>> QueryPostgresAsync(TalkoDbContext db, string[] wanted, Guid callerId, CancellationToken cancellationToken) =>
+        // Walk the wanted keys and probe the unique lookup-key index once for each (a nested loop over unnest).
+        // Written as "LookupKey = ANY(@wanted)" (what LINQ's Contains becomes), PostgreSQL plans a few thousand
+        // keys as a scan of every identifier hashed against the list: 4-5 times slower at a million users
+        // (docs/benchmarks.md).
+        db.Database.SqlQuery<ContactRow>($"""
+            SELECT i."LookupKey", u."Id", u."DisplayName"
+            FROM unnest({wanted}::text[]) AS w(key)
+            JOIN user_identifiers AS i ON i."LookupKey" = w.key
+            JOIN users AS u ON u."Id" = i."UserId"
+            WHERE u."Discoverable" AND u."DeletedAt" IS NULL AND u."Id" <> {callerId}
+            """).ToListAsync(cancellationToken);
+
+    private static Dictionary<string, (Guid Id, string? DisplayName)> ToMatches(IEnumerable<ContactRow> rows) =>
+        rows.ToDictionary(r => r.LookupKey, r => (r.Id, r.DisplayName), StringComparer.Ordinal);
 
     private sealed class ContactRow
     {
