@@ -9,11 +9,14 @@
 # that rate. A rate is "sustained" when under 0.1% of calls failed and sipp completed at least 95% of the
 # target rate over the run. The figure is the highest sustained rate. BENCH_ROUNDS rounds alternate which
 # server goes first, so changing machine load hits both; the median per server and the Talko/Kamailio
-# ratio of medians are printed.
+# ratio of medians are printed. The ceiling moves with the machine by a doubling step, so each round also runs
+# REGISTERs at a fixed rate below both ceilings (BENCH_COST_RATE, default 3200/s) and reads each server's CPU time
+# from /proc: the CPU microseconds per REGISTER, Talko against Kamailio.
 #
 #   scripts/bench-sip.sh
 #   BENCH_SECONDS=10 BENCH_START=250 BENCH_MAX=16000 scripts/bench-sip.sh
 #   BENCH_ONLY=register scripts/bench-sip.sh      # register | call | both (default both)
+#   BENCH_COST_RATE=1600 BENCH_ONLY=register scripts/bench-sip.sh
 #
 # Needs: sipp (sip-tester), kamailio 5.6 (apt-get install -y kamailio), dotnet, python3.
 # Every child runs under `timeout`, and the exit trap kills the servers it started by pid.
@@ -26,6 +29,7 @@ start_rate=${BENCH_START:-400}
 max_rate=${BENCH_MAX:-12800}
 refine=${BENCH_REFINE:-2}
 only=${BENCH_ONLY:-both}
+cost_rate=${BENCH_COST_RATE:-3200}
 # UDP non-INVITE server transactions live 64*T1 = 32 s after their final response (RFC 3261 17.2.2,
 # Timer J). Talko keeps them in a compact table with its own cap (ADR 0161), so the live-transaction cap
 # (default 50,000) no longer bounds a steady REGISTER load; both default to the engine's values.
@@ -196,6 +200,41 @@ measure() {
   best[$name]="${best[$name]:-} $pass"
 }
 
+# tree_ticks PID -> CPU time (user + system, clock ticks) of PID and all its descendants: the servers run under
+# `timeout`, and Kamailio forks its workers.
+tree_ticks() {
+  python3 - "$1" <<'EOF'
+import os, sys
+root = int(sys.argv[1])
+stats = {}
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    try:
+        fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+    except OSError:
+        continue
+    stats[int(pid)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+tree, grew = {root}, True
+while grew:
+    grown = {pid for pid, (ppid, _) in stats.items() if ppid in tree} - tree
+    grew = bool(grown)
+    tree |= grown
+print(sum(stats[pid][1] for pid in tree if pid in stats))
+EOF
+}
+
+declare -A cost
+# measure_cost NAME TARGET PID: REGISTERs at a fixed rate below both ceilings; appends the server's CPU microseconds
+# per REGISTER to cost[NAME]. Unlike the ceiling, this moves little with the machine: the cost of one REGISTER.
+measure_cost() {
+  local name=$1 target=$2 pid=$3 before after per ok failed elapsed achieved retrans why
+  before=$(tree_ticks "$pid")
+  read -r ok failed elapsed achieved retrans why < <(run_sipp "$name" "$target" "$register_xml" "$cost_rate" "$user")
+  after=$(tree_ticks "$pid")
+  per=$(python3 -c 'import os,sys; b,a,ok=map(int,sys.argv[1:]); print(round((a-b)/os.sysconf("SC_CLK_TCK")*1e6/ok) if ok else 0)' "$before" "$after" "$ok")
+  printf '  %-9s cost     %6d/s for %ds: ok %7d  failed %5d  server CPU %5d us per REGISTER\n' "$name" "$cost_rate" "$seconds" "$ok" "$failed" "$per"
+  cost[$name]="${cost[$name]:-} $per"
+}
+
 median() { python3 -c 'import statistics,sys; print(int(statistics.median(map(int,sys.argv[1:]))))' "$@"; }
 
 register_xml="$root/Talko.Tests/Infrastructure/Sip/Scenarios/register.xml"
@@ -215,6 +254,14 @@ if [ "$only" != call ]; then
       measure register talko "127.0.0.1:$talko_port" "$register_xml" "$user"
     fi
   done
+  echo "Server CPU per REGISTER at $cost_rate/s (below both ceilings; rounds alternate which server goes first):"
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) -eq 1 ]; then
+      measure_cost talko "127.0.0.1:$talko_port" "$talko_pid"; measure_cost kamailio "127.0.0.1:$kamailio_port" "$kamailio_pid"
+    else
+      measure_cost kamailio "127.0.0.1:$kamailio_port" "$kamailio_pid"; measure_cost talko "127.0.0.1:$talko_port" "$talko_pid"
+    fi
+  done
 fi
 if [ "$only" != register ]; then
   echo "Call set-up with MD5 digest (INVITE, 401, ACK, INVITE, 180, 200, ACK, BYE, 200; no RTP):"
@@ -228,6 +275,8 @@ echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Results (highest sustained rate, median of $rounds rounds; per round in brackets):"
 if [ "$only" != call ]; then
   t=$(median ${best[talko]}); k=$(median ${best[kamailio]})
+  tc=$(median ${cost[talko]}); kc=$(median ${cost[kamailio]})
+  echo "  CPU us per REGISTER at $cost_rate/s  Talko $tc [${cost[talko]# }]  Kamailio $kc [${cost[kamailio]# }]  Talko/Kamailio $(python3 -c "import sys; t,k=map(int,sys.argv[1:]); print(f'{t/k:.2f}' if k else 'n/a')" "$tc" "$kc")"
   echo "  REGISTER/s  Talko $t [${best[talko]# }]  Kamailio $k [${best[kamailio]# }]  Talko/Kamailio $(python3 -c "import sys; t,k=map(int,sys.argv[1:]); print(f'{t/k:.2f}' if k else 'n/a')" "$t" "$k")"
 fi
 if [ "$only" != register ]; then
