@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "mixer" => await MixerBenchmark.RunAsync(args.Skip(1).ToArray()),
     "clock" => await ClockBenchmark.RunAsync(args.Skip(1).ToArray()),
     "sip-server" => await SipServerMode.RunAsync(args.Skip(1).ToArray()),
+    "register-cost" => await RegisterCostBenchmark.RunAsync(args.Skip(1).ToArray()),
     "media-server" => await MediaServerMode.RunAsync(args.Skip(1).ToArray()),
     "awareness" => await AwarenessBenchmark.RunAsync(args.Skip(1).ToArray()),
     "thumbnails" => await ThumbnailBenchmark.RunAsync(args.Skip(1).ToArray()),
@@ -32,6 +33,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project Talko.Bench -- mixer [--runs N] [--ticks N] [--sizes 250,500,...] [--codec opus [--levels]] [--scenarios all-talking,3-talkers] [--no-clock]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- clock [--runs N] [--seconds N] [--conferences N] [--participants N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- sip-server [--port N] [--seconds N] [--user U] [--password P] [--realm R] [--max-transactions N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- register-cost [--registers N] [--runs N] [--allocations] [--stages]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- media-server --peers FILE --out FILE [--codec pcmu|opus] [--seconds N] [--min-port N] [--max-port N]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- awareness [redis-host:port]");
     Console.Error.WriteLine("       dotnet run -c Release --project Talko.Bench -- metrics [--records N] [--conferences N] [--legs N] [--scrapes N]");

@@ -141,13 +141,21 @@ public sealed class SipNameAddress
     public override string ToString()
     {
         var sb = new StringBuilder(96);
+        AppendTo(sb);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the name-address into <paramref name="sb"/>: a message is serialised without a string per header.</summary>
+    internal void AppendTo(StringBuilder sb)
+    {
         if (!string.IsNullOrEmpty(DisplayName))
         {
             sb.Append(SipGrammar.Quote(DisplayName)).Append(' ');
         }
 
-        sb.Append('<').Append(Uri).Append('>');
+        sb.Append('<');
+        Uri.AppendTo(sb);
+        sb.Append('>');
         Parameters.AppendTo(sb);
-        return sb.ToString();
     }
 }

@@ -341,7 +341,21 @@ public sealed class SipUri
             return Scheme + ":" + Opaque;
         }
 
-        var sb = new StringBuilder(64).Append(Scheme).Append(':');
+        var sb = new StringBuilder(64);
+        AppendTo(sb);
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the URI into <paramref name="sb"/>: a message is serialised without a string per header part.</summary>
+    internal void AppendTo(StringBuilder sb)
+    {
+        sb.Append(Scheme).Append(':');
+        if (Opaque is not null)
+        {
+            sb.Append(Opaque);
+            return;
+        }
+
         if (IsTel)
         {
             sb.Append(User);
@@ -369,7 +383,5 @@ public sealed class SipUri
         {
             sb.Append('?').Append(Headers);
         }
-
-        return sb.ToString();
     }
 }

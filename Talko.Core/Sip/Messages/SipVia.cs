@@ -140,8 +140,15 @@ public sealed class SipVia
 
     public override string ToString()
     {
-        var sb = new StringBuilder(96).Append("SIP/2.0/").Append(Transport).Append(' ').Append(SentBy);
-        Parameters.AppendTo(sb);
+        var sb = new StringBuilder(96);
+        AppendTo(sb);
         return sb.ToString();
+    }
+
+    /// <summary>Writes the Via value into <paramref name="sb"/>: a message is serialised without a string per Via.</summary>
+    internal void AppendTo(StringBuilder sb)
+    {
+        sb.Append("SIP/2.0/").Append(Transport).Append(' ').Append(SentBy);
+        Parameters.AppendTo(sb);
     }
 }
