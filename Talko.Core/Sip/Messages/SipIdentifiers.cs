@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Talko.Core.Sip.Messages;
 
 /// <summary>Random tags, branches and Call-IDs (RFC 3261 sections 8.1.1.4, 8.1.1.7, 19.3): unguessable, URL-safe.</summary>
@@ -15,7 +13,7 @@ public static class SipIdentifiers
     private static string Random(int bytes)
     {
         Span<byte> buffer = stackalloc byte[bytes];
-        RandomNumberGenerator.Fill(buffer);
+        BatchedRandom.Fill(buffer);
         return Convert.ToHexStringLower(buffer);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -32,6 +33,13 @@ public sealed class SipDigestAuthenticator
     private readonly ISipCredentialStore credentials;
     private readonly TimeProvider time;
     private readonly byte[] key = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>
+    /// One HMAC context per thread, reset after each use: creating one for every nonce signed or checked cost several
+    /// times the hashing itself (ADR 0170).
+    /// </summary>
+    private readonly ThreadLocal<IncrementalHash> nonceMacs;
+
     private readonly NonceCountTable nonceCounts;
     private long lastNonceSequence;
 
@@ -40,6 +48,7 @@ public sealed class SipDigestAuthenticator
         this.options = options;
         this.credentials = credentials;
         this.time = time;
+        nonceMacs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
         nonceCounts = new NonceCountTable(options.MaxTrackedNonces, options.NonceLifetime);
         Limiter = new SipAuthFailureLimiter(options, time);
     }
@@ -83,7 +92,7 @@ public sealed class SipDigestAuthenticator
         DigestResponse? response = null;
         foreach (var header in request.Headers.GetAll(SipHeaderNames.Authorization))
         {
-            if (DigestResponse.TryParse(header, out var candidate) && candidate.Realm == options.Realm && Hasher(candidate.Algorithm) is not null)
+            if (DigestResponse.TryParse(header, out var candidate) && candidate.Realm == options.Realm && AlgorithmOf(candidate.Algorithm) is not null)
             {
                 response = candidate;
                 break;
@@ -144,10 +153,14 @@ public sealed class SipDigestAuthenticator
             return new(SipAuthOutcome.Failed);
         }
 
-        var hash = Hasher(r.Algorithm)!;
-        var ha2 = hash($"{request.Method}:{r.Uri}");
-        var expected = hash($"{ha1}:{r.Nonce}:{r.NonceCount}:{r.Cnonce}:{r.Qop}:{ha2}");
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(r.Response.ToLowerInvariant())))
+        var algorithm = AlgorithmOf(r.Algorithm)!.Value;
+        var ha2 = DigestHash.Hex(algorithm, $"{request.Method}:{r.Uri}");
+        Span<byte> expected = stackalloc byte[DigestHash.MaxHashBytes];
+        var length = DigestHash.Hash(algorithm, $"{ha1}:{r.Nonce}:{r.NonceCount}:{r.Cnonce}:{r.Qop}:{ha2}", expected);
+        // The response is hex in either case (RFC 2617 allows both); compared as bytes, in fixed time.
+        Span<byte> given = stackalloc byte[DigestHash.MaxHashBytes];
+        if (r.Response.Length != 2 * length || Convert.FromHexString(r.Response, given, out _, out var written) != OperationStatus.Done
+            || !CryptographicOperations.FixedTimeEquals(expected[..length], given[..written]))
         {
             return new(SipAuthOutcome.Failed);
         }
@@ -176,8 +189,10 @@ public sealed class SipDigestAuthenticator
         Span<byte> raw = stackalloc byte[NonceBytes];
         BinaryPrimitives.WriteInt64BigEndian(raw, time.GetUtcNow().ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64BigEndian(raw[8..], Interlocked.Increment(ref lastNonceSequence));
-        RandomNumberGenerator.Fill(raw[16..24]);
-        HMACSHA256.HashData(key, raw[..24]).AsSpan(0, 16).CopyTo(raw[24..]);
+        BatchedRandom.Fill(raw[16..24]);
+        Span<byte> mac = stackalloc byte[32];
+        Sign(raw[..24], mac);
+        mac[..16].CopyTo(raw[24..]);
         return Base64Url.EncodeToString(raw);
     }
 
@@ -191,7 +206,7 @@ public sealed class SipDigestAuthenticator
         }
 
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, raw[..24], mac);
+        Sign(raw[..24], mac);
         if (!CryptographicOperations.FixedTimeEquals(mac[..16], raw[24..]))
         {
             return null;
@@ -201,10 +216,19 @@ public sealed class SipDigestAuthenticator
         return issued > time.GetUtcNow() ? null : new NonceStamp(issued, BinaryPrimitives.ReadInt64BigEndian(raw[8..]));
     }
 
-    private Func<string, string>? Hasher(string? algorithm) => (algorithm ?? "MD5").ToUpperInvariant() switch
+    private void Sign(ReadOnlySpan<byte> nonceBody, Span<byte> mac)
     {
-        "MD5" when options.OfferMd5 => s => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(s))),
-        "SHA-256" when options.OfferSha256 => s => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s))),
+        var hmac = nonceMacs.Value!;
+        hmac.AppendData(nonceBody);
+        hmac.GetHashAndReset(mac);
+    }
+
+    /// <summary>The digest algorithm a response names, when it is one this registrar offers; absent means MD5.</summary>
+    private DigestAlgorithm? AlgorithmOf(string? algorithm) => algorithm switch
+    {
+        null => options.OfferMd5 ? DigestAlgorithm.Md5 : null,
+        _ when options.OfferMd5 && algorithm.Equals("MD5", StringComparison.OrdinalIgnoreCase) => DigestAlgorithm.Md5,
+        _ when options.OfferSha256 && algorithm.Equals("SHA-256", StringComparison.OrdinalIgnoreCase) => DigestAlgorithm.Sha256,
         _ => null,
     };
 }

@@ -123,6 +123,25 @@ public sealed class SipRegistrarTests
         Assert.Equal(200, (await SendAsync(host, Register(2, auth))).StatusCode);
     }
 
+    [Theory]
+    [InlineData("upper-case", 200)]
+    [InlineData("one byte short", 403)]
+    [InlineData("not hex", 403)]
+    public async Task The_digest_response_is_hex_in_either_case_and_nothing_else(string form, int expectedStatus)
+    {
+        await using var host = await SipTestHost.StartAsync();
+        var challenge = await SendAsync(host, Register(1));
+        var auth = DigestClient.Authorization(Challenge(challenge, "MD5"), "REGISTER", RequestUri, SipTestHost.Username, SipTestHost.Password);
+        var response = DigestClient.Param(auth, "response");
+        var altered = form switch
+        {
+            "upper-case" => response.ToUpperInvariant(),
+            "one byte short" => response[..^2],
+            _ => response[..^1] + "g",
+        };
+        Assert.Equal(expectedStatus, (await SendAsync(host, Register(2, auth.Replace(response, altered, StringComparison.Ordinal)))).StatusCode);
+    }
+
     [Fact]
     public async Task Wrong_password_is_forbidden()
     {
