@@ -26,7 +26,7 @@ public readonly record struct SipCSeq(long Number, string Method)
             return false;
         }
 
-        cseq = new SipCSeq(number, method.ToString());
+        cseq = new SipCSeq(number, SipMethods.Intern(method));
         return true;
     }
 

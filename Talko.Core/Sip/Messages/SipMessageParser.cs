@@ -10,7 +10,9 @@ public readonly record struct SipParseResult(SipMessage? Message, SipParseError?
 
 /// <summary>
 /// Parses one SIP message (RFC 3261 section 7) from bytes. Works on spans over a single decoded copy of the
-/// header section; the body stays as bytes. Malformed input yields a <see cref="SipParseError"/>.
+/// header section: lines and values become strings only where the message keeps them (a folded line is joined into
+/// one), and known method names are the stack's constants. The body stays as bytes. Malformed input yields a
+/// <see cref="SipParseError"/>.
 /// </summary>
 public static class SipMessageParser
 {
@@ -131,9 +133,9 @@ public static class SipMessageParser
 
         public bool LineTooLong { get; private set; }
 
-        public bool TryNext(out string line, int maxLength)
+        public bool TryNext(out ReadOnlySpan<char> line, int maxLength)
         {
-            line = "";
+            line = default;
             if (position >= text.Length || LineTooLong)
             {
                 return false;
@@ -144,7 +146,7 @@ public static class SipMessageParser
             {
                 if (first.Length > maxLength)
                 { LineTooLong = true; return false; }
-                line = first.ToString();
+                line = first;
                 return true;
             }
             var sb = new StringBuilder(first.Length + 64).Append(first);
@@ -211,9 +213,8 @@ public static class SipMessageParser
         }
 
         /// <summary>Request-Line = Method SP Request-URI SP SIP-Version, single spaces exactly (RFC 4475 3.1.2.9-10).</summary>
-        public bool ParseRequestLine(string line)
+        public bool ParseRequestLine(ReadOnlySpan<char> span)
         {
-            var span = line.AsSpan();
             var sp1 = span.IndexOf(' ');
             var lastSp = span.LastIndexOf(' ');
             if (sp1 <= 0 || lastSp == sp1 || !SipGrammar.IsToken(span[..sp1]))
@@ -221,7 +222,7 @@ public static class SipMessageParser
                 Error(SipParseErrorKind.Unrecognisable, "not a request line");
                 return false;
             }
-            method = span[..sp1].ToString();
+            method = SipMethods.Intern(span[..sp1]);
             var uriSpan = span[(sp1 + 1)..lastSp];
             var version = span[(lastSp + 1)..];
             // From here on the request is recognisable: keep reading headers so the error can be answered.
@@ -248,9 +249,8 @@ public static class SipMessageParser
         }
 
         /// <summary>Status-Line = SIP-Version SP Status-Code SP Reason-Phrase; the phrase may be empty (RFC 4475 3.1.1.13).</summary>
-        public bool ParseStatusLine(string line)
+        public bool ParseStatusLine(ReadOnlySpan<char> span)
         {
-            var span = line.AsSpan();
             var sp1 = span.IndexOf(' ');
             if (sp1 < 0 || !IsVersion(span[..sp1], out var isTwo) || !isTwo)
             { Error(SipParseErrorKind.Unrecognisable, "bad status line"); return false; }
@@ -286,32 +286,32 @@ public static class SipMessageParser
         }
 
         /// <summary>Reads one header field; true when it was a Via field.</summary>
-        public bool ParseHeaderLine(string line)
+        public bool ParseHeaderLine(ReadOnlySpan<char> line)
         {
             var colon = line.IndexOf(':');
             if (colon <= 0)
             { Error(SipParseErrorKind.BadSyntax, "header line without a colon"); return false; }
-            var nameSpan = line.AsSpan(0, colon).TrimEnd(" \t"); // HCOLON allows whitespace before ':'
+            var nameSpan = line[..colon].TrimEnd(" \t"); // HCOLON allows whitespace before ':'
             if (!SipGrammar.IsToken(nameSpan))
             { Error(SipParseErrorKind.BadSyntax, "header name is not a token"); return false; }
             var name = SipHeaderNames.Canonicalize(nameSpan);
-            var value = SipGrammar.TrimLws(line.AsSpan(colon + 1)).ToString();
+            var value = SipGrammar.TrimLws(line[(colon + 1)..]);
             switch (name)
             {
                 case SipHeaderNames.Via:
-                    ParseVia(value);
+                    ParseVia(value.ToString());
                     break;
                 case SipHeaderNames.From:
-                    ParseSingleAddress(value, ref from, ref rawFrom, "From");
+                    ParseSingleAddress(value.ToString(), ref from, ref rawFrom, "From");
                     break;
                 case SipHeaderNames.To:
-                    ParseSingleAddress(value, ref to, ref rawTo, "To");
+                    ParseSingleAddress(value.ToString(), ref to, ref rawTo, "To");
                     break;
                 case SipHeaderNames.CallId:
-                    ParseCallId(value);
+                    ParseCallId(value.ToString());
                     break;
                 case SipHeaderNames.CSeq:
-                    ParseCSeq(value);
+                    ParseCSeq(value.ToString());
                     break;
                 case SipHeaderNames.MaxForwards:
                     ParseMaxForwards(value);
@@ -320,13 +320,13 @@ public static class SipMessageParser
                     ParseContentLength(value);
                     break;
                 case SipHeaderNames.Contact:
-                    ParseContacts(value);
+                    ParseContacts(value.ToString());
                     break;
                 case SipHeaderNames.Route:
-                    ParseAddressList(value, routes, "Route");
+                    ParseAddressList(value.ToString(), routes, "Route");
                     break;
                 case SipHeaderNames.RecordRoute:
-                    ParseAddressList(value, recordRoutes, "Record-Route");
+                    ParseAddressList(value.ToString(), recordRoutes, "Record-Route");
                     break;
                 case SipHeaderNames.Expires:
                     ParseExpires(value);
@@ -337,7 +337,7 @@ public static class SipMessageParser
                         Error(SipParseErrorKind.BadHeaders, "Content-Type repeated");
                     }
 
-                    contentType = value;
+                    contentType = value.ToString();
                     break;
                 default:
                     if (!SipGrammar.QuotesBalanced(value))
@@ -345,7 +345,7 @@ public static class SipMessageParser
                         Error(SipParseErrorKind.BadSyntax, $"unterminated quoted string in {name}");
                     }
 
-                    others.Add(new(name, value));
+                    others.Add(new(name, value.ToString()));
                     break;
             }
             return name == SipHeaderNames.Via;
@@ -421,7 +421,7 @@ public static class SipMessageParser
             Error(allDigits ? SipParseErrorKind.ValueOutOfRange : SipParseErrorKind.BadSyntax, "malformed CSeq");
         }
 
-        private void ParseMaxForwards(string value)
+        private void ParseMaxForwards(ReadOnlySpan<char> value)
         {
             if (maxForwards is not null)
             { Error(SipParseErrorKind.BadHeaders, "Max-Forwards repeated"); return; }
@@ -430,7 +430,7 @@ public static class SipMessageParser
             maxForwards = (int)mf;
         }
 
-        private void ParseContentLength(string value)
+        private void ParseContentLength(ReadOnlySpan<char> value)
         {
             if (ContentLength is not null)
             { Error(SipParseErrorKind.BadContentLength, "Content-Length repeated"); return; } // RFC 4475 3.3.7
@@ -439,7 +439,7 @@ public static class SipMessageParser
             ContentLength = length;
         }
 
-        private void ParseExpires(string value)
+        private void ParseExpires(ReadOnlySpan<char> value)
         {
             if (expires is not null)
             { Error(SipParseErrorKind.BadHeaders, "Expires repeated"); return; }

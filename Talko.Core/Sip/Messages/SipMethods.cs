@@ -17,4 +17,20 @@ public static class SipMethods
 
     /// <summary>RFC 6665; in a REFER's dialog it reports the referred request's progress as message/sipfrag (RFC 3515 section 2.4.4).</summary>
     public const string Notify = "NOTIFY";
+
+    /// <summary>The stack's constant for a known method, so parsing one allocates no name; a new string otherwise.</summary>
+    internal static string Intern(ReadOnlySpan<char> method) => method switch
+    {
+        Register => Register,
+        Invite => Invite,
+        Ack => Ack,
+        Bye => Bye,
+        Cancel => Cancel,
+        Options => Options,
+        Info => Info,
+        Update => Update,
+        Refer => Refer,
+        Notify => Notify,
+        _ => method.ToString(),
+    };
 }
