@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Talko.Core.Media;
 using Talko.Core.Media.Codecs;
+using Talko.Core.Media.Mixing;
 using Talko.Core.Media.Rtp;
 using Talko.Tests.Core.Media;
 
@@ -39,6 +40,14 @@ internal sealed class CallAudioPeer : IAsyncDisposable
     public long? FirstToneSentAt { get; private set; }
 
     /// <summary>
+    /// When the last <see cref="TalkAsync"/> sent the tone frame that completed the mixer's talker onset (the default
+    /// <see cref="TalkerDetectionOptions.StartFrames"/> tone frames in a row), or null. A stall of this process between
+    /// the first tone frame and that one delays the server's talker start by as much, while the first frame's time
+    /// does not move: talker times are compared with this one.
+    /// </summary>
+    public long? ToneOnsetSentAt { get; private set; }
+
+    /// <summary>
     /// How long the last <see cref="TalkAsync"/> took from its first tone frame to its last: the talk's length as sent.
     /// A stalled test process sends the frames it owes late and in a burst, and the server hears a longer talk.
     /// </summary>
@@ -70,7 +79,10 @@ internal sealed class CallAudioPeer : IAsyncDisposable
         var sequence = (ushort)Random.Shared.Next();
         var clock = Stopwatch.StartNew();
         FirstToneSentAt = null;
+        ToneOnsetSentAt = null;
         ToneSentOver = TimeSpan.Zero;
+        var onsetFrames = new TalkerDetectionOptions().StartFrames;
+        var toneRun = 0;
         for (var n = 0; n < frames; n++)
         {
             var wait = TimeSpan.FromMilliseconds(n * 20) - clock.Elapsed;
@@ -93,14 +105,24 @@ internal sealed class CallAudioPeer : IAsyncDisposable
             timestamp += 160;
             if (lose?.Invoke(n) == true)
             {
+                toneRun = 0;
                 continue;
             }
 
             await socket.SendToAsync(packet.AsMemory(0, length), target);
             if (tone(n) is not null)
             {
-                FirstToneSentAt ??= Stopwatch.GetTimestamp();
-                ToneSentOver = Stopwatch.GetElapsedTime(FirstToneSentAt.Value);
+                var sentAt = Stopwatch.GetTimestamp();
+                FirstToneSentAt ??= sentAt;
+                ToneSentOver = Stopwatch.GetElapsedTime(FirstToneSentAt.Value, sentAt);
+                if (++toneRun == onsetFrames)
+                {
+                    ToneOnsetSentAt ??= sentAt;
+                }
+            }
+            else
+            {
+                toneRun = 0;
             }
         }
     }

@@ -156,9 +156,11 @@ public sealed class TwoInstanceCallTests(PostgresFixture postgres, RedisFixture 
         Assert.NotEmpty(bobSpurts);
         var aliceTalk = aliceSpurts[0];
         var bobTalk = bobSpurts[0];
-        // Bob's talker starts as long after Alice's as his first tone frame was sent after hers: 2 s by the script,
-        // more when the machine held one of the two senders back (a 500 ms stall was seen under CI load).
-        var sentApart = (long)System.Diagnostics.Stopwatch.GetElapsedTime(alicePeer.FirstToneSentAt!.Value, bobPeer.FirstToneSentAt!.Value).TotalMilliseconds;
+        // Bob's talker starts as long after Alice's as his talk's onset was sent after hers: 2 s by the script, more
+        // when the machine held one of the two senders back (a 500 ms stall was seen under CI load). The onset is the
+        // frame that completes the detector's start run, not the first tone frame: a stall between the two (seen in a
+        // loaded run: first frames 3,938 ms apart, talkers 3,420) moves the server's talker start and not the first frame.
+        var sentApart = (long)System.Diagnostics.Stopwatch.GetElapsedTime(alicePeer.ToneOnsetSentAt!.Value, bobPeer.ToneOnsetSentAt!.Value).TotalMilliseconds;
         output.WriteLine($"first tones sent {sentApart} ms apart; talkers start {bobTalk.OffsetMs - aliceTalk.OffsetMs} ms apart");
         Assert.InRange(sentApart, 1900, 4000);
         Assert.InRange(bobTalk.OffsetMs - aliceTalk.OffsetMs, sentApart - 300, sentApart + 300);
